@@ -1,0 +1,216 @@
+package chatmail.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The relay's whole configuration: the reference keys of {@code chatmail.ini} (SPEC CFG-1),
+ * the keys this project adds (CFG-2) and timeouts that only code and tests set.
+ * Sizes are in bytes, ages in days. Optional values are {@code null} when unset.
+ * Build one with {@link #builder(String)}; {@link ConfigLoader} fills it from an INI file.
+ */
+public record Config(
+        String mailDomain,
+        int maxUserSendPerMinute,
+        int maxUserSendBurstSize,
+        long maxMailboxSize,
+        long maxMessageSize,
+        int deleteMailsAfter,
+        int deleteLargeAfter,
+        int deleteInactiveUsersAfter,
+        int usernameMinLength,
+        int usernameMaxLength,
+        int passwordMinLength,
+        double maxLoad1m,
+        long minAvailableMemory,
+        long minFreeDiskSpace,
+        int maxImapConnections,
+        int maxSmtpConnections,
+        Path tlsCertFile,
+        Path tlsKeyFile,
+        boolean disableIpv6,
+        String acmeEmail,
+        String irohRelay,
+        boolean imapCompress,
+        String privacyPostal,
+        String privacyMail,
+        String privacyPdo,
+        String privacySupervisor,
+        Path wwwFolder,
+        Path dataDir,
+        List<String> listenAddresses,
+        int smtpPort,
+        int submissionPort,
+        int submissionsPort,
+        int imapPort,
+        int imapsPort,
+        int httpPort,
+        int httpsPort,
+        String dnsResolver,
+        URI notifyUrl,
+        String dkimSelector,
+        String turnServer,
+        String turnSecret,
+        Duration turnCredentialLifetime,
+        Path appversionsFile,
+        Path trustedCaFile,
+        int outboundSmtpPort,
+        int outboundHttpsPort,
+        Timeouts timeouts) {
+
+    public static final long MIB = 1L << 20;
+    public static final long GIB = 1L << 30;
+
+    public Config {
+        Objects.requireNonNull(mailDomain, "mail_domain");
+        Objects.requireNonNull(dataDir, "data_dir");
+        listenAddresses = List.copyOf(listenAddresses);
+        Objects.requireNonNull(timeouts, "timeouts");
+    }
+
+    /** Timeouts and intervals that are not INI keys; tests shorten them. */
+    public record Timeouts(
+            Duration smtpCommand,
+            Duration smtpData,
+            Duration imapBeforeLogin,
+            Duration imapIdle,
+            Duration imapIdleKeepAlive,
+            Duration expiryInterval) {
+        public static Timeouts defaults() {
+            return new Timeouts(
+                    Duration.ofMinutes(5),
+                    Duration.ofMinutes(10),
+                    Duration.ofMinutes(1),
+                    Duration.ofMinutes(31),
+                    Duration.ofMinutes(2),
+                    Duration.ofDays(1));
+        }
+    }
+
+    /** How this relay gets its TLS certificate (CFG-4). */
+    public enum TlsMode { EXTERNAL, SELF_SIGNED, ACME }
+
+    /** True when mail_domain is an IPv4 address: addresses are {@code user@[1.2.3.4]} (CFG-3). */
+    public boolean ipOnly() {
+        return mailDomain.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+
+    /** The part after {@code @} in this relay's addresses. */
+    public String addressDomain() {
+        return ipOnly() ? "[" + mailDomain + "]" : mailDomain;
+    }
+
+    public TlsMode tlsMode() {
+        if (tlsCertFile != null) return TlsMode.EXTERNAL;
+        if (mailDomain.startsWith("_") || ipOnly() || mailDomain.equals("localhost")
+                || mailDomain.endsWith(".localhost")) {
+            return TlsMode.SELF_SIGNED;
+        }
+        return TlsMode.ACME;
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    public static Builder builder(String mailDomain) {
+        return new Builder(mailDomain);
+    }
+
+    /** Defaults are those of SPEC CFG-1 and CFG-2. */
+    public static final class Builder {
+        public String mailDomain;
+        public int maxUserSendPerMinute = 60;
+        public int maxUserSendBurstSize = 10;
+        public long maxMailboxSize = 500 * MIB;
+        public long maxMessageSize = 31457280;
+        public int deleteMailsAfter = 20;
+        public int deleteLargeAfter = 7;
+        public int deleteInactiveUsersAfter = 90;
+        public int usernameMinLength = 9;
+        public int usernameMaxLength = 9;
+        public int passwordMinLength = 9;
+        public double maxLoad1m = 5;
+        public long minAvailableMemory = 200 * MIB;
+        public long minFreeDiskSpace = GIB;
+        public int maxImapConnections = 10000;
+        public int maxSmtpConnections = 1000;
+        public Path tlsCertFile;
+        public Path tlsKeyFile;
+        public boolean disableIpv6;
+        public String acmeEmail;
+        public String irohRelay;
+        public boolean imapCompress;
+        public String privacyPostal;
+        public String privacyMail;
+        public String privacyPdo;
+        public String privacySupervisor;
+        public Path wwwFolder;
+        public Path dataDir = Path.of("/var/lib/chatmail");
+        /** null means: "::" or, with disable_ipv6, "0.0.0.0". */
+        public List<String> listenAddresses;
+        public int smtpPort = 25;
+        public int submissionPort = 587;
+        public int submissionsPort = 465;
+        public int imapPort = 143;
+        public int imapsPort = 993;
+        public int httpPort = 80;
+        public int httpsPort = 443;
+        public String dnsResolver;
+        public URI notifyUrl = URI.create("https://notifications.delta.chat/notify");
+        public String dkimSelector = "opendkim";
+        public String turnServer;
+        public String turnSecret;
+        public Duration turnCredentialLifetime = Duration.ofDays(5);
+        public Path appversionsFile;
+        public Path trustedCaFile;
+        public int outboundSmtpPort = 25;
+        public int outboundHttpsPort = 443;
+        public Timeouts timeouts = Timeouts.defaults();
+
+        Builder(String mailDomain) {
+            this.mailDomain = mailDomain;
+        }
+
+        Builder(Config c) {
+            mailDomain = c.mailDomain; maxUserSendPerMinute = c.maxUserSendPerMinute;
+            maxUserSendBurstSize = c.maxUserSendBurstSize; maxMailboxSize = c.maxMailboxSize;
+            maxMessageSize = c.maxMessageSize; deleteMailsAfter = c.deleteMailsAfter;
+            deleteLargeAfter = c.deleteLargeAfter; deleteInactiveUsersAfter = c.deleteInactiveUsersAfter;
+            usernameMinLength = c.usernameMinLength; usernameMaxLength = c.usernameMaxLength;
+            passwordMinLength = c.passwordMinLength; maxLoad1m = c.maxLoad1m;
+            minAvailableMemory = c.minAvailableMemory; minFreeDiskSpace = c.minFreeDiskSpace;
+            maxImapConnections = c.maxImapConnections; maxSmtpConnections = c.maxSmtpConnections;
+            tlsCertFile = c.tlsCertFile; tlsKeyFile = c.tlsKeyFile; disableIpv6 = c.disableIpv6;
+            acmeEmail = c.acmeEmail; irohRelay = c.irohRelay; imapCompress = c.imapCompress;
+            privacyPostal = c.privacyPostal; privacyMail = c.privacyMail; privacyPdo = c.privacyPdo;
+            privacySupervisor = c.privacySupervisor; wwwFolder = c.wwwFolder; dataDir = c.dataDir;
+            listenAddresses = c.listenAddresses; smtpPort = c.smtpPort; submissionPort = c.submissionPort;
+            submissionsPort = c.submissionsPort; imapPort = c.imapPort; imapsPort = c.imapsPort;
+            httpPort = c.httpPort; httpsPort = c.httpsPort; dnsResolver = c.dnsResolver;
+            notifyUrl = c.notifyUrl; dkimSelector = c.dkimSelector; turnServer = c.turnServer;
+            turnSecret = c.turnSecret; turnCredentialLifetime = c.turnCredentialLifetime;
+            appversionsFile = c.appversionsFile; trustedCaFile = c.trustedCaFile;
+            outboundSmtpPort = c.outboundSmtpPort; outboundHttpsPort = c.outboundHttpsPort;
+            timeouts = c.timeouts;
+        }
+
+        public Config build() {
+            List<String> listen = listenAddresses != null ? listenAddresses
+                    : List.of(disableIpv6 ? "0.0.0.0" : "::");
+            return new Config(mailDomain, maxUserSendPerMinute, maxUserSendBurstSize, maxMailboxSize,
+                    maxMessageSize, deleteMailsAfter, deleteLargeAfter, deleteInactiveUsersAfter,
+                    usernameMinLength, usernameMaxLength, passwordMinLength, maxLoad1m,
+                    minAvailableMemory, minFreeDiskSpace, maxImapConnections, maxSmtpConnections,
+                    tlsCertFile, tlsKeyFile, disableIpv6, acmeEmail, irohRelay, imapCompress,
+                    privacyPostal, privacyMail, privacyPdo, privacySupervisor, wwwFolder, dataDir,
+                    listen, smtpPort, submissionPort, submissionsPort, imapPort, imapsPort, httpPort,
+                    httpsPort, dnsResolver, notifyUrl, dkimSelector, turnServer, turnSecret,
+                    turnCredentialLifetime, appversionsFile, trustedCaFile, outboundSmtpPort,
+                    outboundHttpsPort, timeouts);
+        }
+    }
+}

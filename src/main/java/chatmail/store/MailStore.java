@@ -1,0 +1,98 @@
+package chatmail.store;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the relay keeps: accounts, mailboxes, messages and their flags.
+ * Every method blocks until its work is done; a method that changes data returns only
+ * after the change is committed to stable storage. Implementations are thread-safe and
+ * may be called from virtual threads. Failures are reported as {@link StoreException}.
+ *
+ * <p>Mailbox changes are announced through {@link #events()} after their commit.
+ */
+public interface MailStore extends AutoCloseable {
+
+    // ---- accounts
+
+    Optional<Account> findAccount(String address);
+
+    /**
+     * Creates the account unless one with this address exists, and returns the stored one.
+     * Concurrent calls for one address leave exactly one account; the caller compares the
+     * returned hash to learn whether its own insert won. Creates the INBOX too.
+     */
+    Account createAccountIfAbsent(String address, String passwordHash, LocalDate today);
+
+    /** Records a login on {@code day}; cheap when the day is already recorded. */
+    void recordLogin(long accountId, LocalDate day);
+
+    /** Accounts whose last login is before {@code day}. */
+    List<Account> accountsLastLoginBefore(LocalDate day);
+
+    /** Deletes the account with all its mailboxes, messages and metadata. */
+    void deleteAccount(long accountId);
+
+    long accountCount();
+
+    // ---- mailboxes
+
+    List<Mailbox> mailboxes(long accountId);
+
+    Optional<Mailbox> mailbox(long accountId, String name);
+
+    /** Creates the mailbox if it does not exist and returns it. */
+    Mailbox createMailbox(long accountId, String name);
+
+    // ---- messages
+
+    /**
+     * Stores one message into every target (all in one commit) and returns after that
+     * commit is durable. Concurrent deliveries may share a commit.
+     */
+    List<StoredMessage> deliver(NewMessage message, List<DeliveryTarget> targets);
+
+    /** The mailbox's current state with every message in UID order. */
+    MailboxSnapshot snapshot(long mailboxId);
+
+    /** The raw RFC 5322 bytes of one message. */
+    byte[] content(long mailboxId, long uid) throws IOException;
+
+    /** Changes flags; returns the messages whose flags changed, with their new modseq. */
+    List<MessageInfo> updateFlags(long mailboxId, Collection<Long> uids, FlagUpdate update, Set<String> flags);
+
+    /** Removes these messages; returns the UIDs that were removed. */
+    List<Long> expunge(long mailboxId, Collection<Long> uids);
+
+    /** Copies messages; returns the new messages in the order of {@code uids}. */
+    List<StoredMessage> copy(long fromMailboxId, Collection<Long> uids, long toMailboxId);
+
+    /** Sum of the sizes of all messages of the account, in bytes. */
+    long usage(long accountId);
+
+    // ---- expiry
+
+    /** Messages (of any account) received before {@code cutoff}. */
+    List<MessageRef> messagesReceivedBefore(Instant cutoff);
+
+    /** Seen messages larger than {@code minSize} bytes received before {@code cutoff}. */
+    List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff);
+
+    /** Oldest messages of one account first, for the quota trim. */
+    List<MessageRef> messagesOldestFirst(long accountId);
+
+    /** Deletes the given messages (as expunge does, with events). */
+    void delete(Collection<MessageRef> messages);
+
+    MailboxEvents events();
+
+    @Override
+    void close();
+
+    enum FlagUpdate { ADD, REMOVE, REPLACE }
+}

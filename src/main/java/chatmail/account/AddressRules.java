@@ -1,0 +1,42 @@
+package chatmail.account;
+
+import chatmail.config.Config;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Which addresses and passwords may create an account here (SPEC ACC-1). */
+public final class AddressRules {
+
+    private static final Pattern LOCAL_PART = Pattern.compile("^[a-z0-9._-]+$");
+
+    private final Config config;
+
+    public AddressRules(Config config) {
+        this.config = config;
+    }
+
+    /** True when the address belongs to this relay's domain (one {@code @}, domain matches). */
+    public boolean isLocal(String address) {
+        int at = address.indexOf('@');
+        return at > 0 && at == address.lastIndexOf('@')
+                && address.substring(at + 1).toLowerCase(Locale.ROOT).equals(config.addressDomain());
+    }
+
+    /** True when an account for this address and password may be created. */
+    public boolean mayCreate(String address, String password) {
+        if (!isLocal(address)) {
+            return false;
+        }
+        String local = address.substring(0, address.indexOf('@'));
+        return local.length() >= config.usernameMinLength()
+                && local.length() <= config.usernameMaxLength()
+                && LOCAL_PART.matcher(local).matches()
+                && password.length() >= config.passwordMinLength();
+    }
+
+    /** The form addresses are stored in: the domain lower-cased, the local part as given. */
+    public static String normalize(String address) {
+        int at = address.lastIndexOf('@');
+        return at < 0 ? address : address.substring(0, at + 1) + address.substring(at + 1).toLowerCase(Locale.ROOT);
+    }
+}

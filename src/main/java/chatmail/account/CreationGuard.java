@@ -1,0 +1,47 @@
+package chatmail.account;
+
+import chatmail.config.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether new accounts may be created right now (SPEC ACC-5): the operator's
+ * {@code <data_dir>/nocreate} switch and the machine's load, memory and disk.
+ */
+public final class CreationGuard {
+
+    private static final Logger log = LoggerFactory.getLogger(CreationGuard.class);
+
+    private final Config config;
+    private final ResourceProbe probe;
+    private final Path nocreate;
+
+    public CreationGuard(Config config, ResourceProbe probe) {
+        this.config = config;
+        this.probe = probe;
+        this.nocreate = config.dataDir().resolve("nocreate");
+    }
+
+    /** Empty when creation is allowed, else the reason (for the log, never for the client). */
+    public Optional<String> refusal() {
+        if (Files.exists(nocreate)) {
+            return Optional.of("account creation switched off (" + nocreate + " exists)");
+        }
+        ResourceProbe.Resources r = probe.current();
+        String reason = null;
+        if (r.load1m() > config.maxLoad1m()) {
+            reason = "1-minute load " + r.load1m() + " above max_load_1m " + config.maxLoad1m();
+        } else if (r.availableMemoryBytes() < config.minAvailableMemory()) {
+            reason = "available memory below min_available_memory";
+        } else if (r.freeDiskBytes() < config.minFreeDiskSpace()) {
+            reason = "free disk below min_free_disk_space";
+        }
+        if (reason != null) {
+            log.warn("refusing to create an account: {}", reason);
+        }
+        return Optional.ofNullable(reason);
+    }
+}

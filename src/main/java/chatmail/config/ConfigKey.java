@@ -1,0 +1,88 @@
+package chatmail.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Every key of {@code [params]} (SPEC CFG-1 and CFG-2): its exact name, its default as written in
+ * {@code chatmail.ini} (empty when unset by default) and one line saying what it means. The
+ * loader, the {@code init} template and {@code docs/configuration.md} all follow this table.
+ */
+public enum ConfigKey {
+    MAIL_DOMAIN("", "The relay's domain (required): addresses are user@<domain>. An IPv4 address "
+            + "makes an IP-only relay; a name starting with _ or under .localhost gets a self-signed certificate."),
+    MAX_USER_SEND_PER_MINUTE("60", "Messages one account may send per minute."),
+    MAX_USER_SEND_BURST_SIZE("10", "Messages one account may send at once before the per-minute rate applies."),
+    MAX_MAILBOX_SIZE("500M", "Storage per account: 500M, 2G, 100MB, 1g, or a bare number of MiB."),
+    MAX_MESSAGE_SIZE("31457280", "Largest message accepted, in bytes."),
+    DELETE_MAILS_AFTER("20", "Days after which every message is deleted."),
+    DELETE_LARGE_AFTER("7", "Days after which seen messages over 200 000 bytes are deleted."),
+    DELETE_INACTIVE_USERS_AFTER("90", "Days without a login after which an account and its mail are deleted."),
+    USERNAME_MIN_LENGTH("9", "Shortest local part (before the @) a new account may have."),
+    USERNAME_MAX_LENGTH("9", "Longest local part a new account may have."),
+    PASSWORD_MIN_LENGTH("9", "Shortest password a new account may have."),
+    MAX_LOAD_1M("5", "No new accounts while the 1-minute load average is above this."),
+    MIN_AVAILABLE_MEMORY("200M", "No new accounts while available memory is below this (size, bare number = MiB)."),
+    MIN_FREE_DISK_SPACE("1G", "No new accounts while free disk space in data_dir is below this (size, bare number = MiB)."),
+    MAX_IMAP_CONNECTIONS("10000", "Most IMAP connections open at once."),
+    MAX_SMTP_CONNECTIONS("1000", "Most SMTP connections open at once."),
+    TLS_EXTERNAL_CERT_AND_KEY("", "Certificate chain and private key PEM files, two paths separated by a space; "
+            + "reloaded when they change. Unset: self-signed or ACME, depending on mail_domain."),
+    DISABLE_IPV6("false", "true: listen on IPv4 only (0.0.0.0) unless listen_addresses is set."),
+    ACME_EMAIL("", "Contact address given to the ACME certificate authority."),
+    IROH_RELAY("", "URL of the iroh relay announced to clients (unset: none)."),
+    IMAP_COMPRESS("false", "true: offer IMAP COMPRESS=DEFLATE."),
+    PRIVACY_POSTAL("", "Postal address of the operator, for the privacy policy page."),
+    PRIVACY_MAIL("", "Contact e-mail of the operator, for the privacy policy and IMAP metadata."),
+    PRIVACY_PDO("", "Data protection officer, for the privacy policy page."),
+    PRIVACY_SUPERVISOR("", "Supervisory authority, for the privacy policy page."),
+    WWW_FOLDER("", "Folder of web pages served instead of the built-in ones."),
+    DATA_DIR("/var/lib/chatmail", "Where accounts, mail, keys and the queue are stored."),
+    LISTEN_ADDRESSES("", "Comma-separated IP addresses to listen on (unset: ::, which also accepts IPv4; "
+            + "0.0.0.0 when disable_ipv6)."),
+    SMTP_PORT("25", "SMTP port for mail from other servers (MX); 0 = off."),
+    SUBMISSION_PORT("587", "SMTP submission port with STARTTLS; 0 = off."),
+    SUBMISSIONS_PORT("465", "SMTP submission port with implicit TLS; 0 = off."),
+    IMAP_PORT("143", "IMAP port with STARTTLS; 0 = off."),
+    IMAPS_PORT("993", "IMAP port with implicit TLS; 0 = off."),
+    HTTP_PORT("80", "HTTP port (redirects, ACME challenges); 0 = off."),
+    HTTPS_PORT("443", "HTTPS port, also carrying IMAP and SMTP by ALPN; 0 = off."),
+    DNS_RESOLVER("", "DNS server as host[:port] (unset: the system's resolver)."),
+    NOTIFY_URL("https://notifications.delta.chat/notify", "Where push notification tokens are sent."),
+    DKIM_SELECTOR("opendkim", "DKIM selector: the key is published at <selector>._domainkey.<domain>."),
+    TURN_SERVER("", "TURN server as host:port announced to clients (unset: no TURN entry)."),
+    TURN_SECRET("", "Shared secret of the TURN server's REST credential scheme."),
+    TURN_CREDENTIAL_LIFETIME("5d", "How long TURN credentials stay valid: seconds, or a number with s, m, h or d."),
+    APPVERSIONS_FILE("", "JSON file served as app version information (unset: no entry)."),
+    TRUSTED_CA_FILE("", "PEM file of extra certificate authorities trusted for outbound TLS, besides the system's."),
+    OUTBOUND_SMTP_PORT("25", "Port used to deliver mail to other servers."),
+    OUTBOUND_HTTPS_PORT("443", "Port used for outbound HTTPS (e.g. MTA-STS policies)."),
+    ;
+
+    private final String defaultText;
+    private final String meaning;
+
+    ConfigKey(String defaultText, String meaning) {
+        this.defaultText = defaultText;
+        this.meaning = meaning;
+    }
+
+    /** The exact name in {@code chatmail.ini}. */
+    public String iniName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The default as it would be written in the file; empty means unset. */
+    public String defaultText() {
+        return defaultText;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+
+    public static Optional<ConfigKey> byIniName(String name) {
+        return Arrays.stream(values()).filter(k -> k.iniName().equals(name)).findFirst();
+    }
+}

@@ -200,15 +200,19 @@ public final class TlsContexts {
 
     /**
      * Client parameters for a connection to {@code host}: TLS 1.2 and 1.3, hostname
-     * verification, and SNI for names (not for IP literals). Apply them to a socket from
-     * {@link #outboundContext()} before the handshake.
+     * verification, and SNI for host names (not for IP literals or {@code _} names). Apply
+     * them to a socket from {@link #outboundContext()} before the handshake.
      */
     public SSLParameters outboundParameters(String host) {
         SSLParameters parameters = outboundContext.getDefaultSSLParameters();
         parameters.setProtocols(OUTBOUND_PROTOCOLS.toArray(String[]::new));
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         if (!isIpLiteral(host)) {
-            parameters.setServerNames(List.of(new SNIHostName(host)));
+            try {
+                parameters.setServerNames(List.of(new SNIHostName(host)));
+            } catch (IllegalArgumentException e) {
+                // "_" domains are not valid host names for SNI; such peers are reached unverified anyway.
+            }
         }
         return parameters;
     }

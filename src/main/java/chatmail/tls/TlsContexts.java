@@ -1,0 +1,227 @@
+package chatmail.tls;
+
+import chatmail.config.Config;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+
+/**
+ * The relay's TLS set-up, built once from {@link Config}: the server certificate (external
+ * files or self-signed, CFG-4), server sockets and STARTTLS layering per {@link TlsPolicy},
+ * and the client contexts for outbound connections.
+ *
+ * <p>Handshakes run on the caller's thread (one virtual thread per connection) and obey the
+ * socket's read timeout, which the caller sets.
+ */
+public final class TlsContexts {
+    private static final List<String> OUTBOUND_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    private final KeyMaterialSource serverKeys;
+    private final SSLContext serverContext;
+    private final String[] serverCipherSuites;
+    private final SSLContext outboundContext;
+    private final SSLContext insecureOutboundContext;
+
+    private TlsContexts(KeyMaterialSource serverKeys, Config config) {
+        this.serverKeys = serverKeys;
+        try {
+            serverContext = SSLContext.getInstance("TLS");
+            serverContext.init(new KeyManager[] {new ReloadingKeyManager(serverKeys)}, null, null);
+            serverCipherSuites = ServerCipherSuites.restrict(serverContext.getDefaultSSLParameters().getCipherSuites());
+
+            outboundContext = SSLContext.getInstance("TLS");
+            outboundContext.init(null, OutboundTrust.trustManagers(config.trustedCaFile()), null);
+
+            insecureOutboundContext = SSLContext.getInstance("TLS");
+            insecureOutboundContext.init(null, new TrustManager[] {UnverifiedTrustManager.INSTANCE}, null);
+        } catch (GeneralSecurityException e) {
+            throw new TlsConfigurationException("the JDK cannot set up TLS", e);
+        }
+    }
+
+    public static TlsContexts create(Config config) {
+        return create(config, Clock.systemUTC(), ExternalCertificateFiles.DEFAULT_CHECK_INTERVAL);
+    }
+
+    /**
+     * @param clock used for certificate validity and for how often external files are checked
+     * @param reloadCheckInterval at most one look at the external certificate files per interval
+     * @throws TlsConfigurationException when no usable certificate can be had; nothing should start
+     */
+    public static TlsContexts create(Config config, Clock clock, Duration reloadCheckInterval) {
+        return new TlsContexts(serverKeysFor(config, clock, reloadCheckInterval), config);
+    }
+
+    private static KeyMaterialSource serverKeysFor(Config config, Clock clock, Duration reloadCheckInterval) {
+        return switch (config.tlsMode()) {
+            case EXTERNAL -> {
+                if (config.tlsKeyFile() == null) {
+                    throw new TlsConfigurationException(
+                            "tls_external_cert_and_key needs two paths: the certificate chain and the private key");
+                }
+                yield new ExternalCertificateFiles(config.tlsCertFile(), config.tlsKeyFile(), clock, reloadCheckInterval);
+            }
+            case SELF_SIGNED -> {
+                KeyMaterial material = new SelfSignedCertificateFiles(config.dataDir(), clock)
+                        .loadOrGenerate(config.mailDomain(), CertificateNames.forConfig(config));
+                yield () -> material;
+            }
+            case ACME -> throw new TlsConfigurationException("mail_domain " + config.mailDomain()
+                    + " is a public domain and needs a certificate: set tls_external_cert_and_key = "
+                    + "<certificate chain PEM> <private key PEM> in chatmail.ini (ACME is not yet supported)");
+        };
+    }
+
+    /** The certificate new connections are given now. */
+    public X509Certificate currentCertificate() {
+        return serverKeys.current().leaf();
+    }
+
+    /** Server context for components that configure TLS themselves (an embedded HTTP server). */
+    public SSLContext serverContext() {
+        return serverContext;
+    }
+
+    /**
+     * Server-side parameters for a port kind.
+     *
+     * @param applicationProtocols ALPN names this side accepts, preferred first; empty for no ALPN
+     */
+    public SSLParameters serverParameters(TlsPolicy policy, List<String> applicationProtocols) {
+        SSLParameters parameters = serverContext.getDefaultSSLParameters();
+        parameters.setProtocols(policy.protocols().toArray(String[]::new));
+        parameters.setCipherSuites(serverCipherSuites);
+        parameters.setUseCipherSuitesOrder(true);
+        parameters.setNeedClientAuth(false);
+        parameters.setApplicationProtocols(applicationProtocols.toArray(String[]::new));
+        return parameters;
+    }
+
+    /** A listening socket whose connections start with a TLS handshake (465, 993). */
+    public SSLServerSocket bindImplicit(TlsPolicy policy, InetSocketAddress address, int backlog)
+            throws IOException {
+        return bindImplicit(policy, address, backlog, List.of());
+    }
+
+    public SSLServerSocket bindImplicit(TlsPolicy policy, InetSocketAddress address, int backlog,
+            List<String> applicationProtocols) throws IOException {
+        SSLServerSocket socket = (SSLServerSocket) serverContext.getServerSocketFactory().createServerSocket();
+        try {
+            socket.setReuseAddress(true);
+            socket.setSSLParameters(serverParameters(policy, applicationProtocols));
+            socket.bind(address, backlog);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        return socket;
+    }
+
+    /**
+     * STARTTLS: turns an accepted plain connection into a server-side TLS connection and runs
+     * the handshake.
+     *
+     * <p>The caller must throw away whatever it has buffered from {@code plain} beyond the
+     * STARTTLS command line and read only from the returned socket from now on. Bytes a client
+     * sent after STARTTLS but before the handshake are thereby discarded and never executed
+     * (SMTP-1, IMAP-3, the CVE-2011-0411 class of injection): this method deliberately takes no
+     * leftover bytes. Bytes still unread in the kernel are read as handshake data, so they
+     * make the handshake fail rather than reach the session.
+     *
+     * @throws IOException when the handshake fails; the connection is then unusable and closed
+     */
+    public SSLSocket startTls(Socket plain, TlsPolicy policy) throws IOException {
+        SSLSocket socket = wrapAccepted(plain, policy, null, List.of());
+        try {
+            socket.startHandshake();
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+        return socket;
+    }
+
+    /**
+     * Layers server-side TLS over an accepted connection without running the handshake yet
+     * (it runs on first read, or on {@link SSLSocket#startHandshake()}).
+     *
+     * @param alreadyRead the start of the client's handshake that a router such as the port
+     *     443 multiplexer took off the connection to look at the ClientHello; {@code null} when
+     *     nothing was read. Never pass bytes a line-based session buffered: see {@link #startTls}.
+     */
+    public SSLSocket wrapAccepted(Socket plain, TlsPolicy policy, InputStream alreadyRead,
+            List<String> applicationProtocols) throws IOException {
+        SSLSocket socket = (SSLSocket) serverContext.getSocketFactory().createSocket(plain, alreadyRead, true);
+        socket.setSSLParameters(serverParameters(policy, applicationProtocols));
+        return socket;
+    }
+
+    /** The ALPN protocol agreed in the handshake, if any; runs the handshake when not yet done. */
+    public static Optional<String> negotiatedApplicationProtocol(SSLSocket socket) throws IOException {
+        String protocol = socket.getApplicationProtocol();
+        if (protocol == null) {
+            socket.startHandshake();
+            protocol = socket.getApplicationProtocol();
+        }
+        return protocol == null || protocol.isEmpty() ? Optional.empty() : Optional.of(protocol);
+    }
+
+    /**
+     * Client context for outbound connections that verifies certificates against the system's
+     * CAs and {@code trusted_ca_file}. Hostnames are checked only when the socket's parameters
+     * ask for it; use {@link #outboundParameters(String)}.
+     */
+    public SSLContext outboundContext() {
+        return outboundContext;
+    }
+
+    /**
+     * Client context that accepts any certificate. Only for {@code _} domains and IP literals,
+     * which cannot have a verifiable certificate (DLV-2); never as a fallback after a failed
+     * verification.
+     */
+    public SSLContext insecureOutboundContext() {
+        return insecureOutboundContext;
+    }
+
+    /**
+     * Client parameters for a connection to {@code host}: TLS 1.2 and 1.3, hostname
+     * verification, and SNI for host names (not for IP literals or {@code _} names). Apply
+     * them to a socket from {@link #outboundContext()} before the handshake.
+     */
+    public SSLParameters outboundParameters(String host) {
+        SSLParameters parameters = outboundContext.getDefaultSSLParameters();
+        parameters.setProtocols(OUTBOUND_PROTOCOLS.toArray(String[]::new));
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!isIpLiteral(host)) {
+            try {
+                parameters.setServerNames(List.of(new SNIHostName(host)));
+            } catch (IllegalArgumentException e) {
+                // "_" domains are not valid host names for SNI; such peers are reached unverified anyway.
+            }
+        }
+        return parameters;
+    }
+
+    static boolean isIpLiteral(String host) {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (bare.contains(":")) {
+            return true;
+        }
+        return bare.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+}

@@ -1,5 +1,7 @@
 package chatmail.store.sqlite;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,7 +16,8 @@ final class SqliteDatabase {
     private final String url;
     private final SqliteStoreSettings settings;
 
-    SqliteDatabase(Path dataDir, SqliteStoreSettings settings) {
+    SqliteDatabase(Path dataDir, SqliteStoreSettings settings) throws IOException {
+        ensureNativeLibraryDirectory();
         this.url = "jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath();
         this.settings = settings;
     }
@@ -46,6 +49,17 @@ final class SqliteDatabase {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+    }
+
+    /**
+     * sqlite-jdbc unpacks its native library into this directory on first use and fails with
+     * an obscure "no native library" error when it is missing (as the test JVM's target/tmp).
+     */
+    private static void ensureNativeLibraryDirectory() throws IOException {
+        String dir = System.getProperty("org.sqlite.tmpdir", System.getProperty("java.io.tmpdir"));
+        if (dir != null && !dir.isEmpty()) {
+            Files.createDirectories(Path.of(dir));
+        }
     }
 
     private Connection open() throws SQLException {

@@ -1,0 +1,192 @@
+package chatmail.store.sqlite;
+
+import chatmail.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only thread that writes. It takes every write request waiting in its queue, runs them
+ * in one transaction (each inside its own savepoint, so one failing request does not undo the
+ * others) and commits once: while one COMMIT waits for its fsync, new requests pile up and
+ * share the next one. After the commit it completes the callers' futures, publishes their
+ * events and deletes the files their changes released.
+ */
+final class GroupCommitWriter {
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+    private final StatementCache statements;
+    private final StoreEventHub events;
+    private final int maxBatchSize;
+    private final LinkedBlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong commits = new AtomicLong();
+    private final Thread thread;
+    private final Object lifecycle = new Object();
+    private boolean closed;
+
+    GroupCommitWriter(StatementCache statements, StoreEventHub events, int maxBatchSize) {
+        this.statements = statements;
+        this.events = events;
+        this.maxBatchSize = maxBatchSize;
+        this.thread = Thread.ofPlatform().name("store-writer").daemon(true).unstarted(this::loop);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    <T> CompletableFuture<T> submit(SqlWork<WriteTx, T> work) {
+        Request<T> request = new Request<>(work, new CompletableFuture<>());
+        synchronized (lifecycle) {
+            if (closed) {
+                throw new StoreException("store is closed");
+            }
+            queue.add(request);
+        }
+        return request.result;
+    }
+
+    long commitCount() {
+        return commits.get();
+    }
+
+    /** Lets every request already submitted finish, then stops the thread. */
+    void shutdown() throws InterruptedException {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(Request.STOP);
+        }
+        thread.join();
+    }
+
+    private void loop() {
+        List<Request<?>> batch = new ArrayList<>(maxBatchSize);
+        boolean stopping = false;
+        while (!stopping) {
+            batch.clear();
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                log.error("store writer interrupted; pending writes fail");
+                failAll(new StoreException("store writer stopped"));
+                return;
+            }
+            queue.drainTo(batch, maxBatchSize - 1);
+            for (int i = 0; i < batch.size(); i++) {
+                if (batch.get(i) == Request.STOP) {
+                    stopping = true;
+                    batch.subList(i, batch.size()).clear();
+                }
+            }
+            if (!batch.isEmpty()) {
+                runBatch(batch);
+            }
+        }
+    }
+
+    private void runBatch(List<Request<?>> batch) {
+        List<Outcome> outcomes = new ArrayList<>(batch.size());
+        try {
+            statements.execute("BEGIN IMMEDIATE");
+        } catch (SQLException e) {
+            StoreException failure = StoreFailures.translate(e);
+            batch.forEach(request -> request.result.completeExceptionally(failure));
+            return;
+        }
+        for (Request<?> request : batch) {
+            outcomes.add(runOne(request));
+        }
+        try {
+            statements.execute("COMMIT");
+            commits.incrementAndGet();
+        } catch (SQLException e) {
+            rollbackQuietly();
+            StoreException failure = StoreFailures.translate(e);
+            batch.forEach(request -> request.result.completeExceptionally(failure));
+            return;
+        }
+        for (Outcome outcome : outcomes) {
+            if (outcome.tx != null) {
+                deleteFiles(outcome.tx.filesToDelete());
+            }
+        }
+        for (Outcome outcome : outcomes) {
+            outcome.complete();
+            if (outcome.tx != null) {
+                outcome.tx.events().forEach(events::publish);
+            }
+        }
+    }
+
+    private Outcome runOne(Request<?> request) {
+        WriteTx tx = new WriteTx(statements);
+        try {
+            statements.execute("SAVEPOINT request");
+            Object value = request.work.run(tx);
+            statements.execute("RELEASE request");
+            return new Outcome(request, tx, value, null);
+        } catch (SQLException | IOException | RuntimeException e) {
+            try {
+                statements.execute("ROLLBACK TO request");
+                statements.execute("RELEASE request");
+            } catch (SQLException rollbackFailure) {
+                e.addSuppressed(rollbackFailure);
+            }
+            return new Outcome(request, null, null, StoreFailures.translate(e));
+        }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            statements.execute("ROLLBACK");
+        } catch (SQLException e) {
+            log.debug("rollback after failed commit failed too", e);
+        }
+    }
+
+    private static void deleteFiles(List<Path> files) {
+        for (Path file : files) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // An orphan costs only space; start-up cleaning removes it.
+                log.warn("could not delete released body file {}", file.getFileName(), e);
+            }
+        }
+    }
+
+    private void failAll(StoreException failure) {
+        Request<?> request;
+        while ((request = queue.poll()) != null) {
+            request.result.completeExceptionally(failure);
+        }
+    }
+
+    private record Outcome(Request<?> request, WriteTx tx, Object value, StoreException failure) {
+        @SuppressWarnings("unchecked")
+        void complete() {
+            CompletableFuture<Object> result = (CompletableFuture<Object>) request.result;
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(value);
+            }
+        }
+    }
+
+    private record Request<T>(SqlWork<WriteTx, T> work, CompletableFuture<T> result) {
+        static final Request<Void> STOP = new Request<>(tx -> null, new CompletableFuture<>());
+    }
+}

@@ -1,0 +1,135 @@
+package chatmail.store.sqlite;
+
+import chatmail.store.MailStore.FlagUpdate;
+import chatmail.store.MailboxEvents.FlagsChanged;
+import chatmail.store.MailboxEvents.MessagesAdded;
+import chatmail.store.MailboxEvents.MessagesExpunged;
+import chatmail.store.MessageInfo;
+import chatmail.store.StoredMessage;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The message-changing operations, each run inside the writer's transaction. Every change
+ * takes a new MODSEQ from its mailbox and announces itself after the commit.
+ */
+final class MessageChanges {
+    private MessageChanges() {}
+
+    /** One delivery to several mailboxes: one body row, one message row per target. */
+    static List<StoredMessage> deliver(WriteTx tx, PreparedBody body, Instant internalDate, List<PreparedTarget> targets)
+            throws SQLException {
+        long bodyId = BodyTable.insert(tx, targets.size(), body.size(), body.inline(), body.file());
+        List<StoredMessage> stored = new ArrayList<>(targets.size());
+        AddedByMailbox added = new AddedByMailbox();
+        for (PreparedTarget target : targets) {
+            MailboxTable.Allocation slot = MailboxTable.allocateUid(tx, target.mailboxId());
+            MessageTable.insert(tx, target.mailboxId(), slot.uid(), slot.accountId(), bodyId, target.flags(),
+                    slot.modseq(), body.size(), internalDate);
+            stored.add(new StoredMessage(slot.accountId(), target.mailboxId(), slot.uid(), slot.modseq()));
+            added.add(slot.accountId(), target.mailboxId(), slot.uid());
+        }
+        added.publish(tx);
+        return stored;
+    }
+
+    /** Changes flags; every message changed by one call gets the same new MODSEQ. */
+    static List<MessageInfo> updateFlags(WriteTx tx, long mailboxId, Collection<Long> uids, FlagUpdate update,
+                                         TreeSet<String> flags) throws SQLException {
+        long accountId = MailboxTable.accountOf(tx.sql(), mailboxId);
+        long modseq = 0;
+        List<MessageInfo> changed = new ArrayList<>();
+        for (long uid : new TreeSet<>(uids)) {
+            Optional<MessageTable.Row> row = MessageTable.find(tx, mailboxId, uid);
+            if (row.isEmpty()) {
+                continue;
+            }
+            String before = row.get().flags();
+            String after = FlagSet.apply(before, update, flags);
+            if (after.equals(before)) {
+                continue;
+            }
+            if (modseq == 0) {
+                modseq = MailboxTable.nextModseq(tx, mailboxId);
+            }
+            MessageTable.updateFlags(tx, mailboxId, uid, after, modseq);
+            changed.add(new MessageInfo(uid, FlagSet.decodeToSet(after), modseq, row.get().size(),
+                    row.get().internalDate()));
+        }
+        if (!changed.isEmpty()) {
+            tx.publishAfterCommit(new FlagsChanged(accountId, mailboxId,
+                    changed.stream().map(MessageInfo::uid).toList()));
+        }
+        return changed;
+    }
+
+    static List<Long> expunge(WriteTx tx, BodyFiles files, long mailboxId, Collection<Long> uids)
+            throws SQLException {
+        long accountId = MailboxTable.accountOf(tx.sql(), mailboxId);
+        List<Long> removed = new ArrayList<>();
+        for (long uid : new TreeSet<>(uids)) {
+            Optional<Long> bodyId = MessageTable.delete(tx, mailboxId, uid);
+            if (bodyId.isPresent()) {
+                BodyTable.release(tx, files, bodyId.get(), 1);
+                removed.add(uid);
+            }
+        }
+        if (!removed.isEmpty()) {
+            MailboxTable.nextModseq(tx, mailboxId);
+            tx.publishAfterCommit(new MessagesExpunged(accountId, mailboxId, List.copyOf(removed)));
+        }
+        return removed;
+    }
+
+    /** Copies share the body of their original; the copy keeps flags and internal date. */
+    static List<StoredMessage> copy(WriteTx tx, long fromMailboxId, Collection<Long> uids, long toMailboxId)
+            throws SQLException {
+        MailboxTable.accountOf(tx.sql(), fromMailboxId);
+        MailboxTable.accountOf(tx.sql(), toMailboxId);
+        List<StoredMessage> copies = new ArrayList<>();
+        AddedByMailbox added = new AddedByMailbox();
+        for (long uid : uids) {
+            Optional<MessageTable.Row> row = MessageTable.find(tx, fromMailboxId, uid);
+            if (row.isEmpty()) {
+                continue;
+            }
+            MessageTable.Row original = row.get();
+            MailboxTable.Allocation slot = MailboxTable.allocateUid(tx, toMailboxId);
+            MessageTable.insert(tx, toMailboxId, slot.uid(), slot.accountId(), original.bodyId(), original.flags(),
+                    slot.modseq(), original.size(), original.internalDate());
+            BodyTable.addReference(tx, original.bodyId());
+            copies.add(new StoredMessage(slot.accountId(), toMailboxId, slot.uid(), slot.modseq()));
+            added.add(slot.accountId(), toMailboxId, slot.uid());
+        }
+        added.publish(tx);
+        return copies;
+    }
+
+    /** A body ready for the database: inline bytes, or the name of its already durable file. */
+    record PreparedBody(long size, byte[] inline, String file) {}
+
+    /** A delivery target with its flags already in stored form. */
+    record PreparedTarget(long mailboxId, String flags) {}
+
+    private static final class AddedByMailbox {
+        private final Map<Long, List<Long>> uids = new LinkedHashMap<>();
+        private final Map<Long, Long> accounts = new LinkedHashMap<>();
+
+        void add(long accountId, long mailboxId, long uid) {
+            uids.computeIfAbsent(mailboxId, id -> new ArrayList<>()).add(uid);
+            accounts.put(mailboxId, accountId);
+        }
+
+        void publish(WriteTx tx) {
+            uids.forEach((mailboxId, list) ->
+                    tx.publishAfterCommit(new MessagesAdded(accounts.get(mailboxId), mailboxId, List.copyOf(list))));
+        }
+    }
+}

@@ -1,0 +1,366 @@
+package chatmail.store.sqlite;
+
+import chatmail.store.Account;
+import chatmail.store.DeliveryTarget;
+import chatmail.store.Mailbox;
+import chatmail.store.MailboxEvents;
+import chatmail.store.MailboxSnapshot;
+import chatmail.store.MailStore;
+import chatmail.store.MessageInfo;
+import chatmail.store.MessageRef;
+import chatmail.store.NewMessage;
+import chatmail.store.StoreException;
+import chatmail.store.StoredMessage;
+import chatmail.store.sqlite.MessageChanges.PreparedBody;
+import chatmail.store.sqlite.MessageChanges.PreparedTarget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded store: SQLite in WAL mode plus body files for large messages, under one data
+ * directory. sqlite-jdbc is native code and would pin virtual threads, so callers only hand
+ * work to the store's platform threads (one writer that group-commits, a few readers) and
+ * wait for the result.
+ */
+public final class SqliteMailStore implements MailStore {
+    private static final Logger log = LoggerFactory.getLogger(SqliteMailStore.class);
+
+    private final Clock clock;
+    private final SqliteStoreSettings settings;
+    private final BodyFiles bodyFiles;
+    private final StatementCache writerConnection;
+    private final GroupCommitWriter writer;
+    private final ReaderPool readers;
+    private final StoreEventHub events;
+    private final LoginDays loginDays = new LoginDays();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private SqliteMailStore(Clock clock, SqliteStoreSettings settings, BodyFiles bodyFiles,
+                            StatementCache writerConnection, List<StatementCache> readerConnections) {
+        this.clock = clock;
+        this.settings = settings;
+        this.bodyFiles = bodyFiles;
+        this.writerConnection = writerConnection;
+        this.events = new StoreEventHub();
+        this.writer = new GroupCommitWriter(writerConnection, events, settings.maxBatchSize());
+        this.readers = new ReaderPool(readerConnections);
+        writer.start();
+        readers.start();
+    }
+
+    public static SqliteMailStore open(Path dataDir, Clock clock) {
+        return open(dataDir, clock, SqliteStoreSettings.defaults());
+    }
+
+    /** Opens (creating or migrating as needed) the store in {@code dataDir}. */
+    public static SqliteMailStore open(Path dataDir, Clock clock, SqliteStoreSettings settings) {
+        Objects.requireNonNull(clock, "clock");
+        List<StatementCache> opened = new ArrayList<>();
+        try {
+            Files.createDirectories(dataDir);
+            SqliteDatabase database = new SqliteDatabase(dataDir, settings);
+            StatementCache writerConnection = new StatementCache(database.openWriter());
+            opened.add(writerConnection);
+            database.migrate();
+            BodyFiles bodyFiles = BodyFiles.open(dataDir);
+            int orphans = bodyFiles.removeOrphans(name -> referenced(writerConnection, name));
+            if (orphans > 0) {
+                log.info("removed {} unreferenced body files", orphans);
+            }
+            List<StatementCache> readerConnections = new ArrayList<>();
+            for (int i = 0; i < settings.readerThreads(); i++) {
+                StatementCache reader = new StatementCache(database.openReader());
+                opened.add(reader);
+                readerConnections.add(reader);
+            }
+            return new SqliteMailStore(clock, settings, bodyFiles, writerConnection, readerConnections);
+        } catch (SQLException | IOException | RuntimeException e) {
+            for (StatementCache connection : opened) {
+                try {
+                    connection.close();
+                } catch (SQLException closeFailure) {
+                    e.addSuppressed(closeFailure);
+                }
+            }
+            throw StoreFailures.translate(e instanceof org.flywaydb.core.api.FlywayException
+                    ? new SQLException("schema migration failed", e) : e);
+        }
+    }
+
+    private static boolean referenced(StatementCache sql, String file) {
+        try {
+            return BodyTable.fileReferenced(sql, file);
+        } catch (SQLException e) {
+            throw new StoreException("cannot check body files", e);
+        }
+    }
+
+    /** How many transactions the writer has committed; concurrent writes share commits. */
+    public long commitCount() {
+        return writer.commitCount();
+    }
+
+    // ---- accounts
+
+    @Override
+    public Optional<Account> findAccount(String address) {
+        Optional<Account> account = read(sql -> AccountTable.find(sql, address));
+        account.ifPresent(found -> loginDays.markRecorded(found.id(), found.lastLogin()));
+        return account;
+    }
+
+    @Override
+    public Account createAccountIfAbsent(String address, String passwordHash, LocalDate today) {
+        Account account = write(tx -> {
+            Optional<Long> created = AccountTable.insertIfAbsent(tx.sql(), address, passwordHash, today);
+            if (created.isPresent()) {
+                MailboxTable.createIfAbsent(tx, clock, created.get(), MailboxTable.INBOX);
+            }
+            return AccountTable.find(tx.sql(), address).orElseThrow();
+        });
+        loginDays.markRecorded(account.id(), account.lastLogin());
+        return account;
+    }
+
+    @Override
+    public void recordLogin(long accountId, LocalDate day) {
+        if (loginDays.isRecorded(accountId, day)) {
+            return;
+        }
+        write(tx -> {
+            AccountTable.recordLogin(tx.sql(), accountId, day);
+            return null;
+        });
+        loginDays.markRecorded(accountId, day);
+    }
+
+    @Override
+    public List<Account> accountsLastLoginBefore(LocalDate day) {
+        return read(sql -> AccountTable.lastLoginBefore(sql, day));
+    }
+
+    @Override
+    public void deleteAccount(long accountId) {
+        write(tx -> AccountTable.delete(tx, bodyFiles, accountId));
+        loginDays.forget(accountId);
+    }
+
+    @Override
+    public long accountCount() {
+        return read(AccountTable::count);
+    }
+
+    // ---- mailboxes
+
+    @Override
+    public List<Mailbox> mailboxes(long accountId) {
+        return read(sql -> MailboxTable.list(sql, accountId));
+    }
+
+    @Override
+    public Optional<Mailbox> mailbox(long accountId, String name) {
+        return read(sql -> MailboxTable.find(sql, accountId, name));
+    }
+
+    @Override
+    public Mailbox createMailbox(long accountId, String name) {
+        return write(tx -> MailboxTable.createIfAbsent(tx, clock, accountId, name));
+    }
+
+    // ---- messages
+
+    @Override
+    public List<StoredMessage> deliver(NewMessage message, List<DeliveryTarget> targets) {
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        List<PreparedTarget> prepared = targets.stream()
+                .map(target -> new PreparedTarget(target.mailboxId(), FlagSet.encode(FlagSet.normalize(target.flags()))))
+                .toList();
+        byte[] content = message.content();
+        // The file is written and fsynced here, on the caller's thread, so the writer thread
+        // spends its time on SQL only and many callers' files are written in parallel.
+        String file = null;
+        if (content.length > BodyFiles.INLINE_LIMIT) {
+            try {
+                file = bodyFiles.write(content);
+            } catch (IOException e) {
+                throw StoreFailures.translate(e);
+            }
+        }
+        PreparedBody body = new PreparedBody(content.length, file == null ? content : null, file);
+        CompletableFuture<List<StoredMessage>> result =
+                submitWrite(tx -> MessageChanges.deliver(tx, body, message.internalDate(), prepared));
+        try {
+            return await(result);
+        } catch (StoreException e) {
+            // Only a failure we know of frees the file: after a time-out the commit may still come.
+            if (file != null && result.isCompletedExceptionally()) {
+                deleteQuietly(bodyFiles.path(file));
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public MailboxSnapshot snapshot(long mailboxId) {
+        return read(sql -> {
+            MailboxTable.Counters counters = MailboxTable.counters(sql, mailboxId)
+                    .orElseThrow(() -> new StoreException("no such mailbox"));
+            return new MailboxSnapshot(counters.mailbox(), counters.uidNext(), counters.highestModseq(),
+                    MessageTable.list(sql, mailboxId));
+        });
+    }
+
+    @Override
+    public byte[] content(long mailboxId, long uid) throws IOException {
+        MessageTable.Content content = read(sql -> MessageTable.content(sql, mailboxId, uid))
+                .orElseThrow(() -> new StoreException("no such message"));
+        if (content.file() == null) {
+            return content.inline();
+        }
+        // Read on the caller's thread: file I/O needs no database connection.
+        return bodyFiles.read(content.file());
+    }
+
+    @Override
+    public List<MessageInfo> updateFlags(long mailboxId, Collection<Long> uids, FlagUpdate update, Set<String> flags) {
+        TreeSet<String> normalized = FlagSet.normalize(flags);
+        List<Long> uidList = List.copyOf(uids);
+        return write(tx -> MessageChanges.updateFlags(tx, mailboxId, uidList, update, normalized));
+    }
+
+    @Override
+    public List<Long> expunge(long mailboxId, Collection<Long> uids) {
+        List<Long> uidList = List.copyOf(uids);
+        return write(tx -> MessageChanges.expunge(tx, bodyFiles, mailboxId, uidList));
+    }
+
+    @Override
+    public List<StoredMessage> copy(long fromMailboxId, Collection<Long> uids, long toMailboxId) {
+        List<Long> uidList = List.copyOf(uids);
+        return write(tx -> MessageChanges.copy(tx, fromMailboxId, uidList, toMailboxId));
+    }
+
+    @Override
+    public long usage(long accountId) {
+        return read(sql -> MessageTable.usage(sql, accountId));
+    }
+
+    // ---- expiry
+
+    @Override
+    public List<MessageRef> messagesReceivedBefore(Instant cutoff) {
+        return read(sql -> MessageTable.receivedBefore(sql, cutoff));
+    }
+
+    @Override
+    public List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff) {
+        return read(sql -> MessageTable.seenLargerThan(sql, minSize, cutoff));
+    }
+
+    @Override
+    public List<MessageRef> messagesOldestFirst(long accountId) {
+        return read(sql -> MessageTable.oldestFirst(sql, accountId));
+    }
+
+    @Override
+    public void delete(Collection<MessageRef> messages) {
+        Map<Long, List<Long>> byMailbox = new LinkedHashMap<>();
+        for (MessageRef ref : messages) {
+            byMailbox.computeIfAbsent(ref.mailboxId(), id -> new ArrayList<>()).add(ref.uid());
+        }
+        if (byMailbox.isEmpty()) {
+            return;
+        }
+        write(tx -> {
+            for (Map.Entry<Long, List<Long>> entry : byMailbox.entrySet()) {
+                if (MailboxTable.counters(tx.sql(), entry.getKey()).isPresent()) {
+                    MessageChanges.expunge(tx, bodyFiles, entry.getKey(), entry.getValue());
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public MailboxEvents events() {
+        return events;
+    }
+
+    /** Lets pending writes commit, then closes every connection; later calls fail. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            writer.shutdown();
+            readers.shutdown();
+            writerConnection.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while closing the store");
+        } catch (SQLException e) {
+            throw StoreFailures.translate(e);
+        }
+    }
+
+    // ---- plumbing
+
+    private <T> T write(SqlWork<WriteTx, T> work) {
+        return await(submitWrite(work));
+    }
+
+    private <T> CompletableFuture<T> submitWrite(SqlWork<WriteTx, T> work) {
+        return writer.submit(work);
+    }
+
+    private <T> T read(SqlWork<StatementCache, T> work) {
+        return await(readers.submit(work));
+    }
+
+    private <T> T await(CompletableFuture<T> result) {
+        try {
+            return result.get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw new StoreException(cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            log.warn("store operation timed out after {}", settings.operationTimeout());
+            throw new StoreException("store operation timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for the store");
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.warn("could not delete an uncommitted body file", e);
+        }
+    }
+}

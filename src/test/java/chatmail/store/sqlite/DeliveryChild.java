@@ -1,0 +1,77 @@
+package chatmail.store.sqlite;
+
+import chatmail.store.Account;
+import chatmail.store.DeliveryTarget;
+import chatmail.store.Mailbox;
+import chatmail.store.NewMessage;
+import chatmail.store.StoredMessage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs in a separate JVM for the durability tests.
+ * <ul>
+ *   <li>{@code ack <dataDir> <count>}: delivers messages one after another and prints
+ *       {@code ACK <seed> <uid>} after each deliver returned, then waits to be killed.</li>
+ *   <li>{@code marked <dataDir> <markerDir>}: delivers one small and one large message, opening
+ *       {@code marker-before} and {@code marker-after} in markerDir around the large one, so a
+ *       system call trace shows which calls belong to that delivery; then closes and exits.</li>
+ * </ul>
+ */
+public final class DeliveryChild {
+    static final String ADDRESS = "durable@example.org";
+
+    private DeliveryChild() {}
+
+    /** Message sizes alternate between inline and file-backed bodies. */
+    static int sizeFor(long seed) {
+        return seed % 2 == 0 ? 1_000 + (int) seed : BodyFiles.INLINE_LIMIT + 1_000 + (int) seed;
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(System.out, true, "US-ASCII");
+        Path dataDir = Path.of(args[1]);
+        try (SqliteMailStore store = SqliteMailStore.open(dataDir, Clock.systemUTC())) {
+            Account account = store.createAccountIfAbsent(ADDRESS, "hash", LocalDate.now());
+            Mailbox inbox = store.mailbox(account.id(), "INBOX").orElseThrow();
+            switch (args[0]) {
+                case "ack" -> {
+                    int count = Integer.parseInt(args[2]);
+                    for (long seed = 0; seed < count; seed++) {
+                        StoredMessage stored = deliver(store, inbox, seed);
+                        out.println("ACK " + seed + " " + stored.uid());
+                    }
+                    out.println("DONE");
+                    new CountDownLatch(1).await();
+                }
+                case "marked" -> {
+                    Path markers = Path.of(args[2]);
+                    deliver(store, inbox, 0);
+                    touch(markers.resolve("marker-before"));
+                    StoredMessage stored = deliver(store, inbox, 1);
+                    touch(markers.resolve("marker-after"));
+                    out.println("ACK 1 " + stored.uid());
+                }
+                default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+            }
+        }
+    }
+
+    private static StoredMessage deliver(SqliteMailStore store, Mailbox inbox, long seed) {
+        byte[] content = TestMessages.message(seed, sizeFor(seed));
+        return store.deliver(new NewMessage(content, java.time.Instant.now()),
+                List.of(new DeliveryTarget(inbox.id(), Set.of()))).getFirst();
+    }
+
+    private static void touch(Path marker) throws IOException {
+        FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE).close();
+    }
+}

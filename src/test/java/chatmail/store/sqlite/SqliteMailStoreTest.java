@@ -1,0 +1,480 @@
+package chatmail.store.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import chatmail.store.Account;
+import chatmail.store.DeliveryTarget;
+import chatmail.store.MailStore.FlagUpdate;
+import chatmail.store.Mailbox;
+import chatmail.store.MailboxEvents;
+import chatmail.store.MailboxEvents.MailboxEvent;
+import chatmail.store.MailboxSnapshot;
+import chatmail.store.MessageInfo;
+import chatmail.store.MessageRef;
+import chatmail.store.NewMessage;
+import chatmail.store.StoreException;
+import chatmail.store.StoredMessage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteMailStoreTest {
+    private static final LocalDate TODAY = LocalDate.of(2025, 3, 10);
+    private static final int SMALL = 2_000;
+    private static final int LARGE = BodyFiles.INLINE_LIMIT + 10_000;
+
+    @TempDir
+    Path dataDir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-10T12:00:00Z"));
+    private SqliteMailStore store;
+
+    @BeforeEach
+    void open() {
+        store = SqliteMailStore.open(dataDir, clock);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private void reopen() {
+        store.close();
+        store = SqliteMailStore.open(dataDir, clock);
+    }
+
+    private Account account(String address) {
+        return store.createAccountIfAbsent(address, "hash-" + address, TODAY);
+    }
+
+    private Mailbox inbox(Account account) {
+        return store.mailbox(account.id(), "INBOX").orElseThrow();
+    }
+
+    private StoredMessage deliver(Mailbox mailbox, byte[] content, String... flags) {
+        return store.deliver(new NewMessage(content, clock.instant()),
+                List.of(new DeliveryTarget(mailbox.id(), Set.of(flags)))).getFirst();
+    }
+
+    private long bodyFileCount() throws IOException {
+        try (Stream<Path> files = Files.walk(dataDir.resolve("blobs"))) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void deliveredMessagesReadBackInlineAndFromFiles() throws IOException {
+        Mailbox inbox = inbox(account("alice@example.org"));
+        byte[] small = TestMessages.message(1, SMALL);
+        byte[] large = TestMessages.message(2, LARGE);
+
+        StoredMessage first = deliver(inbox, small);
+        StoredMessage second = deliver(inbox, large, "\\seen", "$MDNSent");
+
+        assertThat(bodyFileCount()).as("only the large message has a body file").isEqualTo(1);
+        assertThat(store.content(inbox.id(), first.uid())).isEqualTo(small);
+        assertThat(store.content(inbox.id(), second.uid())).isEqualTo(large);
+        MailboxSnapshot snapshot = store.snapshot(inbox.id());
+        assertThat(snapshot.mailbox()).isEqualTo(inbox);
+        assertThat(snapshot.uidNext()).isEqualTo(3);
+        assertThat(snapshot.messages()).extracting(MessageInfo::uid).containsExactly(1L, 2L);
+        assertThat(snapshot.messages()).extracting(MessageInfo::size).containsExactly((long) SMALL, (long) LARGE);
+        assertThat(snapshot.messages().get(1).flags()).containsExactlyInAnyOrder("\\Seen", "$MDNSent");
+        assertThat(snapshot.messages().get(0).internalDate()).isEqualTo(clock.instant());
+        assertThat(store.usage(inbox.accountId())).isEqualTo(SMALL + LARGE);
+
+        reopen();
+        assertThat(store.content(inbox.id(), second.uid())).isEqualTo(large);
+        assertThat(store.snapshot(inbox.id()).messages()).hasSize(2);
+    }
+
+    @Test
+    void multiTargetDeliveryStoresTheBodyOnceAndExpungeKeepsOtherCopies() throws IOException {
+        Mailbox a = inbox(account("a@example.org"));
+        Mailbox b = inbox(account("b@example.org"));
+        Mailbox c = inbox(account("c@example.org"));
+        byte[] large = TestMessages.message(3, LARGE);
+
+        List<StoredMessage> stored = store.deliver(new NewMessage(large, clock.instant()), List.of(
+                new DeliveryTarget(a.id(), Set.of()), new DeliveryTarget(b.id(), Set.of()),
+                new DeliveryTarget(c.id(), Set.of())));
+
+        assertThat(stored).extracting(StoredMessage::mailboxId).containsExactly(a.id(), b.id(), c.id());
+        assertThat(stored).extracting(StoredMessage::accountId)
+                .containsExactly(a.accountId(), b.accountId(), c.accountId());
+        assertThat(bodyFileCount()).isEqualTo(1);
+
+        store.expunge(a.id(), List.of(stored.get(0).uid()));
+        store.deleteAccount(b.accountId());
+        assertThat(bodyFileCount()).as("c still holds a copy").isEqualTo(1);
+        assertThat(store.content(c.id(), stored.get(2).uid())).isEqualTo(large);
+
+        store.expunge(c.id(), List.of(stored.get(2).uid()));
+        assertThat(bodyFileCount()).as("last reference gone").isZero();
+    }
+
+    @Test
+    void multiTargetDeliveryIsAllOrNothing() throws IOException {
+        Mailbox a = inbox(account("a@example.org"));
+        long missingMailbox = 9_999;
+
+        assertThatThrownBy(() -> store.deliver(new NewMessage(TestMessages.message(4, LARGE), clock.instant()),
+                List.of(new DeliveryTarget(a.id(), Set.of()), new DeliveryTarget(missingMailbox, Set.of()))))
+                .isInstanceOf(StoreException.class);
+
+        MailboxSnapshot snapshot = store.snapshot(a.id());
+        assertThat(snapshot.messages()).isEmpty();
+        assertThat(snapshot.uidNext()).as("the failed delivery took no UID").isEqualTo(1);
+        assertThat(bodyFileCount()).as("the uncommitted body file is removed").isZero();
+    }
+
+    @Test
+    void uidsIncreaseAndAreNeverReusedEvenAcrossRestart() {
+        Mailbox inbox = inbox(account("alice@example.org"));
+        long uid1 = deliver(inbox, TestMessages.message(1, SMALL)).uid();
+        long uid2 = deliver(inbox, TestMessages.message(2, SMALL)).uid();
+        assertThat(uid2).isGreaterThan(uid1);
+
+        store.expunge(inbox.id(), List.of(uid2));
+        reopen();
+        assertThat(store.snapshot(inbox.id()).uidNext()).isEqualTo(uid2 + 1);
+        long uid3 = deliver(inbox, TestMessages.message(3, SMALL)).uid();
+        assertThat(uid3).isEqualTo(uid2 + 1);
+        assertThat(store.mailbox(inbox.accountId(), "INBOX").orElseThrow().uidValidity())
+                .isEqualTo(inbox.uidValidity());
+    }
+
+    @Test
+    void uidValidityIsNonZeroAndDiffersForARecreatedMailbox() {
+        Account first = account("alice@example.org");
+        Mailbox firstInbox = inbox(first);
+        assertThat(firstInbox.uidValidity()).isEqualTo(clock.instant().getEpochSecond());
+
+        store.deleteAccount(first.id());
+        Account again = account("alice@example.org");
+        Mailbox secondInbox = inbox(again);
+
+        assertThat(secondInbox.uidValidity()).isPositive().isNotEqualTo(firstInbox.uidValidity());
+        assertThat(store.createMailbox(again.id(), "Sent").uidValidity())
+                .isGreaterThan(secondInbox.uidValidity());
+    }
+
+    @Test
+    void everyChangeBumpsModseqAndUnchangedFlagsDoNot() {
+        Mailbox inbox = inbox(account("alice@example.org"));
+        long start = store.snapshot(inbox.id()).highestModseq();
+
+        StoredMessage m1 = deliver(inbox, TestMessages.message(1, SMALL));
+        assertThat(m1.modseq()).isGreaterThan(start);
+        StoredMessage m2 = deliver(inbox, TestMessages.message(2, SMALL));
+        assertThat(m2.modseq()).isGreaterThan(m1.modseq());
+        assertThat(store.snapshot(inbox.id()).highestModseq()).isEqualTo(m2.modseq());
+
+        List<MessageInfo> changed = store.updateFlags(inbox.id(), List.of(m1.uid()), FlagUpdate.ADD, Set.of("\\Seen"));
+        assertThat(changed).hasSize(1);
+        long flagModseq = changed.getFirst().modseq();
+        assertThat(flagModseq).isGreaterThan(m2.modseq());
+        MailboxSnapshot afterFlags = store.snapshot(inbox.id());
+        assertThat(afterFlags.highestModseq()).isEqualTo(flagModseq);
+        assertThat(afterFlags.messages().getFirst().modseq()).isEqualTo(flagModseq);
+        assertThat(afterFlags.messages().get(1).modseq()).as("untouched message keeps its modseq")
+                .isEqualTo(m2.modseq());
+
+        assertThat(store.updateFlags(inbox.id(), List.of(m1.uid()), FlagUpdate.ADD, Set.of("\\SEEN"))).isEmpty();
+        assertThat(store.snapshot(inbox.id()).highestModseq()).isEqualTo(flagModseq);
+
+        store.expunge(inbox.id(), List.of(m2.uid()));
+        assertThat(store.snapshot(inbox.id()).highestModseq()).isGreaterThan(flagModseq);
+    }
+
+    @Test
+    void flagsAreAddedRemovedAndReplacedAsNormalizedSets() {
+        Mailbox inbox = inbox(account("alice@example.org"));
+        long uid = deliver(inbox, TestMessages.message(1, SMALL), "\\Flagged").uid();
+
+        store.updateFlags(inbox.id(), List.of(uid), FlagUpdate.ADD, Set.of("\\seen", "$Label"));
+        assertThat(flagsOf(inbox, uid)).containsExactlyInAnyOrder("\\Flagged", "\\Seen", "$Label");
+
+        store.updateFlags(inbox.id(), List.of(uid), FlagUpdate.REMOVE, Set.of("\\FLAGGED", "$label"));
+        assertThat(flagsOf(inbox, uid)).containsExactly("\\Seen");
+
+        List<MessageInfo> replaced =
+                store.updateFlags(inbox.id(), List.of(uid, 999L), FlagUpdate.REPLACE, Set.of("\\Deleted", "\\Recent"));
+        assertThat(replaced).extracting(MessageInfo::uid).containsExactly(uid);
+        assertThat(replaced.getFirst().flags()).containsExactly("\\Deleted");
+        assertThat(flagsOf(inbox, uid)).containsExactly("\\Deleted");
+
+        assertThatThrownBy(() -> store.updateFlags(inbox.id(), List.of(uid), FlagUpdate.ADD, Set.of("two words")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private Set<String> flagsOf(Mailbox mailbox, long uid) {
+        return store.snapshot(mailbox.id()).messages().stream().filter(m -> m.uid() == uid).findFirst()
+                .orElseThrow().flags();
+    }
+
+    @Test
+    void expungeRemovesTheBodyFileOnlyWithTheLastReference() throws IOException {
+        Account alice = account("alice@example.org");
+        Mailbox inbox = inbox(alice);
+        Mailbox archive = store.createMailbox(alice.id(), "Archive");
+        byte[] large = TestMessages.message(5, LARGE);
+        long uid = deliver(inbox, large, "\\Seen").uid();
+
+        List<StoredMessage> copies = store.copy(inbox.id(), List.of(uid), archive.id());
+        assertThat(copies).singleElement().satisfies(copy -> {
+            assertThat(copy.mailboxId()).isEqualTo(archive.id());
+            assertThat(copy.uid()).isEqualTo(1);
+        });
+        assertThat(flagsOf(archive, 1)).containsExactly("\\Seen");
+        assertThat(store.usage(alice.id())).isEqualTo(2L * LARGE);
+
+        assertThat(store.expunge(inbox.id(), List.of(uid, 77L))).containsExactly(uid);
+        assertThat(bodyFileCount()).isEqualTo(1);
+        assertThat(store.content(archive.id(), 1)).isEqualTo(large);
+
+        store.expunge(archive.id(), List.of(1L));
+        assertThat(bodyFileCount()).isZero();
+        assertThat(store.usage(alice.id())).isZero();
+        assertThatThrownBy(() -> store.content(archive.id(), 1)).isInstanceOf(StoreException.class);
+    }
+
+    @Test
+    void copyKeepsTheOrderOfTheRequestedUids() throws IOException {
+        Account alice = account("alice@example.org");
+        Mailbox inbox = inbox(alice);
+        Mailbox trash = store.createMailbox(alice.id(), "Trash");
+        long u1 = deliver(inbox, TestMessages.message(1, SMALL)).uid();
+        long u2 = deliver(inbox, TestMessages.message(2, SMALL)).uid();
+
+        List<StoredMessage> copies = store.copy(inbox.id(), List.of(u2, u1), trash.id());
+
+        assertThat(copies).extracting(StoredMessage::uid).containsExactly(1L, 2L);
+        assertThat(store.content(trash.id(), 1)).isEqualTo(TestMessages.message(2, SMALL));
+        assertThat(store.content(trash.id(), 2)).isEqualTo(TestMessages.message(1, SMALL));
+    }
+
+    @Test
+    void mailboxesAreCreatedOncePerName() {
+        Account alice = account("alice@example.org");
+        Mailbox sent = store.createMailbox(alice.id(), "Sent");
+        assertThat(store.createMailbox(alice.id(), "Sent")).isEqualTo(sent);
+        assertThat(store.mailboxes(alice.id())).extracting(Mailbox::name).containsExactly("INBOX", "Sent");
+        assertThat(store.mailbox(alice.id(), "Drafts")).isEmpty();
+    }
+
+    @Test
+    void concurrentAccountCreationLeavesOneAccount() throws Exception {
+        int threads = 10;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Account>> results = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < threads; i++) {
+                String hash = "hash-" + i;
+                results.add(executor.submit(() -> {
+                    start.await();
+                    return store.createAccountIfAbsent("race@example.org", hash, TODAY);
+                }));
+            }
+            start.countDown();
+            List<Account> accounts = new ArrayList<>();
+            for (Future<Account> result : results) {
+                accounts.add(result.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(accounts).extracting(Account::id).containsOnly(accounts.getFirst().id());
+            assertThat(accounts).extracting(Account::passwordHash).containsOnly(accounts.getFirst().passwordHash());
+        }
+        assertThat(store.accountCount()).isEqualTo(1);
+        Account stored = store.findAccount("race@example.org").orElseThrow();
+        assertThat(store.mailboxes(stored.id())).extracting(Mailbox::name).containsExactly("INBOX");
+        assertThat(store.findAccount("RACE@example.org")).contains(stored);
+    }
+
+    @Test
+    void loginsAreRecordedByDay() {
+        Account alice = account("alice@example.org");
+        Account bob = account("bob@example.org");
+        assertThat(alice.created()).isEqualTo(TODAY);
+        assertThat(alice.lastLogin()).isEqualTo(TODAY);
+
+        long commits = store.commitCount();
+        store.recordLogin(alice.id(), TODAY);
+        assertThat(store.commitCount()).as("same day: no write").isEqualTo(commits);
+
+        store.recordLogin(alice.id(), TODAY.plusDays(40));
+        assertThat(store.findAccount("alice@example.org").orElseThrow().lastLogin()).isEqualTo(TODAY.plusDays(40));
+        store.recordLogin(alice.id(), TODAY.plusDays(3));
+        assertThat(store.findAccount("alice@example.org").orElseThrow().lastLogin())
+                .as("an older day never overwrites a newer one").isEqualTo(TODAY.plusDays(40));
+
+        assertThat(store.accountsLastLoginBefore(TODAY.plusDays(30))).extracting(Account::id)
+                .containsExactly(bob.id());
+        assertThat(store.accountsLastLoginBefore(TODAY)).isEmpty();
+    }
+
+    @Test
+    void deletingAnAccountRemovesEverythingWithItsFiles() throws IOException {
+        Account alice = account("alice@example.org");
+        Account bob = account("bob@example.org");
+        Mailbox inbox = inbox(alice);
+        deliver(inbox, TestMessages.message(1, LARGE));
+        deliver(store.createMailbox(alice.id(), "Sent"), TestMessages.message(2, LARGE));
+        deliver(inbox, TestMessages.message(3, SMALL));
+        deliver(inbox(bob), TestMessages.message(4, LARGE));
+        assertThat(bodyFileCount()).isEqualTo(3);
+
+        store.deleteAccount(alice.id());
+
+        assertThat(store.findAccount("alice@example.org")).isEmpty();
+        assertThat(store.mailboxes(alice.id())).isEmpty();
+        assertThat(store.usage(alice.id())).isZero();
+        assertThat(store.messagesOldestFirst(alice.id())).isEmpty();
+        assertThat(bodyFileCount()).as("only bob's file is left").isEqualTo(1);
+        assertThat(store.accountCount()).isEqualTo(1);
+    }
+
+    @Test
+    void expiryQueriesFindOldAndLargeSeenMessages() {
+        Account alice = account("alice@example.org");
+        Mailbox inbox = inbox(alice);
+        Instant t0 = clock.instant();
+        long oldSeenLarge = deliver(inbox, TestMessages.message(1, 300_000), "\\Seen").uid();
+        clock.advance(Duration.ofDays(1));
+        long oldUnseenLarge = deliver(inbox, TestMessages.message(2, 300_000)).uid();
+        clock.advance(Duration.ofDays(1));
+        long oldSeenSmall = deliver(inbox, TestMessages.message(3, SMALL), "\\Seen").uid();
+        clock.advance(Duration.ofDays(10));
+        long recentSeenLarge = deliver(inbox, TestMessages.message(4, 300_000), "\\Seen").uid();
+        Instant cutoff = t0.plus(Duration.ofDays(5));
+
+        assertThat(store.messagesReceivedBefore(cutoff)).extracting(MessageRef::uid)
+                .containsExactly(oldSeenLarge, oldUnseenLarge, oldSeenSmall);
+        assertThat(store.seenMessagesLargerThan(200_000, cutoff)).singleElement().satisfies(ref -> {
+            assertThat(ref.uid()).isEqualTo(oldSeenLarge);
+            assertThat(ref.accountId()).isEqualTo(alice.id());
+            assertThat(ref.mailboxId()).isEqualTo(inbox.id());
+            assertThat(ref.size()).isEqualTo(300_000);
+            assertThat(ref.internalDate()).isEqualTo(t0);
+        });
+        List<MessageRef> oldestFirst = store.messagesOldestFirst(alice.id());
+        assertThat(oldestFirst).extracting(MessageRef::uid)
+                .containsExactly(oldSeenLarge, oldUnseenLarge, oldSeenSmall, recentSeenLarge);
+
+        store.delete(oldestFirst.subList(0, 2));
+        assertThat(store.snapshot(inbox.id()).messages()).extracting(MessageInfo::uid)
+                .containsExactly(oldSeenSmall, recentSeenLarge);
+    }
+
+    @Test
+    void eventsArriveAfterCommitForTheAccountsSubscribers() throws Exception {
+        Account alice = account("alice@example.org");
+        Account bob = account("bob@example.org");
+        Mailbox inbox = inbox(alice);
+        List<MailboxEvent> received = new CopyOnWriteArrayList<>();
+        CountDownLatch three = new CountDownLatch(3);
+        List<MailboxEvent> bobsEvents = new CopyOnWriteArrayList<>();
+        try (MailboxEvents.Subscription ignored = store.events().subscribe(alice.id(), event -> {
+                    // Published after the commit: a read from here must already see the change.
+                    if (event instanceof MailboxEvents.MessagesAdded added) {
+                        assertThat(store.snapshot(added.mailboxId()).uidNext()).isGreaterThan(added.uids().getLast());
+                    }
+                    received.add(event);
+                    three.countDown();
+                });
+             MailboxEvents.Subscription failing = store.events().subscribe(alice.id(), event -> {
+                 throw new IllegalStateException("a broken listener must not stop the others");
+             });
+             MailboxEvents.Subscription bobs = store.events().subscribe(bob.id(), bobsEvents::add)) {
+            long uid = deliver(inbox, TestMessages.message(1, SMALL)).uid();
+            store.updateFlags(inbox.id(), List.of(uid), FlagUpdate.ADD, Set.of("\\Seen"));
+            store.expunge(inbox.id(), List.of(uid));
+
+            assertThat(three.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(received).containsExactly(
+                    new MailboxEvents.MessagesAdded(alice.id(), inbox.id(), List.of(uid)),
+                    new MailboxEvents.FlagsChanged(alice.id(), inbox.id(), List.of(uid)),
+                    new MailboxEvents.MessagesExpunged(alice.id(), inbox.id(), List.of(uid)));
+        }
+        assertThat(bobsEvents).isEmpty();
+
+        CountDownLatch afterUnsubscribe = new CountDownLatch(1);
+        try (MailboxEvents.Subscription probe = store.events().subscribe(alice.id(), e -> afterUnsubscribe.countDown())) {
+            deliver(inbox, TestMessages.message(2, SMALL));
+            assertThat(afterUnsubscribe.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(received).as("closed subscriptions hear nothing more").hasSize(3);
+    }
+
+    @Test
+    void concurrentDeliveriesShareCommits() throws Exception {
+        Mailbox inbox = inbox(account("alice@example.org"));
+        int deliveries = 50;
+        long before = store.commitCount();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<StoredMessage>> results = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < deliveries; i++) {
+                byte[] content = TestMessages.message(i, i % 5 == 0 ? LARGE : SMALL);
+                results.add(executor.submit(() -> {
+                    start.await();
+                    return deliver(inbox, content);
+                }));
+            }
+            start.countDown();
+            for (Future<StoredMessage> result : results) {
+                result.get(60, TimeUnit.SECONDS);
+            }
+        }
+        long commits = store.commitCount() - before;
+        assertThat(commits).isPositive().isLessThan(deliveries);
+        MailboxSnapshot snapshot = store.snapshot(inbox.id());
+        assertThat(snapshot.messages()).hasSize(deliveries);
+        assertThat(snapshot.messages()).extracting(MessageInfo::uid).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void callsAfterCloseFail() {
+        Account alice = account("alice@example.org");
+        store.close();
+        assertThatThrownBy(() -> store.findAccount("alice@example.org")).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> store.recordLogin(alice.id(), TODAY.plusDays(1))).isInstanceOf(StoreException.class);
+        store = SqliteMailStore.open(dataDir, clock);
+        assertThat(store.findAccount("alice@example.org")).isPresent();
+    }
+
+    @Test
+    void startupRemovesOrphanedBodyFiles() throws IOException {
+        Path orphan = dataDir.resolve("blobs").resolve("ab").resolve("ab" + "0".repeat(30));
+        Path temp = dataDir.resolve("blobs").resolve("cd").resolve("cd" + "1".repeat(30) + ".tmp");
+        Files.write(orphan, new byte[] {1});
+        Files.write(temp, new byte[] {2});
+        Mailbox inbox = inbox(account("alice@example.org"));
+        long uid = deliver(inbox, TestMessages.message(9, LARGE)).uid();
+
+        reopen();
+
+        assertThat(orphan).doesNotExist();
+        assertThat(temp).doesNotExist();
+        assertThat(bodyFileCount()).isEqualTo(1);
+        assertThat(store.content(inbox.id(), uid)).isEqualTo(TestMessages.message(9, LARGE));
+    }
+}

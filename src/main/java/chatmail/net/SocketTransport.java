@@ -1,6 +1,5 @@
 package chatmail.net;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +15,7 @@ public final class SocketTransport implements Transport {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
+    private int readTimeoutMillis;
 
     /**
      * @param tlsUpgrade how to start TLS on this socket; {@code null} when STARTTLS is not offered
@@ -28,8 +28,8 @@ public final class SocketTransport implements Transport {
     }
 
     private void streams() throws IOException {
-        // Sessions do their own buffering; a small buffer here only saves syscalls.
-        in = new BufferedInputStream(socket.getInputStream(), 8192);
+        // Unbuffered: sessions buffer themselves, and after STARTTLS nothing read ahead may survive.
+        in = socket.getInputStream();
         out = socket.getOutputStream();
     }
 
@@ -55,12 +55,19 @@ public final class SocketTransport implements Transport {
         SSLSocket tls = tlsUpgrade.upgrade(socket);
         tls.startHandshake();
         socket = tls;
+        socket.setSoTimeout(readTimeoutMillis);
         streams();
     }
 
     @Override
     public boolean isTls() {
         return socket instanceof SSLSocket;
+    }
+
+    @Override
+    public void setReadTimeout(java.time.Duration timeout) throws IOException {
+        readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        socket.setSoTimeout(readTimeoutMillis);
     }
 
     @Override

@@ -23,6 +23,9 @@ public interface Transport extends AutoCloseable {
 
     boolean isTls();
 
+    /** How long a read may block before it fails with a timeout; zero waits forever. */
+    void setReadTimeout(java.time.Duration timeout) throws IOException;
+
     /** The client's address, for limits only: it is never logged nor stored with mail. */
     InetAddress peer();
 

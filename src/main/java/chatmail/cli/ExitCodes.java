@@ -1,0 +1,10 @@
+package chatmail.cli;
+
+/** Exit codes of every command: the same meaning everywhere, so scripts can rely on them. */
+final class ExitCodes {
+    static final int OK = 0;
+    static final int FAILURE = 1;
+    static final int CONFIG_ERROR = 2;
+
+    private ExitCodes() {}
+}

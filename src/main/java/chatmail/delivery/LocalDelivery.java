@@ -1,0 +1,71 @@
+package chatmail.delivery;
+
+import chatmail.account.AddressRules;
+import chatmail.config.Config;
+import chatmail.store.Account;
+import chatmail.store.DeliveryTarget;
+import chatmail.store.MailStore;
+import chatmail.store.Mailbox;
+import chatmail.store.NewMessage;
+import chatmail.store.StoredMessage;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Puts accepted mail into local INBOXes: one atomic, durable commit for all recipients of a
+ * message (SPEC SMTP-4, SMTP-13), then the quota trim of each recipient (IMAP-6).
+ */
+public final class LocalDelivery {
+
+    private final Config config;
+    private final MailStore store;
+    private final Clock clock;
+    private final QuotaTrim trim;
+
+    public LocalDelivery(Config config, MailStore store, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.clock = clock;
+        this.trim = new QuotaTrim(store, config.maxMailboxSize(), clock);
+    }
+
+    public RecipientStatus check(String address) {
+        var account = store.findAccount(AddressRules.normalize(address));
+        if (account.isEmpty()) {
+            return new RecipientStatus.UnknownUser();
+        }
+        if (store.usage(account.get().id()) >= config.maxMailboxSize()) {
+            return new RecipientStatus.MailboxFull(account.get());
+        }
+        return new RecipientStatus.Deliverable(account.get());
+    }
+
+    /** Stores the message in each account's INBOX, durably, in one commit. */
+    public List<StoredMessage> deliver(byte[] message, List<Account> recipients) {
+        return deliver(message, recipients, "INBOX", Set.of());
+    }
+
+    public List<StoredMessage> deliver(byte[] message, List<Account> recipients, String mailboxName, Set<String> flags) {
+        Map<Long, Account> unique = new LinkedHashMap<>();
+        for (Account a : recipients) {
+            unique.putIfAbsent(a.id(), a);
+        }
+        List<DeliveryTarget> targets = new ArrayList<>();
+        for (Account a : unique.values()) {
+            Mailbox box = store.mailbox(a.id(), mailboxName).orElseGet(() -> store.createMailbox(a.id(), mailboxName));
+            targets.add(new DeliveryTarget(box.id(), flags));
+        }
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        List<StoredMessage> stored = store.deliver(new NewMessage(message, clock.instant()), targets);
+        for (Account a : unique.values()) {
+            trim.afterDelivery(a.id());
+        }
+        return stored;
+    }
+}

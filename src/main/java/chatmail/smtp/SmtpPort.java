@@ -1,0 +1,31 @@
+package chatmail.smtp;
+
+/** The three SMTP services, which differ in TLS and in who may send what. */
+public enum SmtpPort {
+    /** Port 25: mail from other servers for local users; STARTTLS required, no AUTH. */
+    MX("smtp", false),
+    /** Port 587: clients, STARTTLS then AUTH. */
+    SUBMISSION("submission", false),
+    /** Port 465: clients, implicit TLS then AUTH. */
+    SUBMISSIONS("submissions", true);
+
+    private final String serviceName;
+    private final boolean implicitTls;
+
+    SmtpPort(String serviceName, boolean implicitTls) {
+        this.serviceName = serviceName;
+        this.implicitTls = implicitTls;
+    }
+
+    public String serviceName() {
+        return serviceName;
+    }
+
+    public boolean implicitTls() {
+        return implicitTls;
+    }
+
+    public boolean isSubmission() {
+        return this != MX;
+    }
+}

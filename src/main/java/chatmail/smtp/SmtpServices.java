@@ -1,0 +1,28 @@
+package chatmail.smtp;
+
+import chatmail.account.Accounts;
+import chatmail.account.LoginThrottle;
+import chatmail.config.Config;
+import chatmail.delivery.BounceBuilder;
+import chatmail.delivery.LocalDelivery;
+import chatmail.policy.EncryptionPolicy;
+import chatmail.policy.RateLimiter;
+import java.time.Clock;
+
+/** What every SMTP session shares: configuration and the services right of the session. */
+public record SmtpServices(
+        Config config,
+        Clock clock,
+        Accounts accounts,
+        LoginThrottle loginThrottle,
+        LocalDelivery localDelivery,
+        EncryptionPolicy encryption,
+        RateLimiter rateLimiter,
+        BounceBuilder bounces) {
+
+    public static SmtpServices create(Config config, Clock clock, Accounts accounts, LocalDelivery localDelivery) {
+        return new SmtpServices(config, clock, accounts, LoginThrottle.standard(clock), localDelivery,
+                new EncryptionPolicy(), RateLimiter.fromConfig(config, clock),
+                new BounceBuilder(config.addressDomain(), clock));
+    }
+}

@@ -1,0 +1,77 @@
+package chatmail.testing;
+
+import chatmail.Relay;
+import chatmail.config.Config;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A whole relay for a test: ephemeral loopback ports, a temporary data directory, a clock the
+ * test moves, and ample machine resources (a busy 2-core CI machine often has a load above
+ * max_load_1m, which would refuse accounts at random).
+ */
+public final class TestRelay implements AutoCloseable {
+
+    public static final String DOMAIN = "chatmail.localhost";
+
+    private final Relay relay;
+    private final MutableClock clock;
+
+    private TestRelay(Relay relay, MutableClock clock) {
+        this.relay = relay;
+        this.clock = clock;
+    }
+
+    public static TestRelay start(Path dataDir) throws IOException {
+        return start(dataDir, b -> { });
+    }
+
+    /** Starts a relay whose config the test may adjust (limits, timeouts) before start. */
+    public static TestRelay start(Path dataDir, Consumer<Config.Builder> adjust) throws IOException {
+        return start(dataDir, new MutableClock(), adjust);
+    }
+
+    public static TestRelay start(Path dataDir, MutableClock clock, Consumer<Config.Builder> adjust) throws IOException {
+        Config.Builder b = Config.builder(DOMAIN);
+        b.dataDir = dataDir;
+        b.listenAddresses = List.of("127.0.0.1");
+        adjust.accept(b);
+        return new TestRelay(Relay.start(b.build(), Relay.Options.forTests(clock)), clock);
+    }
+
+    public Relay relay() {
+        return relay;
+    }
+
+    public Config config() {
+        return relay.config();
+    }
+
+    public MutableClock clock() {
+        return clock;
+    }
+
+    /** The bound port of a service: smtp, submission, submissions (later imap, imaps, http, https). */
+    public int port(String service) {
+        Integer p = relay.ports().get(service);
+        if (p == null) {
+            throw new IllegalStateException(service + " is not listening; ports: " + relay.ports());
+        }
+        return p;
+    }
+
+    /** A fresh valid address of this relay (9-character local part, as the defaults want). */
+    public static String address(String nineChars) {
+        if (nineChars.length() != 9) {
+            throw new IllegalArgumentException("local part must have 9 characters: " + nineChars);
+        }
+        return nineChars + "@" + DOMAIN;
+    }
+
+    @Override
+    public void close() {
+        relay.close();
+    }
+}

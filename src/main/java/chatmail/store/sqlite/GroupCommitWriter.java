@@ -44,6 +44,10 @@ final class GroupCommitWriter {
     }
 
     <T> CompletableFuture<T> submit(SqlWork<WriteTx, T> work) {
+        if (Thread.currentThread() == thread) {
+            // An event listener writing would wait for itself until the time-out.
+            throw new IllegalStateException("store write from the store's writer thread (an event listener?)");
+        }
         Request<T> request = new Request<>(work, new CompletableFuture<>());
         synchronized (lifecycle) {
             if (closed) {
@@ -91,7 +95,14 @@ final class GroupCommitWriter {
                 }
             }
             if (!batch.isEmpty()) {
-                runBatch(batch);
+                try {
+                    runBatch(batch);
+                } catch (Throwable e) {
+                    // Keep the only writer alive; the callers of this batch learn of the failure.
+                    StoreException failure = StoreFailures.translate(e);
+                    batch.forEach(request -> request.result.completeExceptionally(failure));
+                    rollbackQuietly();
+                }
             }
         }
     }

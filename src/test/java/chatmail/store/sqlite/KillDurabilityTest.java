@@ -8,6 +8,7 @@ import chatmail.store.MessageInfo;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +42,9 @@ class KillDurabilityTest {
             child.destroyForcibly();
             assertThat(child.waitFor(CHILD_DEADLINE.toSeconds(), TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(acknowledged).as("acks read before the kill").hasSizeGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
+        assertThat(acknowledged).as("acks read before the kill; child stderr: %s",
+                        Files.readString(dir.resolve("child-stderr.txt")))
+                .hasSizeGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
 
         try (SqliteMailStore store = SqliteMailStore.open(dataDir, Clock.systemUTC())) {
             Account account = store.findAccount(DeliveryChild.ADDRESS).orElseThrow();

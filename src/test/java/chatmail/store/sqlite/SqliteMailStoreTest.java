@@ -392,7 +392,7 @@ class SqliteMailStoreTest {
         List<MailboxEvent> received = new CopyOnWriteArrayList<>();
         CountDownLatch three = new CountDownLatch(3);
         List<MailboxEvent> bobsEvents = new CopyOnWriteArrayList<>();
-        try (MailboxEvents.Subscription ignored = store.events().subscribe(alice.id(), event -> {
+        try (MailboxEvents.Subscription _ = store.events().subscribe(alice.id(), event -> {
                     // Published after the commit: a read from here must already see the change.
                     if (event instanceof MailboxEvents.MessagesAdded added) {
                         assertThat(store.snapshot(added.mailboxId()).uidNext()).isGreaterThan(added.uids().getLast());
@@ -400,10 +400,10 @@ class SqliteMailStoreTest {
                     received.add(event);
                     three.countDown();
                 });
-             MailboxEvents.Subscription failing = store.events().subscribe(alice.id(), event -> {
+             MailboxEvents.Subscription _ = store.events().subscribe(alice.id(), event -> {
                  throw new IllegalStateException("a broken listener must not stop the others");
              });
-             MailboxEvents.Subscription bobs = store.events().subscribe(bob.id(), bobsEvents::add)) {
+             MailboxEvents.Subscription _ = store.events().subscribe(bob.id(), bobsEvents::add)) {
             long uid = deliver(inbox, TestMessages.message(1, SMALL)).uid();
             store.updateFlags(inbox.id(), List.of(uid), FlagUpdate.ADD, Set.of("\\Seen"));
             store.expunge(inbox.id(), List.of(uid));
@@ -417,7 +417,7 @@ class SqliteMailStoreTest {
         assertThat(bobsEvents).isEmpty();
 
         CountDownLatch afterUnsubscribe = new CountDownLatch(1);
-        try (MailboxEvents.Subscription probe = store.events().subscribe(alice.id(), e -> afterUnsubscribe.countDown())) {
+        try (MailboxEvents.Subscription _ = store.events().subscribe(alice.id(), e -> afterUnsubscribe.countDown())) {
             deliver(inbox, TestMessages.message(2, SMALL));
             assertThat(afterUnsubscribe.await(10, TimeUnit.SECONDS)).isTrue();
         }
@@ -459,6 +459,39 @@ class SqliteMailStoreTest {
         assertThatThrownBy(() -> store.recordLogin(alice.id(), TODAY.plusDays(1))).isInstanceOf(StoreException.class);
         store = SqliteMailStore.open(dataDir, clock);
         assertThat(store.findAccount("alice@example.org")).isPresent();
+    }
+
+    @Test
+    void closeFinishesWritesAlreadyQueuedAndRefusesLaterOnes() throws Exception {
+        Mailbox inbox = inbox(account("alice@example.org"));
+        int deliveries = 40;
+        CountDownLatch started = new CountDownLatch(deliveries);
+        List<Future<Boolean>> results = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < deliveries; i++) {
+                byte[] content = TestMessages.message(i, SMALL);
+                results.add(executor.submit(() -> {
+                    started.countDown();
+                    try {
+                        deliver(inbox, content);
+                        return true;
+                    } catch (StoreException e) {
+                        return false;
+                    }
+                }));
+            }
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            store.close();
+            int acknowledged = 0;
+            for (Future<Boolean> result : results) {
+                if (result.get(30, TimeUnit.SECONDS)) {
+                    acknowledged++;
+                }
+            }
+            reopen();
+            assertThat(store.snapshot(inbox.id()).messages()).as("exactly the acknowledged deliveries")
+                    .hasSize(acknowledged);
+        }
     }
 
     @Test

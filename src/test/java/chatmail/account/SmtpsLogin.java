@@ -13,24 +13,33 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /** SMTP AUTH PLAIN over implicit TLS (port 465) with a raw JDK socket, trusting only the relay's certificate. */
-final class SmtpsLogin {
+public final class SmtpsLogin {
 
     private final SSLContext context;
     private final int port;
 
-    SmtpsLogin(X509Certificate relayCertificate, int port) throws Exception {
+    public SmtpsLogin(X509Certificate relayCertificate, int port) throws Exception {
+        this(trusting(relayCertificate), port);
+    }
+
+    public SmtpsLogin(SSLContext context, int port) {
+        this.context = context;
+        this.port = port;
+    }
+
+    private static SSLContext trusting(X509Certificate relayCertificate) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("relay", relayCertificate);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        this.context = SSLContext.getInstance("TLS");
+        SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, tmf.getTrustManagers(), null);
-        this.port = port;
+        return context;
     }
 
     /** The reply line (last line) to AUTH PLAIN, e.g. {@code 235 2.7.0 Authentication successful}. */
-    String authPlain(String user, String password) throws IOException {
+    public String authPlain(String user, String password) throws IOException {
         try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", port)) {
             s.setSoTimeout(30_000);
             s.startHandshake();

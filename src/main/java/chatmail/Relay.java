@@ -14,13 +14,16 @@ import chatmail.smtp.SmtpServices;
 import chatmail.store.sqlite.SqliteMailStore;
 import chatmail.tls.TlsContexts;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,7 @@ public final class Relay implements AutoCloseable {
     private TlsContexts tls;
     private Accounts accounts;
     private LocalDelivery localDelivery;
+    private ExpiryScheduler expiryScheduler;
 
     private Relay(Config config, Options options) {
         this.config = config;
@@ -83,11 +87,15 @@ public final class Relay implements AutoCloseable {
         accounts = new Accounts(config, store, options.probe(), options.clock());
         localDelivery = new LocalDelivery(config, store, options.clock());
         if (options.runExpiry()) {
-            closeables.push(new ExpiryScheduler(new Expiry(config, store, options.clock()),
-                    config.timeouts().expiryInterval()));
+            expiryScheduler = new ExpiryScheduler(new Expiry(config, store, options.clock()),
+                    config.timeouts().expiryInterval());
+            closeables.push(expiryScheduler);
         }
         startSmtp();
-        log.info("chatmail relay for {} ready in {} ms", config.mailDomain(), (System.nanoTime() - t0) / 1_000_000);
+        StringBuilder listening = new StringBuilder();
+        ports.forEach((service, port) -> listening.append(listening.isEmpty() ? "" : ", ").append(service).append(' ').append(port));
+        log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
+                (System.nanoTime() - t0) / 1_000_000, listening);
     }
 
     private void startSmtp() throws IOException {
@@ -102,16 +110,25 @@ public final class Relay implements AutoCloseable {
         if (configuredPort == 0) {
             return;
         }
+        int port = options.ephemeralPorts() ? 0 : configuredPort;
         for (String address : config.listenAddresses()) {
-            int bound = server.listen(service, InetAddress.getByName(address),
-                    options.ephemeralPorts() ? 0 : configuredPort);
+            int bound;
+            try {
+                bound = server.listen(service, InetAddress.getByName(address), port);
+            } catch (BindException e) {
+                // The JDK's message names neither address nor port; the operator needs both.
+                BindException named = new BindException("cannot listen for " + service.serviceName()
+                        + " on " + address + " port " + port + ": " + e.getMessage());
+                named.initCause(e);
+                throw named;
+            }
             ports.putIfAbsent(service.serviceName(), bound);
         }
     }
 
-    /** Actual bound ports by service name ({@code smtp}, {@code submission}, …). */
+    /** Actual bound ports by service name ({@code smtp}, {@code submission}, …), in start order. */
     public Map<String, Integer> ports() {
-        return Map.copyOf(ports);
+        return Collections.unmodifiableMap(new LinkedHashMap<>(ports));
     }
 
     public Config config() {
@@ -134,8 +151,17 @@ public final class Relay implements AutoCloseable {
         return localDelivery;
     }
 
+    /** The expiry schedule, when {@link Options#runExpiry()} started one. */
+    public Optional<ExpiryScheduler> expiryScheduler() {
+        return Optional.ofNullable(expiryScheduler);
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closeables.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
         while (!closeables.isEmpty()) {
             try {
                 closeables.pop().close();
@@ -143,5 +169,6 @@ public final class Relay implements AutoCloseable {
                 log.warn("while stopping: {}", e.toString());
             }
         }
+        log.info("chatmail relay for {} stopped in {} ms", config.mailDomain(), (System.nanoTime() - t0) / 1_000_000);
     }
 }

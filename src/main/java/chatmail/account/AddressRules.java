@@ -31,7 +31,8 @@ public final class AddressRules {
         return local.length() >= config.usernameMinLength()
                 && local.length() <= config.usernameMaxLength()
                 && LOCAL_PART.matcher(local).matches()
-                && password.length() >= config.passwordMinLength();
+                // Characters as a person counts them (the reference's Python len()), not UTF-16 units.
+                && password.codePointCount(0, password.length()) >= config.passwordMinLength();
     }
 
     /** The form addresses are stored in: the domain lower-cased, the local part as given. */

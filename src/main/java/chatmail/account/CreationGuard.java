@@ -4,6 +4,7 @@ import chatmail.config.Config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,8 @@ public final class CreationGuard {
     private final Config config;
     private final ResourceProbe probe;
     private final Path nocreate;
+    /** The kind of the last refusal logged, or null while creation is allowed. */
+    private final AtomicReference<String> refusing = new AtomicReference<>();
 
     public CreationGuard(Config config, ResourceProbe probe) {
         this.config = config;
@@ -31,16 +34,24 @@ public final class CreationGuard {
             return Optional.of("account creation switched off (" + nocreate + " exists)");
         }
         ResourceProbe.Resources r = probe.current();
+        String kind = null;
         String reason = null;
         if (r.load1m() > config.maxLoad1m()) {
+            kind = "max_load_1m";
             reason = "1-minute load " + r.load1m() + " above max_load_1m " + config.maxLoad1m();
         } else if (r.availableMemoryBytes() < config.minAvailableMemory()) {
+            kind = "min_available_memory";
             reason = "available memory below min_available_memory";
         } else if (r.freeDiskBytes() < config.minFreeDiskSpace()) {
+            kind = "min_free_disk_space";
             reason = "free disk below min_free_disk_space";
         }
-        if (reason != null) {
-            log.warn("refusing to create an account: {}", reason);
+        // Logged when the state changes, not per attempt: under load every new client retries.
+        String before = refusing.getAndSet(kind);
+        if (kind != null && !kind.equals(before)) {
+            log.warn("refusing to create accounts: {}", reason);
+        } else if (kind == null && before != null) {
+            log.info("creating accounts again: {} is satisfied", before);
         }
         return Optional.ofNullable(reason);
     }

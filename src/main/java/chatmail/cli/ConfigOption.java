@@ -5,6 +5,7 @@ import chatmail.config.ConfigLoader;
 import chatmail.config.ConfigLocator;
 import chatmail.config.ConfigSource;
 import chatmail.config.LoadedConfig;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -17,12 +18,15 @@ final class ConfigOption {
 
     ConfigSource source;
 
-    /** Loads the configuration and prints its warnings; a bad one throws ConfigException. */
-    LoadedConfig load() throws ConfigException {
+    /**
+     * Finds and loads the configuration and prints its warnings to {@code err}. A missing named
+     * file or a bad value throws ConfigException, which every command maps to exit code 2.
+     */
+    LoadedConfig load(PrintWriter err) throws ConfigException {
         source = ConfigLocator.locate(file, System.getenv(), Path.of(""));
         LoadedConfig loaded = ConfigLoader.load(source);
         for (String w : loaded.warnings()) {
-            System.err.println("chatmail: warning: " + w);
+            err.println("chatmail: warning: " + w);
         }
         return loaded;
     }

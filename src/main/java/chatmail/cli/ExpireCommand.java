@@ -4,14 +4,19 @@ import chatmail.config.Config;
 import chatmail.config.ConfigException;
 import chatmail.expiry.Expiry;
 import chatmail.store.sqlite.SqliteMailStore;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "expire", description = "Delete old mail and inactive accounts now (SPEC EXP-1).")
 final class ExpireCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Mixin
     ConfigOption configOption;
@@ -21,15 +26,18 @@ final class ExpireCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Config config;
         try {
-            config = configOption.load().config();
+            config = configOption.load(err).config();
         } catch (ConfigException e) {
-            System.err.println("chatmail: " + e.getMessage());
+            err.println("chatmail: " + e.getMessage());
             return ExitCodes.CONFIG_ERROR;
         }
-        try (var store = SqliteMailStore.open(config.dataDir(), Clock.systemUTC())) {
-            System.out.println(new Expiry(config, store, Clock.systemUTC()).run(dryRun));
+        Clock clock = Clock.systemUTC();
+        try (var store = SqliteMailStore.open(config.dataDir(), clock)) {
+            out.println(new Expiry(config, store, clock).run(dryRun));
         }
         return ExitCodes.OK;
     }

@@ -1,5 +1,7 @@
 package chatmail.cli;
 
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,12 +19,27 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
+    /** Runs one command line with the process's stdout and stderr; returns the exit code. */
     public static int execute(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        Charset charset = Charset.defaultCharset();
+        return execute(new PrintWriter(System.out, true, charset), new PrintWriter(System.err, true, charset), args);
+    }
+
+    /** Runs one command line printing to {@code out} and {@code err}, as tests do in process. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

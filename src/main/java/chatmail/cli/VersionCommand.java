@@ -6,6 +6,9 @@ import picocli.CommandLine.Command;
 @Command(name = "version", description = "Print the version.")
 final class VersionCommand implements Runnable {
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     static String version() {
         String v = VersionCommand.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
@@ -13,7 +16,7 @@ final class VersionCommand implements Runnable {
 
     @Override
     public void run() {
-        System.out.println("chatmail " + version() + " (Java " + Runtime.version() + ")");
+        spec.commandLine().getOut().println("chatmail " + version() + " (Java " + Runtime.version() + ")");
     }
 
     static final class Provider implements CommandLine.IVersionProvider {

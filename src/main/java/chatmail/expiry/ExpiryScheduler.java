@@ -1,36 +1,65 @@
 package chatmail.expiry;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs {@link Expiry} at start-up and then once per interval (daily by default). */
+/**
+ * Runs {@link Expiry} at start-up and then once per interval (daily by default). The first
+ * run can be awaited ({@link #firstRun()}) and every run is handed to a listener, so callers
+ * and tests observe runs instead of guessing when they happened.
+ */
 public final class ExpiryScheduler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ExpiryScheduler.class);
 
     private final ScheduledExecutorService executor =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("expiry").factory());
+    private final CompletableFuture<ExpiryReport> firstRun = new CompletableFuture<>();
 
     public ExpiryScheduler(Expiry expiry, Duration interval) {
+        this(expiry, interval, report -> { });
+    }
+
+    /** @param onRun called after every successful run, on the scheduler's thread */
+    public ExpiryScheduler(Expiry expiry, Duration interval, Consumer<ExpiryReport> onRun) {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("expiry interval must be positive: " + interval);
+        }
         executor.scheduleWithFixedDelay(() -> {
             try {
-                log.info("expiry: {}", expiry.run(false));
+                ExpiryReport report = expiry.run(false);
+                log.info("expiry: {}", report);
+                firstRun.complete(report);
+                onRun.accept(report);
             } catch (RuntimeException e) {
+                // Caught so the schedule survives: an exception would cancel all later runs.
                 log.error("expiry run failed; next try in {}", interval, e);
+                firstRun.completeExceptionally(e);
             }
         }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Completes with the report of the run made at start-up, or with its failure. */
+    public CompletableFuture<ExpiryReport> firstRun() {
+        return firstRun.copy();
+    }
+
     @Override
     public void close() {
-        executor.shutdownNow();
+        // No interrupt: a run in progress finishes its store calls rather than failing halfway.
+        executor.shutdown();
         try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
+            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
         } catch (InterruptedException e) {
+            executor.shutdownNow();
             Thread.currentThread().interrupt();
         }
     }

@@ -1,0 +1,137 @@
+package chatmail.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chatmail.store.DeliveryTarget;
+import chatmail.store.NewMessage;
+import chatmail.store.sqlite.SqliteMailStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands run in process, as the launcher would run them, with their output captured. */
+class CliCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int chatmail(String... args) {
+        return Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    private Path ini(String... lines) throws Exception {
+        return Files.writeString(dir.resolve("chatmail.ini"), "[params]\n" + String.join("\n", lines) + "\n");
+    }
+
+    @Test
+    void expireDryRunPrintsTheReportAndDeletesNothing() throws Exception {
+        Path data = dir.resolve("data");
+        Path ini = ini("mail_domain = chatmail.localhost", "data_dir = " + data);
+        Clock clock = Clock.systemUTC();
+        try (SqliteMailStore store = SqliteMailStore.open(data, clock)) {
+            var account = store.createAccountIfAbsent("abcdefghi@chatmail.localhost", "{SHA512-CRYPT}x",
+                    LocalDate.now(clock).minusDays(100));
+            long inbox = store.mailbox(account.id(), "INBOX").orElseThrow().id();
+            store.deliver(new NewMessage(message(), clock.instant().minus(Duration.ofDays(25))),
+                    List.of(new DeliveryTarget(inbox, Set.of())));
+        }
+
+        assertThat(chatmail("expire", "--dry-run", "--config", ini.toString())).isZero();
+        assertThat(out.toString()).isEqualTo("would delete 1 messages older than the retention, 0 large seen messages, "
+                + message().length + " bytes in all, and 1 inactive accounts" + System.lineSeparator());
+        try (SqliteMailStore store = SqliteMailStore.open(data, clock)) {
+            assertThat(store.accountCount()).isEqualTo(1);
+            assertThat(store.messagesReceivedBefore(clock.instant())).hasSize(1);
+        }
+
+        out.getBuffer().setLength(0);
+        assertThat(chatmail("expire", "-c", ini.toString())).isZero();
+        assertThat(out.toString()).startsWith("deleted 1 messages older than the retention")
+                .contains("and 1 inactive accounts");
+        try (SqliteMailStore store = SqliteMailStore.open(data, clock)) {
+            assertThat(store.accountCount()).isZero();
+            assertThat(store.messagesReceivedBefore(clock.instant().plus(Duration.ofDays(1)))).isEmpty();
+        }
+    }
+
+    private static byte[] message() {
+        return "Subject: old\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
+    void runWithABadValueExits2NamingTheKeyAndStartsNothing() throws Exception {
+        Path data = dir.resolve("data");
+        Path ini = ini("mail_domain = chatmail.localhost", "data_dir = " + data, "max_user_send_per_minute = lots");
+
+        assertThat(chatmail("run", "--config", ini.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("max_user_send_per_minute", "lots");
+        assertThat(data).as("nothing started, nothing written").doesNotExist();
+    }
+
+    @Test
+    void runWithAPublicDomainWithoutCertificateExits2SayingWhatToSet() throws Exception {
+        Path data = dir.resolve("data");
+        Path ini = ini("mail_domain = chat.example.org", "data_dir = " + data);
+
+        assertThat(chatmail("run", "--config", ini.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("chat.example.org", "ACME", "tls_external_cert_and_key");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void aMissingConfigFileExits2ForEveryCommandThatReadsOne() {
+        Path missing = dir.resolve("nowhere.ini");
+
+        assertThat(chatmail("run", "--config", missing.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(missing.toString(), "does not exist");
+        err.getBuffer().setLength(0);
+        assertThat(chatmail("expire", "--dry-run", "--config", missing.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(missing.toString(), "does not exist");
+        assertThat(dir.resolve("data")).doesNotExist();
+    }
+
+    @Test
+    void unknownKeysAreWarnedAboutOnStderr() throws Exception {
+        Path data = dir.resolve("data");
+        Path ini = ini("mail_domain = chatmail.localhost", "data_dir = " + data, "mial_domain = typo");
+
+        assertThat(chatmail("expire", "--dry-run", "-c", ini.toString())).isZero();
+        assertThat(err.toString()).contains("warning", "mial_domain");
+        assertThat(out.toString()).startsWith("would delete 0 messages");
+    }
+
+    @Test
+    void versionPrintsTheVersionAndJava() {
+        assertThat(chatmail("version")).isZero();
+        assertThat(out.toString()).startsWith("chatmail ").contains("(Java " + Runtime.version().feature());
+
+        out.getBuffer().setLength(0);
+        assertThat(chatmail("--version")).isZero();
+        assertThat(out.toString()).startsWith("chatmail ");
+    }
+
+    @Test
+    void anUnknownCommandOrOptionIsAUsageError() {
+        assertThat(chatmail("frobnicate")).isEqualTo(2);
+        assertThat(err.toString()).contains("frobnicate");
+        assertThat(chatmail("expire", "--dry-rn")).isEqualTo(2);
+    }
+
+    @Test
+    void noCommandPrintsUsage() {
+        assertThat(chatmail()).isZero();
+        assertThat(out.toString()).contains("Usage: chatmail", "run", "expire", "init", "version");
+    }
+}

@@ -1,0 +1,222 @@
+package chatmail.expiry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chatmail.config.Config;
+import chatmail.store.Account;
+import chatmail.store.DeliveryTarget;
+import chatmail.store.MessageInfo;
+import chatmail.store.NewMessage;
+import chatmail.store.sqlite.SqliteMailStore;
+import chatmail.testing.MutableClock;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SPEC EXP-1 and ACC-6 against a real store, with the clock moved instead of waiting days. */
+class ExpiryTest {
+
+    private static final String DOMAIN = "chatmail.localhost";
+    private static final Set<String> SEEN = Set.of("\\Seen");
+    private static final Set<String> UNSEEN = Set.of();
+
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-11-26T12:00:00Z"));
+    private Config config;
+    private SqliteMailStore store;
+    private Account active;
+    private long inbox;
+
+    @BeforeEach
+    void open() {
+        Config.Builder b = Config.builder(DOMAIN);
+        b.dataDir = dir;
+        config = b.build();
+        store = SqliteMailStore.open(dir, clock);
+        active = store.createAccountIfAbsent("activeone@" + DOMAIN, "{SHA512-CRYPT}x", today());
+        inbox = store.mailbox(active.id(), "INBOX").orElseThrow().id();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void messagesOlderThanDeleteMailsAfterGo() {
+        deliver("21 days", ago(Duration.ofDays(21)), 1_000, UNSEEN);
+        deliver("20 days and a second", ago(Duration.ofDays(20).plusSeconds(1)), 1_000, SEEN);
+        deliver("exactly 20 days", ago(Duration.ofDays(20)), 1_000, UNSEEN);
+        deliver("19 days", ago(Duration.ofDays(19)), 1_000, UNSEEN);
+        deliver("now", ago(Duration.ZERO), 1_000, UNSEEN);
+
+        ExpiryReport report = new Expiry(config, store, clock).run(false);
+
+        assertThat(report.oldMessages()).isEqualTo(2);
+        assertThat(report.bytes()).isEqualTo(2_000);
+        assertThat(subjects()).containsExactly("exactly 20 days", "19 days", "now");
+    }
+
+    @Test
+    void seenLargeMessagesOlderThanDeleteLargeAfterGo() {
+        deliver("seen large 8 days", ago(Duration.ofDays(8)), 200_001, SEEN);
+        deliver("seen large 7 days and a minute", ago(Duration.ofDays(7).plusMinutes(1)), 300_000, SEEN);
+        deliver("unseen large 8 days", ago(Duration.ofDays(8)), 300_000, UNSEEN);
+        deliver("seen 200000 bytes 8 days", ago(Duration.ofDays(8)), 200_000, SEEN);
+        deliver("seen small 8 days", ago(Duration.ofDays(8)), 1_000, SEEN);
+        deliver("seen large 6 days", ago(Duration.ofDays(6)), 300_000, SEEN);
+
+        ExpiryReport report = new Expiry(config, store, clock).run(false);
+
+        assertThat(report.largeSeenMessages()).isEqualTo(2);
+        assertThat(report.oldMessages()).isZero();
+        assertThat(report.bytes()).isEqualTo(500_001);
+        assertThat(subjects()).containsExactly(
+                "unseen large 8 days", "seen 200000 bytes 8 days", "seen small 8 days", "seen large 6 days");
+    }
+
+    @Test
+    void aMessageMatchingBothRulesIsCountedOnce() {
+        deliver("seen large 30 days", ago(Duration.ofDays(30)), 300_000, SEEN);
+
+        ExpiryReport report = new Expiry(config, store, clock).run(false);
+
+        assertThat(report.oldMessages() + report.largeSeenMessages()).isEqualTo(1);
+        assertThat(report.bytes()).isEqualTo(300_000);
+        assertThat(subjects()).isEmpty();
+    }
+
+    @Test
+    void inactiveAccountsAreDeletedWithTheirMailAndFiles() throws IOException {
+        Account inactive = store.createAccountIfAbsent("inactive1@" + DOMAIN, "{SHA512-CRYPT}x", today().minusDays(91));
+        long inactiveInbox = store.mailbox(inactive.id(), "INBOX").orElseThrow().id();
+        // Large enough to live in its own body file, recent enough to survive the message rules.
+        store.deliver(new NewMessage(message("kept body", 150_000), ago(Duration.ofDays(1))),
+                List.of(new DeliveryTarget(inactiveInbox, UNSEEN)));
+        Account edge = store.createAccountIfAbsent("edgeday90@" + DOMAIN, "{SHA512-CRYPT}x", today().minusDays(90));
+        deliver("active account's mail", ago(Duration.ofDays(1)), 150_000, UNSEEN);
+        assertThat(bodyFiles()).hasSize(2);
+
+        ExpiryReport report = new Expiry(config, store, clock).run(false);
+
+        assertThat(report.inactiveAccounts()).isEqualTo(1);
+        assertThat(store.findAccount(inactive.address())).isEmpty();
+        assertThat(store.findAccount(edge.address())).as("90 days is not more than 90 days").isPresent();
+        assertThat(store.findAccount(active.address())).isPresent();
+        assertThat(store.accountCount()).isEqualTo(2);
+        assertThat(bodyFiles()).as("the inactive account's body file is gone, the active one's stays").hasSize(1);
+        assertThat(subjects()).containsExactly("active account's mail");
+    }
+
+    @Test
+    void aLoginKeepsAnAccountAlive() {
+        Account old = store.createAccountIfAbsent("returning@" + DOMAIN, "{SHA512-CRYPT}x", today().minusDays(91));
+        store.recordLogin(old.id(), today());
+
+        assertThat(new Expiry(config, store, clock).run(false).inactiveAccounts()).isZero();
+        assertThat(store.findAccount(old.address())).isPresent();
+    }
+
+    @Test
+    void dryRunChangesNothingAndReportsWhatTheRealRunDoes() throws IOException {
+        deliver("old", ago(Duration.ofDays(25)), 1_000, UNSEEN);
+        deliver("large", ago(Duration.ofDays(10)), 250_000, SEEN);
+        deliver("young", ago(Duration.ofDays(1)), 1_000, UNSEEN);
+        store.createAccountIfAbsent("inactive1@" + DOMAIN, "{SHA512-CRYPT}x", today().minusDays(100));
+        List<Path> filesBefore = bodyFiles();
+        long commitsBefore = store.commitCount();
+
+        ExpiryReport dry = new Expiry(config, store, clock).run(true);
+
+        assertThat(dry.dryRun()).isTrue();
+        assertThat(dry.toString()).startsWith("would delete ");
+        assertThat(store.commitCount()).as("a dry run writes nothing").isEqualTo(commitsBefore);
+        assertThat(subjects()).containsExactly("old", "large", "young");
+        assertThat(store.accountCount()).isEqualTo(2);
+        assertThat(bodyFiles()).isEqualTo(filesBefore);
+
+        ExpiryReport real = new Expiry(config, store, clock).run(false);
+
+        assertThat(real.dryRun()).isFalse();
+        assertThat(real.toString()).startsWith("deleted ");
+        assertThat(List.of(real.oldMessages(), real.largeSeenMessages(), real.inactiveAccounts()))
+                .isEqualTo(List.of(dry.oldMessages(), dry.largeSeenMessages(), dry.inactiveAccounts()))
+                .isEqualTo(List.of(1, 1, 1));
+        assertThat(real.bytes()).isEqualTo(dry.bytes()).isEqualTo(251_000);
+        assertThat(subjects()).containsExactly("young");
+        assertThat(bodyFiles()).isEmpty();
+
+        ExpiryReport again = new Expiry(config, store, clock).run(false);
+        assertThat(again).isEqualTo(new ExpiryReport(false, 0, 0, 0, 0));
+    }
+
+    @Test
+    void movingTheClockExpiresWhatWasYoung() {
+        deliver("delivered today", ago(Duration.ZERO), 1_000, UNSEEN);
+        Expiry expiry = new Expiry(config, store, clock);
+
+        clock.advance(Duration.ofDays(20));
+        assertThat(expiry.run(false).oldMessages()).isZero();
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(expiry.run(false).oldMessages()).isEqualTo(1);
+        assertThat(subjects()).isEmpty();
+    }
+
+    private LocalDate today() {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    private Instant ago(Duration d) {
+        return clock.instant().minus(d);
+    }
+
+    private void deliver(String subject, Instant internalDate, int size, Set<String> flags) {
+        store.deliver(new NewMessage(message(subject, size), internalDate), List.of(new DeliveryTarget(inbox, flags)));
+    }
+
+    /** An RFC 5322 message of exactly {@code size} bytes whose Subject identifies it. */
+    static byte[] message(String subject, int size) {
+        byte[] header = ("From: a@example.org\r\nTo: b@example.org\r\nSubject: " + subject + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] content = new byte[size];
+        System.arraycopy(header, 0, content, 0, header.length);
+        Arrays.fill(content, header.length, size, (byte) 'x');
+        return content;
+    }
+
+    /** Subjects of the active account's INBOX, in UID order. */
+    private List<String> subjects() {
+        return store.snapshot(inbox).messages().stream().map(MessageInfo::uid).map(uid -> {
+            try {
+                String text = new String(store.content(inbox, uid), 0, 200, StandardCharsets.US_ASCII);
+                int start = text.indexOf("Subject: ") + 9;
+                return text.substring(start, text.indexOf('\r', start));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
+    }
+
+    private List<Path> bodyFiles() throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().startsWith("chatmail.sqlite"))
+                    .sorted().toList();
+        }
+    }
+}

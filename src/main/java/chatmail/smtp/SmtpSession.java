@@ -98,26 +98,27 @@ final class SmtpSession {
         writer.sendNow(SmtpReply.plain(220, services.config().mailDomain() + " ESMTP chatmail"));
         try {
             while (true) {
-                SmtpLine line = reader.readLine();
-                if (!(line instanceof SmtpLine.Complete complete)) {
-                    switch (line) {
-                        case SmtpLine.BareLineEnding b -> writer.sendNow(SmtpReplies.BARE_LINE_ENDING);
-                        case SmtpLine.TooLong t -> {
-                            if (reply(SmtpReplies.LINE_TOO_LONG)) continue;
-                        }
-                        default -> { }
-                    }
-                    return;
-                }
-                if (!handle(SmtpCommandParser.parse(complete.bytes()))) {
-                    return;
-                }
+                // Replies wait while the client has more pipelined; before blocking, they go out
+                // together in one write (SMTP-1).
                 if (!reader.hasBufferedInput()) {
                     writer.flush();
                 }
+                SmtpLine line = reader.readLine();
+                boolean goOn = switch (line) {
+                    case SmtpLine.Complete complete -> handle(SmtpCommandParser.parse(complete.bytes()));
+                    case SmtpLine.TooLong t -> reply(SmtpReplies.LINE_TOO_LONG);
+                    case SmtpLine.BareLineEnding b -> {
+                        writer.send(SmtpReplies.BARE_LINE_ENDING);
+                        yield false;
+                    }
+                    case SmtpLine.EndOfInput e -> false;
+                };
+                if (!goOn) {
+                    return;
+                }
             }
         } catch (SocketTimeoutException e) {
-            writer.sendNow(TIMEOUT);
+            writer.send(TIMEOUT);
         } finally {
             try {
                 writer.flush();

@@ -442,10 +442,23 @@ final class SmtpSession {
         byte[] cleaned = HeaderCleanup.outgoing(message);
         services.localDelivery().deliver(cleaned, localRecipients);
         if (!failedRecipients.isEmpty()) {
-            byte[] bounce = services.bounces().build(cleaned, authenticated.address(), failedRecipients);
-            services.localDelivery().deliver(bounce, List.of(authenticated));
+            bounce(cleaned);
         }
         return SmtpReplies.OK;
+    }
+
+    /**
+     * Tells the sender which recipients did not get the message (SMTP-11). The message itself is
+     * already committed, so a failure here must not turn into a 4xx that makes the client send
+     * it to everyone again.
+     */
+    private void bounce(byte[] delivered) {
+        try {
+            byte[] report = services.bounces().build(delivered, authenticated.address(), failedRecipients);
+            services.localDelivery().deliver(report, List.of(authenticated));
+        } catch (StoreException e) {
+            log.error("could not store a bounce for {} recipient(s)", failedRecipients.size(), e);
+        }
     }
 
     /** A message from another server for local users. */

@@ -277,7 +277,14 @@ final class SmtpSession {
             Thread.currentThread().interrupt();
             return false;
         }
-        Optional<Account> account = services.accounts().login(user, password);
+        Optional<Account> account;
+        try {
+            account = services.accounts().login(user, password);
+        } catch (StoreException e) {
+            // Not the client's fault: a 535 would make Delta Chat ask the user for a new password.
+            log.error("login check failed", e);
+            return reply(SmtpReplies.LOCAL_TEMPFAIL);
+        }
         if (account.isEmpty()) {
             return loginFailed();
         }

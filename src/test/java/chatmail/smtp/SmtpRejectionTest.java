@@ -295,6 +295,26 @@ class SmtpRejectionTest {
         }
     }
 
+    @Test
+    void overlongCommandLineIsAnsweredAndTheSessionGoesOn() throws Exception {
+        try (SmtpClient c = SmtpClient.ready(relay.port("smtp"), false)) {
+            assertReply(c.command("NOOP " + "x".repeat(10_000)), "500 5.5.2 Line too long");
+            assertReply(c.command("NOOP"), "250 2.0.0 Ok");
+        }
+    }
+
+    @Test
+    void twentyErrorsEndTheSession() throws Exception {
+        try (SmtpClient c = SmtpClient.ready(relay.port("smtp"), false)) {
+            c.write("BOGUS\r\n".repeat(25));
+            for (int i = 0; i < 20; i++) {
+                assertThat(c.readReply().code()).isEqualTo(500);
+            }
+            assertThat(c.readReply().line()).startsWith("421 4.7.0");
+            assertThat(c.awaitClosed()).isEmpty();
+        }
+    }
+
     static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }

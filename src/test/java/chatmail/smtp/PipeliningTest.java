@@ -66,6 +66,16 @@ class PipeliningTest {
     }
 
     @Test
+    void multiLineEhloReplyArrivesInOneRead() throws Exception {
+        try (SmtpClient c = SmtpClient.connectTls(relay.port("submissions"))) {
+            c.readReply();
+            int before = c.reads();
+            assertThat(c.ehlo().lines()).hasSizeGreaterThan(5);
+            assertThat(c.reads() - before).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aRejectedCommandInsideABurstDoesNotDisturbTheOthers() throws Exception {
         String alice = SmtpFixtures.account(relay);
         String bob = SmtpFixtures.account(relay);

@@ -98,26 +98,27 @@ final class SmtpSession {
         writer.sendNow(SmtpReply.plain(220, services.config().mailDomain() + " ESMTP chatmail"));
         try {
             while (true) {
-                SmtpLine line = reader.readLine();
-                if (!(line instanceof SmtpLine.Complete complete)) {
-                    switch (line) {
-                        case SmtpLine.BareLineEnding b -> writer.sendNow(SmtpReplies.BARE_LINE_ENDING);
-                        case SmtpLine.TooLong t -> {
-                            if (reply(SmtpReplies.LINE_TOO_LONG)) continue;
-                        }
-                        default -> { }
-                    }
-                    return;
-                }
-                if (!handle(SmtpCommandParser.parse(complete.bytes()))) {
-                    return;
-                }
+                // Replies wait while the client has more pipelined; before blocking, they go out
+                // together in one write (SMTP-1).
                 if (!reader.hasBufferedInput()) {
                     writer.flush();
                 }
+                SmtpLine line = reader.readLine();
+                boolean goOn = switch (line) {
+                    case SmtpLine.Complete complete -> handle(SmtpCommandParser.parse(complete.bytes()));
+                    case SmtpLine.TooLong t -> reply(SmtpReplies.LINE_TOO_LONG);
+                    case SmtpLine.BareLineEnding b -> {
+                        writer.send(SmtpReplies.BARE_LINE_ENDING);
+                        yield false;
+                    }
+                    case SmtpLine.EndOfInput e -> false;
+                };
+                if (!goOn) {
+                    return;
+                }
             }
         } catch (SocketTimeoutException e) {
-            writer.sendNow(TIMEOUT);
+            writer.send(TIMEOUT);
         } finally {
             try {
                 writer.flush();
@@ -276,7 +277,14 @@ final class SmtpSession {
             Thread.currentThread().interrupt();
             return false;
         }
-        Optional<Account> account = services.accounts().login(user, password);
+        Optional<Account> account;
+        try {
+            account = services.accounts().login(user, password);
+        } catch (StoreException e) {
+            // Not the client's fault: a 535 would make Delta Chat ask the user for a new password.
+            log.error("login check failed", e);
+            return reply(SmtpReplies.LOCAL_TEMPFAIL);
+        }
         if (account.isEmpty()) {
             return loginFailed();
         }
@@ -441,10 +449,23 @@ final class SmtpSession {
         byte[] cleaned = HeaderCleanup.outgoing(message);
         services.localDelivery().deliver(cleaned, localRecipients);
         if (!failedRecipients.isEmpty()) {
-            byte[] bounce = services.bounces().build(cleaned, authenticated.address(), failedRecipients);
-            services.localDelivery().deliver(bounce, List.of(authenticated));
+            bounce(cleaned);
         }
         return SmtpReplies.OK;
+    }
+
+    /**
+     * Tells the sender which recipients did not get the message (SMTP-11). The message itself is
+     * already committed, so a failure here must not turn into a 4xx that makes the client send
+     * it to everyone again.
+     */
+    private void bounce(byte[] delivered) {
+        try {
+            byte[] report = services.bounces().build(delivered, authenticated.address(), failedRecipients);
+            services.localDelivery().deliver(report, List.of(authenticated));
+        } catch (StoreException e) {
+            log.error("could not store a bounce for {} recipient(s)", failedRecipients.size(), e);
+        }
     }
 
     /** A message from another server for local users. */

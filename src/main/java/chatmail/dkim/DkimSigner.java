@@ -5,6 +5,7 @@ import chatmail.policy.RawHeaderSection;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 import org.apache.james.jdkim.DKIMSigner;
 import org.apache.james.jdkim.exceptions.FailException;
 
@@ -19,35 +20,53 @@ import org.apache.james.jdkim.exceptions.FailException;
 public final class DkimSigner {
 
     private final String domain;
-    private final DkimKey key;
+    private final Supplier<DkimKey> keySource;
+    private volatile DkimKey key;
 
-    private DkimSigner(String domain, DkimKey key) {
+    private DkimSigner(String domain, Supplier<DkimKey> keySource) {
         this.domain = domain;
-        this.key = key;
+        this.keySource = keySource;
     }
 
-    /** A signer for the relay: the key in {@code data_dir} (generated on first use), or none when IP-only. */
+    /**
+     * A signer for the relay with the key in {@code data_dir}, read (or generated) on the first
+     * signature so that starting a relay costs no RSA key generation; none when IP-only.
+     */
     public static DkimSigner forRelay(Config config) {
         if (config.ipOnly()) {
             return new DkimSigner(null, null);
         }
-        return new DkimSigner(config.mailDomain(), DkimKeyFiles.loadOrGenerate(config.dataDir(), config.dkimSelector()));
+        return new DkimSigner(config.mailDomain(), () -> DkimKeyFiles.loadOrGenerate(config.dataDir(), config.dkimSelector()));
     }
 
     public static DkimSigner of(String domain, DkimKey key) {
-        return new DkimSigner(domain, key);
+        return new DkimSigner(domain, () -> key);
     }
 
     /** False on IP-only relays. */
     public boolean signs() {
-        return key != null;
+        return keySource != null;
+    }
+
+    private DkimKey key() {
+        DkimKey k = key;
+        if (k == null) {
+            synchronized (this) {
+                if (key == null) {
+                    key = keySource.get();
+                }
+                k = key;
+            }
+        }
+        return k;
     }
 
     /** The message with a {@code DKIM-Signature} field on top. */
     public byte[] sign(byte[] message) {
-        if (key == null) {
+        if (keySource == null) {
             return message;
         }
+        DkimKey key = key();
         String template = "v=1; a=rsa-sha256; c=relaxed/simple; d=" + domain + "; s=" + key.selector()
                 + "; h=" + SignedHeaders.forMessage(RawHeaderSection.parse(message)) + "; bh=; b=;";
         String field;

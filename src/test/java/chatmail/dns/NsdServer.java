@@ -150,8 +150,12 @@ public final class NsdServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        stop();
+    public void close() {
+        try {
+            stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A port free for both UDP and TCP on 127.0.0.1 right now. */
@@ -160,7 +164,7 @@ public final class NsdServer implements AutoCloseable {
             try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
                 int candidate = udp.getLocalPort();
                 try (ServerSocket tcp = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-                    return candidate;
+                    return tcp.getLocalPort();
                 } catch (IOException taken) {
                     // try another
                 }

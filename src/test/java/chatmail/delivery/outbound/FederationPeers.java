@@ -110,7 +110,7 @@ final class FederationPeers implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         https.close();
         nsd.close();
         relay.close();

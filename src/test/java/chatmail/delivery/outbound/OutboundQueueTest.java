@@ -180,14 +180,17 @@ class OutboundQueueTest {
         relayZone(REACHABLE);
         long bobId = peers.relay.relay().store().findAccount(bob).orElseThrow().id();
         CountDownLatch arrived = new CountDownLatch(1);
-        try (var subscription = peers.relay.relay().store().events().subscribe(bobId, e -> {
+        MailboxEvents.Subscription subscription = peers.relay.relay().store().events().subscribe(bobId, e -> {
             if (e instanceof MailboxEvents.MessagesAdded) {
                 arrived.countDown();
             }
-        })) {
+        });
+        try {
             outbound.start();
             outbound.enqueue(ALICE, List.of(bob), encryptedMessage(bob));
             assertThat(arrived.await(20, TimeUnit.SECONDS)).as("delivered by the worker").isTrue();
+        } finally {
+            subscription.close();
         }
     }
 }

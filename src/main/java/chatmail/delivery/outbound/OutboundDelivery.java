@@ -81,6 +81,7 @@ public final class OutboundDelivery implements AutoCloseable {
      *
      * @param envelopeFrom the envelope sender, empty (or null) for the null sender
      * @param signedMessage the message as it goes out: header-cleaned and DKIM-signed
+     * @throws chatmail.store.StoreException when the queue could not store it (answer 451 4.3.0)
      */
     public void enqueue(String envelopeFrom, List<String> recipients, byte[] signedMessage) {
         if (recipients.isEmpty()) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import chatmail.store.StoreException;
 import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 
@@ -87,9 +88,10 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while using the outbound queue", e);
+            throw new StoreException("interrupted while using the outbound queue", e);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("outbound queue: " + e.getCause().getMessage(), e.getCause());
+            // StoreException, as the mail store's failures: the SMTP session answers 451 4.3.0 to it.
+            throw new StoreException("outbound queue: " + e.getCause().getMessage(), e.getCause());
         }
     }
 

@@ -4,7 +4,17 @@ import chatmail.account.Accounts;
 import chatmail.account.LinuxResourceProbe;
 import chatmail.account.ResourceProbe;
 import chatmail.config.Config;
+import chatmail.account.AddressRules;
+import chatmail.delivery.BounceBuilder;
 import chatmail.delivery.LocalDelivery;
+import chatmail.delivery.outbound.OutboundDelivery;
+import chatmail.delivery.outbound.OutboundSettings;
+import chatmail.delivery.outbound.RemoteDelivery;
+import chatmail.delivery.outbound.SqliteOutboundQueueStore;
+import chatmail.dkim.DkimSigner;
+import chatmail.dkim.DkimVerifier;
+import chatmail.dns.DkimKeyCache;
+import chatmail.dns.DnsResolver;
 import chatmail.expiry.Expiry;
 import chatmail.expiry.ExpiryScheduler;
 import chatmail.store.MailStore;
@@ -22,6 +32,7 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -61,6 +72,9 @@ public final class Relay implements AutoCloseable {
     private Accounts accounts;
     private LocalDelivery localDelivery;
     private ExpiryScheduler expiryScheduler;
+    private DkimSigner dkimSigner;
+    private DkimVerifier dkimVerifier;
+    private OutboundDelivery outbound;
 
     private Relay(Config config, Options options) {
         this.config = config;
@@ -86,6 +100,7 @@ public final class Relay implements AutoCloseable {
         closeables.push(store);
         accounts = new Accounts(config, store, options.probe(), options.clock());
         localDelivery = new LocalDelivery(config, store, options.clock());
+        startOutbound();
         if (options.runExpiry()) {
             expiryScheduler = new ExpiryScheduler(new Expiry(config, store, options.clock()),
                     config.timeouts().expiryInterval());
@@ -96,6 +111,28 @@ public final class Relay implements AutoCloseable {
         ports.forEach((service, port) -> listening.append(listening.isEmpty() ? "" : ", ").append(service).append(' ').append(port));
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
+    }
+
+    /**
+     * DKIM and the outbound queue (federation): the queue worker starts now and delivers what a
+     * previous run left queued. Bounces of remote mail go into the sender's INBOX.
+     */
+    private void startOutbound() {
+        DnsResolver dns = DnsResolver.fromConfig(config);
+        dkimSigner = DkimSigner.forRelay(config);
+        dkimVerifier = new DkimVerifier(DkimKeyCache.standard(dns, options.clock()));
+        SqliteOutboundQueueStore queue = SqliteOutboundQueueStore.open(config.dataDir());
+        closeables.push(queue);
+        OutboundSettings settings = OutboundSettings.defaults();
+        RemoteDelivery remote = new RemoteDelivery(dns, tls, options.clock(), settings, config.mailDomain(),
+                config.outboundSmtpPort(), config.outboundHttpsPort(), !config.disableIpv6());
+        outbound = new OutboundDelivery(queue, remote::deliver, new BounceBuilder(config.addressDomain(), options.clock()),
+                dkimSigner, (sender, dsn) -> localDelivery.deliver(dsn,
+                        List.of(store.findAccount(AddressRules.normalize(sender)).orElseThrow(
+                                () -> new IllegalStateException("the sender's account is gone")))),
+                options.clock(), settings);
+        closeables.push(outbound);
+        outbound.start();
     }
 
     private void startSmtp() throws IOException {
@@ -154,6 +191,21 @@ public final class Relay implements AutoCloseable {
     /** The expiry schedule, when {@link Options#runExpiry()} started one. */
     public Optional<ExpiryScheduler> expiryScheduler() {
         return Optional.ofNullable(expiryScheduler);
+    }
+
+    /** Signs outgoing mail and bounces (a pass-through on IP-only relays). */
+    public DkimSigner dkimSigner() {
+        return dkimSigner;
+    }
+
+    /** The SMTP-8 origin check for port 25 and /mxdeliv. */
+    public DkimVerifier dkimVerifier() {
+        return dkimVerifier;
+    }
+
+    /** The outbound queue: {@code enqueue} remote recipients of submitted mail. */
+    public OutboundDelivery outbound() {
+        return outbound;
     }
 
     @Override

@@ -55,7 +55,7 @@ final class DnsCommand implements Callable<Integer> {
         }
         Config config;
         try {
-            config = configOption.load().config();
+            config = configOption.load(err).config();
         } catch (ConfigException e) {
             err.println("chatmail: " + e.getMessage());
             return ExitCodes.CONFIG_ERROR;

@@ -136,7 +136,8 @@ public final class Relay implements AutoCloseable {
     }
 
     private void startSmtp() throws IOException {
-        SmtpServer smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, localDelivery), tls);
+        SmtpServer smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, localDelivery,
+                dkimSigner, dkimVerifier, outbound), tls);
         closeables.push(smtp);
         listen(SmtpPort.MX, config.smtpPort(), smtp);
         listen(SmtpPort.SUBMISSION, config.submissionPort(), smtp);

@@ -61,8 +61,6 @@ final class SmtpSession {
     private static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, "4.7.0", "Too many errors, closing connection");
     private static final SmtpReply TIMEOUT = SmtpReply.of(421, "4.4.2", "Timeout exceeded, closing connection");
     private static final SmtpReply NEED_SMTPUTF8 = SmtpReply.of(553, "5.6.7", "Address needs SMTPUTF8");
-    /** Until federation lands there is no delivery to other domains. */
-    static final SmtpReply REMOTE_UNAVAILABLE = SmtpReply.of(451, "4.4.0", "Delivery to other domains is not available yet, try again later");
     private static final SmtpReply HELP = SmtpReply.of(214, "2.0.0", "See RFC 5321");
 
     private final SmtpServices services;
@@ -82,6 +80,7 @@ final class SmtpSession {
     private boolean smtpUtf8;
     private final List<Account> localRecipients = new ArrayList<>();
     private final List<FailedRecipient> failedRecipients = new ArrayList<>();
+    private final List<String> remoteRecipients = new ArrayList<>();
     private int recipientCount;
 
     SmtpSession(SmtpServices services, SmtpPort port, Transport transport) {
@@ -367,7 +366,12 @@ final class SmtpSession {
         boolean local = addressRules.isLocal(address);
         if (!local) {
             // No open relay: only an authenticated client may send elsewhere.
-            return reply(port.isSubmission() ? REMOTE_UNAVAILABLE : SmtpReplies.RELAY_DENIED);
+            if (!port.isSubmission()) {
+                return reply(SmtpReplies.RELAY_DENIED);
+            }
+            remoteRecipients.add(address);
+            recipientCount++;
+            return reply(SmtpReplies.OK);
         }
         RecipientStatus status;
         try {
@@ -435,7 +439,11 @@ final class SmtpSession {
         return reply(outcome);
     }
 
-    /** A message from our own user, to local users (and later to other domains). */
+    /**
+     * A message from our own user: DKIM-signed, queued for other domains, stored for local
+     * users. The queue entry and the local copies are two commits; the queue goes first because
+     * a failure after it answers 451 and the client's retry then duplicates at most remotely.
+     */
     private SmtpReply acceptSubmitted(byte[] message) {
         String envelope = sender.map(SmtpAddress::address).orElse("");
         Verdict from = SenderPolicy.checkFromHeader(envelope, message);
@@ -446,10 +454,13 @@ final class SmtpSession {
         if (enc.rejection().isPresent()) {
             return asSmtp(enc.rejection().get());
         }
-        byte[] cleaned = HeaderCleanup.outgoing(message);
-        services.localDelivery().deliver(cleaned, localRecipients);
+        byte[] signed = services.dkimSigner().sign(HeaderCleanup.outgoing(message));
+        if (!remoteRecipients.isEmpty()) {
+            services.outbound().enqueue(envelope, List.copyOf(remoteRecipients), signed);
+        }
+        services.localDelivery().deliver(signed, localRecipients);
         if (!failedRecipients.isEmpty()) {
-            bounce(cleaned);
+            bounce(signed);
         }
         return SmtpReplies.OK;
     }
@@ -461,15 +472,20 @@ final class SmtpSession {
      */
     private void bounce(byte[] delivered) {
         try {
-            byte[] report = services.bounces().build(delivered, authenticated.address(), failedRecipients);
+            byte[] report = services.dkimSigner().sign(
+                    services.bounces().build(delivered, authenticated.address(), failedRecipients));
             services.localDelivery().deliver(report, List.of(authenticated));
         } catch (StoreException e) {
             log.error("could not store a bounce for {} recipient(s)", failedRecipients.size(), e);
         }
     }
 
-    /** A message from another server for local users. */
+    /** A message from another server for local users: its origin (SMTP-8), then its encryption. */
     private SmtpReply acceptIncoming(byte[] message) {
+        Verdict origin = services.dkimVerifier().check(message);
+        if (origin.rejection().isPresent()) {
+            return asSmtp(origin.rejection().get());
+        }
         Verdict enc = services.encryption().check(message, Direction.INCOMING);
         if (enc.rejection().isPresent()) {
             return asSmtp(enc.rejection().get());
@@ -488,6 +504,7 @@ final class SmtpSession {
         smtpUtf8 = false;
         localRecipients.clear();
         failedRecipients.clear();
+        remoteRecipients.clear();
         recipientCount = 0;
     }
 }

@@ -27,7 +27,7 @@ class EncryptionOverSmtpTest {
     static final String REJECT = "523 5.7.10 Encryption Needed: Invalid Unencrypted Mail";
     /** A real local account may be called mailer-daemon when the length limit allows it. */
     static final String MAILER_DAEMON = "mailer-daemon@" + TestRelay.DOMAIN;
-    static final String REMOTE = "carol@other.example";
+    static final String REMOTE = "carol@[192.0.2.1]";
 
     @TempDir
     static Path dir;
@@ -105,7 +105,7 @@ class EncryptionOverSmtpTest {
     @ParameterizedTest(name = "incoming: {0} -> {2}")
     @MethodSource("enc3")
     void incomingOnPort25(Row row, String outgoing, String incoming) throws Exception {
-        String from = row.fromMailerDaemon() ? "mailer-daemon@other.example" : REMOTE;
+        String from = row.fromMailerDaemon() ? "mailer-daemon@[192.0.2.1]" : REMOTE;
         String bob = SmtpFixtures.account(relay);
         try (SmtpClient c = SmtpClient.ready(relay.port("smtp"), false)) {
             ServerReply r = c.sendMail(from, bob, row.message().build(from, bob));

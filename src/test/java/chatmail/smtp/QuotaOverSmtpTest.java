@@ -51,10 +51,10 @@ class QuotaOverSmtpTest {
                 .isGreaterThanOrEqualTo(QUOTA);
 
         try (SmtpClient c = SmtpClient.ready(relay.port("smtp"), false)) {
-            c.expect(c.command("MAIL FROM:<dave@other.example>"), 250);
+            c.expect(c.command("MAIL FROM:<dave@[192.0.2.1]>"), 250);
             assertThat(c.command("RCPT TO:<" + bob + ">").line()).startsWith("552 5.2.2 Mailbox full");
             assertThat(c.command("RCPT TO:<" + carol + ">").line()).isEqualTo("250 2.0.0 Ok");
-            assertThat(c.data(SmtpFixtures.encrypted("dave@other.example", carol)).line()).isEqualTo("250 2.0.0 Ok");
+            assertThat(c.data(SmtpFixtures.encrypted("dave@[192.0.2.1]", carol)).line()).isEqualTo("250 2.0.0 Ok");
         }
 
         try (SmtpClient c = SmtpClient.ready(relay.port("submission"), false)) {
@@ -75,7 +75,7 @@ class QuotaOverSmtpTest {
     @Test
     void aFullMailboxAcceptsAgainOnceItsMessagesAreOlderThanADay() throws Exception {
         String bob = SmtpFixtures.account(relay);
-        String dave = "dave@other.example";
+        String dave = "dave@[192.0.2.1]";
         try (SmtpClient c = SmtpClient.ready(relay.port("smtp"), false)) {
             assertThat(c.sendMail(dave, bob, SmtpFixtures.encrypted(dave, bob, (int) QUOTA + 5000)).line())
                     .isEqualTo("250 2.0.0 Ok");

@@ -221,7 +221,7 @@ class SmtpRejectionTest {
         String alice = SmtpFixtures.account(relay);
         String bob = SmtpFixtures.account(relay);
         boolean submission = service.equals("submissions");
-        String from = submission ? alice : "carol@other.example";
+        String from = submission ? alice : "carol@[192.0.2.1]";
         byte[] big = SmtpFixtures.encrypted(from, bob, (int) MAX_MESSAGE_SIZE + 4096);
         assertThat(big.length).isGreaterThan((int) MAX_MESSAGE_SIZE);
         try (SmtpClient c = SmtpClient.ready(relay.port(service), !service.equals("smtp"))) {

@@ -77,7 +77,7 @@ class SmugglingTest {
     @MethodSource("badEndsOfData")
     void nonStandardEndOfDataNeverEndsDataNorInjectsAMessageOnPort25(String name, String terminator) throws Exception {
         String bob = SmtpFixtures.account(relay);
-        String carol = "carol@other.example";
+        String carol = "carol@[192.0.2.1]";
         int before = StoredMail.count(relay);
         try (SmtpClient c = SmtpClient.ready(relay.port("smtp"), false)) {
             c.expect(c.command("MAIL FROM:<" + carol + ">"), 250);
@@ -129,7 +129,7 @@ class SmugglingTest {
     @Test
     void onlyCrlfDotCrlfEndsDataAndDotStuffingIsUndone() throws Exception {
         String bob = SmtpFixtures.account(relay);
-        String from = "MAILER-DAEMON@other.example";
+        String from = "MAILER-DAEMON@[192.0.2.1]";
         // A bounce (passes incoming) whose text has lines that look like terminators once unstuffed.
         byte[] message = TestMessages.multipart(from, bob, "multipart/report; report-type=delivery-status",
                 List.of("Auto-Submitted: auto-replied"),

@@ -13,6 +13,7 @@ import chatmail.smtp.SmtpServer;
 import chatmail.smtp.SmtpServices;
 import chatmail.store.sqlite.SqliteMailStore;
 import chatmail.tls.TlsContexts;
+import chatmail.web.WebServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -57,6 +58,7 @@ public final class Relay implements AutoCloseable {
     private TlsContexts tls;
     private Accounts accounts;
     private LocalDelivery localDelivery;
+    private SmtpServer smtp;
 
     private Relay(Config config, Options options) {
         this.config = config;
@@ -87,15 +89,25 @@ public final class Relay implements AutoCloseable {
                     config.timeouts().expiryInterval()));
         }
         startSmtp();
+        startWeb();
         log.info("chatmail relay for {} ready in {} ms", config.mailDomain(), (System.nanoTime() - t0) / 1_000_000);
     }
 
     private void startSmtp() throws IOException {
-        SmtpServer smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, localDelivery), tls);
+        smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, localDelivery), tls);
         closeables.push(smtp);
         listen(SmtpPort.MX, config.smtpPort(), smtp);
         listen(SmtpPort.SUBMISSION, config.submissionPort(), smtp);
         listen(SmtpPort.SUBMISSIONS, config.submissionsPort(), smtp);
+    }
+
+    /** HTTP, HTTPS and the port-443 router, which hands ALPN {@code smtp} to submission (WEB-3). */
+    private void startWeb() throws IOException {
+        WebServer web = WebServer.start(config, tls,
+                WebServer.Settings.of(options.clock(), options.ephemeralPorts(), this::ports));
+        closeables.push(web);
+        web.route("smtp", transport -> smtp.serve(SmtpPort.SUBMISSIONS, transport));
+        web.ports().forEach(ports::putIfAbsent);
     }
 
     private void listen(SmtpPort service, int configuredPort, SmtpServer server) throws IOException {

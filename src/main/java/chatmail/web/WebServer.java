@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -101,6 +102,9 @@ public final class WebServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Older Delta Chat versions send absolute-form targets (ACC-4); the target's authority
+        // wins over the Host header (RFC 9112 3.2.2) instead of Jetty refusing the mismatch.
+        http.setHttpCompliance(HttpCompliance.RFC9110.with("chatmail", HttpCompliance.Violation.MISMATCHED_AUTHORITY));
         HttpConfiguration https = new HttpConfiguration(http);
         https.setSecureScheme("https");
         https.addCustomizer(new SecureRequestCustomizer(false));

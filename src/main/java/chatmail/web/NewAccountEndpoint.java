@@ -6,6 +6,7 @@ import chatmail.config.Config;
 import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -53,9 +54,9 @@ final class NewAccountEndpoint {
     }
 
     /** Fresh credentials for this client, or empty when it asked too often just now. */
-    java.util.Optional<Map<String, String>> credentials(InetAddress client) {
+    Optional<Map<String, String>> credentials(InetAddress client) {
         if (!rateLimit.tryAcquire(client)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         CredentialGenerator.Credentials c = generator.next();
         Map<String, String> fields = new LinkedHashMap<>();
@@ -64,7 +65,7 @@ final class NewAccountEndpoint {
         if (selfSigned()) {
             fields.put("dclogin_url", dcLogin(c));
         }
-        return java.util.Optional.of(fields);
+        return Optional.of(fields);
     }
 
     private String dcLogin(CredentialGenerator.Credentials c) {

@@ -1,7 +1,6 @@
 package chatmail.web;
 
 import chatmail.config.Config;
-import java.nio.charset.StandardCharsets;
 import java.util.function.IntSupplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -134,9 +133,5 @@ final class SiteHandler extends Handler.Wrapper {
             return reply;
         }
         return Reply.text(405, Reply.TEXT, "Method not allowed\n").withHeader("Allow", "GET, HEAD");
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

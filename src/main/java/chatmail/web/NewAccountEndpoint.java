@@ -17,22 +17,25 @@ import java.util.function.Supplier;
  */
 final class NewAccountEndpoint {
 
-    /** The implicit-TLS ports clients should use, as actually bound (dev mode binds others). */
-    record MailPorts(int imaps, int submissions) {}
+    /**
+     * Where clients should connect with implicit TLS: the host, and the ports as actually bound
+     * (dev mode binds others than 993 and 465).
+     */
+    record MailServers(String host, int imaps, int submissions) {}
 
     static final String BUSY = "too many new accounts requested from your address; try again in a moment";
 
     private final Config config;
     private final CredentialGenerator generator;
     private final ClientRateLimit rateLimit;
-    private final Supplier<MailPorts> mailPorts;
+    private final Supplier<MailServers> mailServers;
 
     NewAccountEndpoint(Config config, CredentialGenerator generator, ClientRateLimit rateLimit,
-            Supplier<MailPorts> mailPorts) {
+            Supplier<MailServers> mailServers) {
         this.config = config;
         this.generator = generator;
         this.rateLimit = rateLimit;
-        this.mailPorts = mailPorts;
+        this.mailServers = mailServers;
     }
 
     boolean selfSigned() {
@@ -69,10 +72,10 @@ final class NewAccountEndpoint {
     }
 
     private String dcLogin(CredentialGenerator.Credentials c) {
-        MailPorts ports = mailPorts.get();
-        if (config.ipOnly() || ports.imaps() != 993 || ports.submissions() != 465) {
-            return DcLoginLink.withServers(c.email(), c.password(), config.mailDomain(), ports.imaps(),
-                    ports.submissions());
+        MailServers servers = mailServers.get();
+        if (config.ipOnly() || servers.imaps() != 993 || servers.submissions() != 465) {
+            return DcLoginLink.withServers(c.email(), c.password(), servers.host(), servers.imaps(),
+                    servers.submissions());
         }
         return DcLoginLink.of(c.email(), c.password());
     }

@@ -65,6 +65,7 @@ public final class WebServer implements AutoCloseable {
     private volatile int httpsPort;
 
     private WebServer(Config config, Settings settings) {
+        JettyLogging.keepClientAddressesOut();
         this.config = config;
         this.settings = settings;
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -86,12 +87,11 @@ public final class WebServer implements AutoCloseable {
     }
 
     private void startAll(TlsContexts tls) throws IOException {
-        JettyLogging.keepClientAddressesOut();
         Hosts hosts = new Hosts(config);
         AcmeChallenges acme = new AcmeChallenges(config.dataDir());
         SecurityHeaders security = new SecurityHeaders(config.tlsMode() != Config.TlsMode.SELF_SIGNED);
         NewAccountEndpoint newAccount = new NewAccountEndpoint(config, new CredentialGenerator(config),
-                ClientRateLimit.forNewAccounts(settings.clock()), this::mailPorts);
+                ClientRateLimit.forNewAccounts(settings.clock()), this::mailServers);
         SiteHandler site = new SiteHandler(config, new Pages(config), newAccount, acme, security,
                 () -> httpsPort, operatorFiles());
         PlainHttpHandler plain = new PlainHttpHandler(hosts, acme, security, () -> httpsPort);
@@ -167,11 +167,27 @@ public final class WebServer implements AutoCloseable {
         return files;
     }
 
-    private NewAccountEndpoint.MailPorts mailPorts() {
+    private NewAccountEndpoint.MailServers mailServers() {
         Map<String, Integer> bound = settings.relayPorts().get();
-        return new NewAccountEndpoint.MailPorts(
+        return new NewAccountEndpoint.MailServers(loginHost(),
                 bound.getOrDefault("imaps", config.imapsPort()),
                 bound.getOrDefault("submissions", config.submissionsPort()));
+    }
+
+    /**
+     * The host a {@code dclogin:} link names: the domain, except for a relay listening only on
+     * loopback (dev mode), where a {@code .localhost} name may not resolve but the address works.
+     */
+    private String loginHost() {
+        String first = config.listenAddresses().getFirst();
+        try {
+            if (InetAddress.getByName(first).isLoopbackAddress()) {
+                return first;
+            }
+        } catch (java.net.UnknownHostException e) {
+            // a name, not an address: the domain is the better guess
+        }
+        return config.mailDomain();
     }
 
     /**

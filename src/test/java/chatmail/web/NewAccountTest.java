@@ -58,7 +58,7 @@ class NewAccountTest {
             String p = link.substring(expectedStart.length(), link.indexOf("&v=1&ic=3"));
             assertThat(URLDecoder.decode(p, StandardCharsets.UTF_8)).isEqualTo(j.get("password"));
             // Dev mode binds other ports than 993/465, so the link tells where to connect.
-            assertThat(link).endsWith("&v=1&ic=3&ih=chatmail.localhost&ip=993&is=ssl&sh=chatmail.localhost&sp="
+            assertThat(link).endsWith("&v=1&ic=3&ih=127.0.0.1&ip=993&is=ssl&sh=127.0.0.1&sp="
                     + relay.port("submissions") + "&ss=ssl");
         }
 
@@ -147,6 +147,16 @@ class NewAccountTest {
                             + "Connection: close\r\n\r\nxx");
             assertThat(r.status()).isEqualTo(400);
             assertThat(json(r.body())).containsKey("reason");
+        }
+    }
+
+    @Test
+    void anIpOnlyRelayHandsOutBracketedAddressesAndNamesItsAddress(@TempDir Path dir) throws Exception {
+        try (TestRelay relay = TestRelay.start(dir, b -> b.mailDomain = "127.0.0.1")) {
+            Map<String, String> j = json(WebClients.send("POST", https(relay, "/new")).body());
+            assertThat(j.get("email")).matches("[a-z0-9]{9}@\\[127\\.0\\.0\\.1\\]");
+            assertThat(j.get("dclogin_url")).startsWith("dclogin:" + j.get("email") + "?p=")
+                    .contains("&ih=127.0.0.1&ip=993&is=ssl&sh=127.0.0.1&sp=" + relay.port("submissions") + "&ss=ssl");
         }
     }
 

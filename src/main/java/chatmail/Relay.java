@@ -23,6 +23,7 @@ import chatmail.smtp.SmtpServer;
 import chatmail.smtp.SmtpServices;
 import chatmail.store.sqlite.SqliteMailStore;
 import chatmail.tls.TlsContexts;
+import chatmail.web.WebServer;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -75,6 +76,7 @@ public final class Relay implements AutoCloseable {
     private DkimSigner dkimSigner;
     private DkimVerifier dkimVerifier;
     private OutboundDelivery outbound;
+    private SmtpServer smtp;
 
     private Relay(Config config, Options options) {
         this.config = config;
@@ -107,6 +109,7 @@ public final class Relay implements AutoCloseable {
             closeables.push(expiryScheduler);
         }
         startSmtp();
+        startWeb();
         StringBuilder listening = new StringBuilder();
         ports.forEach((service, port) -> listening.append(listening.isEmpty() ? "" : ", ").append(service).append(' ').append(port));
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
@@ -136,12 +139,21 @@ public final class Relay implements AutoCloseable {
     }
 
     private void startSmtp() throws IOException {
-        SmtpServer smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, localDelivery,
+        smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, localDelivery,
                 dkimSigner, dkimVerifier, outbound), tls);
         closeables.push(smtp);
         listen(SmtpPort.MX, config.smtpPort(), smtp);
         listen(SmtpPort.SUBMISSION, config.submissionPort(), smtp);
         listen(SmtpPort.SUBMISSIONS, config.submissionsPort(), smtp);
+    }
+
+    /** HTTP, HTTPS and the port-443 router, which hands ALPN {@code smtp} to submission (WEB-3). */
+    private void startWeb() throws IOException {
+        WebServer web = WebServer.start(config, tls,
+                WebServer.Settings.of(options.clock(), options.ephemeralPorts(), this::ports));
+        closeables.push(web);
+        web.route("smtp", transport -> smtp.serve(SmtpPort.SUBMISSIONS, transport));
+        web.ports().forEach(ports::putIfAbsent);
     }
 
     private void listen(SmtpPort service, int configuredPort, SmtpServer server) throws IOException {

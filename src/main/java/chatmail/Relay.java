@@ -24,6 +24,8 @@ import chatmail.smtp.SmtpServices;
 import chatmail.store.sqlite.SqliteMailStore;
 import chatmail.tls.TlsContexts;
 import chatmail.web.WebServer;
+import chatmail.delivery.inbound.MxDelivReceiver;
+import chatmail.policy.EncryptionPolicy;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -147,10 +149,14 @@ public final class Relay implements AutoCloseable {
         listen(SmtpPort.SUBMISSIONS, config.submissionsPort(), smtp);
     }
 
-    /** HTTP, HTTPS and the port-443 router, which hands ALPN {@code smtp} to submission (WEB-3). */
+    /**
+     * HTTP, HTTPS (with {@code /mxdeliv} from other relays) and the port-443 router, which hands
+     * ALPN {@code smtp} to submission (WEB-3).
+     */
     private void startWeb() throws IOException {
         WebServer web = WebServer.start(config, tls,
-                WebServer.Settings.of(options.clock(), options.ephemeralPorts(), this::ports));
+                WebServer.Settings.of(options.clock(), options.ephemeralPorts(), this::ports)
+                        .withMxDeliv(new MxDelivReceiver(config, localDelivery, new EncryptionPolicy(), dkimVerifier)));
         closeables.push(web);
         web.route("smtp", transport -> smtp.serve(SmtpPort.SUBMISSIONS, transport));
         web.ports().forEach(ports::putIfAbsent);

@@ -25,6 +25,7 @@ final class SiteHandler extends Handler.Wrapper {
     private final SecurityHeaders security;
     private final IntSupplier httpsPort;
     private final boolean operatorPages;
+    private final MxDelivEndpoint mxDeliv;
     private final Reply autoconfig;
     private final Reply mtaSts;
     private final Reply robots;
@@ -33,8 +34,9 @@ final class SiteHandler extends Handler.Wrapper {
     private final Reply css;
 
     SiteHandler(Config config, Pages pages, NewAccountEndpoint newAccount, AcmeChallenges acme,
-            SecurityHeaders security, IntSupplier httpsPort, Handler operatorFiles) {
+            SecurityHeaders security, IntSupplier httpsPort, Handler operatorFiles, MxDelivEndpoint mxDeliv) {
         super(operatorFiles);
+        this.mxDeliv = mxDeliv;
         this.hosts = new Hosts(config);
         this.pages = pages;
         this.newAccount = newAccount;
@@ -69,6 +71,10 @@ final class SiteHandler extends Handler.Wrapper {
         }
         if (path == null) {
             path = "/";
+        }
+        if (path.equals("/mxdeliv") && mxDeliv != null) {
+            Replies.send(mxDeliv.handle(request), response, callback);
+            return true;
         }
         if (path.equals("/new")) {
             Replies.send(newAccount.handle(method, Replies.client(request)), response, callback);

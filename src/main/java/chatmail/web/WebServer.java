@@ -2,6 +2,7 @@ package chatmail.web;
 
 import chatmail.account.CredentialGenerator;
 import chatmail.config.Config;
+import chatmail.delivery.inbound.MxDelivReceiver;
 import chatmail.net.AlpnRouter;
 import chatmail.tls.TlsContexts;
 import java.io.IOException;
@@ -50,10 +51,15 @@ public final class WebServer implements AutoCloseable {
      * @param idleTimeout how long an HTTP connection may sit idle
      */
     public record Settings(Clock clock, boolean ephemeralPorts, Supplier<Map<String, Integer>> relayPorts,
-            AlpnRouter.Settings router, Duration idleTimeout) {
+            AlpnRouter.Settings router, Duration idleTimeout, MxDelivReceiver mxDeliv) {
         public static Settings of(Clock clock, boolean ephemeralPorts, Supplier<Map<String, Integer>> relayPorts) {
             return new Settings(clock, ephemeralPorts, relayPorts, AlpnRouter.Settings.defaults(),
-                    Duration.ofSeconds(30));
+                    Duration.ofSeconds(30), null);
+        }
+
+        /** Serves {@code POST /mxdeliv} with this receiver (DLV-4); without one the path is 404. */
+        public Settings withMxDeliv(MxDelivReceiver receiver) {
+            return new Settings(clock, ephemeralPorts, relayPorts, router, idleTimeout, receiver);
         }
     }
 
@@ -93,7 +99,8 @@ public final class WebServer implements AutoCloseable {
         NewAccountEndpoint newAccount = new NewAccountEndpoint(config, new CredentialGenerator(config),
                 ClientRateLimit.forNewAccounts(settings.clock()), this::mailServers);
         SiteHandler site = new SiteHandler(config, new Pages(config), newAccount, acme, security,
-                () -> httpsPort, operatorFiles());
+                () -> httpsPort, operatorFiles(),
+                settings.mxDeliv() == null ? null : new MxDelivEndpoint(settings.mxDeliv(), config.maxMessageSize()));
         PlainHttpHandler plain = new PlainHttpHandler(hosts, acme, security, () -> httpsPort);
 
         HttpConfiguration http = new HttpConfiguration();

@@ -1,6 +1,9 @@
 package chatmail.delivery.outbound;
 
 import chatmail.config.Config;
+import chatmail.dkim.DkimKey;
+import chatmail.dkim.DkimKeyFiles;
+import chatmail.dkim.DkimSigner;
 import chatmail.dns.NsdServer;
 import chatmail.policy.fixtures.TestMessages;
 import chatmail.store.Account;
@@ -37,6 +40,8 @@ final class FederationPeers implements AutoCloseable {
     final TestRelay relay;
     final NsdServer nsd;
     final MxDelivTestServer https;
+    final DkimKey senderKey;
+    final DkimSigner signer;
 
     FederationPeers(Path dir, String zoneOfRelayDomain) throws Exception {
         this.dir = dir;
@@ -46,16 +51,22 @@ final class FederationPeers implements AutoCloseable {
         Path chain = dir.resolve("relay-chain.pem");
         Path key = dir.resolve("relay-key.pem");
         relayCert.write(chain, key);
-        relay = TestRelay.start(Files.createDirectories(dir.resolve("relay")), clock, b -> {
-            b.tlsCertFile = chain;
-            b.tlsKeyFile = key;
-        });
+        // The sender signs like a real relay, with its key published in the test's DNS, so the
+        // receiving relay's SMTP-8 origin check passes for real.
+        senderKey = DkimKeyFiles.loadOrGenerate(Files.createDirectories(dir.resolve("sender")), "opendkim");
+        signer = DkimSigner.of(SENDER_DOMAIN, senderKey);
         nsd = NsdServer.in(Files.createDirectories(dir.resolve("dns")))
                 .zone("localhost", "@ IN A 127.0.0.1")
                 .zone(TestRelay.DOMAIN, zoneOfRelayDomain)
+                .zone(SENDER_DOMAIN, dkimRecord(senderKey))
                 .zone("down.test", "mx IN A 127.0.0.2")
                 .zone("nullmx.test", "@ IN MX 0 .")
                 .start();
+        relay = TestRelay.start(Files.createDirectories(dir.resolve("relay")), clock, b -> {
+            b.tlsCertFile = chain;
+            b.tlsKeyFile = key;
+            b.dnsResolver = nsd.resolverSetting();
+        });
         https = new MxDelivTestServer(ca.issue("localhost").serverContext());
         https.responder = r -> new MxDelivTestServer.Answer(404, "not here");
     }
@@ -99,8 +110,18 @@ final class FederationPeers implements AutoCloseable {
         return messages;
     }
 
-    static byte[] encryptedMessage(String to) {
+    /** An encrypted message from the sender domain, DKIM-signed by the sender. */
+    byte[] encryptedMessage(String to) {
+        return signer.sign(unsignedMessage(to));
+    }
+
+    static byte[] unsignedMessage(String to) {
         return TestMessages.encrypted("alice@" + SENDER_DOMAIN, to);
+    }
+
+    static String dkimRecord(DkimKey key) {
+        return key.selector() + "._domainkey IN TXT "
+                + key.txtStrings().stream().map(s -> "\"" + s + "\"").collect(java.util.stream.Collectors.joining(" "));
     }
 
     static int closedPort() throws IOException {

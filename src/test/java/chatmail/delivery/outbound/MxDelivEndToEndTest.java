@@ -1,7 +1,6 @@
 package chatmail.delivery.outbound;
 
 import static chatmail.delivery.outbound.FederationPeers.SENDER_DOMAIN;
-import static chatmail.delivery.outbound.FederationPeers.encryptedMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.config.Config;
@@ -46,10 +45,7 @@ class MxDelivEndToEndTest {
     static void start() throws Exception {
         peers = new FederationPeers(dir, "@ IN MX 10 localhost.");
         sender = peers.senderConfig(true);
-        signer = DkimSigner.forRelay(sender);
-        DkimKey key = DkimKeyFiles.loadOrGenerate(sender.dataDir(), sender.dkimSelector());
-        peers.nsd.zone(SENDER_DOMAIN, key.selector() + "._domainkey IN TXT "
-                + key.txtStrings().stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(" "))).start();
+        signer = peers.signer;
         var relay = peers.relay.relay();
         receiver = new MxDelivReceiver(relay.config(), relay.localDelivery(), new EncryptionPolicy(),
                 new DkimVerifier(DkimKeyCache.standard(peers.nsd.resolver(Duration.ofSeconds(2)), peers.clock)));
@@ -74,7 +70,7 @@ class MxDelivEndToEndTest {
     void signedEncryptedMessageArrivesOverHttpsWithoutDkimHeaders() throws Exception {
         int before = peers.inbox(bob).size();
         Map<String, RecipientResult> results = peers.remoteDelivery(sender)
-                .deliver(TestRelay.DOMAIN, ALICE, List.of(bob), signer.sign(encryptedMessage(bob)));
+                .deliver(TestRelay.DOMAIN, ALICE, List.of(bob), peers.encryptedMessage(bob));
         assertThat(results).containsEntry(bob, RecipientResult.DELIVERED);
         assertThat(peers.https.requests).isNotEmpty();
         List<String> inbox = peers.inbox(bob);
@@ -87,7 +83,7 @@ class MxDelivEndToEndTest {
         String nobody = TestRelay.address("nobody000");
         int before = peers.inbox(bob).size();
         Map<String, RecipientResult> results = peers.remoteDelivery(sender)
-                .deliver(TestRelay.DOMAIN, ALICE, List.of(nobody, bob), signer.sign(encryptedMessage(bob)));
+                .deliver(TestRelay.DOMAIN, ALICE, List.of(nobody, bob), peers.encryptedMessage(bob));
         assertThat(results).containsEntry(bob, RecipientResult.DELIVERED);
         assertThat(((RecipientResult.Failed) results.get(nobody)).reply()).isEqualTo("550 5.1.1 No such user <" + nobody + ">");
         assertThat(peers.inbox(bob)).hasSize(before + 1);
@@ -96,7 +92,7 @@ class MxDelivEndToEndTest {
     @Test
     void receiverAnswersPerDlv4() throws Exception {
         Map<String, List<String>> toBob = Map.of("X-MAIL-FROM", List.of(ALICE), "X-MAIL-TO", List.of(bob));
-        byte[] unsigned = encryptedMessage(bob);
+        byte[] unsigned = FederationPeers.unsignedMessage(bob);
         assertThat(receiver.handle("POST", toBob, unsigned))
                 .isEqualTo(new MxDelivReceiver.Response(400, "554 5.7.1 No DKIM signature found"));
         byte[] plain = signer.sign(TestMessages.plainText(ALICE, bob, "hello"));

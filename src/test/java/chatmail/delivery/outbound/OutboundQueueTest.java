@@ -1,7 +1,6 @@
 package chatmail.delivery.outbound;
 
 import static chatmail.delivery.outbound.FederationPeers.SENDER_DOMAIN;
-import static chatmail.delivery.outbound.FederationPeers.encryptedMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.config.Config;
@@ -97,7 +96,7 @@ class OutboundQueueTest {
     void queuedMessageSurvivesRestartAndIsRetriedWithBackoff() throws Exception {
         int before = peers.inbox(bob).size();
         Instant queuedAt = peers.clock.instant();
-        outbound.enqueue(ALICE, List.of(bob), encryptedMessage(bob));
+        outbound.enqueue(ALICE, List.of(bob), peers.encryptedMessage(bob));
         assertThat(outbound.runDue().deferred()).isEqualTo(1);
         assertThat(store.nextDue()).contains(queuedAt.plus(Duration.ofMinutes(1)));
 
@@ -123,7 +122,7 @@ class OutboundQueueTest {
     @Test
     void senderGetsASignedBounceAfterTwoDays() throws Exception {
         Instant queuedAt = peers.clock.instant();
-        outbound.enqueue(ALICE, List.of(bob), encryptedMessage(bob));
+        outbound.enqueue(ALICE, List.of(bob), peers.encryptedMessage(bob));
         List<Duration> waits = new ArrayList<>();
         Instant previous = queuedAt;
         int rounds = 0;
@@ -159,7 +158,7 @@ class OutboundQueueTest {
     void refusedRecipientBouncesAtOnce() throws Exception {
         relayZone(REACHABLE);
         String nobody = TestRelay.address("nobody000");
-        outbound.enqueue(ALICE, List.of(bob, nobody), encryptedMessage(bob));
+        outbound.enqueue(ALICE, List.of(bob, nobody), peers.encryptedMessage(bob));
         OutboundDelivery.Round round = outbound.runDue();
         assertThat(round).isEqualTo(new OutboundDelivery.Round(1, 1, 0, 1));
         assertThat(bounces.getFirst().dsn()).contains("Final-Recipient: rfc822; " + nobody)
@@ -170,7 +169,7 @@ class OutboundQueueTest {
     @Test
     void nullSenderIsNeverBounced() throws Exception {
         relayZone(REACHABLE);
-        outbound.enqueue("", List.of(TestRelay.address("nobody000")), encryptedMessage(bob));
+        outbound.enqueue("", List.of(TestRelay.address("nobody000")), peers.encryptedMessage(bob));
         assertThat(outbound.runDue()).isEqualTo(new OutboundDelivery.Round(0, 1, 0, 0));
         assertThat(bounces).isEmpty();
     }
@@ -187,7 +186,7 @@ class OutboundQueueTest {
         });
         try {
             outbound.start();
-            outbound.enqueue(ALICE, List.of(bob), encryptedMessage(bob));
+            outbound.enqueue(ALICE, List.of(bob), peers.encryptedMessage(bob));
             assertThat(arrived.await(20, TimeUnit.SECONDS)).as("delivered by the worker").isTrue();
         } finally {
             subscription.close();

@@ -1,7 +1,6 @@
 package chatmail.delivery.outbound;
 
 import static chatmail.delivery.outbound.FederationPeers.SENDER_DOMAIN;
-import static chatmail.delivery.outbound.FederationPeers.encryptedMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.config.Config;
@@ -58,7 +57,7 @@ class RemoteDeliveryTest {
     void smtpWithVerifiedStartTlsDeliversIntoTheRelaysStore() throws Exception {
         int before = peers.inbox(bob).size();
         Map<String, RecipientResult> results = peers.remoteDelivery(sender)
-                .deliver(TestRelay.DOMAIN, alice, List.of(bob), encryptedMessage(bob));
+                .deliver(TestRelay.DOMAIN, alice, List.of(bob), peers.encryptedMessage(bob));
         assertThat(results).containsEntry(bob, RecipientResult.DELIVERED);
         List<String> inbox = peers.inbox(bob);
         assertThat(inbox).hasSize(before + 1);
@@ -70,7 +69,7 @@ class RemoteDeliveryTest {
         String nobody = TestRelay.address("nobody000");
         int before = peers.inbox(carol).size();
         Map<String, RecipientResult> results = peers.remoteDelivery(sender)
-                .deliver(TestRelay.DOMAIN, alice, List.of(carol, nobody), encryptedMessage(carol));
+                .deliver(TestRelay.DOMAIN, alice, List.of(carol, nobody), peers.encryptedMessage(carol));
         assertThat(results).containsEntry(carol, RecipientResult.DELIVERED);
         assertThat(results.get(nobody)).isInstanceOf(RecipientResult.Failed.class);
         assertThat(((RecipientResult.Failed) results.get(nobody)).reply()).startsWith("550 5.1.1");
@@ -81,7 +80,7 @@ class RemoteDeliveryTest {
     void untrustedCertificateIsNeverUsed() throws Exception {
         int before = peers.inbox(bob).size();
         Map<String, RecipientResult> results = peers.remoteDelivery(peers.senderConfig(false))
-                .deliver(TestRelay.DOMAIN, alice, List.of(bob), encryptedMessage(bob));
+                .deliver(TestRelay.DOMAIN, alice, List.of(bob), peers.encryptedMessage(bob));
         assertThat(results.get(bob)).isInstanceOf(RecipientResult.Deferred.class);
         assertThat(peers.inbox(bob)).hasSize(before);
     }
@@ -90,13 +89,13 @@ class RemoteDeliveryTest {
     void hostWithoutMxDelivIsReachedOverSmtpOnlyForThirtyMinutes() throws Exception {
         RemoteDelivery delivery = peers.remoteDelivery(sender);
         int before = peers.inbox(bob).size();
-        delivery.deliver(TestRelay.DOMAIN, alice, List.of(bob), encryptedMessage(bob));
+        delivery.deliver(TestRelay.DOMAIN, alice, List.of(bob), peers.encryptedMessage(bob));
         assertThat(peers.https.requests).hasSize(1);
         peers.clock.advance(Duration.ofMinutes(29));
-        delivery.deliver(TestRelay.DOMAIN, alice, List.of(bob), encryptedMessage(bob));
+        delivery.deliver(TestRelay.DOMAIN, alice, List.of(bob), peers.encryptedMessage(bob));
         assertThat(peers.https.requests).as("no HTTPS within 30 minutes").hasSize(1);
         peers.clock.advance(Duration.ofMinutes(2));
-        delivery.deliver(TestRelay.DOMAIN, alice, List.of(bob), encryptedMessage(bob));
+        delivery.deliver(TestRelay.DOMAIN, alice, List.of(bob), peers.encryptedMessage(bob));
         assertThat(peers.https.requests).as("HTTPS is tried again after 30 minutes").hasSize(2);
         assertThat(peers.inbox(bob)).hasSize(before + 3);
     }
@@ -106,7 +105,7 @@ class RemoteDeliveryTest {
         peers.https.responder = r -> new MxDelivTestServer.Answer(200, "250 2.0.0 Ok");
         int before = peers.inbox(bob).size();
         Map<String, RecipientResult> results = peers.remoteDelivery(sender)
-                .deliver(TestRelay.DOMAIN, alice, List.of(bob, carol), encryptedMessage(bob));
+                .deliver(TestRelay.DOMAIN, alice, List.of(bob, carol), peers.encryptedMessage(bob));
         assertThat(results).containsEntry(bob, RecipientResult.DELIVERED).containsEntry(carol, RecipientResult.DELIVERED);
         assertThat(peers.https.requests.getFirst().mailTo()).containsExactly(bob, carol);
         assertThat(peers.https.requests.getFirst().mailFrom()).isEqualTo(alice);
@@ -119,7 +118,7 @@ class RemoteDeliveryTest {
                 ? new MxDelivTestServer.Answer(400, "550 5.1.1 <" + carol + "> No such user")
                 : new MxDelivTestServer.Answer(200, "250 2.0.0 Ok");
         Map<String, RecipientResult> results = peers.remoteDelivery(sender)
-                .deliver(TestRelay.DOMAIN, alice, List.of(bob, carol), encryptedMessage(bob));
+                .deliver(TestRelay.DOMAIN, alice, List.of(bob, carol), peers.encryptedMessage(bob));
         assertThat(results).containsEntry(bob, RecipientResult.DELIVERED)
                 .containsEntry(carol, new RecipientResult.Failed("550 5.1.1 <" + carol + "> No such user"));
         assertThat(peers.https.requests).hasSize(2);
@@ -133,7 +132,7 @@ class RemoteDeliveryTest {
             peers.https.responder = r -> answer;
             int before = peers.inbox(bob).size();
             Map<String, RecipientResult> results = peers.remoteDelivery(sender)
-                    .deliver(TestRelay.DOMAIN, alice, List.of(bob), encryptedMessage(bob));
+                    .deliver(TestRelay.DOMAIN, alice, List.of(bob), peers.encryptedMessage(bob));
             assertThat(results.get(bob)).isInstanceOf(RecipientResult.Deferred.class);
             assertThat(peers.inbox(bob)).hasSize(before);
         }
@@ -142,16 +141,16 @@ class RemoteDeliveryTest {
     @Test
     void permanentDnsAnswersFailAndTemporaryOnesDefer() throws Exception {
         RemoteDelivery delivery = peers.remoteDelivery(sender);
-        assertThat(delivery.deliver("nullmx.test", alice, List.of("x@nullmx.test"), encryptedMessage("x@nullmx.test")).get("x@nullmx.test"))
+        assertThat(delivery.deliver("nullmx.test", alice, List.of("x@nullmx.test"), peers.encryptedMessage("x@nullmx.test")).get("x@nullmx.test"))
                 .isInstanceOf(RecipientResult.Failed.class);
-        assertThat(delivery.deliver("gone.down.test", alice, List.of("x@gone.down.test"), encryptedMessage("x@gone.down.test"))
+        assertThat(delivery.deliver("gone.down.test", alice, List.of("x@gone.down.test"), peers.encryptedMessage("x@gone.down.test"))
                 .get("x@gone.down.test")).isInstanceOf(RecipientResult.Failed.class);
         // mx.down.test (127.0.0.2) exists but nothing listens there.
-        assertThat(delivery.deliver("mx.down.test", alice, List.of("x@mx.down.test"), encryptedMessage("x@mx.down.test"))
+        assertThat(delivery.deliver("mx.down.test", alice, List.of("x@mx.down.test"), peers.encryptedMessage("x@mx.down.test"))
                 .get("x@mx.down.test")).isInstanceOf(RecipientResult.Deferred.class);
         Config.Builder noDns = sender.toBuilder();
         noDns.dnsResolver = "127.0.0.1:" + FederationPeers.closedPort();
-        assertThat(peers.remoteDelivery(noDns.build()).deliver(TestRelay.DOMAIN, alice, List.of(bob), encryptedMessage(bob))
+        assertThat(peers.remoteDelivery(noDns.build()).deliver(TestRelay.DOMAIN, alice, List.of(bob), peers.encryptedMessage(bob))
                 .get(bob)).isInstanceOf(RecipientResult.Deferred.class);
     }
 
@@ -166,7 +165,7 @@ class RemoteDeliveryTest {
             b.dnsResolver = dns.resolverSetting();
             int before = peers.inbox(bob).size();
             Map<String, RecipientResult> results = peers.remoteDelivery(b.build())
-                    .deliver(TestRelay.DOMAIN, alice, List.of(bob), encryptedMessage(bob));
+                    .deliver(TestRelay.DOMAIN, alice, List.of(bob), peers.encryptedMessage(bob));
             assertThat(results).containsEntry(bob, RecipientResult.DELIVERED);
             assertThat(peers.inbox(bob)).hasSize(before + 1);
         }

@@ -7,6 +7,9 @@ import chatmail.config.Config;
 import chatmail.delivery.LocalDelivery;
 import chatmail.expiry.Expiry;
 import chatmail.expiry.ExpiryScheduler;
+import chatmail.imap.ImapPort;
+import chatmail.imap.ImapServer;
+import chatmail.imap.ImapServices;
 import chatmail.store.MailStore;
 import chatmail.smtp.SmtpPort;
 import chatmail.smtp.SmtpServer;
@@ -57,6 +60,7 @@ public final class Relay implements AutoCloseable {
     private TlsContexts tls;
     private Accounts accounts;
     private LocalDelivery localDelivery;
+    private ImapServer imap;
 
     private Relay(Config config, Options options) {
         this.config = config;
@@ -87,6 +91,7 @@ public final class Relay implements AutoCloseable {
                     config.timeouts().expiryInterval()));
         }
         startSmtp();
+        startImap();
         log.info("chatmail relay for {} ready in {} ms", config.mailDomain(), (System.nanoTime() - t0) / 1_000_000);
     }
 
@@ -98,14 +103,32 @@ public final class Relay implements AutoCloseable {
         listen(SmtpPort.SUBMISSIONS, config.submissionsPort(), smtp);
     }
 
+    private void startImap() throws IOException {
+        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store), tls);
+        closeables.push(imap);
+        for (ImapPort port : new ImapPort[] {ImapPort.IMAP, ImapPort.IMAPS}) {
+            int configured = port == ImapPort.IMAP ? config.imapPort() : config.imapsPort();
+            listen(port.serviceName(), configured, (address, number) -> imap.listen(port, address, number));
+        }
+    }
+
+    /** Binds one service on one address and port; returns the bound port. */
+    @FunctionalInterface
+    private interface Binder {
+        int bind(InetAddress address, int port) throws IOException;
+    }
+
     private void listen(SmtpPort service, int configuredPort, SmtpServer server) throws IOException {
+        listen(service.serviceName(), configuredPort, (address, port) -> server.listen(service, address, port));
+    }
+
+    private void listen(String serviceName, int configuredPort, Binder binder) throws IOException {
         if (configuredPort == 0) {
             return;
         }
         for (String address : config.listenAddresses()) {
-            int bound = server.listen(service, InetAddress.getByName(address),
-                    options.ephemeralPorts() ? 0 : configuredPort);
-            ports.putIfAbsent(service.serviceName(), bound);
+            int bound = binder.bind(InetAddress.getByName(address), options.ephemeralPorts() ? 0 : configuredPort);
+            ports.putIfAbsent(serviceName, bound);
         }
     }
 
@@ -132,6 +155,11 @@ public final class Relay implements AutoCloseable {
 
     public LocalDelivery localDelivery() {
         return localDelivery;
+    }
+
+    /** The IMAP server, for the port-443 router to hand it connections. */
+    public ImapServer imap() {
+        return imap;
     }
 
     @Override

@@ -46,14 +46,15 @@ final class MetadataCommand {
         Map<String, String> answer = new LinkedHashMap<>();
         for (String requested : get.entries()) {
             String key = requested.toLowerCase(java.util.Locale.ROOT);
-            boolean found = false;
+            boolean matched = false;
             for (Map.Entry<String, String> e : available.entrySet()) {
                 if (within(key, e.getKey(), get.depth())) {
                     answer.putIfAbsent(e.getKey(), e.getValue());
-                    found |= e.getKey().equals(key);
+                    matched = true;
                 }
             }
-            if (!found && !answer.containsKey(key)) {
+            // An entry that is not there reads as NIL, unless entries below it answered.
+            if (!matched && !answer.containsKey(key)) {
                 answer.put(requested, null);
             }
         }

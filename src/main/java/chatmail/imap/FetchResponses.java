@@ -89,7 +89,7 @@ final class FetchResponses {
             for (MimePart child : part.children) {
                 append(sb, child, extensible);
             }
-            sb.append(' ').append(Wire.string(part.subtype.toUpperCase(java.util.Locale.ROOT)));
+            sb.append(' ').append(Wire.string(part.writtenSubtype));
             if (extensible) {
                 sb.append(' ').append(parameters(part.parameters));
                 sb.append(' ').append(disposition(part)).append(" NIL NIL");
@@ -97,8 +97,8 @@ final class FetchResponses {
             sb.append(')');
             return;
         }
-        sb.append(Wire.string(part.type.toUpperCase(java.util.Locale.ROOT))).append(' ')
-                .append(Wire.string(part.subtype.toUpperCase(java.util.Locale.ROOT))).append(' ')
+        sb.append(Wire.string(part.writtenType)).append(' ')
+                .append(Wire.string(part.writtenSubtype)).append(' ')
                 .append(parameters(part.parameters)).append(' ')
                 .append(Wire.nstring(part.header("Content-ID"))).append(' ')
                 .append(Wire.nstring(part.header("Content-Description"))).append(' ')
@@ -122,7 +122,7 @@ final class FetchResponses {
 
     private static String encoding(MimePart part) {
         String encoding = part.header("Content-Transfer-Encoding");
-        return encoding == null || encoding.isBlank() ? "7BIT" : encoding.trim().toUpperCase(java.util.Locale.ROOT);
+        return encoding == null || encoding.isBlank() ? "7bit" : encoding.trim();
     }
 
     private static String parameters(Map<String, String> parameters) {
@@ -130,8 +130,7 @@ final class FetchResponses {
             return "NIL";
         }
         List<String> parts = new ArrayList<>();
-        parameters.forEach((name, value) -> parts.add(Wire.string(name.toUpperCase(java.util.Locale.ROOT)) + " "
-                + Wire.string(value)));
+        parameters.forEach((name, value) -> parts.add(Wire.string(name) + " " + Wire.string(value)));
         return "(" + String.join(" ", parts) + ")";
     }
 

@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** Reading the raw header section of a message or part: its end, fields, and selections of fields. */
@@ -106,7 +105,7 @@ final class Headers {
         return value.replace("\r\n", "").replace("\n", "");
     }
 
-    /** {@code ; name=value; name="quoted"} parameters, names lower-cased, in order. */
+    /** {@code ; name=value; name="quoted"} parameters, names as written, in order. */
     static Map<String, String> parameters(String text) {
         Map<String, String> parameters = new LinkedHashMap<>();
         int i = 0;
@@ -119,7 +118,7 @@ final class Headers {
             while (i < n && text.charAt(i) != '=' && text.charAt(i) != ';') {
                 i++;
             }
-            String name = text.substring(nameStart, i).trim().toLowerCase(Locale.ROOT);
+            String name = text.substring(nameStart, i).trim();
             if (i >= n || text.charAt(i) != '=') {
                 continue;
             }

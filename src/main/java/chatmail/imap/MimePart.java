@@ -20,21 +20,28 @@ final class MimePart {
     final int start;
     final int bodyStart;
     final int end;
+    /** Lower-cased, for decisions. */
     final String type;
     final String subtype;
+    /** As written in the message, for BODYSTRUCTURE (as Dovecot answers). */
+    final String writtenType;
+    final String writtenSubtype;
+    /** Parameter names as written, in order. */
     final Map<String, String> parameters;
     final List<MimePart> children;
     /** The carried message of a message/rfc822 part, else null. */
     final MimePart message;
 
-    private MimePart(byte[] data, int start, int bodyStart, int end, String type, String subtype,
+    private MimePart(byte[] data, int start, int bodyStart, int end, String writtenType, String writtenSubtype,
                      Map<String, String> parameters, List<MimePart> children, MimePart message) {
         this.data = data;
         this.start = start;
         this.bodyStart = bodyStart;
         this.end = end;
-        this.type = type;
-        this.subtype = subtype;
+        this.writtenType = writtenType;
+        this.writtenSubtype = writtenSubtype;
+        this.type = writtenType.toLowerCase(Locale.ROOT);
+        this.subtype = writtenSubtype.toLowerCase(Locale.ROOT);
         this.parameters = parameters;
         this.children = children;
         this.message = message;
@@ -66,18 +73,31 @@ final class MimePart {
         }
         List<MimePart> children = List.of();
         MimePart message = null;
+        String lowerType = type.toLowerCase(Locale.ROOT);
+        String lowerSubtype = subtype.toLowerCase(Locale.ROOT);
+        String boundary = parameter(parameters, "boundary");
         if (depth < MAX_DEPTH) {
-            if (type.equals("multipart") && parameters.get("boundary") != null) {
+            if (lowerType.equals("multipart") && boundary != null && !boundary.isEmpty()) {
                 children = new ArrayList<>();
-                boolean digest = subtype.equals("digest");
-                for (int[] range : splitParts(data, bodyStart, end, parameters.get("boundary"))) {
+                boolean digest = lowerSubtype.equals("digest");
+                for (int[] range : splitParts(data, bodyStart, end, boundary)) {
                     children.add(parse(data, range[0], range[1], digest, depth + 1));
                 }
-            } else if (type.equals("message") && subtype.equals("rfc822")) {
+            } else if (lowerType.equals("message") && lowerSubtype.equals("rfc822")) {
                 message = parse(data, bodyStart, end, false, depth + 1);
             }
         }
         return new MimePart(data, start, bodyStart, end, type, subtype, parameters, children, message);
+    }
+
+    /** A parameter by name, ignoring case. */
+    static String parameter(Map<String, String> parameters, String name) {
+        for (Map.Entry<String, String> e : parameters.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     boolean isMultipart() {
@@ -197,7 +217,7 @@ final class MimePart {
     record ContentType(String type, String subtype, Map<String, String> parameters) {
         static ContentType parse(String value) {
             int semi = value.indexOf(';');
-            String media = (semi < 0 ? value : value.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+            String media = (semi < 0 ? value : value.substring(0, semi)).trim();
             int slash = media.indexOf('/');
             if (slash <= 0 || slash == media.length() - 1) {
                 return null;

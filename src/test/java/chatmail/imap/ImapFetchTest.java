@@ -151,9 +151,9 @@ class ImapFetchTest {
                     + "((NIL NIL \"sender\" \"example.org\")) ((NIL NIL \"fetchuser\" \"chatmail.localhost\")) "
                     + "NIL NIL NIL \"<msg3@example.org>\"))");
             String structure = c.command("b", "FETCH 1 (BODYSTRUCTURE)").getFirst();
-            assertThat(structure).startsWith("* 1 FETCH (BODYSTRUCTURE ((\"APPLICATION\" \"PGP-ENCRYPTED\" NIL NIL NIL \"7BIT\" 10 NIL NIL NIL NIL)"
-                    + "(\"APPLICATION\" \"OCTET-STREAM\" (\"NAME\" \"encrypted.asc\") NIL NIL \"7BIT\" ");
-            assertThat(structure).endsWith(" \"ENCRYPTED\" (\"PROTOCOL\" \"application/pgp-encrypted\" \"BOUNDARY\" \"Kx9Lq2Vb7Tz\") NIL NIL NIL))");
+            assertThat(structure).startsWith("* 1 FETCH (BODYSTRUCTURE ((\"application\" \"pgp-encrypted\" NIL NIL NIL \"7bit\" 10 NIL NIL NIL NIL)"
+                    + "(\"application\" \"octet-stream\" (\"name\" \"encrypted.asc\") NIL NIL \"7bit\" ");
+            assertThat(structure).endsWith(" \"encrypted\" (\"protocol\" \"application/pgp-encrypted\" \"boundary\" \"Kx9Lq2Vb7Tz\") NIL NIL NIL))");
             List<String> part1 = c.command("c", "FETCH 1 (BODY.PEEK[1] BODY.PEEK[1.MIME])");
             assertThat(part1.getFirst()).isEqualTo("* 1 FETCH (BODY[1] {10}\r\nVersion: 1 BODY[1.MIME] "
                     + lit("Content-Type: application/pgp-encrypted\r\n\r\n") + ")");

@@ -169,12 +169,12 @@ public final class ImapReader {
             }
             int n = i - pos;
             if (!tooLong) {
-                if (taken + n > maxLineLength + 1) { // +1: the CR not yet known to be one
-                    tooLong = true;
-                } else {
-                    out.append(buf, pos, n);
-                    taken += n;
-                }
+                // +1: a final CR is not yet known to be one. Past the limit only the start is
+                // kept, however the line arrived, so its tag can still be answered.
+                int room = maxLineLength + 1 - taken;
+                out.append(buf, pos, Math.min(n, room));
+                taken += Math.min(n, room);
+                tooLong = n > room;
             }
             if (i < limit) {
                 pos = i + 1;
@@ -228,7 +228,7 @@ public final class ImapReader {
         }
     }
 
-    private record Literal(long size, boolean synchronizing) {}
+    record Literal(long size, boolean synchronizing) {}
 
     /** The literal announced at the end of the line {@code [start, end)}, or null. */
     static Literal literalAtEnd(byte[] b, int start, int end) {
@@ -289,8 +289,9 @@ public final class ImapReader {
             length += n;
         }
 
+        /** The bytes; no copy when the array is full (a large literal was sized exactly). */
         byte[] toArray() {
-            return Arrays.copyOf(bytes, length);
+            return length == bytes.length ? bytes : Arrays.copyOf(bytes, length);
         }
     }
 }

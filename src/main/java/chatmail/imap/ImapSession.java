@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One IMAP connection's state machine (RFC 3501 states: not authenticated, authenticated,
- * selected, logout). Reading and parsing is {@code imap.protocol}'s job, each command's
+ * One IMAP connection's state machine (RFC 3501 states: not authenticated until
+ * {@link #account()} is set, selected while {@link #selected()} is). Reading and parsing is {@code imap.protocol}'s job, each command's
  * behaviour is its own class; this class holds the state they share and the loop that reads a
  * command, checks it is allowed now, runs it, and reports mailbox changes at the points RFC
  * 3501 allows.
@@ -36,8 +36,6 @@ import org.slf4j.LoggerFactory;
 final class ImapSession {
     private static final Logger log = LoggerFactory.getLogger(ImapSession.class);
 
-    enum State { NOT_AUTHENTICATED, AUTHENTICATED, SELECTED, LOGOUT }
-
     private final ImapServices services;
     private final ImapPort port;
     private final Transport transport;
@@ -45,7 +43,6 @@ final class ImapSession {
 
     private ImapReader reader;
     private ImapResponseWriter writer;
-    private State state = State.NOT_AUTHENTICATED;
     private Account account;
     private MailboxEvents.Subscription subscription;
     private volatile SelectedMailbox selected;
@@ -68,7 +65,7 @@ final class ImapSession {
         reader = new ImapReader(transport.in(), limits.maxLineLength(), this::flush);
         try {
             writer.untagged("OK [CAPABILITY " + capabilities() + "] chatmail ready.");
-            while (state != State.LOGOUT) {
+            while (true) {
                 long maxLiteral = account == null ? limits.maxLiteralBeforeLogin() : limits.maxLiteral();
                 ImapReader.Input input = reader.readCommand(maxLiteral, () -> writer.continuation("OK"));
                 if (!handle(input)) {
@@ -131,7 +128,7 @@ final class ImapSession {
         Result result;
         try {
             result = execute(tag, command);
-            if (result.status() != null && !result.status().equals("BAD")) {
+            if (result.status() != null && !result.status().equals("BAD") && !result.close()) {
                 syncSelected(allowsExpunge(command));
             }
         } catch (java.io.UncheckedIOException e) {
@@ -311,7 +308,6 @@ final class ImapSession {
     /** Login succeeded: from now on mailbox changes of the account reach this session. */
     void loggedIn(Account loggedIn) throws IOException {
         account = loggedIn;
-        state = State.AUTHENTICATED;
         transport.setReadTimeout(services.limits().autologout());
         subscription = services.store().events().subscribe(loggedIn.id(), this::onMailboxEvent);
     }
@@ -340,16 +336,10 @@ final class ImapSession {
 
     void select(SelectedMailbox mailbox) {
         selected = mailbox;
-        state = State.SELECTED;
     }
 
     void unselect() {
         selected = null;
-        state = State.AUTHENTICATED;
-    }
-
-    void logout() {
-        state = State.LOGOUT;
     }
 
     /** After STARTTLS or COMPRESS: new streams under the reader and writer. */

@@ -22,6 +22,8 @@ import java.util.Set;
  * such messages) and adds FLAGS to the response.
  */
 final class FetchCommand {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FetchCommand.class);
+
     private FetchCommand() {}
 
     static Result run(ImapSession s, ImapCommand.Fetch fetch) throws IOException {
@@ -62,6 +64,10 @@ final class FetchCommand {
                     content = s.store().content(view.mailboxId(), uid);
                 } catch (StoreException e) {
                     continue; // expunged meanwhile
+                } catch (java.io.IOException e) {
+                    // A body file that cannot be read: answer the rest rather than drop the connection.
+                    log.warn("cannot read a message body: {}", e.toString());
+                    continue;
                 }
             }
             out.append("* " + seq + " FETCH (");

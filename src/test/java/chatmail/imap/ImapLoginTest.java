@@ -6,7 +6,6 @@ import chatmail.testing.TestRelay;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -175,9 +174,5 @@ class ImapLoginTest {
 
     static String plain(String user, String password) {
         return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
-    }
-
-    static List<String> lines(String... lines) {
-        return List.of(lines);
     }
 }

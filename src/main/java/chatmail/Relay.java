@@ -17,6 +17,9 @@ import chatmail.dns.DkimKeyCache;
 import chatmail.dns.DnsResolver;
 import chatmail.expiry.Expiry;
 import chatmail.expiry.ExpiryScheduler;
+import chatmail.imap.ImapPort;
+import chatmail.imap.ImapServer;
+import chatmail.imap.ImapServices;
 import chatmail.store.MailStore;
 import chatmail.smtp.SmtpPort;
 import chatmail.smtp.SmtpServer;
@@ -79,6 +82,7 @@ public final class Relay implements AutoCloseable {
     private DkimVerifier dkimVerifier;
     private OutboundDelivery outbound;
     private SmtpServer smtp;
+    private ImapServer imap;
 
     private Relay(Config config, Options options) {
         this.config = config;
@@ -111,6 +115,7 @@ public final class Relay implements AutoCloseable {
             closeables.push(expiryScheduler);
         }
         startSmtp();
+        startImap();
         startWeb();
         StringBuilder listening = new StringBuilder();
         ports.forEach((service, port) -> listening.append(listening.isEmpty() ? "" : ", ").append(service).append(' ').append(port));
@@ -151,7 +156,7 @@ public final class Relay implements AutoCloseable {
 
     /**
      * HTTP, HTTPS (with {@code /mxdeliv} from other relays) and the port-443 router, which hands
-     * ALPN {@code smtp} to submission (WEB-3).
+     * ALPN {@code smtp} to submission and {@code imap} to IMAP (WEB-3).
      */
     private void startWeb() throws IOException {
         WebServer web = WebServer.start(config, tls,
@@ -159,10 +164,30 @@ public final class Relay implements AutoCloseable {
                         .withMxDeliv(new MxDelivReceiver(config, localDelivery, new EncryptionPolicy(), dkimVerifier)));
         closeables.push(web);
         web.route("smtp", transport -> smtp.serve(SmtpPort.SUBMISSIONS, transport));
+        web.route("imap", transport -> imap.serve(ImapPort.IMAPS, transport));
         web.ports().forEach(ports::putIfAbsent);
     }
 
+    private void startImap() throws IOException {
+        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store), tls);
+        closeables.push(imap);
+        for (ImapPort port : new ImapPort[] {ImapPort.IMAP, ImapPort.IMAPS}) {
+            int configured = port == ImapPort.IMAP ? config.imapPort() : config.imapsPort();
+            listen(port.serviceName(), configured, (address, number) -> imap.listen(port, address, number));
+        }
+    }
+
+    /** Binds one service on one address and port; returns the bound port. */
+    @FunctionalInterface
+    private interface Binder {
+        int bind(InetAddress address, int port) throws IOException;
+    }
+
     private void listen(SmtpPort service, int configuredPort, SmtpServer server) throws IOException {
+        listen(service.serviceName(), configuredPort, (address, port) -> server.listen(service, address, port));
+    }
+
+    private void listen(String serviceName, int configuredPort, Binder binder) throws IOException {
         if (configuredPort == 0) {
             return;
         }
@@ -170,15 +195,15 @@ public final class Relay implements AutoCloseable {
         for (String address : config.listenAddresses()) {
             int bound;
             try {
-                bound = server.listen(service, InetAddress.getByName(address), port);
+                bound = binder.bind(InetAddress.getByName(address), port);
             } catch (BindException e) {
                 // The JDK's message names neither address nor port; the operator needs both.
-                BindException named = new BindException("cannot listen for " + service.serviceName()
+                BindException named = new BindException("cannot listen for " + serviceName
                         + " on " + address + " port " + port + ": " + e.getMessage());
                 named.initCause(e);
                 throw named;
             }
-            ports.putIfAbsent(service.serviceName(), bound);
+            ports.putIfAbsent(serviceName, bound);
         }
     }
 
@@ -225,6 +250,11 @@ public final class Relay implements AutoCloseable {
     /** The outbound queue: {@code enqueue} remote recipients of submitted mail. */
     public OutboundDelivery outbound() {
         return outbound;
+    }
+
+    /** The IMAP server, for the port-443 router to hand it connections. */
+    public ImapServer imap() {
+        return imap;
     }
 
     @Override

@@ -138,10 +138,7 @@ public final class PushNotifier implements AutoCloseable {
                         try {
                             attempt(job);
                         } finally {
-                            inFlight.remove(job.id());
-                            permits.release();
-                            done.complete(null);
-                            wakeUp();
+                            finished(job, done);
                         }
                     });
                 } catch (RuntimeException e) { // rejected: closing
@@ -155,6 +152,24 @@ public final class PushNotifier implements AutoCloseable {
         } finally {
             dispatchLock.unlock();
         }
+    }
+
+    /**
+     * A try is over and its outcome stored. The job leaves the in-flight set only under the
+     * dispatch lock: a pass that read the job as due before the outcome was stored must still
+     * see it in flight, or it would send it again. The permit goes first, since a pass waiting
+     * for one holds the lock.
+     */
+    private void finished(PushJob job, CompletableFuture<Void> done) {
+        permits.release();
+        dispatchLock.lock();
+        try {
+            inFlight.remove(job.id());
+        } finally {
+            dispatchLock.unlock();
+        }
+        done.complete(null);
+        wakeUp();
     }
 
     /** One try of one job and what follows from its outcome. */

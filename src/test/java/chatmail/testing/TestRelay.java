@@ -3,6 +3,7 @@ package chatmail.testing;
 import chatmail.Relay;
 import chatmail.config.Config;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -37,6 +38,9 @@ public final class TestRelay implements AutoCloseable {
         Config.Builder b = Config.builder(DOMAIN);
         b.dataDir = dataDir;
         b.listenAddresses = List.of("127.0.0.1");
+        // Tests stay on loopback: a test that sets a device token and delivers mail must not
+        // reach notifications.delta.chat. Nothing listens on port 9 here; push tests set their own.
+        b.notifyUrl = URI.create("http://127.0.0.1:9/notify");
         adjust.accept(b);
         return new TestRelay(Relay.start(b.build(), Relay.Options.forTests(clock)), clock);
     }

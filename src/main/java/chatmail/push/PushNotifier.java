@@ -53,6 +53,8 @@ public final class PushNotifier implements AutoCloseable {
     private final ExecutorService sends = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("push-", 0).factory());
     private final Semaphore permits;
     private final Map<Long, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    /** Jobs whose outcome could not be stored, left alone until then, so a broken database does not turn into a stream of POSTs. */
+    private final Map<Long, Instant> parked = new ConcurrentHashMap<>();
     private final ReentrantLock dispatchLock = new ReentrantLock();
     private final ReentrantLock wakeLock = new ReentrantLock();
     private final Condition wake = wakeLock.newCondition();
@@ -102,7 +104,7 @@ public final class PushNotifier implements AutoCloseable {
             try {
                 Instant now = clock.instant();
                 boolean more = dispatchDue(now);
-                awaitWork(more ? Optional.of(now) : queue.nextDueAfter(now), Optional.empty());
+                awaitWork(more ? Optional.of(now) : earliest(queue.nextDueAfter(now), parkedUntil()), Optional.empty());
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -127,7 +129,7 @@ public final class PushNotifier implements AutoCloseable {
             List<PushJob> due = queue.due(now, settings.batchSize() + settings.maxConcurrent());
             int started = 0;
             for (PushJob job : due) {
-                if (inFlight.containsKey(job.id())) {
+                if (inFlight.containsKey(job.id()) || isParked(job, now)) {
                     continue;
                 }
                 permits.acquire();
@@ -194,8 +196,32 @@ public final class PushNotifier implements AutoCloseable {
                 case NotifyOutcome.Failed f -> failed(job, started, f.reason());
             }
         } catch (RuntimeException e) {
-            log.error("could not record the outcome of a push notification", e);
+            parked.put(job.id(), clock.instant().plus(settings.pauseAfterError()));
+            log.error("could not record the outcome of a push notification; leaving it for {}", settings.pauseAfterError(), e);
         }
+    }
+
+    private boolean isParked(PushJob job, Instant now) {
+        Instant until = parked.get(job.id());
+        if (until == null) {
+            return false;
+        }
+        if (now.isBefore(until)) {
+            return true;
+        }
+        parked.remove(job.id());
+        return false;
+    }
+
+    private Optional<Instant> parkedUntil() {
+        return parked.values().stream().min(Instant::compareTo);
+    }
+
+    private static Optional<Instant> earliest(Optional<Instant> a, Optional<Instant> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        return b.isEmpty() || a.get().isBefore(b.get()) ? a : b;
     }
 
     private void failed(PushJob job, Instant started, String reason) {

@@ -334,6 +334,23 @@ class PushNotificationTest {
         assertThat(relay.relay().push().queued()).as("kept for its retry").isEqualTo(1);
     }
 
+    @Test
+    void aCertificateForAnotherHostIsRefused() throws Exception {
+        PushTestCa ca = PushTestCa.create("push test CA");
+        notify = track(NotifyServer.https(clock, ca.serverContextFor("127.0.0.2")));
+        Path caFile = ca.writeCertificate(dir.resolve("ca.pem"));
+        relay = startRelay(b -> b.trustedCaFile = caFile);
+        String alice = SmtpFixtures.account(relay);
+        String bob = SmtpFixtures.account(relay);
+        setTokenInStore(bob, "tok1");
+
+        submit(alice, List.of(bob));
+        relay.relay().push().runDue();
+
+        assertThat(notify.received()).as("the token was not sent to a server that cannot prove its name").isEmpty();
+        assertThat(relay.relay().push().queued()).isEqualTo(1);
+    }
+
     // ---- helpers
 
     /** Every log event of the relay from now until the test ends. */

@@ -5,6 +5,21 @@ import static chatmail.federation.TwoRelays.inbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.smtp.SmtpFixtures;
+import chatmail.smtp.StoredMail;
+import chatmail.smtp.TrustAllTls;
+import chatmail.policy.fixtures.TestMessages;
+import chatmail.dkim.DkimKey;
+import chatmail.dkim.DkimKeyFiles;
+import chatmail.dkim.DkimSigner;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.stream.Collectors;
+import chatmail.delivery.outbound.OutboundDelivery;
+import chatmail.dkim.DkimVerifier;
+import chatmail.dns.DkimKeyCache;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,5 +143,141 @@ class RelayToRelayTest {
         System.out.printf("federation latency over %s: median %.1f ms, min %.1f ms, max %.1f ms (%d messages,"
                         + " end of DATA on relay 1 to the commit on relay 2)%n", path,
                 sorted.get(sorted.size() / 2) / 1e6, sorted.getFirst() / 1e6, sorted.getLast() / 1e6, sorted.size());
+    }
+
+    @Test
+    void mailWaitsInTheQueueWhileRelay2IsDownAndBouncesAfterTwoDays() throws Exception {
+        String alice = account(net.relay1, "queue0001");
+        String bob = account(net.relay2, "bobqueue1");
+        var outbound = net.relay1.relay().outbound();
+        try (LogLines log = LogLines.of(OutboundDelivery.class)) {
+            net.stopRelay2();
+            var first = SmtpFixtures.deltaChatMessage(alice, bob, "queued.1@relay1.test");
+            assertThat(net.submit(alice, List.of(bob), first.sent()).line()).startsWith("250");
+            String deferred = log.await(l -> l.contains("at relay2.test deferred after attempt 1"), 20);
+            assertThat(deferred).startsWith("INFO").doesNotContain(bob).doesNotContain("127.0.0.");
+            assertThat(outbound.queued()).isEqualTo(1);
+
+            net.startRelay2(true, true);
+            try (var arrival = TwoRelays.arrivals(net.relay2, bob, 1)) {
+                net.clock1.advance(Duration.ofMinutes(1).plusSeconds(1)); // the first backoff step
+                outbound.wake();
+                arrival.await(20);
+            }
+            assertThat(inbox(net.relay2, bob)).containsExactly(new String(first.expectedStored(), StandardCharsets.UTF_8));
+            assertQueueEmpty();
+
+            net.stopRelay2();
+            var second = SmtpFixtures.deltaChatMessage(alice, bob, "queued.2@relay1.test");
+            assertThat(net.submit(alice, List.of(bob), second.sent()).line()).startsWith("250");
+            log.await(l -> l.contains("at relay2.test deferred after attempt 1") && log.lines().stream()
+                    .filter(x -> x.contains("at relay2.test deferred after attempt 1")).count() == 2, 20);
+            try (var bounceArrival = TwoRelays.arrivals(net.relay1, alice, 1)) {
+                net.clock1.advance(Duration.ofDays(2).plusMinutes(1));
+                outbound.wake();
+                bounceArrival.await(20);
+            }
+        }
+        List<String> bounces = inbox(net.relay1, alice);
+        assertThat(bounces).hasSize(1);
+        String dsn = bounces.getFirst();
+        assertThat(dsn).contains("From: Mail Delivery System <MAILER-DAEMON@relay1.test>", "Auto-Submitted: auto-replied",
+                        "Content-Type: multipart/report; report-type=delivery-status;", "Final-Recipient: rfc822; " + bob,
+                        "Action: failed", "Message-ID: <queued.2@relay1.test>")
+                .containsPattern("Status: 4\\.4\\.7\r\n");
+        assertDkimSignedByRelay1(dsn.getBytes(StandardCharsets.UTF_8));
+        assertQueueEmpty();
+        net.startRelay2(true, true);
+        assertThat(inbox(net.relay2, bob)).as("the bounced message never arrived").hasSize(1);
+    }
+
+    @Test
+    void unknownRecipientOnTheRemoteRelayBouncesIntoTheSendersInbox() throws Exception {
+        String alice = account(net.relay1, "unknown01");
+        String bob = account(net.relay2, "bobknown1");
+        String nobody = net.relay2.addressOf("nobody001");
+        var m = SmtpFixtures.deltaChatMessage(alice, bob, "unknown.1@relay1.test");
+        try (var bounce = TwoRelays.arrivals(net.relay1, alice, 1); var delivered = TwoRelays.arrivals(net.relay2, bob, 1)) {
+            assertThat(net.submit(alice, List.of(nobody, bob), m.sent()).line()).startsWith("250");
+            bounce.await(20);
+            delivered.await(20);
+        }
+        String dsn = inbox(net.relay1, alice).getFirst();
+        assertThat(dsn).contains("Final-Recipient: rfc822; " + nobody, "Status: 5.1.1",
+                        "Message-ID: <unknown.1@relay1.test>", "report-type=delivery-status")
+                .doesNotContain("Final-Recipient: rfc822; " + bob);
+        assertDkimSignedByRelay1(dsn.getBytes(StandardCharsets.UTF_8));
+        assertThat(inbox(net.relay2, bob)).hasSize(1);
+        assertQueueEmpty();
+    }
+
+    /** The relay-1 signature on a bounce verifies against the key relay 1 published in DNS. */
+    private static void assertDkimSignedByRelay1(byte[] message) {
+        assertThat(new String(message, StandardCharsets.US_ASCII)).contains("d=relay1.test");
+        var verifier = new DkimVerifier(DkimKeyCache.standard(net.nsd.resolver(Duration.ofSeconds(2)), net.clock1));
+        assertThat(verifier.check(message).rejection()).isEmpty();
+    }
+
+    /** Mail claiming to be from relay 1 that relay 1 did not sign, each with the SMTP-8 refusal. */
+    static List<Forgery> forgeries(String to) throws Exception {
+        String mallory = "mallory01@" + TwoRelays.DOMAIN1;
+        byte[] message = TestMessages.encrypted(mallory, to);
+        DkimKey relay1Key = DkimKeyFiles.loadOrGenerate(net.dataDir(TwoRelays.DOMAIN1), "opendkim");
+        DkimKey otherKey = DkimKeyFiles.loadOrGenerate(Files.createDirectories(dir.resolve("forger")), "opendkim");
+        byte[] tampered = DkimSigner.of(TwoRelays.DOMAIN1, relay1Key).sign(message);
+        tampered[tampered.length - 5] ^= 1; // a changed body
+        return List.of(
+                new Forgery("no signature", mallory, message, "554 5.7.1 No DKIM signature found"),
+                new Forgery("signed with a key relay 1 never published", mallory,
+                        DkimSigner.of(TwoRelays.DOMAIN1, otherKey).sign(message), "554 5.7.1 No valid DKIM signature found"),
+                new Forgery("body changed after signing", mallory, tampered, "554 5.7.1 No valid DKIM signature found"),
+                new Forgery("valid signature of relay1.test on mail From relay2.test", "mallory01@" + TwoRelays.DOMAIN2,
+                        DkimSigner.of(TwoRelays.DOMAIN1, relay1Key).sign(
+                                TestMessages.encrypted("mallory01@" + TwoRelays.DOMAIN2, to)),
+                        "554 5.7.1 No valid DKIM signature found"));
+    }
+
+    record Forgery(String what, String from, byte[] message, String reply) {}
+
+    @Test
+    void forgedMailIsRefusedOnPort25AndOnMxDelivAndNothingIsStored() throws Exception {
+        String bob = account(net.relay2, "bobforged");
+        int storedBefore = StoredMail.count(net.relay2);
+        HttpClient https = HttpClient.newBuilder().sslContext(TrustAllTls.context()).build();
+        for (Forgery f : forgeries(bob)) {
+            try (SmtpClient c = SmtpClient.connect(new InetSocketAddress(TwoRelays.IP2, net.ports.smtp()))) {
+                c.expect(c.readReply(), 220);
+                c.expect(c.ehlo(), 250);
+                c.startTls();
+                c.expect(c.ehlo(), 250);
+                assertThat(c.sendMail(f.from(), bob, f.message()).line()).as("port 25: " + f.what()).isEqualTo(f.reply());
+            }
+            HttpResponse<String> answer = https.send(HttpRequest.newBuilder(
+                            URI.create("https://" + TwoRelays.IP2 + ":" + net.ports.https() + "/mxdeliv"))
+                    .header("X-MAIL-FROM", f.from()).header("X-MAIL-TO", bob)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(f.message())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as("/mxdeliv: " + f.what()).isEqualTo(400);
+            assertThat(answer.body().strip()).as("/mxdeliv: " + f.what()).isEqualTo(f.reply());
+        }
+        assertThat(StoredMail.count(net.relay2)).isEqualTo(storedBefore);
+    }
+
+    @Test
+    void printedRecordsPassTheDnsCheckAndAMissingRequiredRecordFailsIt() throws Exception {
+        Path ini = net.writeIni(TwoRelays.DOMAIN2);
+        var ok = TwoRelays.runCli("dns", "--check", "-c", ini.toString(), "--address", TwoRelays.IP2);
+        assertThat(ok.output()).contains("; checking against dns_resolver " + net.nsd.resolverSetting(),
+                "all required records are in place");
+        assertThat(ok.exitCode()).isZero();
+        String zone = net.zones.get(TwoRelays.DOMAIN2);
+        try {
+            net.nsd.zone(TwoRelays.DOMAIN2, zone.lines().filter(l -> !l.contains("_domainkey"))
+                    .collect(Collectors.joining("\n"))).start();
+            var missing = TwoRelays.runCli("dns", "--check", "-c", ini.toString(), "--address", TwoRelays.IP2);
+            assertThat(missing.exitCode()).isEqualTo(1);
+            assertThat(missing.output()).containsPattern("MISSING\\s+opendkim\\._domainkey\\.relay2\\.test\\. TXT \\(required\\)");
+        } finally {
+            net.nsd.zone(TwoRelays.DOMAIN2, zone).start();
+        }
     }
 }

@@ -81,6 +81,13 @@ public final class SmtpClient implements AutoCloseable {
         return new SmtpClient(s);
     }
 
+    /** Plain TCP to another loopback address than 127.0.0.1 (federation tests: one relay per address). */
+    public static SmtpClient connect(InetSocketAddress address) throws IOException {
+        Socket s = new Socket();
+        s.connect(address, 10_000);
+        return new SmtpClient(s);
+    }
+
     /** Implicit TLS to another loopback address than 127.0.0.1 (federation tests: one relay per address). */
     public static SmtpClient connectTls(InetSocketAddress address) throws IOException {
         SSLSocket s = (SSLSocket) TrustAllTls.socketFactory().createSocket(address.getAddress(), address.getPort());

@@ -83,7 +83,15 @@ public final class SmtpClient implements AutoCloseable {
 
     /** Plain TCP to another loopback address than 127.0.0.1 (federation tests: one relay per address). */
     public static SmtpClient connect(InetSocketAddress address) throws IOException {
+        return connect(address, null);
+    }
+
+    /** Plain TCP from a chosen loopback source address (null: any) to another loopback address. */
+    public static SmtpClient connect(InetSocketAddress address, InetAddress from) throws IOException {
         Socket s = new Socket();
+        if (from != null) {
+            s.bind(new InetSocketAddress(from, 0));
+        }
         s.connect(address, 10_000);
         return new SmtpClient(s);
     }

@@ -280,4 +280,25 @@ class RelayToRelayTest {
             net.nsd.zone(TwoRelays.DOMAIN2, zone).start();
         }
     }
+
+    /**
+     * A sending relay keeps its HTTPS connection: every POST on it gets its answer at once.
+     * (The site handler once said NON_BLOCKING, so Jetty ran the blocking body read on the
+     * selector thread and a body that came after the headers waited for the idle timeout.)
+     */
+    @Test
+    void mxDelivAnswersEveryPostOnOneKeptAliveConnection() throws Exception {
+        String bob = account(net.relay2, "bobkeepal");
+        HttpClient https = HttpClient.newBuilder().sslContext(TrustAllTls.context())
+                .version(HttpClient.Version.HTTP_1_1).build();
+        byte[] unsigned = TestMessages.encrypted("mallory01@" + TwoRelays.DOMAIN1, bob);
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> answer = https.send(HttpRequest.newBuilder(
+                            URI.create("https://" + TwoRelays.IP2 + ":" + net.ports.https() + "/mxdeliv"))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("X-MAIL-FROM", "mallory01@" + TwoRelays.DOMAIN1).header("X-MAIL-TO", bob)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(unsigned)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.body().strip()).as("POST %d", i).isEqualTo("554 5.7.1 No DKIM signature found");
+        }
+    }
 }

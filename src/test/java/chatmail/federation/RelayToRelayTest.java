@@ -301,4 +301,28 @@ class RelayToRelayTest {
             assertThat(answer.body().strip()).as("POST %d", i).isEqualTo("554 5.7.1 No DKIM signature found");
         }
     }
+
+    /** Without trusted_ca_file relay 1 does not trust relay 2's certificate: the mail waits, unsent. */
+    @Test
+    void aRelayThatDoesNotTrustThePeersCertificateSendsNothing() throws Exception {
+        String alice = account(net.relay1, "untrust01");
+        String bob = account(net.relay2, "bobuntrus");
+        var m = SmtpFixtures.deltaChatMessage(alice, bob, "untrusted.1@relay1.test");
+        try (LogLines log = LogLines.of(OutboundDelivery.class)) {
+            net.restartRelay1(b -> b.trustedCaFile = null);
+            assertThat(net.submit(alice, List.of(bob), m.sent()).line()).startsWith("250");
+            String deferred = log.await(l -> l.contains("at relay2.test deferred after attempt 1"), 20);
+            assertThat(deferred).contains("SSLHandshakeException");
+        } finally {
+            net.restartRelay1(b -> { });
+        }
+        assertThat(inbox(net.relay2, bob)).isEmpty();
+        // Trusting the CA again, the queued message goes out at its next attempt.
+        try (var arrival = TwoRelays.arrivals(net.relay2, bob, 1)) {
+            net.clock1.advance(Duration.ofMinutes(2));
+            net.relay1.relay().outbound().wake();
+            arrival.await(20);
+        }
+        assertQueueEmpty();
+    }
 }

@@ -85,8 +85,20 @@ final class TwoRelays implements AutoCloseable {
             nsd.zone(domain, zones.get(domain));
         }
         nsd.start();
-        relay1 = startRelay(DOMAIN1, clock1, b -> { });
-        startRelay2(true, true);
+        try {
+            relay1 = startRelay(DOMAIN1, clock1, b -> { });
+            startRelay2(true, true);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Restarts relay 1 on its data directory with a config change (e.g. not trusting the test CA). */
+    void restartRelay1(Consumer<chatmail.config.Config.Builder> adjust) throws IOException {
+        relay1.close();
+        relay1 = null;
+        relay1 = startRelay(DOMAIN1, clock1, adjust);
     }
 
     /** Runs {@code chatmail dns} for a relay's config; the relay later signs with the key it made. */

@@ -142,6 +142,7 @@ public final class Relay implements AutoCloseable {
         OutboundSettings settings = OutboundSettings.defaults();
         RemoteDelivery remote = new RemoteDelivery(dns, tls, options.clock(), settings, config.mailDomain(),
                 config.outboundSmtpPort(), config.outboundHttpsPort(), !config.disableIpv6());
+        closeables.push(remote);
         outbound = new OutboundDelivery(queue, remote::deliver, new BounceBuilder(config.addressDomain(), options.clock()),
                 dkimSigner, (sender, dsn) -> localDelivery.deliver(dsn,
                         List.of(store.findAccount(AddressRules.normalize(sender)).orElseThrow(

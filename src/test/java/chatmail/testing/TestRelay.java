@@ -45,6 +45,28 @@ public final class TestRelay implements AutoCloseable {
         return new TestRelay(Relay.start(b.build(), Relay.Options.forTests(clock)), clock);
     }
 
+    /**
+     * A relay for {@code domain} on the ports its config names (no ephemeral ports), for
+     * federation tests where other relays reach it through {@code outbound_smtp_port} and
+     * {@code outbound_https_port}: {@code adjust} sets listen address, ports, certificates and
+     * resolver. Ports are per address, so relays on 127.0.0.2 and 127.0.0.3 can share numbers.
+     */
+    public static TestRelay startOnConfiguredPorts(String domain, Path dataDir, MutableClock clock,
+            Consumer<Config.Builder> adjust) throws IOException {
+        Config.Builder b = Config.builder(domain);
+        b.dataDir = dataDir;
+        b.listenAddresses = List.of("127.0.0.1");
+        adjust.accept(b);
+        Relay.Options ephemeral = Relay.Options.forTests(clock);
+        Relay.Options fixed = new Relay.Options(clock, ephemeral.probe(), false, ephemeral.runExpiry());
+        return new TestRelay(Relay.start(b.build(), fixed), clock);
+    }
+
+    /** An address of this relay's domain. */
+    public String addressOf(String localPart) {
+        return localPart + "@" + relay.config().mailDomain();
+    }
+
     public Relay relay() {
         return relay;
     }

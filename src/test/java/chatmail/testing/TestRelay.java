@@ -41,6 +41,9 @@ public final class TestRelay implements AutoCloseable {
         // Tests stay on loopback: a test that sets a device token and delivers mail must not
         // reach notifications.delta.chat. Nothing listens on port 9 here; push tests set their own.
         b.notifyUrl = URI.create("http://127.0.0.1:9/notify");
+        // Nor may DNS questions leave the machine: nothing answers on this port, so lookups of
+        // other domains fail as temporary and queued mail waits. DNS tests set their own server.
+        b.dnsResolver = "127.0.0.1:9";
         adjust.accept(b);
         return new TestRelay(Relay.start(b.build(), Relay.Options.forTests(clock)), clock);
     }
@@ -56,6 +59,8 @@ public final class TestRelay implements AutoCloseable {
         Config.Builder b = Config.builder(domain);
         b.dataDir = dataDir;
         b.listenAddresses = List.of("127.0.0.1");
+        b.notifyUrl = URI.create("http://127.0.0.1:9/notify");
+        b.dnsResolver = "127.0.0.1:9";
         adjust.accept(b);
         Relay.Options ephemeral = Relay.Options.forTests(clock);
         Relay.Options fixed = new Relay.Options(clock, ephemeral.probe(), false, ephemeral.runExpiry());

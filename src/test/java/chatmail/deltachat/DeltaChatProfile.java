@@ -129,10 +129,6 @@ final class DeltaChatProfile {
         return b.toString();
     }
 
-    boolean isChatmail() {
-        return "1".equals(config("is_chatmail"));
-    }
-
     /** The setup-contact QR code (chatId null) or a group's invite QR code. */
     String securejoinQr(Integer chatId) {
         return call("get_chat_securejoin_qr_code", chatId).asText();

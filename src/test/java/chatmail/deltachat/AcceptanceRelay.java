@@ -5,14 +5,18 @@ import chatmail.account.ResourceProbe;
 import chatmail.config.Config;
 import chatmail.store.Account;
 import chatmail.store.MailStore;
+import chatmail.store.MailboxEvents;
 import chatmail.store.Mailbox;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -113,6 +117,31 @@ final class AcceptanceRelay implements AutoCloseable {
         }
         Optional<Mailbox> box = store.mailbox(account.get().id(), mailbox);
         return box.map(m -> store.snapshot(m.id()).messages().size()).orElse(0);
+    }
+
+    /**
+     * Waits until the mailbox holds {@code expected} messages, re-checking on each change the
+     * store announces for the account (no polling).
+     */
+    void awaitMessageCount(String addr, String mailbox, int expected, Duration timeout) throws InterruptedException {
+        Account account = relay.store().findAccount(addr).orElseThrow(() -> new AssertionError("no account " + addr));
+        Semaphore changed = new Semaphore(0);
+        try (MailboxEvents.Subscription s = relay.store().events().subscribe(account.id(), e -> changed.release())) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            int count;
+            while ((count = messageCount(addr, mailbox)) != expected) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !changed.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+                    throw new AssertionError(addr + " " + mailbox + " holds " + count + " messages, not "
+                            + expected + ", after " + timeout);
+                }
+                changed.drainPermits();
+            }
+        }
+    }
+
+    void deleteAccount(String addr) {
+        relay.store().findAccount(addr).ifPresent(a -> relay.store().deleteAccount(a.id()));
     }
 
     boolean accountExists(String addr) {

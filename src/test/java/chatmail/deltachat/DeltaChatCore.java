@@ -64,7 +64,11 @@ final class DeltaChatCore implements AutoCloseable {
     }
 
     EventLog events(int accountId) {
-        return logs.computeIfAbsent(accountId, id -> new EventLog());
+        return logs.computeIfAbsent(accountId, id -> {
+            EventLog log = new EventLog("account-" + id);
+            log.onFailure(this::dumpAll);
+            return log;
+        });
     }
 
     private void pumpEvents() {
@@ -79,6 +83,13 @@ final class DeltaChatCore implements AutoCloseable {
             String why = closing ? "the core was stopped" : "the core's event stream ended: " + e.getMessage();
             logs.values().forEach(l -> l.close(why));
         }
+    }
+
+    /** Writes every profile's events to files for the one reading a failure; says where. */
+    private String dumpAll() {
+        StringBuilder b = new StringBuilder();
+        logs.values().forEach(l -> b.append(l.dump()));
+        return b.toString();
     }
 
     boolean isAlive() {

@@ -28,6 +28,7 @@ final class DeltaChatProfile {
         this.id = id;
         this.name = name;
         this.events = core.events(id);
+        events.rename(name + "-" + id);
     }
 
     /**
@@ -105,6 +106,17 @@ final class DeltaChatProfile {
         this.addr = login.addr();
         events.await(from, e -> e.is("ConfigureProgress") && e.progress() == 1000, timeouts().call(),
                 name + ": ConfigureProgress 1000");
+        awaitInboxIdle(from);
+    }
+
+    /**
+     * Waits until the core's inbox loop has selected INBOX and idles. The core skips whatever
+     * is in INBOX at its very first SELECT (it takes UIDNEXT as the start), so a message sent
+     * to a profile that is configured but not yet idle may never be fetched; users are never
+     * that quick, tests are.
+     */
+    void awaitInboxIdle(int from) {
+        events.await(from, e -> e.is("ImapInboxIdle"), timeouts().configure(), name + ": IDLE in INBOX");
     }
 
     /** Configures from a {@code dclogin:} link, as a user scanning the relay's QR code does. */
@@ -117,6 +129,7 @@ final class DeltaChatProfile {
                     + configureComments(from) + events.recentProblems(from), e);
         }
         this.addr = config("configured_addr");
+        awaitInboxIdle(from);
     }
 
     private String configureComments(int from) {

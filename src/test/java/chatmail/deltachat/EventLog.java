@@ -1,5 +1,8 @@
 package chatmail.deltachat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +22,23 @@ final class EventLog {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition added = lock.newCondition();
     private volatile String closedBecause;
+    private volatile String name;
+
+    /** @param name for the file the log is written to when a wait fails */
+    EventLog(String name) {
+        this.name = name;
+    }
+
+    void rename(String newName) {
+        this.name = newName;
+    }
+
+    private volatile java.util.function.Supplier<String> onFailure = this::dump;
+
+    /** What a failed wait does besides throwing: by default this log's dump; the core dumps all its profiles. */
+    void onFailure(java.util.function.Supplier<String> action) {
+        this.onFailure = action;
+    }
 
     void add(DcEvent event) {
         lock.lock();
@@ -74,11 +94,11 @@ final class EventLog {
                     }
                 }
                 if (closedBecause != null) {
-                    throw new AssertionError("waiting for " + what + ": " + closedBecause + recentProblems(from));
+                    throw new AssertionError("waiting for " + what + ": " + closedBecause + recentProblems(from) + onFailure.get());
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    throw new AssertionError("no " + what + " within " + timeout + recentProblems(from));
+                    throw new AssertionError("no " + what + " within " + timeout + recentProblems(from) + onFailure.get());
                 }
                 added.await(left, TimeUnit.NANOSECONDS);
             }
@@ -100,10 +120,31 @@ final class EventLog {
         }
     }
 
+    /**
+     * Writes every event to target/deltachat-logs (where CI keeps it) for the one reading a
+     * failure; returns a note saying where.
+     */
+    String dump() {
+        try {
+            Path dir = Path.of(System.getProperty("user.dir"), "target", "deltachat-logs");
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name + "-" + System.currentTimeMillis() + ".log");
+            StringBuilder b = new StringBuilder();
+            for (DcEvent e : since(0)) {
+                b.append(e.receivedNanos() / 1_000_000).append(' ').append(e.body()).append('\n');
+            }
+            Files.writeString(file, b);
+            return "\n events of " + name + ": " + file;
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
     /** The core's warnings and errors since {@code from}: what a failing test should show. */
     String recentProblems(int from) {
         StringBuilder b = new StringBuilder();
-        for (DcEvent e : since(from)) {
+        List<DcEvent> recent = since(from);
+        for (DcEvent e : recent.subList(Math.max(0, recent.size() - 500), recent.size())) {
             if (e.is("Warning") || e.is("Error") || e.is("ErrorSelfNotInGroup") || e.is("MsgFailed")) {
                 b.append("\n  ").append(e.kind()).append(": ").append(e.text().isEmpty() ? e.body() : e.text());
             }

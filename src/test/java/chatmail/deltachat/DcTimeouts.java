@@ -10,12 +10,15 @@ import java.time.Duration;
  * @param configure configuring a transport (login, folders, capabilities)
  * @param delivery a message from one client's send to the other's IncomingMsg
  * @param shutdown the core's exit after its input is closed
+ * @param reconnect a client noticing a restarted relay by itself (the core's retry backoff
+ *     has been seen at about 30 s)
  */
-record DcTimeouts(Duration call, Duration configure, Duration delivery, Duration shutdown) {
+record DcTimeouts(Duration call, Duration configure, Duration delivery, Duration shutdown, Duration reconnect) {
 
     static DcTimeouts defaults() {
         double factor = Double.parseDouble(System.getProperty("deltachat.timeoutFactor", "1"));
-        return new DcTimeouts(scaled(30, factor), scaled(60, factor), scaled(30, factor), scaled(10, factor));
+        return new DcTimeouts(scaled(30, factor), scaled(60, factor), scaled(30, factor), scaled(10, factor),
+                scaled(120, factor));
     }
 
     private static Duration scaled(int seconds, double factor) {

@@ -41,7 +41,7 @@ class DeltaChatCoreTest {
     @Test
     void callsOutstandingWhenTheCoreDiesFailAtOnce() throws Exception {
         DcTimeouts timeouts = new DcTimeouts(Duration.ofMinutes(5), Duration.ofMinutes(5),
-                Duration.ofMinutes(5), Duration.ofSeconds(10));
+                Duration.ofMinutes(5), Duration.ofSeconds(10), Duration.ofMinutes(5));
         try (DeltaChatCore core = DeltaChatCore.start(dir, timeouts)) {
             int account = core.call("add_account").asInt();
             // Never answered by a live core: the test sleeps for an hour.

@@ -194,8 +194,12 @@ final class DeltaChatProfile {
 
     /** The first IncomingMsg after {@code from} whose message matches. */
     Incoming awaitIncoming(int from, Predicate<JsonNode> matches, String what) {
+        return awaitIncoming(from, matches, what, timeouts().delivery());
+    }
+
+    Incoming awaitIncoming(int from, Predicate<JsonNode> matches, String what, Duration timeout) {
         int at = from;
-        long deadline = System.nanoTime() + timeouts().delivery().toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             int i = events.awaitIndex(at, e -> e.is("IncomingMsg"), left, name + ": incoming " + what);
@@ -209,7 +213,11 @@ final class DeltaChatProfile {
     }
 
     Incoming awaitIncomingText(int from, String text) {
-        return awaitIncoming(from, m -> text.equals(m.path("text").asText()), "message '" + text + "'");
+        return awaitIncomingText(from, text, timeouts().delivery());
+    }
+
+    Incoming awaitIncomingText(int from, String text, Duration timeout) {
+        return awaitIncoming(from, m -> text.equals(m.path("text").asText()), "message '" + text + "'", timeout);
     }
 
     /** An IncomingMsg event and the message it announced. */

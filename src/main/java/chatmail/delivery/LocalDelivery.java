@@ -33,12 +33,19 @@ public final class LocalDelivery {
         this.trim = new QuotaTrim(store, config.maxMailboxSize(), clock);
     }
 
+    /**
+     * Whether mail for this address can be accepted now. A mailbox at or over its quota is first
+     * trimmed as after a delivery: otherwise messages that filled it within a day would keep it
+     * full, and refusing everything, long after they became old enough to go.
+     */
     public RecipientStatus check(String address) {
         var account = store.findAccount(AddressRules.normalize(address));
         if (account.isEmpty()) {
             return new RecipientStatus.UnknownUser();
         }
-        if (store.usage(account.get().id()) >= config.maxMailboxSize()) {
+        long id = account.get().id();
+        if (store.usage(id) >= config.maxMailboxSize()
+                && (trim.afterDelivery(id) == 0 || store.usage(id) >= config.maxMailboxSize())) {
             return new RecipientStatus.MailboxFull(account.get());
         }
         return new RecipientStatus.Deliverable(account.get());

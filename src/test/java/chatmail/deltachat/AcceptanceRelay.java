@@ -28,16 +28,18 @@ import java.util.function.Consumer;
 final class AcceptanceRelay implements AutoCloseable {
 
     static final String DOMAIN = "chatmail.localhost";
-    private static final String HOST = "127.0.0.1";
+    private static final String LOOPBACK = "127.0.0.1";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Config config;
+    private final String host;
     private Relay relay;
     private Map<String, Integer> ports;
 
-    private AcceptanceRelay(Config config) throws IOException {
+    private AcceptanceRelay(Config config, boolean ephemeralPorts) throws IOException {
         this.config = config;
-        this.relay = Relay.start(config, new Relay.Options(Clock.systemUTC(), ResourceProbe.ample(), true, false));
+        this.host = config.listenAddresses().getFirst();
+        this.relay = Relay.start(config, new Relay.Options(Clock.systemUTC(), ResourceProbe.ample(), ephemeralPorts, false));
         this.ports = relay.ports();
     }
 
@@ -46,15 +48,28 @@ final class AcceptanceRelay implements AutoCloseable {
     }
 
     static AcceptanceRelay start(Path dataDir, Consumer<Config.Builder> adjust) throws IOException {
-        Config.Builder b = Config.builder(DOMAIN);
+        return new AcceptanceRelay(config(DOMAIN, LOOPBACK, dataDir, adjust), true);
+    }
+
+    /**
+     * A relay for {@code domain} on one loopback address with the ports the config names (two
+     * relays of a federation test reach each other on the same port numbers).
+     */
+    static AcceptanceRelay startOnAddress(String domain, String address, Path dataDir, Consumer<Config.Builder> adjust)
+            throws IOException {
+        return new AcceptanceRelay(config(domain, address, dataDir, adjust), false);
+    }
+
+    private static Config config(String domain, String address, Path dataDir, Consumer<Config.Builder> adjust) {
+        Config.Builder b = Config.builder(domain);
         b.dataDir = dataDir;
-        b.listenAddresses = List.of(HOST);
+        b.listenAddresses = List.of(address);
         // The tests send bursts (20 messages each way) that a person would not; the GCRA limit
         // of 60/min with burst 10 would answer 450 and the client would retry minutes later.
         b.maxUserSendPerMinute = 6000;
         b.maxUserSendBurstSize = 600;
         adjust.accept(b);
-        return new AcceptanceRelay(b.build());
+        return b.build();
     }
 
     Relay relay() {
@@ -92,19 +107,19 @@ final class AcceptanceRelay implements AutoCloseable {
 
     /** Login settings for implicit TLS (IMAP 993, SMTP 465 of this relay). */
     LoginParams sslLogin(Credentials c) {
-        return new LoginParams(c.addr(), c.password(), HOST, port("imaps"), LoginParams.Security.SSL,
+        return new LoginParams(c.addr(), c.password(), host, port("imaps"), LoginParams.Security.SSL,
                 port("submissions"), LoginParams.Security.SSL);
     }
 
     /** Login settings for STARTTLS (IMAP 143, SMTP 587 of this relay). */
     LoginParams starttlsLogin(Credentials c) {
-        return new LoginParams(c.addr(), c.password(), HOST, port("imap"), LoginParams.Security.STARTTLS,
+        return new LoginParams(c.addr(), c.password(), host, port("imap"), LoginParams.Security.STARTTLS,
                 port("submission"), LoginParams.Security.STARTTLS);
     }
 
     /** Login settings for IMAP and SMTP both through the HTTPS port, told apart by ALPN. */
     LoginParams port443Login(Credentials c) {
-        return new LoginParams(c.addr(), c.password(), HOST, port("https"), LoginParams.Security.SSL,
+        return new LoginParams(c.addr(), c.password(), host, port("https"), LoginParams.Security.SSL,
                 port("https"), LoginParams.Security.SSL);
     }
 

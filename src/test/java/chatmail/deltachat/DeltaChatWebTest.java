@@ -25,11 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Scenarios 2 (port 443 part) and 3 of the acceptance issue: IMAP and SMTP both through the
  * HTTPS port, told apart by ALPN; and a profile made from the {@code dclogin:} link that
- * {@code /new} returns in self-signed mode. They need the web server (chatmail.web) in the
- * relay: tagged {@code deltachat-web}, which the pom leaves out until it is there.
+ * {@code /new} returns in self-signed mode.
  */
 @Tag("deltachat")
-@Tag("deltachat-web")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeltaChatWebTest {
 

@@ -141,7 +141,8 @@ final class AcceptanceRelay implements AutoCloseable {
     void awaitMessageCount(String addr, String mailbox, int expected, Duration timeout) throws InterruptedException {
         Account account = relay.store().findAccount(addr).orElseThrow(() -> new AssertionError("no account " + addr));
         Semaphore changed = new Semaphore(0);
-        try (MailboxEvents.Subscription s = relay.store().events().subscribe(account.id(), e -> changed.release())) {
+        MailboxEvents.Subscription subscription = relay.store().events().subscribe(account.id(), e -> changed.release());
+        try {
             long deadline = System.nanoTime() + timeout.toNanos();
             int count;
             while ((count = messageCount(addr, mailbox)) != expected) {
@@ -152,6 +153,8 @@ final class AcceptanceRelay implements AutoCloseable {
                 }
                 changed.drainPermits();
             }
+        } finally {
+            subscription.close();
         }
     }
 

@@ -115,7 +115,8 @@ class DeltaChatFederationTest {
             for (int attempt = 0; attempt < 50; attempt++) {
                 try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getByName(a))) {
                     int port = first.getLocalPort();
-                    try (ServerSocket second = new ServerSocket(port, 1, InetAddress.getByName(b))) {
+                    try {
+                        new ServerSocket(port, 1, InetAddress.getByName(b)).close();
                         return port;
                     } catch (IOException taken) {
                         // try another

@@ -29,6 +29,10 @@ import chatmail.tls.TlsContexts;
 import chatmail.web.WebServer;
 import chatmail.delivery.inbound.MxDelivReceiver;
 import chatmail.policy.EncryptionPolicy;
+import chatmail.push.HttpNotifyClient;
+import chatmail.push.PushNotifier;
+import chatmail.push.PushSettings;
+import chatmail.push.SqlitePushQueueStore;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -83,6 +87,7 @@ public final class Relay implements AutoCloseable {
     private OutboundDelivery outbound;
     private SmtpServer smtp;
     private ImapServer imap;
+    private PushNotifier push;
 
     private Relay(Config config, Options options) {
         this.config = config;
@@ -107,7 +112,8 @@ public final class Relay implements AutoCloseable {
         store = SqliteMailStore.open(config.dataDir(), options.clock());
         closeables.push(store);
         accounts = new Accounts(config, store, options.probe(), options.clock());
-        localDelivery = new LocalDelivery(config, store, options.clock());
+        startPush();
+        localDelivery = new LocalDelivery(config, store, options.clock(), push::newMail);
         startOutbound();
         if (options.runExpiry()) {
             expiryScheduler = new ExpiryScheduler(new Expiry(config, store, options.clock()),
@@ -136,6 +142,7 @@ public final class Relay implements AutoCloseable {
         OutboundSettings settings = OutboundSettings.defaults();
         RemoteDelivery remote = new RemoteDelivery(dns, tls, options.clock(), settings, config.mailDomain(),
                 config.outboundSmtpPort(), config.outboundHttpsPort(), !config.disableIpv6());
+        closeables.push(remote);
         outbound = new OutboundDelivery(queue, remote::deliver, new BounceBuilder(config.addressDomain(), options.clock()),
                 dkimSigner, (sender, dsn) -> localDelivery.deliver(dsn,
                         List.of(store.findAccount(AddressRules.normalize(sender)).orElseThrow(
@@ -143,6 +150,22 @@ public final class Relay implements AutoCloseable {
                 options.clock(), settings);
         closeables.push(outbound);
         outbound.start();
+    }
+
+    /**
+     * Push notifications (PUSH-1): local deliveries queue them, the worker starts now and sends
+     * what a previous run left queued. Stopped after the listeners, so their last deliveries
+     * still queue.
+     */
+    private void startPush() {
+        PushSettings settings = PushSettings.defaults();
+        SqlitePushQueueStore queue = SqlitePushQueueStore.open(config.dataDir());
+        closeables.push(queue);
+        HttpNotifyClient client = new HttpNotifyClient(config.notifyUrl(), tls.outboundContext(), settings);
+        closeables.push(client);
+        push = new PushNotifier(queue, store, client, options.clock(), settings);
+        closeables.push(push);
+        push.start();
     }
 
     private void startSmtp() throws IOException {
@@ -250,6 +273,11 @@ public final class Relay implements AutoCloseable {
     /** The outbound queue: {@code enqueue} remote recipients of submitted mail. */
     public OutboundDelivery outbound() {
         return outbound;
+    }
+
+    /** Push notifications: tests move the clock and call {@link PushNotifier#runDue()}. */
+    public PushNotifier push() {
+        return push;
     }
 
     /** The IMAP server, for the port-443 router to hand it connections. */

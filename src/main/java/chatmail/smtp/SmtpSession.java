@@ -458,7 +458,7 @@ final class SmtpSession {
         if (!remoteRecipients.isEmpty()) {
             services.outbound().enqueue(envelope, List.copyOf(remoteRecipients), signed);
         }
-        services.localDelivery().deliver(signed, localRecipients);
+        services.localDelivery().deliverSubmitted(signed, localRecipients, authenticated);
         if (!failedRecipients.isEmpty()) {
             bounce(signed);
         }

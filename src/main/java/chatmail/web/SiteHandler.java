@@ -57,6 +57,18 @@ final class SiteHandler extends Handler.Wrapper {
                 .withHeader("Cache-Control", cache);
     }
 
+    /**
+     * Blocking: /mxdeliv reads the request body with a blocking stream and /new writes to the
+     * database. A Wrapper reports its child's type, NON_BLOCKING without one, and Jetty then
+     * runs the handler on the selector thread that would have to deliver the rest of the body:
+     * a body arriving after the headers (the third POST on a kept-alive connection, often) then
+     * waited for the idle timeout and got a 500.
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.BLOCKING;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         security.common(response.getHeaders());

@@ -81,6 +81,29 @@ public final class SmtpClient implements AutoCloseable {
         return new SmtpClient(s);
     }
 
+    /** Plain TCP to another loopback address than 127.0.0.1 (federation tests: one relay per address). */
+    public static SmtpClient connect(InetSocketAddress address) throws IOException {
+        return connect(address, null);
+    }
+
+    /** Plain TCP from a chosen loopback source address (null: any) to another loopback address. */
+    public static SmtpClient connect(InetSocketAddress address, InetAddress from) throws IOException {
+        Socket s = new Socket();
+        if (from != null) {
+            s.bind(new InetSocketAddress(from, 0));
+        }
+        s.connect(address, 10_000);
+        return new SmtpClient(s);
+    }
+
+    /** Implicit TLS to another loopback address than 127.0.0.1 (federation tests: one relay per address). */
+    public static SmtpClient connectTls(InetSocketAddress address) throws IOException {
+        SSLSocket s = (SSLSocket) TrustAllTls.socketFactory().createSocket(address.getAddress(), address.getPort());
+        s.setSoTimeout((int) READ_DEADLINE.toMillis());
+        s.startHandshake();
+        return new SmtpClient(s);
+    }
+
     /** Connects with implicit TLS or plain, reads the greeting, says EHLO and upgrades when needed. */
     public static SmtpClient ready(int port, boolean implicitTls) throws IOException {
         SmtpClient c = implicitTls ? connectTls(port) : connect(port);

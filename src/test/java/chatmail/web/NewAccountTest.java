@@ -58,8 +58,8 @@ class NewAccountTest {
             String p = link.substring(expectedStart.length(), link.indexOf("&v=1&ic=3"));
             assertThat(URLDecoder.decode(p, StandardCharsets.UTF_8)).isEqualTo(j.get("password"));
             // Dev mode binds other ports than 993/465, so the link tells where to connect.
-            assertThat(link).endsWith("&v=1&ic=3&ih=127.0.0.1&ip=993&is=ssl&sh=127.0.0.1&sp="
-                    + relay.port("submissions") + "&ss=ssl");
+            assertThat(link).endsWith("&v=1&ic=3&ih=127.0.0.1&ip=" + relay.port("imaps")
+                    + "&is=ssl&sh=127.0.0.1&sp=" + relay.port("submissions") + "&ss=ssl");
         }
 
         @Test
@@ -156,7 +156,8 @@ class NewAccountTest {
             Map<String, String> j = json(WebClients.send("POST", https(relay, "/new")).body());
             assertThat(j.get("email")).matches("[a-z0-9]{9}@\\[127\\.0\\.0\\.1\\]");
             assertThat(j.get("dclogin_url")).startsWith("dclogin:" + j.get("email") + "?p=")
-                    .contains("&ih=127.0.0.1&ip=993&is=ssl&sh=127.0.0.1&sp=" + relay.port("submissions") + "&ss=ssl");
+                    .contains("&ih=127.0.0.1&ip=" + relay.port("imaps") + "&is=ssl&sh=127.0.0.1&sp="
+                            + relay.port("submissions") + "&ss=ssl");
         }
     }
 

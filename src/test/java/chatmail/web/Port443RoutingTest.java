@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** WEB-3: one port for HTTPS, SMTP and (later) IMAP, routed by the ClientHello's ALPN. */
+/** WEB-3: one port for HTTPS, SMTP and IMAP, routed by the ClientHello's ALPN. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Port443RoutingTest {
 
@@ -59,6 +59,25 @@ class Port443RoutingTest {
             assertThat(smtp.login(TestRelay.address("via443okk"), "password-443")).startsWith("235");
         }
         assertThat(relay.relay().store().findAccount(TestRelay.address("via443okk"))).isPresent();
+    }
+
+    @Test
+    void alpnImapReachesImapAndLoginCreatesTheAccount() throws Exception {
+        try (SSLSocket tls = WebClients.tls(port, List.of("imap"))) {
+            assertThat(tls.getApplicationProtocol()).isEqualTo("imap");
+            assertThat(tls.getSession().getProtocol()).isEqualTo("TLSv1.3");
+            var in = new java.io.BufferedReader(new java.io.InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(in.readLine()).startsWith("* OK [CAPABILITY IMAP4rev1 ");
+            tls.getOutputStream().write(("a LOGIN " + TestRelay.address("imap443ok") + " \"password-443\"\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            tls.getOutputStream().flush();
+            String line = in.readLine();
+            while (line != null && line.startsWith("*")) {
+                line = in.readLine();
+            }
+            assertThat(line).startsWith("a OK [CAPABILITY IMAP4rev1 ").contains(" XCHATMAIL");
+        }
+        assertThat(relay.relay().store().findAccount(TestRelay.address("imap443ok"))).isPresent();
     }
 
     @Test

@@ -140,6 +140,14 @@ public final class OutboundDelivery implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the worker look at the queue now instead of at its next poll, e.g. after the clock
+     * moved (tests) or an operator knows a peer is back.
+     */
+    public void wake() {
+        wakeUp();
+    }
+
     private void wakeUp() {
         wakeLock.lock();
         try {
@@ -212,6 +220,7 @@ public final class OutboundDelivery implements AutoCloseable {
         }
         List<FailedRecipient> failed = new ArrayList<>();
         List<Long> done = new ArrayList<>();
+        Map<String, Deferral> deferrals = new LinkedHashMap<>();
         int delivered = 0;
         int deferred = 0;
         String sender = byDomain.values().iterator().next().getFirst().sender();
@@ -236,13 +245,18 @@ public final class OutboundDelivery implements AutoCloseable {
                         } else {
                             int attempts = r.attempts() + 1;
                             Instant next = now.plus(settings.backoffAfter(attempts));
-                            queue.retryAt(r.id(), attempts, next.isAfter(expires) ? expires : next, d.reason());
+                            Instant retry = next.isAfter(expires) ? expires : next;
+                            queue.retryAt(r.id(), attempts, retry, d.reason());
+                            deferrals.merge(r.domain(), new Deferral(1, attempts, retry, d.reason()), Deferral::plus);
                             deferred++;
                         }
                     }
                 }
             }
         }
+        // The operator sees why mail waits; domains and reasons only, never addresses.
+        deferrals.forEach((domain, d) -> log.info("outbound message for {} recipient(s) at {} deferred after attempt {},"
+                + " next attempt {}: {}", d.recipients(), domain, d.attempts(), d.retry(), d.reason()));
         int bounced = 0;
         if (!failed.isEmpty() && !sender.isEmpty()) {
             // Bounce before forgetting the recipients: a crash in between repeats the attempt, never loses the bounce.
@@ -259,6 +273,12 @@ public final class OutboundDelivery implements AutoCloseable {
             log.info("outbound message failed for {} recipient(s){}", failed.size(), sender.isEmpty() ? " (null sender, no bounce)" : "");
         }
         return new Round(delivered, failed.size(), deferred, bounced);
+    }
+
+    private record Deferral(int recipients, int attempts, Instant retry, String reason) {
+        Deferral plus(Deferral other) {
+            return new Deferral(recipients + other.recipients, Math.max(attempts, other.attempts), retry, reason);
+        }
     }
 
     private Map<QueuedRecipient, RecipientResult> deliverGroup(String domain, List<QueuedRecipient> group, byte[] message)

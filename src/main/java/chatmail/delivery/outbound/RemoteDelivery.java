@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Logs name domains and hosts, never addresses of people or IP addresses.
  */
-public final class RemoteDelivery {
+public final class RemoteDelivery implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RemoteDelivery.class);
 
@@ -48,8 +48,10 @@ public final class RemoteDelivery {
             int smtpPort, int httpsPort, boolean preferIpv6) {
         this.dns = dns;
         this.tls = tls;
-        this.mxDeliv = new MxDelivClient(tls.outboundContext(), tls.insecureOutboundContext(), httpsPort,
-                settings.connectTimeout(), settings.httpsRequestTimeout());
+        // The HTTPS path resolves MX hosts through dns_resolver too, as the SMTP path does.
+        this.mxDeliv = new MxDelivClient(tls.outboundContext(), tls.insecureOutboundContext(),
+                host -> isIpAddress(host) ? List.of(InetAddress.getByName(host)) : dns.addresses(host, preferIpv6),
+                httpsPort, settings.connectTimeout(), settings.httpsRequestTimeout());
         this.availability = new MxDelivAvailability(clock, settings.noMxDelivMemory());
         this.smtp = new SmtpTransaction(settings, heloName);
         this.smtpPort = smtpPort;
@@ -173,6 +175,15 @@ public final class RemoteDelivery {
             }
         }
         return null;
+    }
+
+    private static boolean isIpAddress(String host) {
+        return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+
+    @Override
+    public void close() {
+        mxDeliv.close();
     }
 
     private static Map<String, RecipientResult> all(List<String> recipients, RecipientResult result) {

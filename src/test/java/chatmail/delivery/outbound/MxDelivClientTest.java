@@ -21,13 +21,15 @@ class MxDelivClientTest {
     static TestCa ca;
     static MxDelivTestServer server;
     static MxDelivClient client;
+    /** The test server is on the loopback address; "localhost" is the name its certificate has. */
+    static final MxDelivClient.HostResolver LOCALHOST = host -> List.of(InetAddress.getLoopbackAddress());
     static final byte[] MESSAGE = "Subject: [...]\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
 
     @BeforeAll
     static void start() throws Exception {
         ca = TestCa.create("mxdeliv test CA");
         server = new MxDelivTestServer(ca.issue("localhost").serverContext());
-        client = new MxDelivClient(trusting(ca), SSLContext.getDefault(), server.port(),
+        client = new MxDelivClient(trusting(ca), SSLContext.getDefault(), LOCALHOST, server.port(),
                 Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 
@@ -44,6 +46,7 @@ class MxDelivClientTest {
 
     @AfterAll
     static void stop() {
+        client.close();
         server.close();
     }
 
@@ -107,10 +110,11 @@ class MxDelivClientTest {
 
     @Test
     void untrustedCertificateMeansNoMxDeliv() throws Exception {
-        MxDelivClient strict = new MxDelivClient(trusting(TestCa.create("another CA")), SSLContext.getDefault(),
-                server.port(), Duration.ofSeconds(10), Duration.ofSeconds(30));
-        assertThat(strict.post("localhost", true, "alice@a.test", List.of("bob@b.test"), MESSAGE))
-                .isInstanceOf(MxDelivOutcome.NotAvailable.class);
+        try (MxDelivClient strict = new MxDelivClient(trusting(TestCa.create("another CA")), SSLContext.getDefault(),
+                LOCALHOST, server.port(), Duration.ofSeconds(10), Duration.ofSeconds(30))) {
+            assertThat(strict.post("localhost", true, "alice@a.test", List.of("bob@b.test"), MESSAGE))
+                    .isInstanceOf(MxDelivOutcome.NotAvailable.class);
+        }
         assertThat(server.requests).isEmpty();
     }
 
@@ -120,10 +124,11 @@ class MxDelivClientTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        MxDelivClient toClosed = new MxDelivClient(trusting(ca), SSLContext.getDefault(), closed,
-                Duration.ofSeconds(10), Duration.ofSeconds(30));
-        assertThat(toClosed.post("localhost", true, "alice@a.test", List.of("bob@b.test"), MESSAGE))
-                .isInstanceOf(MxDelivOutcome.NotAvailable.class);
+        try (MxDelivClient toClosed = new MxDelivClient(trusting(ca), SSLContext.getDefault(), LOCALHOST, closed,
+                Duration.ofSeconds(10), Duration.ofSeconds(30))) {
+            assertThat(toClosed.post("localhost", true, "alice@a.test", List.of("bob@b.test"), MESSAGE))
+                    .isInstanceOf(MxDelivOutcome.NotAvailable.class);
+        }
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** A certificate authority for tests: signs server certificates that outbound TLS can verify. */
-final class TestCa {
+public final class TestCa {
     private static final AtomicLong serials = new AtomicLong(5000);
 
     private final KeyPair keys;
@@ -39,7 +39,7 @@ final class TestCa {
         this.certificate = certificate;
     }
 
-    static TestCa create(String name) throws Exception {
+    public static TestCa create(String name) throws Exception {
         KeyPair keys = ecKeys();
         X500Name subject = new X500Name("CN=" + name);
         var builder = new JcaX509v3CertificateBuilder(subject, BigInteger.valueOf(serials.incrementAndGet()),
@@ -51,7 +51,7 @@ final class TestCa {
     }
 
     /** A server certificate for these DNS names. */
-    Leaf issue(String... dnsNames) throws Exception {
+    public Leaf issue(String... dnsNames) throws Exception {
         KeyPair leafKeys = ecKeys();
         var builder = new JcaX509v3CertificateBuilder(
                 X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
@@ -68,19 +68,19 @@ final class TestCa {
     }
 
     /** Writes the CA certificate as PEM (for trusted_ca_file). */
-    Path writeCertificate(Path file) throws Exception {
+    public Path writeCertificate(Path file) throws Exception {
         Files.writeString(file, PemFiles.toPem(certificate), StandardCharsets.US_ASCII);
         return file;
     }
 
-    record Leaf(PrivateKey key, X509Certificate certificate, X509Certificate issuer) {
+    public record Leaf(PrivateKey key, X509Certificate certificate, X509Certificate issuer) {
         /** Writes chain and key as PEM files, as tls_external_cert_and_key reads them. */
-        void write(Path chainFile, Path keyFile) throws Exception {
+        public void write(Path chainFile, Path keyFile) throws Exception {
             Files.writeString(chainFile, PemFiles.toPem(certificate, issuer), StandardCharsets.US_ASCII);
             Files.writeString(keyFile, PemFiles.toPem(key), StandardCharsets.US_ASCII);
         }
 
-        SSLContext serverContext() throws Exception {
+        public SSLContext serverContext() throws Exception {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setKeyEntry("server", key, new char[0], new X509Certificate[] {certificate, issuer});

@@ -68,6 +68,10 @@ final class AcceptanceRelay implements AutoCloseable {
         // of 60/min with burst 10 would answer 450 and the client would retry minutes later.
         b.maxUserSendPerMinute = 6000;
         b.maxUserSendBurstSize = 600;
+        // Loopback only: no push to notifications.delta.chat, no DNS question to the outside
+        // (the federation scenario sets its own DNS server).
+        b.notifyUrl = java.net.URI.create("http://127.0.0.1:9/notify");
+        b.dnsResolver = "127.0.0.1:9";
         adjust.accept(b);
         return b.build();
     }

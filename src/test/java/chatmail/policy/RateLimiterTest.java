@@ -3,7 +3,7 @@ package chatmail.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.config.Config;
-import chatmail.policy.fixtures.MutableClock;
+import chatmail.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

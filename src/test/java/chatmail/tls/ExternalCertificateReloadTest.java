@@ -1,5 +1,6 @@
 package chatmail.tls;
 
+import chatmail.testing.MutableClock;
 import static chatmail.tls.TlsTestConnections.LOOPBACK_ANY_PORT;
 import static chatmail.tls.TlsTestConnections.serverCertificateSeenBy;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package chatmail.tls;
 
+import chatmail.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.config.Config;

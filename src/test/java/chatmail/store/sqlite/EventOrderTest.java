@@ -1,5 +1,6 @@
 package chatmail.store.sqlite;
 
+import chatmail.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.store.Account;

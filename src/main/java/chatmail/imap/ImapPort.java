@@ -1,7 +1,9 @@
 package chatmail.imap;
 
+import chatmail.net.ServicePort;
+
 /** The two IMAP services; they differ only in how TLS starts. */
-public enum ImapPort {
+public enum ImapPort implements ServicePort {
     /** 143: plain until STARTTLS, and no login before it. */
     IMAP("imap", false),
     /** 993: TLS from the first byte. */
@@ -15,10 +17,12 @@ public enum ImapPort {
         this.implicitTls = implicitTls;
     }
 
+    @Override
     public String serviceName() {
         return serviceName;
     }
 
+    @Override
     public boolean implicitTls() {
         return implicitTls;
     }

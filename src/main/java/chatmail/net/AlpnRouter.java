@@ -1,5 +1,7 @@
 package chatmail.net;
 
+import static chatmail.net.AcceptLoop.closeQuietly;
+
 import chatmail.tls.TlsContexts;
 import chatmail.tls.TlsPolicy;
 import chatmail.tls.TlsSockets;
@@ -8,14 +10,12 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
@@ -70,9 +70,7 @@ public final class AlpnRouter implements AutoCloseable {
     private final Settings settings;
     private final ClientHelloPeek peek;
     private final ServerSocketChannel server;
-    private final Set<SocketChannel> routing = ConcurrentHashMap.newKeySet();
-    private final Thread acceptThread;
-    private volatile boolean closed;
+    private final AcceptLoop<SocketChannel> accepting;
 
     public AlpnRouter(String name, InetAddress address, int port, TlsContexts tls, Fallback fallback,
             Settings settings) throws IOException {
@@ -89,7 +87,7 @@ public final class AlpnRouter implements AutoCloseable {
             server.close();
             throw e;
         }
-        this.acceptThread = Thread.ofPlatform().daemon().name(name + "-accept").start(this::acceptLoop);
+        this.accepting = new AcceptLoop<>(name, log, server, server::accept, this::route);
     }
 
     /**
@@ -110,24 +108,6 @@ public final class AlpnRouter implements AutoCloseable {
         return offered.stream().filter(services::containsKey).findFirst();
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            SocketChannel channel;
-            try {
-                channel = server.accept();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (!closed) {
-                    log.warn("{}: accept failed: {}", name, e.toString());
-                }
-                continue;
-            }
-            routing.add(channel);
-            Thread.ofVirtual().name(name + "-conn").start(() -> route(channel));
-        }
-    }
-
     private void route(SocketChannel channel) {
         boolean handedOver = false;
         try {
@@ -140,7 +120,7 @@ public final class AlpnRouter implements AutoCloseable {
                 serveInProcess(channel, peeked.bytes(), protocol.get());
             } else {
                 channel.socket().setSoTimeout(0);
-                routing.remove(channel);
+                accepting.release(channel);
                 handedOver = true;
                 fallback.take(channel, peeked.bytes());
             }
@@ -152,7 +132,7 @@ public final class AlpnRouter implements AutoCloseable {
             }
         } finally {
             if (!handedOver) {
-                routing.remove(channel);
+                accepting.release(channel);
                 closeQuietly(channel);
             }
         }
@@ -177,23 +157,6 @@ public final class AlpnRouter implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        closeQuietly(server);
-        for (SocketChannel c : routing) {
-            closeQuietly(c);
-        }
-        try {
-            acceptThread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception ignored) {
-            // nothing left to do
-        }
+        accepting.close();
     }
 }

@@ -1,13 +1,13 @@
 package chatmail.net;
 
+import static chatmail.net.AcceptLoop.closeQuietly;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,9 +29,7 @@ public final class TcpListener implements AutoCloseable {
     private final String name;
     private final ServerSocket server;
     private final Handler handler;
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final Thread acceptThread;
-    private volatile boolean closed;
+    private final AcceptLoop<Socket> accepting;
 
     public TcpListener(String name, InetAddress address, int port, Handler handler) throws IOException {
         this.name = name;
@@ -39,7 +37,7 @@ public final class TcpListener implements AutoCloseable {
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(address, port), 1024);
-        this.acceptThread = Thread.ofPlatform().daemon().name(name + "-accept").start(this::acceptLoop);
+        this.accepting = new AcceptLoop<>(name, log, server, this::accept, this::run);
     }
 
     public int port() {
@@ -50,27 +48,16 @@ public final class TcpListener implements AutoCloseable {
         return server.getInetAddress();
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            Socket s;
-            try {
-                s = server.accept();
-            } catch (IOException e) {
-                if (!closed) {
-                    log.warn("{}: accept failed: {}", name, e.toString());
-                }
-                continue;
-            }
-            try {
-                s.setTcpNoDelay(true);
-                s.setKeepAlive(true);
-            } catch (SocketException e) {
-                closeQuietly(s);
-                continue;
-            }
-            open.add(s);
-            Thread.ofVirtual().name(name + "-conn").start(() -> run(s));
+    private Socket accept() throws IOException {
+        Socket s = server.accept();
+        try {
+            s.setTcpNoDelay(true);
+            s.setKeepAlive(true);
+        } catch (SocketException e) {
+            closeQuietly(s);
+            return null;
         }
+        return s;
     }
 
     private void run(Socket s) {
@@ -81,29 +68,12 @@ public final class TcpListener implements AutoCloseable {
             log.debug("{}: connection ended: {}", name, e.toString());
         } finally {
             closeQuietly(s);
-            open.remove(s);
+            accepting.release(s);
         }
     }
 
     @Override
     public void close() {
-        closed = true;
-        closeQuietly(server);
-        for (Socket s : open) {
-            closeQuietly(s);
-        }
-        try {
-            acceptThread.join(5000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        try {
-            c.close();
-        } catch (Exception ignored) {
-            // nothing to do
-        }
+        accepting.close();
     }
 }

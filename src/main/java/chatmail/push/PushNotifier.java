@@ -2,6 +2,7 @@ package chatmail.push;
 
 import chatmail.store.Account;
 import chatmail.store.MailStore;
+import chatmail.worker.QueueWorker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,11 +56,7 @@ public final class PushNotifier implements AutoCloseable {
     /** Jobs whose outcome could not be stored, left alone until then, so a broken database does not turn into a stream of POSTs. */
     private final Map<Long, Instant> parked = new ConcurrentHashMap<>();
     private final ReentrantLock dispatchLock = new ReentrantLock();
-    private final ReentrantLock wakeLock = new ReentrantLock();
-    private final Condition wake = wakeLock.newCondition();
-    private boolean woken;
-    private volatile boolean running;
-    private Thread worker;
+    private final QueueWorker worker = new QueueWorker("push-worker");
 
     public PushNotifier(PushQueueStore queue, MailStore store, NotifyClient client, Clock clock, PushSettings settings) {
         this.queue = queue;
@@ -91,16 +87,12 @@ public final class PushNotifier implements AutoCloseable {
     }
 
     /** Starts the worker, which first sends what a previous run left queued. */
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        worker = Thread.ofVirtual().name("push-worker").start(this::workLoop);
+    public void start() {
+        worker.start(this::workLoop);
     }
 
     private void workLoop() {
-        while (running) {
+        while (worker.running()) {
             try {
                 Instant now = clock.instant();
                 boolean more = dispatchDue(now);
@@ -244,47 +236,16 @@ public final class PushNotifier implements AutoCloseable {
      * {@code pause}; with neither, until woken.
      */
     private void awaitWork(Optional<Instant> dueAt, Optional<Duration> pause) throws InterruptedException {
-        long nanos = Long.MAX_VALUE;
-        if (dueAt.isPresent()) {
-            Duration untilDue = Duration.between(clock.instant(), dueAt.get());
-            nanos = untilDue.isNegative() ? 0 : saturatedNanos(untilDue);
-        }
+        Optional<Duration> wait = dueAt.map(at -> Duration.between(clock.instant(), at));
         if (pause.isPresent()) {
-            nanos = Math.min(nanos, saturatedNanos(pause.get()));
+            wait = Optional.of(wait.filter(w -> w.compareTo(pause.get()) < 0).orElse(pause.get()));
         }
-        wakeLock.lock();
-        try {
-            while (!woken && running && nanos > 0) {
-                nanos = nanos == Long.MAX_VALUE ? waitUntilSignalled() : wake.awaitNanos(nanos);
-            }
-            woken = false;
-        } finally {
-            wakeLock.unlock();
-        }
-    }
-
-    private long waitUntilSignalled() throws InterruptedException {
-        wake.await();
-        return Long.MAX_VALUE;
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE - 1;
-        }
+        worker.sleep(wait);
     }
 
     /** Makes the worker look at the queue now (after the clock moved, for instance). */
     public void wakeUp() {
-        wakeLock.lock();
-        try {
-            woken = true;
-            wake.signalAll();
-        } finally {
-            wakeLock.unlock();
-        }
+        worker.wakeUp();
     }
 
     /**
@@ -313,17 +274,7 @@ public final class PushNotifier implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        wakeUp();
-        Thread w = worker;
-        if (w != null) {
-            w.interrupt();
-            try {
-                w.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        worker.stop();
         sends.shutdownNow();
         try {
             sends.awaitTermination(10, TimeUnit.SECONDS);

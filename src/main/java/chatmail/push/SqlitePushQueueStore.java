@@ -1,11 +1,7 @@
 package chatmail.push;
 
-import chatmail.store.StoreException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import chatmail.store.sqlite.SqliteSideConnection;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,11 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -35,69 +26,20 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqlitePushQueueStore implements PushQueueStore {
 
-    public static final String FILE_NAME = "chatmail.sqlite";
+    public static final String FILE_NAME = SqliteSideConnection.FILE_NAME;
 
-    private final ExecutorService thread;
-    private final Connection connection;
+    private final SqliteSideConnection db;
 
-    private SqlitePushQueueStore(ExecutorService thread, Connection connection) {
-        this.thread = thread;
-        this.connection = connection;
+    private SqlitePushQueueStore(SqliteSideConnection db) {
+        this.db = db;
     }
 
     public static SqlitePushQueueStore open(Path dataDir) {
-        String url = "jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath();
-        ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("push-queue-db").factory());
-        try {
-            Files.createDirectories(dataDir);
-            String tmp = System.getProperty("org.sqlite.tmpdir", System.getProperty("java.io.tmpdir"));
-            if (tmp != null && !tmp.isEmpty()) {
-                Files.createDirectories(Path.of(tmp)); // sqlite-jdbc unpacks its native library there
-            }
-            Connection connection = thread.submit(() -> {
-                Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").load().migrate();
-                SQLiteConfig config = new SQLiteConfig();
-                config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-                config.enforceForeignKeys(true);
-                config.setBusyTimeout(30_000);
-                // A deferred transaction that reads first cannot wait for the lock it later needs.
-                config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
-                Connection c = config.createConnection(url);
-                try (Statement s = c.createStatement()) {
-                    s.execute("PRAGMA journal_mode=WAL");
-                }
-                return c;
-            }).get();
-            return new SqlitePushQueueStore(thread, connection);
-        } catch (IOException e) {
-            thread.shutdown();
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            thread.shutdown();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while opening the push queue", e);
-        } catch (ExecutionException e) {
-            thread.shutdown();
-            throw new IllegalStateException("cannot open the push queue: " + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T onThread(Work<T> work) {
-        Future<T> future = thread.submit(() -> work.run(connection));
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            future.cancel(false);
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while using the push queue", e);
-        } catch (ExecutionException e) {
-            throw new StoreException("push queue: " + e.getCause().getMessage(), e.getCause());
-        }
+        return new SqlitePushQueueStore(SqliteSideConnection.open(dataDir, "push queue", "push-queue-db", config -> {
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            // A deferred transaction that reads first cannot wait for the lock it later needs.
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        }));
     }
 
     @Override
@@ -105,9 +47,8 @@ public final class SqlitePushQueueStore implements PushQueueStore {
         if (tokens.isEmpty()) {
             return;
         }
-        onThread(c -> {
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement("""
+        db.call(c -> SqliteSideConnection.transaction(c, tx -> {
+            try (PreparedStatement s = tx.prepareStatement("""
                     INSERT INTO push_queue (account_id, token, next_attempt_at, created_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (account_id, token) DO UPDATE SET generation = generation + 1, attempts = 0,
                         first_attempt_at = NULL, next_attempt_at = excluded.next_attempt_at""")) {
@@ -119,20 +60,14 @@ public final class SqlitePushQueueStore implements PushQueueStore {
                     s.addBatch();
                 }
                 s.executeBatch();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
             return null;
-        });
+        }));
     }
 
     @Override
     public List<PushJob> due(Instant now, int limit) {
-        return onThread(c -> {
+        return db.call(c -> {
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT id, account_id, token, attempts, first_attempt_at, next_attempt_at, generation
                     FROM push_queue WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?""")) {
@@ -154,7 +89,7 @@ public final class SqlitePushQueueStore implements PushQueueStore {
 
     @Override
     public Optional<Instant> nextDueAfter(Instant after) {
-        return onThread(c -> {
+        return db.call(c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "SELECT min(next_attempt_at) FROM push_queue WHERE next_attempt_at > ?")) {
                 s.setLong(1, after.toEpochMilli());
@@ -184,7 +119,7 @@ public final class SqlitePushQueueStore implements PushQueueStore {
     }
 
     private void update(String sql, long... values) {
-        onThread(c -> {
+        db.call(c -> {
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 for (int i = 0; i < values.length; i++) {
                     s.setLong(i + 1, values[i]);
@@ -196,7 +131,7 @@ public final class SqlitePushQueueStore implements PushQueueStore {
 
     @Override
     public long size() {
-        return onThread(c -> {
+        return db.call(c -> {
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM push_queue")) {
                 rs.next();
                 return rs.getLong(1);
@@ -206,13 +141,6 @@ public final class SqlitePushQueueStore implements PushQueueStore {
 
     @Override
     public void close() {
-        try {
-            onThread(c -> {
-                c.close();
-                return null;
-            });
-        } finally {
-            thread.shutdown();
-        }
+        db.close();
     }
 }

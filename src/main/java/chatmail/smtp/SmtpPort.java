@@ -1,7 +1,9 @@
 package chatmail.smtp;
 
+import chatmail.net.ServicePort;
+
 /** The three SMTP services, which differ in TLS and in who may send what. */
-public enum SmtpPort {
+public enum SmtpPort implements ServicePort {
     /** Port 25: mail from other servers for local users; STARTTLS required, no AUTH. */
     MX("smtp", false),
     /** Port 587: clients, STARTTLS then AUTH. */
@@ -17,10 +19,12 @@ public enum SmtpPort {
         this.implicitTls = implicitTls;
     }
 
+    @Override
     public String serviceName() {
         return serviceName;
     }
 
+    @Override
     public boolean implicitTls() {
         return implicitTls;
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import chatmail.account.SmtpsLogin;
+import chatmail.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,7 +54,7 @@ class DevRunProcessTest {
             assertPortFree(port);
         }
         Path stderr = workDir.resolve("stderr.log");
-        ProcessBuilder pb = new ProcessBuilder(childCommand("run"))
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(Main.class, "run"))
                 .directory(workDir.toFile())
                 .redirectError(stderr.toFile());
         pb.environment().remove("CHATMAIL_INI");
@@ -118,7 +119,7 @@ class DevRunProcessTest {
         try (ServerSocket squatter = new ServerSocket()) {
             squatter.setReuseAddress(true);
             squatter.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 2525));
-            ProcessBuilder pb = new ProcessBuilder(childCommand("run")).directory(workDir.toFile());
+            ProcessBuilder pb = new ProcessBuilder(ChildJvm.command(Main.class, "run")).directory(workDir.toFile());
             pb.environment().remove("CHATMAIL_INI");
             Process child = pb.start();
             try {
@@ -131,20 +132,6 @@ class DevRunProcessTest {
                 child.destroyForcibly();
             }
         }
-    }
-
-    static List<String> childCommand(String... args) {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java,
-                "--enable-native-access=ALL-UNNAMED",
-                "-XX:+UseSerialGC",
-                "-Xshare:auto",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
-        command.addAll(List.of(args));
-        return command;
     }
 
     private static void assertPortFree(int port) {

@@ -6,6 +6,7 @@ import chatmail.config.Config;
 import chatmail.dkim.DkimKey;
 import chatmail.dkim.DkimKeyFiles;
 import chatmail.dns.NsdServer;
+import chatmail.testing.TestCa;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -34,7 +35,7 @@ class DeltaChatFederationTest {
 
     @Test
     void secureJoinAndMessagesAcrossTwoRelays() throws Exception {
-        FederationCa ca = FederationCa.create();
+        TestCa ca = TestCa.create("deltachat federation test CA");
         Path caFile = ca.writeCertificate(dir.resolve("ca.pem"));
         DkimKey alphaKey = DkimKeyFiles.loadOrGenerate(Files.createDirectories(dataDir(ALPHA)), "opendkim");
         DkimKey betaKey = DkimKeyFiles.loadOrGenerate(Files.createDirectories(dataDir(BETA)), "opendkim");
@@ -78,12 +79,12 @@ class DeltaChatFederationTest {
     }
 
     /** A relay whose data directory already holds the DKIM key published in the zone. */
-    private AcceptanceRelay relay(FederationCa ca, Path caFile, NsdServer nsd, Ports ports, String domain,
+    private AcceptanceRelay relay(TestCa ca, Path caFile, NsdServer nsd, Ports ports, String domain,
             String address) throws Exception {
         Path data = dataDir(domain);
         Path chain = dir.resolve(domain + "-chain.pem");
         Path key = dir.resolve(domain + "-key.pem");
-        ca.issue(domain, chain, key);
+        ca.issue(domain).write(chain, key);
         return AcceptanceRelay.startOnAddress(domain, address, data, b -> {
             b.tlsCertFile = chain;
             b.tlsKeyFile = key;

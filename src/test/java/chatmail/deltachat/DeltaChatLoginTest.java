@@ -3,13 +3,9 @@ package chatmail.deltachat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenarios 1 and 2 of the acceptance issue: the real Delta Chat core logs in to fresh
@@ -18,29 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("deltachat")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DeltaChatLoginTest {
-
-    @TempDir
-    static Path dir;
-
-    private AcceptanceRelay relay;
-    private DeltaChatCore core;
-
-    @BeforeAll
-    void start() throws IOException {
-        core = DeltaChatCore.start(dir.resolve("client"), DcTimeouts.defaults());
-        relay = AcceptanceRelay.start(dir.resolve("relay"));
-    }
-
-    @AfterAll
-    void stop() {
-        if (core != null) {
-            core.close();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-    }
+class DeltaChatLoginTest extends WithRelayAndCore {
 
     /**
      * The core goes on to IDLE in INBOX, and the relay tells logged-in sessions it is a chatmail

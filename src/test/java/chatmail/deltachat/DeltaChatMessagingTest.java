@@ -13,12 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenarios 4, 5, 6, 7 and 10 of the acceptance issue with the real Delta Chat core: verified
@@ -28,29 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("deltachat")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DeltaChatMessagingTest {
-
-    @TempDir
-    static Path dir;
-
-    private AcceptanceRelay relay;
-    private DeltaChatCore core;
-
-    @BeforeAll
-    void start() throws IOException {
-        core = DeltaChatCore.start(dir.resolve("client"), DcTimeouts.defaults());
-        relay = AcceptanceRelay.start(dir.resolve("relay"));
-    }
-
-    @AfterAll
-    void stop() {
-        if (core != null) {
-            core.close();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-    }
+class DeltaChatMessagingTest extends WithRelayAndCore {
 
     private DeltaChatProfile profile(String name) {
         DeltaChatProfile p = DeltaChatProfile.create(core, name);

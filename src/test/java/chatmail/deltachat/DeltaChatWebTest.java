@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
@@ -15,12 +14,9 @@ import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Scenarios 2 (port 443 part) and 3 of the acceptance issue: IMAP and SMTP both through the
@@ -29,29 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("deltachat")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DeltaChatWebTest {
-
-    @TempDir
-    static Path dir;
-
-    private AcceptanceRelay relay;
-    private DeltaChatCore core;
-
-    @BeforeAll
-    void start() throws IOException {
-        core = DeltaChatCore.start(dir.resolve("client"), DcTimeouts.defaults());
-        relay = AcceptanceRelay.start(dir.resolve("relay"));
-    }
-
-    @AfterAll
-    void stop() {
-        if (core != null) {
-            core.close();
-        }
-        if (relay != null) {
-            relay.close();
-        }
-    }
+class DeltaChatWebTest extends WithRelayAndCore {
 
     @Test
     void profilesUsingOnlyPort443ChatThroughIt() {

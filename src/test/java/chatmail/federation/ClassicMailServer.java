@@ -3,7 +3,7 @@ package chatmail.federation;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import chatmail.delivery.outbound.TestCa;
+import chatmail.testing.TestCa;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -3,7 +3,7 @@ package chatmail.federation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.cli.Main;
-import chatmail.delivery.outbound.TestCa;
+import chatmail.testing.TestCa;
 import chatmail.dns.NsdServer;
 import chatmail.smtp.ServerReply;
 import chatmail.smtp.SmtpClient;

@@ -10,6 +10,7 @@ import chatmail.smtp.SmtpFixtures;
 import chatmail.smtp.TrustAllTls;
 import chatmail.store.Account;
 import chatmail.testing.MutableClock;
+import chatmail.testing.TestCa;
 import chatmail.testing.TestRelay;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -58,8 +59,8 @@ class PushNotificationTest {
 
     /** A notification server with a certificate from a test CA, which the relay trusts through trusted_ca_file. */
     private void startOverHttps() throws Exception {
-        PushTestCa ca = PushTestCa.create("push test CA");
-        notify = track(NotifyServer.https(clock, ca.serverContextFor("127.0.0.1")));
+        TestCa ca = TestCa.create("push test CA");
+        notify = track(NotifyServer.https(clock, ca.issueForIp("127.0.0.1").serverContext()));
         Path caFile = ca.writeCertificate(dir.resolve("ca.pem"));
         relay = startRelay(b -> b.trustedCaFile = caFile);
     }
@@ -318,9 +319,9 @@ class PushNotificationTest {
 
     @Test
     void aServerWithAnUntrustedCertificateGetsNothingAndTheNotificationWaitsForItsRetry() throws Exception {
-        PushTestCa trusted = PushTestCa.create("trusted CA");
-        PushTestCa other = PushTestCa.create("unknown CA");
-        notify = track(NotifyServer.https(clock, other.serverContextFor("127.0.0.1")));
+        TestCa trusted = TestCa.create("trusted CA");
+        TestCa other = TestCa.create("unknown CA");
+        notify = track(NotifyServer.https(clock, other.issueForIp("127.0.0.1").serverContext()));
         Path caFile = trusted.writeCertificate(dir.resolve("ca.pem"));
         relay = startRelay(b -> b.trustedCaFile = caFile);
         String alice = SmtpFixtures.account(relay);
@@ -336,8 +337,8 @@ class PushNotificationTest {
 
     @Test
     void aCertificateForAnotherHostIsRefused() throws Exception {
-        PushTestCa ca = PushTestCa.create("push test CA");
-        notify = track(NotifyServer.https(clock, ca.serverContextFor("127.0.0.2")));
+        TestCa ca = TestCa.create("push test CA");
+        notify = track(NotifyServer.https(clock, ca.issueForIp("127.0.0.2").serverContext()));
         Path caFile = ca.writeCertificate(dir.resolve("ca.pem"));
         relay = startRelay(b -> b.trustedCaFile = caFile);
         String alice = SmtpFixtures.account(relay);

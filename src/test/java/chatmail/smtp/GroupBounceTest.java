@@ -10,33 +10,15 @@ import jakarta.mail.internet.MimeMultipart;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SMTP-4 and SMTP-11: on submission an unknown local recipient must not block a group message;
  * the others get it, and the sender gets an RFC 3464 report naming the bad address.
  */
-class GroupBounceTest {
-
-    @TempDir
-    static Path dir;
-    static TestRelay relay;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = TestRelay.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        relay.close();
-    }
+class GroupBounceTest extends WithSharedRelay {
 
     @Test
     void unknownMemberGetsBouncedOthersGetTheMessage() throws Exception {

@@ -4,34 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.policy.fixtures.OpenPgpFixtures;
 import chatmail.policy.fixtures.TestMessages;
-import chatmail.testing.TestRelay;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Port 25 from another relay: SMTP-7, SMTP-9 and SMTP-10. Senders are IP literals, whose origin
  * SMTP-8 does not check; the DKIM check itself is tested with a real DNS server in DkimOnPort25Test.
  */
-class IncomingDeliveryTest {
-
-    @TempDir
-    static Path dir;
-    static TestRelay relay;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = TestRelay.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        relay.close();
-    }
+class IncomingDeliveryTest extends WithSharedRelay {
 
     @Test
     void incomingHeadersAreCleanedAndTheRestKeptByteForByte() throws Exception {

@@ -2,12 +2,7 @@ package chatmail.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import chatmail.testing.TestRelay;
-import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,24 +13,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * An authenticated foreign recipient is accepted into the outbound queue. Port 25 mail comes from
  * an IP-literal sender, whose origin SMTP-8 does not check (no DKIM for address literals).
  */
-class OpenRelayMatrixTest {
+class OpenRelayMatrixTest extends WithSharedRelay {
 
     static final String FOREIGN = "dave@other.example";
     static final String REMOTE_SENDER = "carol@[192.0.2.1]";
-
-    @TempDir
-    static Path dir;
-    static TestRelay relay;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = TestRelay.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        relay.close();
-    }
 
     static Stream<Arguments> matrix() {
         return Stream.of(

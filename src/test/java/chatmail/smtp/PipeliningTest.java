@@ -2,32 +2,13 @@ package chatmail.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import chatmail.testing.TestRelay;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** SMTP-1: a pipelined burst gets its replies in order, in one write. */
-class PipeliningTest {
-
-    @TempDir
-    static Path dir;
-    static TestRelay relay;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = TestRelay.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        relay.close();
-    }
+class PipeliningTest extends WithSharedRelay {
 
     @Test
     void mailRcptRcptDataInOneWriteGetFourRepliesInOneRecord() throws Exception {

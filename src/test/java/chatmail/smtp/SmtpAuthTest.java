@@ -3,32 +3,13 @@ package chatmail.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.store.Account;
-import chatmail.testing.TestRelay;
-import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** SMTP-1 AUTH mechanisms and ACC-1/ACC-2 through SMTP. */
-class SmtpAuthTest {
-
-    @TempDir
-    static Path dir;
-    static TestRelay relay;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = TestRelay.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        relay.close();
-    }
+class SmtpAuthTest extends WithSharedRelay {
 
     private static Optional<Account> stored(String address) {
         return relay.relay().store().findAccount(address);

@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.policy.fixtures.TestMessages;
 import chatmail.policy.fixtures.TestMessages.Part;
-import chatmail.testing.TestRelay;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,23 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * CRLF.CRLF, nothing of an aborted transaction is stored, and nothing sent before the TLS
  * handshake is executed after it.
  */
-class SmugglingTest {
+class SmugglingTest extends WithSharedRelay {
 
     static final String BARE = "521 5.5.2 Bare <LF> or <CR> received";
-
-    @TempDir
-    static Path dir;
-    static TestRelay relay;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = TestRelay.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        relay.close();
-    }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"NOOP\nNOOP\r\n", "NOOP\rNOOP\r\n", "EHLO client.example\n", "MAIL FROM:<a@b>\r\r\n"})

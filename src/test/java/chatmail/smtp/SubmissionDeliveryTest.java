@@ -3,20 +3,15 @@ package chatmail.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.smtp.SmtpFixtures.Submitted;
-import chatmail.testing.TestRelay;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,21 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (STARTTLS) lands in the recipient's INBOX with exactly the headers the relay must remove gone,
  * and the client's IP address nowhere in it.
  */
-class SubmissionDeliveryTest {
-
-    @TempDir
-    static Path dir;
-    static TestRelay relay;
-
-    @BeforeAll
-    static void start() throws Exception {
-        relay = TestRelay.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        relay.close();
-    }
+class SubmissionDeliveryTest extends WithSharedRelay {
 
     @ParameterizedTest(name = "raw socket on {0}")
     @ValueSource(strings = {"submissions", "submission"})

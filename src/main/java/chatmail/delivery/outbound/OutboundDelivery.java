@@ -3,6 +3,7 @@ package chatmail.delivery.outbound;
 import chatmail.delivery.BounceBuilder;
 import chatmail.delivery.FailedRecipient;
 import chatmail.dkim.DkimSigner;
+import chatmail.worker.QueueWorker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -18,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,11 +58,7 @@ public final class OutboundDelivery implements AutoCloseable {
     private final Map<String, Semaphore> perDomain = new ConcurrentHashMap<>();
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
     private final ReentrantLock roundLock = new ReentrantLock();
-    private final ReentrantLock wakeLock = new ReentrantLock();
-    private final Condition wake = wakeLock.newCondition();
-    private boolean woken;
-    private volatile boolean running;
-    private Thread worker;
+    private final QueueWorker worker = new QueueWorker("outbound-queue");
 
     public OutboundDelivery(OutboundQueueStore queue, Transport transport, BounceBuilder bounces, DkimSigner signer,
             BounceSink bounceSink, Clock clock, OutboundSettings settings) {
@@ -92,16 +89,12 @@ public final class OutboundDelivery implements AutoCloseable {
     }
 
     /** Starts the background worker. */
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        worker = Thread.ofVirtual().name("outbound-queue").start(this::workLoop);
+    public void start() {
+        worker.start(this::workLoop);
     }
 
     private void workLoop() {
-        while (running) {
+        while (worker.running()) {
             try {
                 runDue();
                 awaitWork();
@@ -125,19 +118,10 @@ public final class OutboundDelivery implements AutoCloseable {
         if (next.isPresent()) {
             Duration untilDue = Duration.between(clock.instant(), next.get());
             if (untilDue.compareTo(wait) < 0) {
-                wait = untilDue.isNegative() ? Duration.ZERO : untilDue;
+                wait = untilDue;
             }
         }
-        wakeLock.lock();
-        try {
-            long nanos = wait.toNanos();
-            while (!woken && running && nanos > 0) {
-                nanos = wake.awaitNanos(nanos);
-            }
-            woken = false;
-        } finally {
-            wakeLock.unlock();
-        }
+        worker.sleep(Optional.of(wait));
     }
 
     /**
@@ -149,13 +133,7 @@ public final class OutboundDelivery implements AutoCloseable {
     }
 
     private void wakeUp() {
-        wakeLock.lock();
-        try {
-            woken = true;
-            wake.signalAll();
-        } finally {
-            wakeLock.unlock();
-        }
+        worker.wakeUp();
     }
 
     /** What one round did. */
@@ -325,17 +303,7 @@ public final class OutboundDelivery implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        wakeUp();
-        Thread w = worker;
-        if (w != null) {
-            w.interrupt();
-            try {
-                w.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        worker.stop();
         deliveries.shutdownNow();
         try {
             deliveries.awaitTermination(10, TimeUnit.SECONDS);

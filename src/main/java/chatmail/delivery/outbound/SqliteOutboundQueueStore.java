@@ -1,10 +1,7 @@
 package chatmail.delivery.outbound;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import chatmail.store.sqlite.SqliteSideConnection;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,12 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import chatmail.store.StoreException;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -32,86 +23,22 @@ import org.sqlite.SQLiteConfig;
  */
 public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
-    public static final String FILE_NAME = "chatmail.sqlite";
+    public static final String FILE_NAME = SqliteSideConnection.FILE_NAME;
 
-    private final ExecutorService thread;
-    private final Connection connection;
+    private final SqliteSideConnection db;
 
-    private SqliteOutboundQueueStore(ExecutorService thread, Connection connection) {
-        this.thread = thread;
-        this.connection = connection;
+    private SqliteOutboundQueueStore(SqliteSideConnection db) {
+        this.db = db;
     }
 
     public static SqliteOutboundQueueStore open(Path dataDir) {
-        String url = "jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath();
-        ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("outbound-queue-db").factory());
-        try {
-            Files.createDirectories(dataDir);
-            String tmp = System.getProperty("org.sqlite.tmpdir", System.getProperty("java.io.tmpdir"));
-            if (tmp != null && !tmp.isEmpty()) {
-                Files.createDirectories(Path.of(tmp)); // sqlite-jdbc unpacks its native library there
-            }
-            Connection connection = thread.submit(() -> {
-                Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").load().migrate();
-                SQLiteConfig config = new SQLiteConfig();
-                config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
-                config.enforceForeignKeys(true);
-                config.setBusyTimeout(30_000);
-                Connection c = config.createConnection(url);
-                try (Statement s = c.createStatement()) {
-                    s.execute("PRAGMA journal_mode=WAL");
-                }
-                return c;
-            }).get();
-            return new SqliteOutboundQueueStore(thread, connection);
-        } catch (IOException e) {
-            thread.shutdown();
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            thread.shutdown();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while opening the outbound queue", e);
-        } catch (ExecutionException e) {
-            thread.shutdown();
-            throw new IllegalStateException("cannot open the outbound queue: " + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T onThread(Work<T> work) {
-        Future<T> future = thread.submit(() -> work.run(connection));
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while using the outbound queue", e);
-        } catch (ExecutionException e) {
-            // StoreException, as the mail store's failures: the SMTP session answers 451 4.3.0 to it.
-            throw new StoreException("outbound queue: " + e.getCause().getMessage(), e.getCause());
-        }
-    }
-
-    private static <T> T transaction(Connection c, Work<T> work) throws SQLException {
-        c.setAutoCommit(false);
-        try {
-            T result = work.run(c);
-            c.commit();
-            return result;
-        } catch (SQLException | RuntimeException e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
+        return new SqliteOutboundQueueStore(SqliteSideConnection.open(dataDir, "outbound queue", "outbound-queue-db",
+                config -> config.setSynchronous(SQLiteConfig.SynchronousMode.FULL)));
     }
 
     @Override
     public long add(String sender, List<String> recipients, byte[] message, Instant now) {
-        return onThread(c -> transaction(c, tx -> {
+        return db.call(c -> SqliteSideConnection.transaction(c, tx -> {
             long id;
             try (PreparedStatement s = tx.prepareStatement(
                     "INSERT INTO outbound_messages (sender, content, created_at) VALUES (?, ?, ?)",
@@ -146,7 +73,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
     @Override
     public List<QueuedRecipient> due(Instant now, int limit) {
-        return onThread(c -> {
+        return db.call(c -> {
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT r.id, r.message_id, m.sender, r.recipient, r.domain, r.attempts, m.created_at,
                            r.next_attempt_at, r.last_error
@@ -169,7 +96,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
     @Override
     public Optional<Instant> nextDue() {
-        return onThread(c -> {
+        return db.call(c -> {
             try (Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT min(next_attempt_at) FROM outbound_recipients")) {
                 rs.next();
@@ -181,7 +108,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
     @Override
     public byte[] message(long messageId) {
-        return onThread(c -> {
+        return db.call(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT content FROM outbound_messages WHERE id = ?")) {
                 s.setLong(1, messageId);
                 try (ResultSet rs = s.executeQuery()) {
@@ -199,7 +126,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
         if (recipientIds.isEmpty()) {
             return;
         }
-        onThread(c -> transaction(c, tx -> {
+        db.call(c -> SqliteSideConnection.transaction(c, tx -> {
             try (PreparedStatement s = tx.prepareStatement("DELETE FROM outbound_recipients WHERE id = ?")) {
                 for (long id : recipientIds) {
                     s.setLong(1, id);
@@ -217,7 +144,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
     @Override
     public void retryAt(long recipientId, int attempts, Instant next, String lastError) {
-        onThread(c -> {
+        db.call(c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "UPDATE outbound_recipients SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?")) {
                 s.setInt(1, attempts);
@@ -232,7 +159,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
     @Override
     public long size() {
-        return onThread(c -> {
+        return db.call(c -> {
             try (Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT count(*) FROM outbound_recipients")) {
                 rs.next();
@@ -243,13 +170,6 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
     @Override
     public void close() {
-        try {
-            onThread(c -> {
-                c.close();
-                return null;
-            });
-        } finally {
-            thread.shutdown();
-        }
+        db.close();
     }
 }

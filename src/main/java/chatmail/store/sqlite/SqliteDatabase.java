@@ -55,7 +55,7 @@ final class SqliteDatabase {
      * sqlite-jdbc unpacks its native library into this directory on first use and fails with
      * an obscure "no native library" error when it is missing (as the test JVM's target/tmp).
      */
-    private static void ensureNativeLibraryDirectory() throws IOException {
+    static void ensureNativeLibraryDirectory() throws IOException {
         String dir = System.getProperty("org.sqlite.tmpdir", System.getProperty("java.io.tmpdir"));
         if (dir != null && !dir.isEmpty()) {
             Files.createDirectories(Path.of(dir));

@@ -10,6 +10,7 @@ import chatmail.store.Account;
 import chatmail.store.MailStore;
 import chatmail.store.Mailbox;
 import chatmail.testing.MutableClock;
+import chatmail.testing.TestCa;
 import chatmail.testing.TestRelay;
 import chatmail.tls.TlsContexts;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package chatmail.delivery.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import chatmail.testing.TestCa;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import chatmail.store.Account;
 import chatmail.store.Mailbox;
 import chatmail.store.MessageInfo;
+import chatmail.testing.ChildJvm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ class KillDurabilityTest {
     @Test
     void everyAcknowledgedDeliveryIsThereAfterSigkill() throws Exception {
         Path dataDir = dir.resolve("data");
-        Process child = new ProcessBuilder(ChildJvm.command("ack", dataDir.toString(), "100000"))
+        Process child = new ProcessBuilder(ChildJvm.command(DeliveryChild.class, "ack", dataDir.toString(), "100000"))
                 .redirectError(dir.resolve("child-stderr.txt").toFile())
                 .start();
         Map<Long, Long> acknowledged = new LinkedHashMap<>();

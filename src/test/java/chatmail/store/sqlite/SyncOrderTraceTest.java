@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import chatmail.store.sqlite.StraceLog.Call;
+import chatmail.testing.ChildJvm;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ class SyncOrderTraceTest {
         Path trace = dir.resolve("trace.txt");
         List<String> command = new ArrayList<>(List.of(strace.toString(), "-f", "-qq", "-s", "256",
                 "-e", "trace=open,openat,fsync,fdatasync,rename,renameat,renameat2", "-o", trace.toString()));
-        command.addAll(ChildJvm.command("marked", dataDir.toString(), markers.toString()));
+        command.addAll(ChildJvm.command(DeliveryChild.class, "marked", dataDir.toString(), markers.toString()));
         Process child = new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("child-stdout.txt").toFile())
                 .redirectError(dir.resolve("child-stderr.txt").toFile())

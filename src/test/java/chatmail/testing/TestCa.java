@@ -1,4 +1,4 @@
-package chatmail.delivery.outbound;
+package chatmail.testing;
 
 import chatmail.tls.PemFiles;
 import java.math.BigInteger;
@@ -27,7 +27,11 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A certificate authority for tests: signs server certificates that outbound TLS can verify. */
+/**
+ * A certificate authority for tests: signs server certificates (for DNS names or an IP address)
+ * that the relay verifies once the CA is its trusted_ca_file, for outbound mail, federation and
+ * push notifications alike.
+ */
 public final class TestCa {
     private static final AtomicLong serials = new AtomicLong(5000);
 
@@ -52,16 +56,25 @@ public final class TestCa {
 
     /** A server certificate for these DNS names. */
     public Leaf issue(String... dnsNames) throws Exception {
+        GeneralName[] names = new GeneralName[dnsNames.length];
+        for (int i = 0; i < dnsNames.length; i++) {
+            names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+        }
+        return issue(dnsNames[0], names);
+    }
+
+    /** A server certificate that names only {@code ipAddress}, for a server reached by address. */
+    public Leaf issueForIp(String ipAddress) throws Exception {
+        return issue(ipAddress, new GeneralName(GeneralName.iPAddress, ipAddress));
+    }
+
+    private Leaf issue(String commonName, GeneralName... names) throws Exception {
         KeyPair leafKeys = ecKeys();
         var builder = new JcaX509v3CertificateBuilder(
                 X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()),
                 BigInteger.valueOf(serials.incrementAndGet()),
                 Date.from(Instant.now().minus(Duration.ofDays(1))), Date.from(Instant.now().plus(Duration.ofDays(30))),
-                new X500Name("CN=" + dnsNames[0]), leafKeys.getPublic());
-        GeneralName[] names = new GeneralName[dnsNames.length];
-        for (int i = 0; i < dnsNames.length; i++) {
-            names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
-        }
+                new X500Name("CN=" + commonName), leafKeys.getPublic());
         builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         return new Leaf(leafKeys.getPrivate(), sign(builder, keys.getPrivate()), certificate);
@@ -80,6 +93,7 @@ public final class TestCa {
             Files.writeString(keyFile, PemFiles.toPem(key), StandardCharsets.US_ASCII);
         }
 
+        /** A server context presenting this certificate with its issuer. */
         public SSLContext serverContext() throws Exception {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);

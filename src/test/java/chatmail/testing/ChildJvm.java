@@ -1,14 +1,17 @@
-package chatmail.store.sqlite;
+package chatmail.testing;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The command line that starts {@link DeliveryChild} in a new JVM with this JVM's classpath. */
-final class ChildJvm {
+/**
+ * The command line that runs a main class in a new JVM with this JVM's java and classpath, for
+ * tests that must kill or watch a relay process from outside.
+ */
+public final class ChildJvm {
     private ChildJvm() {}
 
-    static List<String> command(String... args) {
+    public static List<String> command(Class<?> mainClass, String... args) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java,
@@ -17,7 +20,7 @@ final class ChildJvm {
                 "-Xshare:auto",
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 "-cp", System.getProperty("java.class.path"),
-                DeliveryChild.class.getName()));
+                mainClass.getName()));
         command.addAll(List.of(args));
         return command;
     }

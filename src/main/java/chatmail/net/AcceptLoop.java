@@ -1,0 +1,94 @@
+package chatmail.net;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+
+/**
+ * The accept thread of a listening socket: each accepted connection runs on its own virtual
+ * thread, so a slow client (a TLS handshake, a peek) cannot stall the others. Connections stay
+ * registered until {@link #release released}, so that closing the listener also closes them.
+ *
+ * @param <C> an accepted connection (a {@code Socket} or a {@code SocketChannel})
+ */
+final class AcceptLoop<C extends AutoCloseable> {
+
+    /** Waits for the next connection; returns null for one it dropped at once. */
+    @FunctionalInterface
+    interface Acceptor<C> {
+        C accept() throws IOException;
+    }
+
+    private final String name;
+    private final Logger log;
+    private final AutoCloseable server;
+    private final Acceptor<C> acceptor;
+    private final Consumer<C> handler;
+    private final Set<C> open = ConcurrentHashMap.newKeySet();
+    private final Thread acceptThread;
+    private volatile boolean closed;
+
+    /**
+     * Starts accepting; {@code handler} runs on the connection's thread and must release it.
+     * Failures to accept go to the owner's {@code log}, under the owner's {@code name}.
+     */
+    AcceptLoop(String name, Logger log, AutoCloseable server, Acceptor<C> acceptor, Consumer<C> handler) {
+        this.name = name;
+        this.log = log;
+        this.server = server;
+        this.acceptor = acceptor;
+        this.handler = handler;
+        this.acceptThread = Thread.ofPlatform().daemon().name(name + "-accept").start(this::run);
+    }
+
+    private void run() {
+        while (!closed) {
+            C connection;
+            try {
+                connection = acceptor.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) {
+                    log.warn("{}: accept failed: {}", name, e.toString());
+                }
+                continue;
+            }
+            if (connection == null) {
+                continue;
+            }
+            open.add(connection);
+            Thread.ofVirtual().name(name + "-conn").start(() -> handler.accept(connection));
+        }
+    }
+
+    /** The connection is closed or owned by someone else now; closing the listener leaves it alone. */
+    void release(C connection) {
+        open.remove(connection);
+    }
+
+    /** Stops accepting, closes the server socket and every connection not released. */
+    void close() {
+        closed = true;
+        closeQuietly(server);
+        for (C c : open) {
+            closeQuietly(c);
+        }
+        try {
+            acceptThread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // nothing left to do
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package chatmail.net;
+
+/** One service a protocol server listens for (IMAP on 993, SMTP submission on 587, ...). */
+public interface ServicePort {
+
+    /** The service's name, as threads and logs call it ("imaps"). */
+    String serviceName();
+
+    /** TLS from the first byte, rather than plain until STARTTLS. */
+    boolean implicitTls();
+}

@@ -1,6 +1,5 @@
 package chatmail.policy;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +38,9 @@ final class PgpArmorReader extends InputStream {
     }
 
     private final InputStream in;
+    private final byte[] buf = new byte[16 * 1024];
+    private int bufPos;
+    private int bufLen;
     private final byte[] line = new byte[MAX_LINE];
     private int lineLen;
     private boolean linePending;
@@ -53,7 +55,24 @@ final class PgpArmorReader extends InputStream {
     private boolean finished;
 
     private PgpArmorReader(InputStream in) {
-        this.in = in instanceof BufferedInputStream ? in : new BufferedInputStream(in, 16 * 1024);
+        this.in = in;
+    }
+
+    /**
+     * One byte from our own buffer. BufferedInputStream's read() is synchronized and was the
+     * classifier's hot spot at one call per byte of a 200 KiB message (docs/benchmarks.md).
+     */
+    private int nextByte() throws IOException {
+        if (bufPos == bufLen) {
+            int n = in.read(buf, 0, buf.length);
+            if (n <= 0) {
+                bufPos = bufLen = 0;
+                return -1;
+            }
+            bufPos = 0;
+            bufLen = n;
+        }
+        return buf[bufPos++] & 0xff;
     }
 
     /** Reads up to the end of the armor headers; the returned stream yields the decoded packets. */
@@ -227,7 +246,7 @@ final class PgpArmorReader extends InputStream {
     /** Reads one line without its terminator and trailing white space; false at end of input. */
     private boolean readLine() throws IOException {
         lineLen = 0;
-        int c = in.read();
+        int c = nextByte();
         if (c == -1) {
             return false;
         }
@@ -236,7 +255,7 @@ final class PgpArmorReader extends InputStream {
                 throw new MalformedPayloadException("armor line too long");
             }
             line[lineLen++] = (byte) c;
-            c = in.read();
+            c = nextByte();
         }
         while (lineLen > 0 && (line[lineLen - 1] == '\r' || line[lineLen - 1] == ' ' || line[lineLen - 1] == '\t')) {
             lineLen--;

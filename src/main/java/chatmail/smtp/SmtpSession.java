@@ -440,9 +440,12 @@ final class SmtpSession {
     }
 
     /**
-     * A message from our own user: DKIM-signed, queued for other domains, stored for local
-     * users. The queue entry and the local copies are two commits; the queue goes first because
-     * a failure after it answers 451 and the client's retry then duplicates at most remotely.
+     * A message from our own user: queued DKIM-signed for other domains, stored for local users.
+     * Only the copy that leaves is signed: nobody verifies a signature on a copy that never
+     * crosses a network, and the RSA operation was three quarters of the relay's CPU at
+     * saturation (docs/benchmarks.md). The queue entry and the local copies are two commits;
+     * the queue goes first because a failure after it answers 451 and the client's retry then
+     * duplicates at most remotely.
      */
     private SmtpReply acceptSubmitted(byte[] message) {
         String envelope = sender.map(SmtpAddress::address).orElse("");
@@ -454,13 +457,13 @@ final class SmtpSession {
         if (enc.rejection().isPresent()) {
             return asSmtp(enc.rejection().get());
         }
-        byte[] signed = services.dkimSigner().sign(HeaderCleanup.outgoing(message));
+        byte[] cleaned = HeaderCleanup.outgoing(message);
         if (!remoteRecipients.isEmpty()) {
-            services.outbound().enqueue(envelope, List.copyOf(remoteRecipients), signed);
+            services.outbound().enqueue(envelope, List.copyOf(remoteRecipients), services.dkimSigner().sign(cleaned));
         }
-        services.localDelivery().deliverSubmitted(signed, localRecipients, authenticated);
+        services.localDelivery().deliverSubmitted(cleaned, localRecipients, authenticated);
         if (!failedRecipients.isEmpty()) {
-            bounce(signed);
+            bounce(cleaned);
         }
         return SmtpReplies.OK;
     }

@@ -34,7 +34,7 @@ class AcknowledgedDeliveryTest {
         try (MailStore fresh = SqliteMailStore.open(dir, clock)) {
             List<byte[]> inbox = StoredMail.inbox(fresh, bob);
             assertThat(inbox).hasSize(1);
-            assertThat(StoredMail.unsigned(inbox.getFirst())).isEqualTo(message);
+            assertThat(inbox.getFirst()).isEqualTo(message);
         }
     }
 }

@@ -54,11 +54,6 @@ public final class StoredMail {
         return relay.relay().store().messagesReceivedBefore(relay.clock().instant().plus(Duration.ofDays(36500)));
     }
 
-    /** The message without the relay's DKIM-Signature field, as it was before signing. */
-    public static byte[] unsigned(byte[] stored) {
-        return chatmail.policy.HeaderCleanup.incoming(stored);
-    }
-
     public static int count(TestRelay relay) {
         return everything(relay).size();
     }

@@ -57,7 +57,7 @@ class SwaksTest {
         assertThat(r.output()).contains("<~  250 2.0.0 Ok");
         List<byte[]> inbox = StoredMail.inbox(relay, bob);
         assertThat(inbox).hasSize(1);
-        assertThat(new String(StoredMail.unsigned(inbox.getFirst()), StandardCharsets.UTF_8))
+        assertThat(new String(inbox.getFirst(), StandardCharsets.UTF_8))
                 .isEqualTo(new String(m.expectedStored(), StandardCharsets.UTF_8));
     }
 

@@ -62,6 +62,7 @@ public final class ComparisonTable {
         numberRow(out, "idle", "live heap after start (MiB)",
                 r -> r.heapAfterStart().map(b -> b / 1048576.0).orElse(Double.NaN), 1, false);
         numberRow(out, "after load", "RSS (MiB)", r -> r.afterLoad() == null ? Double.NaN : r.afterLoad().rssMiB(), 1, false);
+        numberRow(out, "after load", "PSS (MiB)", r -> r.afterLoad() == null ? Double.NaN : r.afterLoad().pssMiB(), 1, false);
         for (boolean compress : new boolean[] {false, true}) {
             String label = "idle IMAP TLS" + (compress ? " + COMPRESS" : "");
             if (reports.stream().noneMatch(r -> capacity(r, compress) != null)) {

@@ -1,6 +1,15 @@
 package chatmail.cli;
 
 import chatmail.bench.BaselineServers;
+import chatmail.bench.BenchTarget;
+import chatmail.bench.ClientTls;
+import chatmail.bench.ExternalServer;
+import chatmail.bench.LoadResult;
+import chatmail.bench.LoadScenario;
+import chatmail.bench.PgpMimeMessages;
+import chatmail.bench.ScenarioSummary;
+import chatmail.bench.ServerUnderTest;
+import chatmail.bench.TargetSession;
 import chatmail.bench.CapacityRun;
 import chatmail.bench.CompareOptions;
 import chatmail.bench.Comparison;
@@ -21,7 +30,7 @@ import picocli.CommandLine.Option;
 
 /** {@code chatmail bench …}: the load generator (package chatmail.bench). */
 @Command(name = "bench", description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
-        subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class})
+        subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -50,6 +59,79 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             return SmokeRun.run(out, accounts, messages, Duration.ofSeconds(drainSeconds)) ? ExitCodes.OK : ExitCodes.FAILURE;
+        }
+    }
+
+    @Command(name = "load", description = "One scenario against a running server given by address and ports.")
+    static final class Load implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--host", required = true, description = "Server address.")
+        String host;
+
+        @Option(names = "--submissions-port", defaultValue = "465", description = "Submission port with implicit TLS (default ${DEFAULT-VALUE}).")
+        int submissionsPort;
+
+        @Option(names = "--imaps-port", defaultValue = "993", description = "IMAPS port for the IDLE watchers; 0: do not watch (default ${DEFAULT-VALUE}).")
+        int imapsPort;
+
+        @Option(names = "--domain", required = true, description = "Mail domain of the bench accounts b00000001@DOMAIN ….")
+        String domain;
+
+        @Option(names = "--password", defaultValue = BenchTarget.DEFAULT_PASSWORD, description = "Password of every bench account (default ${DEFAULT-VALUE}).")
+        String password;
+
+        @Option(names = "--accounts", defaultValue = "200", description = "Accounts (default ${DEFAULT-VALUE}).")
+        int accounts;
+
+        @Option(names = "--senders", defaultValue = "16", description = "Concurrent submission connections (default ${DEFAULT-VALUE}).")
+        int senders;
+
+        @Option(names = "--rate", defaultValue = "200", description = "Offered msg/s; 0: saturation (default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--size", defaultValue = "4096", description = "Message size in bytes (default ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--duration", defaultValue = "10", description = "Seconds per run (default ${DEFAULT-VALUE}).")
+        int durationSeconds;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Runs (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--sources", defaultValue = "8", description = "Client source addresses 127.0.1.1 … 127.0.1.N; 0: the kernel's choice (default ${DEFAULT-VALUE}).")
+        int sources;
+
+        @Option(names = "--drain-timeout", defaultValue = "60", description = "Seconds to wait for arrivals after a run (default ${DEFAULT-VALUE}).")
+        int drainSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            BenchTarget target = new BenchTarget(host, host, submissionsPort, imapsPort, domain, password,
+                    Compare.sourceAddresses(sources));
+            ServerUnderTest external = new ExternalServer(target);
+            LoadScenario scenario = new LoadScenario(rate > 0 ? "fixed rate" : "saturation", size, senders, rate,
+                    Duration.ofSeconds(durationSeconds));
+            List<LoadResult> results = new ArrayList<>();
+            try (TargetSession session = TargetSession.open(external, new ClientTls(Duration.ofSeconds(30)), accounts,
+                    Duration.ofSeconds(drainSeconds))) {
+                out.println("bench load: " + scenario.describe() + "; deliveries watched by " + session.watchDescription());
+                PgpMimeMessages.Template template = new PgpMimeMessages().template(size);
+                for (int i = 0; i < runs; i++) {
+                    LoadResult r = session.run(scenario, template);
+                    out.println("  " + r.summary());
+                    out.flush();
+                    results.add(r);
+                }
+                ScenarioSummary s = new ScenarioSummary(host, scenario, results, session.watched());
+                out.printf(java.util.Locale.ROOT, "median of %d runs: delivery p50 %.2f ms p99 %.2f ms; submit p50 %.2f ms p99 %.2f ms;"
+                                + " %.1f msg/s accepted, %.1f msg/s delivered; %d failed, %d lost of %d%n",
+                        runs, s.deliveryP50Ms(), s.deliveryP99Ms(), s.submitP50Ms(), s.submitP99Ms(), s.acceptedRate(),
+                        s.deliveredRate(), s.failed(), s.lost(), s.sent());
+                return s.failed() == 0 && s.lost() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+            }
         }
     }
 

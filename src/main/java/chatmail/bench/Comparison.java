@@ -71,7 +71,7 @@ public final class Comparison {
                 templates.computeIfAbsent(sc.messageSize(), messages::template);
             }
             LoadScenario warmUp = new LoadScenario("warm-up", options.smallSize(), options.senders(), 0, Duration.ofSeconds(3));
-            for (TargetSession session : sessions) {
+            for (TargetSession session : options.runs() > 0 ? sessions : List.<TargetSession>of()) {
                 progress("%s: warm-up (3 s saturation, not reported)", session.server().target().name());
                 progress("  %s", session.run(warmUp, templates.get(options.smallSize())).summary());
             }

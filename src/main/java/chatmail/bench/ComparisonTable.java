@@ -113,7 +113,8 @@ public final class ComparisonTable {
         }
         double q = ours / baseline;
         boolean better = higherIsBetter ? q > 1 : q < 1;
-        return String.format(Locale.ROOT, q >= 0.1 ? "%.2f" : "%.3f", q) + (q == 1 ? "" : better ? " (better)" : " (worse)");
+        String verdict = Math.abs(q - 1) < 0.02 ? " (same)" : better ? " (better)" : " (worse)";
+        return String.format(Locale.ROOT, q >= 0.1 ? "%.2f" : q >= 0.001 ? "%.3f" : "%.1e", q) + verdict;
     }
 
     private static void row(PrintWriter out, String scenario, String figure, List<String> cells, String ratio) {

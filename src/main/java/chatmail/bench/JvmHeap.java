@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  */
 public final class JvmHeap {
     private static final Pattern USED = Pattern.compile("used (\\d+)K");
+    /** The lines that total a heap part, by collector: Serial (JDK 25 and older names), Parallel, G1. */
+    private static final Pattern HEAP_PART = Pattern.compile(
+            "^\\s*(DefNew|Tenured|def new generation|tenured generation|PSYoungGen|ParOldGen|garbage-first heap)\\b");
 
     private JvmHeap() {}
 
@@ -21,26 +24,29 @@ public final class JvmHeap {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
             run(jcmd, pid, "GC.run");
-            String info = run(jcmd, pid, "GC.heap_info");
-            long used = 0;
-            boolean found = false;
-            for (String line : info.split("\n")) {
-                // Serial/Parallel: "def new generation … used NK", "tenured generation …"; G1: "garbage-first heap …".
-                if (line.contains("generation") || line.contains("garbage-first heap") || line.contains(" heap ")) {
-                    Matcher m = USED.matcher(line);
-                    if (m.find()) {
-                        used += Long.parseLong(m.group(1)) * 1024;
-                        found = true;
-                    }
-                }
-            }
-            return found ? used : -1;
+            return usedBytes(run(jcmd, pid, "GC.heap_info"));
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** The used heap in {@code jcmd GC.heap_info} output, in bytes; -1 when no heap part is named. */
+    static long usedBytes(String heapInfo) {
+        long used = 0;
+        boolean found = false;
+        for (String line : heapInfo.split("\n")) {
+            if (HEAP_PART.matcher(line).find()) {
+                Matcher m = USED.matcher(line);
+                if (m.find()) {
+                    used += Long.parseLong(m.group(1)) * 1024;
+                    found = true;
+                }
+            }
+        }
+        return found ? used : -1;
     }
 
     private static String run(Path jcmd, long pid, String command) throws IOException, InterruptedException {

@@ -17,11 +17,13 @@ import java.util.List;
  * @param capacity idle IMAP connections for the capacity runs (0: none)
  * @param baselineCapacity the same for the baseline, whose per-connection processes cost more
  * @param ours run our relay; {@code baseline} run the baseline
+ * @param startups fresh starts per server for the start-up figure (median)
  */
 public record CompareOptions(int accounts, int senders, double rate, double largeRate, int smallSize, int largeSize,
                              Duration duration, int runs, int capacity, int baselineCapacity, String oursAddress,
                              String baselineAddress, List<InetAddress> sources, Path baselineScript,
-                             List<String> relayJvmOptions, boolean ours, boolean baseline, Duration drainTimeout) {
+                             List<String> relayJvmOptions, boolean ours, boolean baseline, Duration drainTimeout,
+                             int startups) {
 
     public List<LoadScenario> scenarios() {
         return List.of(

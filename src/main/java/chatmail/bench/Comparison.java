@@ -11,13 +11,14 @@ import java.util.Optional;
 
 /**
  * Our relay and the Postfix + Dovecot baseline side by side in one invocation: start both,
- * measure start-up and idle memory, run every scenario several times alternating between the
+ * measure start-up (ours: first start with a fresh data directory, then restarts; the
+ * baseline's script always starts its daemons on prepared configuration) and idle memory, run every scenario several times alternating between the
  * servers (so machine noise hits both alike), optionally the capacity runs, print the table.
  */
 public final class Comparison {
 
     /** Everything measured about one server. */
-    public record TargetReport(String name, Duration startup, ProcessMemory idleAfterStart, Optional<Long> heapAfterStart,
+    public record TargetReport(String name, Duration startup, List<Duration> startups, Duration firstStart, ProcessMemory idleAfterStart, Optional<Long> heapAfterStart,
                                ProcessMemory afterLoad, Map<String, ScenarioSummary> scenarios,
                                List<CapacityRun.Result> capacity, String watch, String durability) {}
 
@@ -40,15 +41,36 @@ public final class Comparison {
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             int baselineAccounts = Math.max(options.accounts(), Math.min(options.baselineCapacity(), 20000));
+            // Start-up is measured over several fresh starts; the last start is the one loaded.
+            Map<String, List<Duration>> startups = new LinkedHashMap<>();
+            Duration firstStart = null;
             if (options.ours()) {
-                progress("starting our relay on %s", options.oursAddress());
-                servers.add(OurRelayProcess.start(options.oursAddress(), options.sources(), options.relayJvmOptions(),
-                        Duration.ofSeconds(60)));
+                progress("starting our relay on %s: once with a fresh data directory, then %d restarts", options.oursAddress(),
+                        options.startups());
+                OurRelayProcess ours = OurRelayProcess.start(options.oursAddress(), options.sources(),
+                        options.relayJvmOptions(), Duration.ofSeconds(60));
+                firstStart = ours.startup();
+                for (int i = 1; i <= options.startups(); i++) {
+                    java.nio.file.Path dir = ours.stopKeepingData();
+                    ours = OurRelayProcess.start(options.oursAddress(), options.sources(), options.relayJvmOptions(),
+                            Duration.ofSeconds(60), dir);
+                    startups.computeIfAbsent("ours", k -> new ArrayList<>()).add(ours.startup());
+                }
+                servers.add(ours);
             }
             if (options.baseline()) {
-                progress("starting Postfix + Dovecot on %s (scripts/bench-baseline)", options.baselineAddress());
-                servers.add(BaselineServers.start(options.baselineScript(), options.baselineAddress(), baselineAccounts,
-                        options.sources()));
+                progress("starting Postfix + Dovecot on %s (scripts/bench-baseline, %d times)", options.baselineAddress(),
+                        options.startups());
+                for (int i = 1; i <= options.startups(); i++) {
+                    BaselineServers baseline = BaselineServers.start(options.baselineScript(), options.baselineAddress(),
+                            baselineAccounts, options.sources());
+                    startups.computeIfAbsent("baseline", k -> new ArrayList<>()).add(baseline.startup());
+                    if (i < options.startups()) {
+                        baseline.close();
+                    } else {
+                        servers.add(baseline);
+                    }
+                }
             }
             Map<String, ProcessMemory> idle = new LinkedHashMap<>();
             Map<String, Optional<Long>> idleHeap = new LinkedHashMap<>();
@@ -117,7 +139,10 @@ public final class Comparison {
                 boolean watched = sessions.get(i).watched();
                 results.getOrDefault(name, Map.of()).forEach((scenario, runs) -> summaries.put(scenario,
                         new ScenarioSummary(name, runs.getFirst().scenario(), runs, watched)));
-                reports.add(new TargetReport(name, s.startup(), idle.get(name), idleHeap.get(name), afterLoad.get(name),
+                List<Duration> starts = startups.getOrDefault(name, List.of(s.startup()));
+                Duration medianStart = Duration.ofNanos((long) Stats.median(starts.stream().mapToDouble(Duration::toNanos).toArray()));
+                reports.add(new TargetReport(name, medianStart, starts, s instanceof OurRelayProcess ? firstStart : null,
+                        idle.get(name), idleHeap.get(name), afterLoad.get(name),
                         summaries, capacity.getOrDefault(name, List.of()), sessions.get(i).watchDescription(), s.durability()));
             }
             return reports;

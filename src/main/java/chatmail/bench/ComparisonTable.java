@@ -56,7 +56,10 @@ public final class ComparisonTable {
                         return s == null ? "–" : s.failed() + " / " + s.lost() + " of " + s.sent();
                     }).toList(), ratio ? "" : null);
         }
-        numberRow(out, "start-up", "to first accepted connection (ms)", r -> r.startup().toMillis(), 0, false);
+        numberRow(out, "start-up", "to first accepted connection, median of " + reports.getFirst().startups().size()
+                + " (re)starts (ms)", r -> r.startup().toMillis(), 0, false);
+        numberRow(out, "start-up", "first start, fresh data directory (ms)",
+                r -> r.firstStart() == null ? Double.NaN : r.firstStart().toMillis(), 0, false);
         numberRow(out, "idle", "RSS after start (MiB)", r -> r.idleAfterStart().rssMiB(), 1, false);
         numberRow(out, "idle", "PSS after start (MiB)", r -> r.idleAfterStart().pssMiB(), 1, false);
         numberRow(out, "idle", "live heap after start (MiB)",

@@ -21,6 +21,7 @@ public final class OurRelayProcess implements ServerUnderTest {
     public static final String DOMAIN = "bench.localhost";
 
     private final Path dir;
+    private boolean keepData;
     private final Process process;
     private final Duration startup;
     private final BenchTarget target;
@@ -39,7 +40,16 @@ public final class OurRelayProcess implements ServerUnderTest {
      */
     public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
                                         Duration timeout) throws IOException {
-        Path dir = Files.createTempDirectory("chatmail-bench-ours");
+        return start(address, sources, jvmOptions, timeout, null);
+    }
+
+    /**
+     * As {@link #start(String, List, List, Duration)}, reusing the directory (configuration, data,
+     * certificate) of an earlier start when {@code previous} is not null: a restart.
+     */
+    public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
+                                        Duration timeout, Path previous) throws IOException {
+        Path dir = previous != null ? previous : Files.createTempDirectory("chatmail-bench-ours");
         Path ini = dir.resolve("chatmail.ini");
         Files.writeString(ini, ini(address, dir.resolve("data")), StandardCharsets.UTF_8);
         List<String> command = new ArrayList<>();
@@ -105,6 +115,13 @@ public final class OurRelayProcess implements ServerUnderTest {
         }
     }
 
+    /** Stops the relay but keeps its directory for a restart; returns the directory. */
+    public Path stopKeepingData() {
+        keepData = true;
+        close();
+        return dir;
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -151,7 +168,9 @@ public final class OurRelayProcess implements ServerUnderTest {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        deleteTree(dir);
+        if (!keepData) {
+            deleteTree(dir);
+        }
     }
 
     static void deleteTree(Path root) {

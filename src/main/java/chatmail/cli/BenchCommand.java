@@ -185,6 +185,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--drain-timeout", defaultValue = "60", description = "Seconds to wait for arrivals after a run (default ${DEFAULT-VALUE}).")
         int drainSeconds;
 
+        @Option(names = "--startups", defaultValue = "3", description = "Fresh starts per server for the start-up median (default ${DEFAULT-VALUE}).")
+        int startups;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -204,7 +207,7 @@ final class BenchCommand implements Runnable {
                     Duration.ofSeconds(durationSeconds), runs, capacity, baselineCap, oursAddress, baselineAddress,
                     sourceAddresses(sources), baselineScript != null ? baselineScript : BaselineServers.defaultScript(),
                     relayJvmOptions, only == null || only.equals("ours"), only == null || only.equals("baseline"),
-                    Duration.ofSeconds(drainSeconds));
+                    Duration.ofSeconds(drainSeconds), Math.max(1, startups));
             List<Comparison.TargetReport> reports;
             try {
                 reports = new Comparison(options, out).run();

@@ -49,7 +49,7 @@ public final class ComparisonTable {
             } else {
                 scenarioRow(out, scenario, "achieved offered rate (msg/s)", ScenarioSummary::achievedRate, 0, true);
             }
-            scenarioRow(out, scenario, "delivered (msg/s)", ScenarioSummary::deliveredRate, 0, true);
+            scenarioRow(out, scenario, "delivered (msg/s, to the p99 arrival)", ScenarioSummary::deliveredRate, 0, true);
             row(out, scenario, "failed / lost of sent", reports.stream()
                     .map(r -> {
                         ScenarioSummary s = r.scenarios().get(scenario);

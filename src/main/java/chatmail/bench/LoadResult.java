@@ -11,7 +11,7 @@ package chatmail.bench;
  * @param delivered accepted messages seen arriving
  * @param lost accepted messages not seen arriving within the drain timeout
  * @param achievedRate submissions attempted per second while sending
- * @param deliveredRate arrivals per second from the first end of DATA to the last arrival
+ * @param deliveredRate arrivals per second from the first end of DATA to the 99th-percentile arrival
  */
 public record LoadResult(String target, LoadScenario scenario, long sent, long accepted, long refused, long errors,
                          long delivered, long lost, LatencySamples submitLatency, LatencySamples deliveryLatency,

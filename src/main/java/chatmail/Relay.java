@@ -4,15 +4,35 @@ import chatmail.account.Accounts;
 import chatmail.account.LinuxResourceProbe;
 import chatmail.account.ResourceProbe;
 import chatmail.config.Config;
+import chatmail.account.AddressRules;
+import chatmail.delivery.BounceBuilder;
 import chatmail.delivery.LocalDelivery;
+import chatmail.delivery.outbound.OutboundDelivery;
+import chatmail.delivery.outbound.OutboundSettings;
+import chatmail.delivery.outbound.RemoteDelivery;
+import chatmail.delivery.outbound.SqliteOutboundQueueStore;
+import chatmail.dkim.DkimSigner;
+import chatmail.dkim.DkimVerifier;
+import chatmail.dns.DkimKeyCache;
+import chatmail.dns.DnsResolver;
 import chatmail.expiry.Expiry;
 import chatmail.expiry.ExpiryScheduler;
+import chatmail.imap.ImapPort;
+import chatmail.imap.ImapServer;
+import chatmail.imap.ImapServices;
 import chatmail.store.MailStore;
 import chatmail.smtp.SmtpPort;
 import chatmail.smtp.SmtpServer;
 import chatmail.smtp.SmtpServices;
 import chatmail.store.sqlite.SqliteMailStore;
 import chatmail.tls.TlsContexts;
+import chatmail.web.WebServer;
+import chatmail.delivery.inbound.MxDelivReceiver;
+import chatmail.policy.EncryptionPolicy;
+import chatmail.push.HttpNotifyClient;
+import chatmail.push.PushNotifier;
+import chatmail.push.PushSettings;
+import chatmail.push.SqlitePushQueueStore;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -22,6 +42,7 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -61,6 +82,12 @@ public final class Relay implements AutoCloseable {
     private Accounts accounts;
     private LocalDelivery localDelivery;
     private ExpiryScheduler expiryScheduler;
+    private DkimSigner dkimSigner;
+    private DkimVerifier dkimVerifier;
+    private OutboundDelivery outbound;
+    private SmtpServer smtp;
+    private ImapServer imap;
+    private PushNotifier push;
 
     private Relay(Config config, Options options) {
         this.config = config;
@@ -85,28 +112,105 @@ public final class Relay implements AutoCloseable {
         store = SqliteMailStore.open(config.dataDir(), options.clock());
         closeables.push(store);
         accounts = new Accounts(config, store, options.probe(), options.clock());
-        localDelivery = new LocalDelivery(config, store, options.clock());
+        startPush();
+        localDelivery = new LocalDelivery(config, store, options.clock(), push::newMail);
+        startOutbound();
         if (options.runExpiry()) {
             expiryScheduler = new ExpiryScheduler(new Expiry(config, store, options.clock()),
                     config.timeouts().expiryInterval());
             closeables.push(expiryScheduler);
         }
         startSmtp();
+        startImap();
+        startWeb();
         StringBuilder listening = new StringBuilder();
         ports.forEach((service, port) -> listening.append(listening.isEmpty() ? "" : ", ").append(service).append(' ').append(port));
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
     }
 
+    /**
+     * DKIM and the outbound queue (federation): the queue worker starts now and delivers what a
+     * previous run left queued. Bounces of remote mail go into the sender's INBOX.
+     */
+    private void startOutbound() {
+        DnsResolver dns = DnsResolver.fromConfig(config);
+        dkimSigner = DkimSigner.forRelay(config);
+        dkimVerifier = new DkimVerifier(DkimKeyCache.standard(dns, options.clock()));
+        SqliteOutboundQueueStore queue = SqliteOutboundQueueStore.open(config.dataDir());
+        closeables.push(queue);
+        OutboundSettings settings = OutboundSettings.defaults();
+        RemoteDelivery remote = new RemoteDelivery(dns, tls, options.clock(), settings, config.mailDomain(),
+                config.outboundSmtpPort(), config.outboundHttpsPort(), !config.disableIpv6());
+        closeables.push(remote);
+        outbound = new OutboundDelivery(queue, remote::deliver, new BounceBuilder(config.addressDomain(), options.clock()),
+                dkimSigner, (sender, dsn) -> localDelivery.deliver(dsn,
+                        List.of(store.findAccount(AddressRules.normalize(sender)).orElseThrow(
+                                () -> new IllegalStateException("the sender's account is gone")))),
+                options.clock(), settings);
+        closeables.push(outbound);
+        outbound.start();
+    }
+
+    /**
+     * Push notifications (PUSH-1): local deliveries queue them, the worker starts now and sends
+     * what a previous run left queued. Stopped after the listeners, so their last deliveries
+     * still queue.
+     */
+    private void startPush() {
+        PushSettings settings = PushSettings.defaults();
+        SqlitePushQueueStore queue = SqlitePushQueueStore.open(config.dataDir());
+        closeables.push(queue);
+        HttpNotifyClient client = new HttpNotifyClient(config.notifyUrl(), tls.outboundContext(), settings);
+        closeables.push(client);
+        push = new PushNotifier(queue, store, client, options.clock(), settings);
+        closeables.push(push);
+        push.start();
+    }
+
     private void startSmtp() throws IOException {
-        SmtpServer smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, localDelivery), tls);
+        smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, localDelivery,
+                dkimSigner, dkimVerifier, outbound), tls);
         closeables.push(smtp);
         listen(SmtpPort.MX, config.smtpPort(), smtp);
         listen(SmtpPort.SUBMISSION, config.submissionPort(), smtp);
         listen(SmtpPort.SUBMISSIONS, config.submissionsPort(), smtp);
     }
 
+    /**
+     * HTTP, HTTPS (with {@code /mxdeliv} from other relays) and the port-443 router, which hands
+     * ALPN {@code smtp} to submission and {@code imap} to IMAP (WEB-3).
+     */
+    private void startWeb() throws IOException {
+        WebServer web = WebServer.start(config, tls,
+                WebServer.Settings.of(options.clock(), options.ephemeralPorts(), this::ports)
+                        .withMxDeliv(new MxDelivReceiver(config, localDelivery, new EncryptionPolicy(), dkimVerifier)));
+        closeables.push(web);
+        web.route("smtp", transport -> smtp.serve(SmtpPort.SUBMISSIONS, transport));
+        web.route("imap", transport -> imap.serve(ImapPort.IMAPS, transport));
+        web.ports().forEach(ports::putIfAbsent);
+    }
+
+    private void startImap() throws IOException {
+        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store), tls);
+        closeables.push(imap);
+        for (ImapPort port : new ImapPort[] {ImapPort.IMAP, ImapPort.IMAPS}) {
+            int configured = port == ImapPort.IMAP ? config.imapPort() : config.imapsPort();
+            listen(port.serviceName(), configured, (address, number) -> imap.listen(port, address, number));
+        }
+    }
+
+    /** Binds one service on one address and port; returns the bound port. */
+    @FunctionalInterface
+    private interface Binder {
+        int bind(InetAddress address, int port) throws IOException;
+    }
+
     private void listen(SmtpPort service, int configuredPort, SmtpServer server) throws IOException {
+        listen(service.serviceName(), configuredPort, (address, port) -> server.listen(service, address, port));
+    }
+
+    private void listen(String serviceName, int configuredPort, Binder binder) throws IOException {
         if (configuredPort == 0) {
             return;
         }
@@ -114,15 +218,15 @@ public final class Relay implements AutoCloseable {
         for (String address : config.listenAddresses()) {
             int bound;
             try {
-                bound = server.listen(service, InetAddress.getByName(address), port);
+                bound = binder.bind(InetAddress.getByName(address), port);
             } catch (BindException e) {
                 // The JDK's message names neither address nor port; the operator needs both.
-                BindException named = new BindException("cannot listen for " + service.serviceName()
+                BindException named = new BindException("cannot listen for " + serviceName
                         + " on " + address + " port " + port + ": " + e.getMessage());
                 named.initCause(e);
                 throw named;
             }
-            ports.putIfAbsent(service.serviceName(), bound);
+            ports.putIfAbsent(serviceName, bound);
         }
     }
 
@@ -154,6 +258,31 @@ public final class Relay implements AutoCloseable {
     /** The expiry schedule, when {@link Options#runExpiry()} started one. */
     public Optional<ExpiryScheduler> expiryScheduler() {
         return Optional.ofNullable(expiryScheduler);
+    }
+
+    /** Signs outgoing mail and bounces (a pass-through on IP-only relays). */
+    public DkimSigner dkimSigner() {
+        return dkimSigner;
+    }
+
+    /** The SMTP-8 origin check for port 25 and /mxdeliv. */
+    public DkimVerifier dkimVerifier() {
+        return dkimVerifier;
+    }
+
+    /** The outbound queue: {@code enqueue} remote recipients of submitted mail. */
+    public OutboundDelivery outbound() {
+        return outbound;
+    }
+
+    /** Push notifications: tests move the clock and call {@link PushNotifier#runDue()}. */
+    public PushNotifier push() {
+        return push;
+    }
+
+    /** The IMAP server, for the port-443 router to hand it connections. */
+    public ImapServer imap() {
+        return imap;
     }
 
     @Override

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts accepted mail into local INBOXes: one atomic, durable commit for all recipients of a
@@ -21,35 +23,77 @@ import java.util.Set;
  */
 public final class LocalDelivery {
 
+    private static final Logger log = LoggerFactory.getLogger(LocalDelivery.class);
+
+    /**
+     * Told about every committed delivery, with the accounts that got new mail (the push
+     * notifier). Called on the delivering thread after the commit; the delivery stands whatever
+     * the listener does.
+     */
+    @FunctionalInterface
+    public interface NewMailListener {
+        void newMail(List<Account> accounts);
+    }
+
     private final Config config;
     private final MailStore store;
     private final Clock clock;
     private final QuotaTrim trim;
+    private final NewMailListener listener;
 
     public LocalDelivery(Config config, MailStore store, Clock clock) {
+        this(config, store, clock, accounts -> { });
+    }
+
+    public LocalDelivery(Config config, MailStore store, Clock clock, NewMailListener listener) {
         this.config = config;
         this.store = store;
         this.clock = clock;
         this.trim = new QuotaTrim(store, config.maxMailboxSize(), clock);
+        this.listener = listener;
     }
 
+    /**
+     * Whether mail for this address can be accepted now. A mailbox at or over its quota is first
+     * trimmed as after a delivery: otherwise messages that filled it within a day would keep it
+     * full, and refusing everything, long after they became old enough to go.
+     */
     public RecipientStatus check(String address) {
         var account = store.findAccount(AddressRules.normalize(address));
         if (account.isEmpty()) {
             return new RecipientStatus.UnknownUser();
         }
-        if (store.usage(account.get().id()) >= config.maxMailboxSize()) {
+        long id = account.get().id();
+        if (store.usage(id) >= config.maxMailboxSize()
+                && (trim.afterDelivery(id) == 0 || store.usage(id) >= config.maxMailboxSize())) {
             return new RecipientStatus.MailboxFull(account.get());
         }
         return new RecipientStatus.Deliverable(account.get());
     }
 
-    /** Stores the message in each account's INBOX, durably, in one commit. */
+    /**
+     * Stores the message in each account's INBOX, durably, in one commit. Every recipient is told
+     * of new mail (a bounce in the sender's own INBOX is news to them too).
+     */
     public List<StoredMessage> deliver(byte[] message, List<Account> recipients) {
-        return deliver(message, recipients, "INBOX", Set.of());
+        return deliver(message, recipients, "INBOX", Set.of(), null);
+    }
+
+    /**
+     * Stores a message a local user submitted. The copy in the submitter's own INBOX (Delta Chat
+     * sends itself a copy for its other devices) is not news to them: it wakes none of their
+     * devices (PUSH-1).
+     */
+    public List<StoredMessage> deliverSubmitted(byte[] message, List<Account> recipients, Account submitter) {
+        return deliver(message, recipients, "INBOX", Set.of(), submitter);
     }
 
     public List<StoredMessage> deliver(byte[] message, List<Account> recipients, String mailboxName, Set<String> flags) {
+        return deliver(message, recipients, mailboxName, flags, null);
+    }
+
+    private List<StoredMessage> deliver(byte[] message, List<Account> recipients, String mailboxName, Set<String> flags,
+            Account submitter) {
         Map<Long, Account> unique = new LinkedHashMap<>();
         for (Account a : recipients) {
             unique.putIfAbsent(a.id(), a);
@@ -63,6 +107,15 @@ public final class LocalDelivery {
             return List.of();
         }
         List<StoredMessage> stored = store.deliver(new NewMessage(message, clock.instant()), targets);
+        List<Account> told = unique.values().stream().filter(a -> submitter == null || a.id() != submitter.id()).toList();
+        if (!told.isEmpty()) {
+            try {
+                listener.newMail(told);
+            } catch (RuntimeException e) {
+                // The mail is committed; answering with a failure now would make the sender retry and duplicate it.
+                log.error("new-mail listener failed for {} account(s)", told.size(), e);
+            }
+        }
         for (Account a : unique.values()) {
             trim.afterDelivery(a.id());
         }

@@ -7,9 +7,11 @@ import chatmail.net.Transport;
 import chatmail.smtp.protocol.SmtpReply;
 import chatmail.tls.TlsContexts;
 import chatmail.tls.TlsPolicy;
+import chatmail.tls.TlsSockets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,16 +57,26 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     private void serve(SmtpPort port, Socket socket) throws IOException {
+        // Bounds the implicit-TLS handshake too, which runs before the session sets its timeouts.
+        socket.setSoTimeout(timeoutMillis(services.config().timeouts().smtpCommand()));
         TlsPolicy policy = port == SmtpPort.MX ? TlsPolicy.MX : TlsPolicy.CLIENT;
-        Transport transport;
+        SocketTransport transport;
         if (port.implicitTls()) {
             transport = new SocketTransport(tls.wrapAccepted(socket, policy, null, List.of()), null);
         } else {
             transport = new SocketTransport(socket, plain -> tls.startTls(plain, policy));
         }
-        try (transport) {
+        try {
             serve(port, transport);
+        } finally {
+            // JSSE's close would wait up to the read timeout for the peer's close_notify.
+            TlsSockets.close(transport.socket());
+            transport.close();
         }
+    }
+
+    private static int timeoutMillis(Duration d) {
+        return (int) Math.min(Integer.MAX_VALUE, d.toMillis());
     }
 
     public int connections() {

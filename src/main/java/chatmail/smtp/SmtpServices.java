@@ -5,6 +5,9 @@ import chatmail.account.LoginThrottle;
 import chatmail.config.Config;
 import chatmail.delivery.BounceBuilder;
 import chatmail.delivery.LocalDelivery;
+import chatmail.delivery.outbound.OutboundDelivery;
+import chatmail.dkim.DkimSigner;
+import chatmail.dkim.DkimVerifier;
 import chatmail.policy.EncryptionPolicy;
 import chatmail.policy.RateLimiter;
 import java.time.Clock;
@@ -18,11 +21,15 @@ public record SmtpServices(
         LocalDelivery localDelivery,
         EncryptionPolicy encryption,
         RateLimiter rateLimiter,
-        BounceBuilder bounces) {
+        BounceBuilder bounces,
+        DkimSigner dkimSigner,
+        DkimVerifier dkimVerifier,
+        OutboundDelivery outbound) {
 
-    public static SmtpServices create(Config config, Clock clock, Accounts accounts, LocalDelivery localDelivery) {
+    public static SmtpServices create(Config config, Clock clock, Accounts accounts, LocalDelivery localDelivery,
+            DkimSigner dkimSigner, DkimVerifier dkimVerifier, OutboundDelivery outbound) {
         return new SmtpServices(config, clock, accounts, LoginThrottle.standard(clock), localDelivery,
                 new EncryptionPolicy(), RateLimiter.fromConfig(config, clock),
-                new BounceBuilder(config.addressDomain(), clock));
+                new BounceBuilder(config.addressDomain(), clock), dkimSigner, dkimVerifier, outbound);
     }
 }

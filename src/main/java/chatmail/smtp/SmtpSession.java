@@ -61,8 +61,6 @@ final class SmtpSession {
     private static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, "4.7.0", "Too many errors, closing connection");
     private static final SmtpReply TIMEOUT = SmtpReply.of(421, "4.4.2", "Timeout exceeded, closing connection");
     private static final SmtpReply NEED_SMTPUTF8 = SmtpReply.of(553, "5.6.7", "Address needs SMTPUTF8");
-    /** Until federation lands there is no delivery to other domains. */
-    static final SmtpReply REMOTE_UNAVAILABLE = SmtpReply.of(451, "4.4.0", "Delivery to other domains is not available yet, try again later");
     private static final SmtpReply HELP = SmtpReply.of(214, "2.0.0", "See RFC 5321");
 
     private final SmtpServices services;
@@ -82,6 +80,7 @@ final class SmtpSession {
     private boolean smtpUtf8;
     private final List<Account> localRecipients = new ArrayList<>();
     private final List<FailedRecipient> failedRecipients = new ArrayList<>();
+    private final List<String> remoteRecipients = new ArrayList<>();
     private int recipientCount;
 
     SmtpSession(SmtpServices services, SmtpPort port, Transport transport) {
@@ -98,26 +97,27 @@ final class SmtpSession {
         writer.sendNow(SmtpReply.plain(220, services.config().mailDomain() + " ESMTP chatmail"));
         try {
             while (true) {
-                SmtpLine line = reader.readLine();
-                if (!(line instanceof SmtpLine.Complete complete)) {
-                    switch (line) {
-                        case SmtpLine.BareLineEnding b -> writer.sendNow(SmtpReplies.BARE_LINE_ENDING);
-                        case SmtpLine.TooLong t -> {
-                            if (reply(SmtpReplies.LINE_TOO_LONG)) continue;
-                        }
-                        default -> { }
-                    }
-                    return;
-                }
-                if (!handle(SmtpCommandParser.parse(complete.bytes()))) {
-                    return;
-                }
+                // Replies wait while the client has more pipelined; before blocking, they go out
+                // together in one write (SMTP-1).
                 if (!reader.hasBufferedInput()) {
                     writer.flush();
                 }
+                SmtpLine line = reader.readLine();
+                boolean goOn = switch (line) {
+                    case SmtpLine.Complete complete -> handle(SmtpCommandParser.parse(complete.bytes()));
+                    case SmtpLine.TooLong t -> reply(SmtpReplies.LINE_TOO_LONG);
+                    case SmtpLine.BareLineEnding b -> {
+                        writer.send(SmtpReplies.BARE_LINE_ENDING);
+                        yield false;
+                    }
+                    case SmtpLine.EndOfInput e -> false;
+                };
+                if (!goOn) {
+                    return;
+                }
             }
         } catch (SocketTimeoutException e) {
-            writer.sendNow(TIMEOUT);
+            writer.send(TIMEOUT);
         } finally {
             try {
                 writer.flush();
@@ -276,7 +276,14 @@ final class SmtpSession {
             Thread.currentThread().interrupt();
             return false;
         }
-        Optional<Account> account = services.accounts().login(user, password);
+        Optional<Account> account;
+        try {
+            account = services.accounts().login(user, password);
+        } catch (StoreException e) {
+            // Not the client's fault: a 535 would make Delta Chat ask the user for a new password.
+            log.error("login check failed", e);
+            return reply(SmtpReplies.LOCAL_TEMPFAIL);
+        }
         if (account.isEmpty()) {
             return loginFailed();
         }
@@ -359,7 +366,12 @@ final class SmtpSession {
         boolean local = addressRules.isLocal(address);
         if (!local) {
             // No open relay: only an authenticated client may send elsewhere.
-            return reply(port.isSubmission() ? REMOTE_UNAVAILABLE : SmtpReplies.RELAY_DENIED);
+            if (!port.isSubmission()) {
+                return reply(SmtpReplies.RELAY_DENIED);
+            }
+            remoteRecipients.add(address);
+            recipientCount++;
+            return reply(SmtpReplies.OK);
         }
         RecipientStatus status;
         try {
@@ -427,7 +439,11 @@ final class SmtpSession {
         return reply(outcome);
     }
 
-    /** A message from our own user, to local users (and later to other domains). */
+    /**
+     * A message from our own user: DKIM-signed, queued for other domains, stored for local
+     * users. The queue entry and the local copies are two commits; the queue goes first because
+     * a failure after it answers 451 and the client's retry then duplicates at most remotely.
+     */
     private SmtpReply acceptSubmitted(byte[] message) {
         String envelope = sender.map(SmtpAddress::address).orElse("");
         Verdict from = SenderPolicy.checkFromHeader(envelope, message);
@@ -438,17 +454,38 @@ final class SmtpSession {
         if (enc.rejection().isPresent()) {
             return asSmtp(enc.rejection().get());
         }
-        byte[] cleaned = HeaderCleanup.outgoing(message);
-        services.localDelivery().deliver(cleaned, localRecipients);
+        byte[] signed = services.dkimSigner().sign(HeaderCleanup.outgoing(message));
+        if (!remoteRecipients.isEmpty()) {
+            services.outbound().enqueue(envelope, List.copyOf(remoteRecipients), signed);
+        }
+        services.localDelivery().deliverSubmitted(signed, localRecipients, authenticated);
         if (!failedRecipients.isEmpty()) {
-            byte[] bounce = services.bounces().build(cleaned, authenticated.address(), failedRecipients);
-            services.localDelivery().deliver(bounce, List.of(authenticated));
+            bounce(signed);
         }
         return SmtpReplies.OK;
     }
 
-    /** A message from another server for local users. */
+    /**
+     * Tells the sender which recipients did not get the message (SMTP-11). The message itself is
+     * already committed, so a failure here must not turn into a 4xx that makes the client send
+     * it to everyone again.
+     */
+    private void bounce(byte[] delivered) {
+        try {
+            byte[] report = services.dkimSigner().sign(
+                    services.bounces().build(delivered, authenticated.address(), failedRecipients));
+            services.localDelivery().deliver(report, List.of(authenticated));
+        } catch (StoreException e) {
+            log.error("could not store a bounce for {} recipient(s)", failedRecipients.size(), e);
+        }
+    }
+
+    /** A message from another server for local users: its origin (SMTP-8), then its encryption. */
     private SmtpReply acceptIncoming(byte[] message) {
+        Verdict origin = services.dkimVerifier().check(message);
+        if (origin.rejection().isPresent()) {
+            return asSmtp(origin.rejection().get());
+        }
         Verdict enc = services.encryption().check(message, Direction.INCOMING);
         if (enc.rejection().isPresent()) {
             return asSmtp(enc.rejection().get());
@@ -467,6 +504,7 @@ final class SmtpSession {
         smtpUtf8 = false;
         localRecipients.clear();
         failedRecipients.clear();
+        remoteRecipients.clear();
         recipientCount = 0;
     }
 }

@@ -89,6 +89,25 @@ public interface MailStore extends AutoCloseable {
     /** Deletes the given messages (as expunge does, with events). */
     void delete(Collection<MessageRef> messages);
 
+    // ---- metadata (RFC 5464)
+
+    /**
+     * Adds {@code value} to an account-wide metadata entry that holds several values (one push
+     * device token per device), or renews its expiry when the value is already there. At most
+     * {@code maxValues} values are kept: the least recently set go first. Expired values of the
+     * entry are removed on the way.
+     */
+    void addMetadataValue(long accountId, String entry, String value, Instant expiresAt, int maxValues);
+
+    /** The values of an account-wide entry not expired at {@code now}, least recently set first. */
+    List<String> metadataValues(long accountId, String entry, Instant now);
+
+    /** Removes one value of an entry (for example a device token the push service rejects). */
+    void removeMetadataValue(long accountId, String entry, String value);
+
+    /** Removes every value of an entry (SETMETADATA with NIL). */
+    void clearMetadata(long accountId, String entry);
+
     MailboxEvents events();
 
     @Override

@@ -3,6 +3,7 @@ package chatmail.testing;
 import chatmail.Relay;
 import chatmail.config.Config;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
@@ -37,8 +38,38 @@ public final class TestRelay implements AutoCloseable {
         Config.Builder b = Config.builder(DOMAIN);
         b.dataDir = dataDir;
         b.listenAddresses = List.of("127.0.0.1");
+        // Tests stay on loopback: a test that sets a device token and delivers mail must not
+        // reach notifications.delta.chat. Nothing listens on port 9 here; push tests set their own.
+        b.notifyUrl = URI.create("http://127.0.0.1:9/notify");
+        // Nor may DNS questions leave the machine: nothing answers on this port, so lookups of
+        // other domains fail as temporary and queued mail waits. DNS tests set their own server.
+        b.dnsResolver = "127.0.0.1:9";
         adjust.accept(b);
         return new TestRelay(Relay.start(b.build(), Relay.Options.forTests(clock)), clock);
+    }
+
+    /**
+     * A relay for {@code domain} on the ports its config names (no ephemeral ports), for
+     * federation tests where other relays reach it through {@code outbound_smtp_port} and
+     * {@code outbound_https_port}: {@code adjust} sets listen address, ports, certificates and
+     * resolver. Ports are per address, so relays on 127.0.0.2 and 127.0.0.3 can share numbers.
+     */
+    public static TestRelay startOnConfiguredPorts(String domain, Path dataDir, MutableClock clock,
+            Consumer<Config.Builder> adjust) throws IOException {
+        Config.Builder b = Config.builder(domain);
+        b.dataDir = dataDir;
+        b.listenAddresses = List.of("127.0.0.1");
+        b.notifyUrl = URI.create("http://127.0.0.1:9/notify");
+        b.dnsResolver = "127.0.0.1:9";
+        adjust.accept(b);
+        Relay.Options ephemeral = Relay.Options.forTests(clock);
+        Relay.Options fixed = new Relay.Options(clock, ephemeral.probe(), false, ephemeral.runExpiry());
+        return new TestRelay(Relay.start(b.build(), fixed), clock);
+    }
+
+    /** An address of this relay's domain. */
+    public String addressOf(String localPart) {
+        return localPart + "@" + relay.config().mailDomain();
     }
 
     public Relay relay() {

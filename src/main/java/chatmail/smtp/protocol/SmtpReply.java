@@ -45,6 +45,11 @@ public record SmtpReply(int code, String enhancedCode, List<String> lines) {
         return new SmtpReply(code, enhancedCode, List.of(text));
     }
 
+    /** The wire form of a policy reply (the REPLY table lives in {@link chatmail.policy.Replies}). */
+    public static SmtpReply of(chatmail.policy.Reply reply) {
+        return of(reply.code(), reply.enhancedCode(), reply.text());
+    }
+
     /** A single-line reply without an enhanced code (greeting, SASL challenge). */
     public static SmtpReply plain(int code, String text) {
         return new SmtpReply(code, null, List.of(text));

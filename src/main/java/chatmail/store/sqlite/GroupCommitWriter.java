@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * The only thread that writes. It takes every write request waiting in its queue, runs them
  * in one transaction (each inside its own savepoint, so one failing request does not undo the
  * others) and commits once: while one COMMIT waits for its fsync, new requests pile up and
- * share the next one. After the commit it completes the callers' futures, publishes their
- * events and deletes the files their changes released.
+ * share the next one. After the commit it deletes the files the changes released, publishes
+ * their events and then completes the callers' futures.
  */
 final class GroupCommitWriter {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -133,11 +133,15 @@ final class GroupCommitWriter {
                 deleteFiles(outcome.tx.filesToDelete());
             }
         }
+        // Listeners hear of a change before its writer's call returns, so a session that saw
+        // its own change succeed knows every other session has been told (IMAP relies on it).
         for (Outcome outcome : outcomes) {
-            outcome.complete();
             if (outcome.tx != null) {
                 outcome.tx.events().forEach(events::publish);
             }
+        }
+        for (Outcome outcome : outcomes) {
+            outcome.complete();
         }
     }
 

@@ -304,6 +304,41 @@ public final class SqliteMailStore implements MailStore {
         });
     }
 
+    // ---- metadata
+
+    @Override
+    public void addMetadataValue(long accountId, String entry, String value, Instant expiresAt, int maxValues) {
+        if (maxValues < 1) {
+            throw new IllegalArgumentException("maxValues must be at least 1");
+        }
+        Instant now = clock.instant();
+        write(tx -> {
+            MetadataTable.addValue(tx, accountId, entry, value, now, expiresAt, maxValues);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> metadataValues(long accountId, String entry, Instant now) {
+        return read(sql -> MetadataTable.values(sql, accountId, entry, now));
+    }
+
+    @Override
+    public void removeMetadataValue(long accountId, String entry, String value) {
+        write(tx -> {
+            MetadataTable.removeValue(tx, accountId, entry, value);
+            return null;
+        });
+    }
+
+    @Override
+    public void clearMetadata(long accountId, String entry) {
+        write(tx -> {
+            MetadataTable.clear(tx, accountId, entry);
+            return null;
+        });
+    }
+
     @Override
     public MailboxEvents events() {
         return events;

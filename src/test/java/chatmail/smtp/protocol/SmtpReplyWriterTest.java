@@ -47,7 +47,7 @@ class SmtpReplyWriterTest {
         assertThat(SmtpReplies.BARE_LINE_ENDING.toWire()).isEqualTo("521 5.5.2 Bare <LF> or <CR> received\r\n");
         assertThat(SmtpReplies.TOO_LARGE.withDetail("(limit 31457280)").toWire())
                 .isEqualTo("552 5.3.4 Message exceeds maximum size (limit 31457280)\r\n");
-        assertThat(SmtpReplies.rateLimited("a@b.c").toWire()).isEqualTo("450 4.7.1 Too much mail from a@b.c\r\n");
+        assertThat(SmtpReplies.rateLimited("a@b.c").toWire()).isEqualTo("450 4.7.1 Too much mail from <a@b.c>\r\n");
     }
 
     @Test

@@ -1,0 +1,215 @@
+package chatmail.delivery.outbound;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.SocketAddressResolver;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+
+/**
+ * The HTTPS path between chatmail relays (DLV-2): {@code POST https://<mx>:<port>/mxdeliv} with
+ * {@code X-MAIL-FROM} (absent for the null sender), one {@code X-MAIL-TO} per recipient and the
+ * raw message as body. Jetty's HTTP client with the relay's outbound SSL context: certificates
+ * are verified, host names too, except for the unverified client used for {@code _} domains and
+ * IP literals. The MX host name is resolved by {@link HostResolver} ({@code dns_resolver}, as on
+ * the SMTP path), while TLS still checks the certificate against that name. Connections are
+ * kept alive between posts to the same host.
+ */
+public final class MxDelivClient implements AutoCloseable {
+
+    private static final Pattern SMTP_LINE = Pattern.compile("^([245])\\d\\d([ -].*)?$");
+
+    /** The addresses of a host name or IP literal, in the order to try them. */
+    @FunctionalInterface
+    public interface HostResolver {
+        List<InetAddress> addresses(String host) throws Exception;
+    }
+
+    private final HttpClient verified;
+    private final SSLContext unverifiedContext;
+    private final HostResolver resolver;
+    private final Duration connectTimeout;
+    private HttpClient unverified;
+    private boolean closed;
+    private final int port;
+    private final Duration requestTimeout;
+
+    public MxDelivClient(SSLContext verifiedContext, SSLContext unverifiedContext, HostResolver resolver, int port,
+            Duration connectTimeout, Duration requestTimeout) {
+        this.verified = client(verifiedContext, resolver, connectTimeout, "mxdeliv");
+        this.unverifiedContext = unverifiedContext;
+        this.resolver = resolver;
+        this.connectTimeout = connectTimeout;
+        this.port = port;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** Only {@code _} domains and IP literals need it: made on first use. */
+    private synchronized HttpClient unverified() {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        if (unverified == null) {
+            unverified = client(unverifiedContext, resolver, connectTimeout, "mxdeliv-unverified");
+        }
+        return unverified;
+    }
+
+    private static HttpClient client(SSLContext context, HostResolver resolver, Duration connectTimeout, String name) {
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        tls.setSslContext(context);
+        tls.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        // Host names are checked by the trust manager of the verifying context; the unverified
+        // context's one accepts any certificate for any name, whatever this asks for.
+        tls.setEndpointIdentificationAlgorithm("HTTPS");
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        connector.setConnectTimeout(connectTimeout);
+        VirtualThreadPool threads = new VirtualThreadPool();
+        threads.setName(name);
+        connector.setExecutor(threads);
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client.setExecutor(threads);
+        client.setSocketAddressResolver(socketAddresses(resolver));
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(connectTimeout.toMillis());
+        client.setIdleTimeout(Duration.ofMinutes(1).toMillis());
+        client.setUserAgentField(null);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the /mxdeliv HTTP client", e);
+        }
+        return client;
+    }
+
+    private static SocketAddressResolver socketAddresses(HostResolver resolver) {
+        return (host, port, context, promise) -> {
+            List<InetAddress> addresses;
+            try {
+                addresses = resolver.addresses(host);
+            } catch (Exception e) {
+                promise.failed(e);
+                return;
+            }
+            if (addresses.isEmpty()) {
+                promise.failed(new UnknownHostException("no address for the MX host"));
+            } else {
+                promise.succeeded(addresses.stream().map(a -> new InetSocketAddress(a, port)).toList());
+            }
+        };
+    }
+
+    /**
+     * @param host the MX host name or IP address
+     * @param verify false only for {@code _} domains and IP literals
+     * @param sender the envelope sender; empty for the null sender
+     */
+    public MxDelivOutcome post(String host, boolean verify, String sender, List<String> recipients, byte[] message)
+            throws InterruptedException {
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        Request request = (verify ? verified : unverified()).newRequest(bare, port)
+                .scheme("https")
+                .path("/mxdeliv")
+                .method(HttpMethod.POST)
+                .timeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .body(new BytesRequestContent("message/rfc822", message));
+        try {
+            request.headers(h -> {
+                if (!sender.isEmpty()) {
+                    h.add("X-MAIL-FROM", sender);
+                }
+                for (String recipient : recipients) {
+                    h.add("X-MAIL-TO", recipient);
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            // e.g. a header value with a character HTTP does not allow
+            return new MxDelivOutcome.NotAvailable("request refused by the HTTP client: " + e.getMessage());
+        }
+        ContentResponse response;
+        try {
+            response = request.send();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return new MxDelivOutcome.NotAvailable(cause.getClass().getSimpleName());
+        } catch (TimeoutException e) {
+            return new MxDelivOutcome.NotAvailable("timeout");
+        }
+        return classify(response.getStatus(), response.getContentAsString(), recipients);
+    }
+
+    @Override
+    public void close() {
+        HttpClient second;
+        synchronized (this) {
+            closed = true;
+            second = unverified;
+        }
+        for (HttpClient c : second == null ? List.of(verified) : List.of(verified, second)) {
+            try {
+                c.stop();
+            } catch (Exception e) {
+                // stopping: nothing left to do for a client that fails to stop
+            }
+        }
+    }
+
+    /** The DLV-2 outcome of a response; pure, so each row of the table is testable alone. */
+    static MxDelivOutcome classify(int status, String body, List<String> recipients) {
+        if (status >= 200 && status < 300) {
+            return new MxDelivOutcome.Delivered();
+        }
+        String line = firstLine(body);
+        boolean smtpLine = SMTP_LINE.matcher(line).matches();
+        if (status == 400 && smtpLine && line.charAt(0) == '5') {
+            return new MxDelivOutcome.Refused(line, namedRecipient(line, recipients));
+        }
+        if (status == 400 && smtpLine && line.charAt(0) == '4') {
+            return new MxDelivOutcome.Temporary(line);
+        }
+        if (status == 503) {
+            return new MxDelivOutcome.Temporary(smtpLine ? line : "503 from /mxdeliv");
+        }
+        return new MxDelivOutcome.NotAvailable("HTTP " + status);
+    }
+
+    private static String firstLine(String body) {
+        String b = body == null ? "" : body.strip();
+        int end = b.indexOf('\n');
+        String line = end < 0 ? b : b.substring(0, end);
+        return line.strip();
+    }
+
+    /** The recipient an SMTP line names, preferring the bracketed form {@code <a@b>}. */
+    private static String namedRecipient(String line, List<String> recipients) {
+        String lower = line.toLowerCase(Locale.ROOT);
+        for (String r : recipients) {
+            if (lower.contains("<" + r.toLowerCase(Locale.ROOT) + ">")) {
+                return r;
+            }
+        }
+        for (String r : recipients) {
+            if (lower.contains(r.toLowerCase(Locale.ROOT))) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

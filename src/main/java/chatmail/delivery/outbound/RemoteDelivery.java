@@ -1,0 +1,200 @@
+package chatmail.delivery.outbound;
+
+import chatmail.dns.DnsResolver;
+import chatmail.dns.DnsTemporaryException;
+import chatmail.dns.MxAnswer;
+import chatmail.tls.TlsContexts;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one message to the recipients of one domain (DLV-1, DLV-2): the destination from
+ * DNS (IP literal, MX by preference, or the domain itself), then per MX host first
+ * {@code /mxdeliv} over HTTPS, and SMTP with STARTTLS when the host has none. Connection and
+ * TLS errors move on to the next MX; an answer from a server (accepted, refused, deferred) ends
+ * the attempt. Recipients no host answered for are deferred.
+ *
+ * <p>Logs name domains and hosts, never addresses of people or IP addresses.
+ */
+public final class RemoteDelivery implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RemoteDelivery.class);
+
+    private final DnsResolver dns;
+    private final TlsContexts tls;
+    private final MxDelivClient mxDeliv;
+    private final MxDelivAvailability availability;
+    private final SmtpTransaction smtp;
+    private final int smtpPort;
+    private final boolean preferIpv6;
+
+    /**
+     * @param heloName the name this relay gives in EHLO (its mail domain)
+     * @param smtpPort {@code outbound_smtp_port}
+     * @param httpsPort {@code outbound_https_port}
+     * @param preferIpv6 false when the relay runs with {@code disable_ipv6}
+     */
+    public RemoteDelivery(DnsResolver dns, TlsContexts tls, Clock clock, OutboundSettings settings, String heloName,
+            int smtpPort, int httpsPort, boolean preferIpv6) {
+        this.dns = dns;
+        this.tls = tls;
+        // The HTTPS path resolves MX hosts through dns_resolver too, as the SMTP path does.
+        this.mxDeliv = new MxDelivClient(tls.outboundContext(), tls.insecureOutboundContext(),
+                host -> isIpAddress(host) ? List.of(InetAddress.getByName(host)) : dns.addresses(host, preferIpv6),
+                httpsPort, settings.connectTimeout(), settings.httpsRequestTimeout());
+        this.availability = new MxDelivAvailability(clock, settings.noMxDelivMemory());
+        this.smtp = new SmtpTransaction(settings, heloName);
+        this.smtpPort = smtpPort;
+        this.preferIpv6 = preferIpv6;
+    }
+
+    /**
+     * @param domain the recipients' domain, lower case; {@code [1.2.3.4]} for an IP literal
+     * @param sender the envelope sender, empty for the null sender
+     * @return one result per recipient
+     */
+    public Map<String, RecipientResult> deliver(String domain, String sender, List<String> recipients, byte[] message)
+            throws InterruptedException {
+        Map<String, RecipientResult> results = new LinkedHashMap<>();
+        List<String> hosts;
+        boolean implicitMx = false;
+        boolean ipLiteral = domain.startsWith("[") && domain.endsWith("]");
+        if (ipLiteral) {
+            String ip = domain.substring(1, domain.length() - 1);
+            hosts = List.of(ip.regionMatches(true, 0, "IPv6:", 0, 5) ? ip.substring(5) : ip);
+        } else {
+            MxAnswer mx;
+            try {
+                mx = dns.mx(domain);
+            } catch (DnsTemporaryException e) {
+                return all(recipients, new RecipientResult.Deferred("DNS: " + e.getMessage()));
+            }
+            switch (mx) {
+                case MxAnswer.NullMx n -> {
+                    return all(recipients, new RecipientResult.Failed("556 5.1.10 Domain " + domain + " does not accept mail (null MX)"));
+                }
+                case MxAnswer.NoSuchDomain n -> {
+                    return all(recipients, new RecipientResult.Failed("550 5.1.2 Domain " + domain + " does not exist"));
+                }
+                case MxAnswer.Hosts h -> {
+                    hosts = h.hosts();
+                    implicitMx = h.implicit();
+                }
+            }
+        }
+        boolean verify = !ipLiteral && !domain.startsWith("_");
+
+        List<String> remaining = new ArrayList<>(recipients);
+        String lastProblem = "no MX host reachable";
+        boolean anyAddress = false;
+        boolean addressLookupFailed = false;
+        for (String host : hosts) {
+            boolean verifyHost = verify && !host.startsWith("_");
+            if (availability.mayTry(host)) {
+                MxDelivOutcome outcome = viaHttps(host, verifyHost, sender, remaining, message, results);
+                if (outcome == null) {
+                    return results; // every recipient has an answer
+                }
+                if (outcome instanceof MxDelivOutcome.Temporary t) {
+                    remaining.forEach(r -> results.put(r, new RecipientResult.Deferred(t.reason())));
+                    return results;
+                }
+                availability.unavailable(host);
+                log.debug("{} has no /mxdeliv ({}), using SMTP", host, ((MxDelivOutcome.NotAvailable) outcome).reason());
+            }
+
+            List<InetAddress> addresses;
+            try {
+                addresses = ipLiteral ? List.of(InetAddress.getByName(host)) : dns.addresses(host, preferIpv6);
+            } catch (DnsTemporaryException e) {
+                addressLookupFailed = true;
+                lastProblem = "DNS for " + host + ": " + e.getMessage();
+                continue;
+            } catch (UnknownHostException e) {
+                return all(remaining, results, new RecipientResult.Failed("550 5.1.2 Bad IP literal " + domain));
+            }
+            anyAddress |= !addresses.isEmpty();
+            SSLContext context = verifyHost ? tls.outboundContext() : tls.insecureOutboundContext();
+            SSLParameters parameters = tls.outboundParameters(host);
+            if (!verifyHost) {
+                parameters.setEndpointIdentificationAlgorithm(null);
+            }
+            for (InetAddress address : addresses) {
+                SmtpHostOutcome outcome = smtp.deliver(new InetSocketAddress(address, smtpPort), host, context,
+                        parameters, sender, remaining, message);
+                if (outcome instanceof SmtpHostOutcome.Answered answered) {
+                    results.putAll(answered.results());
+                    return all(remaining, results, new RecipientResult.Deferred(host + " gave no answer"));
+                }
+                lastProblem = host + ": " + ((SmtpHostOutcome.Unreachable) outcome).reason();
+                log.info("delivery to {} via {} failed: {}", domain, host, ((SmtpHostOutcome.Unreachable) outcome).reason());
+            }
+        }
+        if (implicitMx && !anyAddress && !addressLookupFailed) {
+            return all(remaining, results, new RecipientResult.Failed("550 5.1.2 Domain " + domain + " has no mail server"));
+        }
+        return all(remaining, results, new RecipientResult.Deferred(lastProblem));
+    }
+
+    /**
+     * Posts to /mxdeliv until every recipient has an answer (returns null) or the host shows a
+     * temporary problem or no /mxdeliv (returns that outcome; {@code remaining} then holds the
+     * recipients still without an answer). A 5xx naming one recipient fails that one and
+     * re-posts to the others.
+     */
+    private MxDelivOutcome viaHttps(String host, boolean verify, String sender, List<String> remaining, byte[] message,
+            Map<String, RecipientResult> results) throws InterruptedException {
+        while (!remaining.isEmpty()) {
+            MxDelivOutcome outcome = mxDeliv.post(host, verify, sender, List.copyOf(remaining), message);
+            switch (outcome) {
+                case MxDelivOutcome.Delivered d -> {
+                    remaining.forEach(r -> results.put(r, RecipientResult.DELIVERED));
+                    remaining.clear();
+                }
+                case MxDelivOutcome.Refused refused when refused.recipient() != null -> {
+                    results.put(refused.recipient(), new RecipientResult.Failed(refused.reply()));
+                    remaining.remove(refused.recipient());
+                }
+                case MxDelivOutcome.Refused refused -> {
+                    remaining.forEach(r -> results.put(r, new RecipientResult.Failed(refused.reply())));
+                    remaining.clear();
+                }
+                default -> {
+                    return outcome;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isIpAddress(String host) {
+        return host.contains(":") || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    }
+
+    @Override
+    public void close() {
+        mxDeliv.close();
+    }
+
+    private static Map<String, RecipientResult> all(List<String> recipients, RecipientResult result) {
+        return all(recipients, new LinkedHashMap<>(), result);
+    }
+
+    private static Map<String, RecipientResult> all(List<String> recipients, Map<String, RecipientResult> results,
+            RecipientResult result) {
+        for (String r : recipients) {
+            results.putIfAbsent(r, result);
+        }
+        return results;
+    }
+}

@@ -1,0 +1,115 @@
+package chatmail.dkim;
+
+import chatmail.config.Config;
+import chatmail.policy.RawHeaderSection;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import org.apache.james.jdkim.DKIMSigner;
+import org.apache.james.jdkim.exceptions.FailException;
+
+/**
+ * Signs outgoing mail (SMTP-6): rsa-sha256, {@code c=relaxed/simple}, {@code d=<mail_domain>},
+ * {@code s=<dkim_selector>}, header list per {@link SignedHeaders}. On an IP-only relay there is
+ * no domain to sign for and no DNS to publish a key in: {@link #sign} then returns the message
+ * unchanged.
+ *
+ * <p>The input must use CRLF line endings (as received over SMTP). Thread-safe.
+ */
+public final class DkimSigner {
+
+    private final String domain;
+    private final Supplier<DkimKey> keySource;
+    private volatile DkimKey key;
+
+    private DkimSigner(String domain, Supplier<DkimKey> keySource) {
+        this.domain = domain;
+        this.keySource = keySource;
+    }
+
+    /**
+     * A signer for the relay with the key in {@code data_dir}, read (or generated) on the first
+     * signature so that starting a relay costs no RSA key generation; none when IP-only.
+     */
+    public static DkimSigner forRelay(Config config) {
+        if (config.ipOnly()) {
+            return new DkimSigner(null, null);
+        }
+        return new DkimSigner(config.mailDomain(), () -> DkimKeyFiles.loadOrGenerate(config.dataDir(), config.dkimSelector()));
+    }
+
+    public static DkimSigner of(String domain, DkimKey key) {
+        return new DkimSigner(domain, () -> key);
+    }
+
+    /** False on IP-only relays. */
+    public boolean signs() {
+        return keySource != null;
+    }
+
+    private DkimKey key() {
+        DkimKey k = key;
+        if (k == null) {
+            synchronized (this) {
+                if (key == null) {
+                    key = keySource.get();
+                }
+                k = key;
+            }
+        }
+        return k;
+    }
+
+    /** The message with a {@code DKIM-Signature} field on top. */
+    public byte[] sign(byte[] message) {
+        if (keySource == null) {
+            return message;
+        }
+        DkimKey key = key();
+        String template = "v=1; a=rsa-sha256; c=relaxed/simple; d=" + domain + "; s=" + key.selector()
+                + "; h=" + SignedHeaders.forMessage(RawHeaderSection.parse(message)) + "; bh=; b=;";
+        String field;
+        try {
+            field = new DKIMSigner(template, key.privateKey()).sign(new ByteArrayInputStream(message));
+        } catch (IOException | FailException e) {
+            // Our own key and a message we accepted: a failure here is a bug, not bad input.
+            throw new IllegalStateException("DKIM signing failed: " + e.getMessage(), e);
+        }
+        byte[] header = (fold(field) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] signed = new byte[header.length + message.length];
+        System.arraycopy(header, 0, signed, 0, header.length);
+        System.arraycopy(message, 0, signed, header.length, message.length);
+        return signed;
+    }
+
+    /**
+     * jdkim writes the field on one line ({@code DKIM-Signature: v=1; a=…; b=…;}). Lines of mail
+     * should stay under 78 characters, so break it where relaxed canonicalization gives back the
+     * exact text that was signed: after each tag's {@code ;} (the space there becomes the folding
+     * white space) and inside the {@code b=} value, which verifiers remove before hashing.
+     */
+    static String fold(String field) {
+        int colon = field.indexOf(':');
+        String name = field.substring(0, colon);
+        String value = field.substring(colon + 1).strip();
+        StringBuilder out = new StringBuilder(name).append(":");
+        for (String tag : value.split("; ")) {
+            String t = tag.endsWith(";") ? tag.substring(0, tag.length() - 1) : tag;
+            out.append(out.length() == name.length() + 1 ? " " : ";\r\n\t");
+            if (t.startsWith("b=")) {
+                String b = t.substring(2);
+                out.append("b=");
+                for (int i = 0; i < b.length(); i += 64) {
+                    if (i > 0) {
+                        out.append("\r\n\t ");
+                    }
+                    out.append(b, i, Math.min(b.length(), i + 64));
+                }
+            } else {
+                out.append(t);
+            }
+        }
+        return out.append(';').toString();
+    }
+}

@@ -1,0 +1,212 @@
+package chatmail.dns;
+
+import chatmail.config.Config;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * The relay's DNS client (dnsjava): one server from {@code dns_resolver} or the system's
+ * servers. Every answer is sorted into records / no data / no such name; anything else
+ * (SERVFAIL, REFUSED, timeouts) is a {@link DnsTemporaryException}, so a flaky resolver never
+ * turns into a permanent bounce.
+ *
+ * <p>Thread-safe; lookups block the calling (virtual) thread until the answer or the timeout.
+ */
+public final class DnsResolver {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Resolver resolver;
+    private final Random random = new Random();
+
+    public DnsResolver(List<InetSocketAddress> servers, Duration timeout) {
+        if (servers.isEmpty()) {
+            throw new IllegalArgumentException("no DNS server to ask");
+        }
+        List<Resolver> resolvers = new ArrayList<>();
+        for (InetSocketAddress server : servers) {
+            InetSocketAddress resolved = server.isUnresolved()
+                    ? new InetSocketAddress(server.getHostString(), server.getPort()) : server;
+            SimpleResolver simple = new SimpleResolver(resolved);
+            simple.setTimeout(timeout);
+            resolvers.add(simple);
+        }
+        if (resolvers.size() == 1) {
+            resolver = resolvers.getFirst();
+        } else {
+            ExtendedResolver extended = new ExtendedResolver(resolvers);
+            extended.setTimeout(timeout);
+            extended.setRetries(1);
+            resolver = extended;
+        }
+    }
+
+    /** {@code dns_resolver} when set, else the system's resolvers (from /etc/resolv.conf). */
+    public static DnsResolver fromConfig(Config config) {
+        return fromConfig(config, DEFAULT_TIMEOUT);
+    }
+
+    public static DnsResolver fromConfig(Config config, Duration timeout) {
+        List<InetSocketAddress> servers = config.dnsResolver() != null && !config.dnsResolver().isBlank()
+                ? List.of(ResolverAddress.parse(config.dnsResolver()))
+                : ResolverConfig.getCurrentConfig().servers();
+        return new DnsResolver(servers, timeout);
+    }
+
+    /** One question, the answer sorted into its three permanent kinds. */
+    public DnsAnswer query(String name, int type) throws DnsTemporaryException {
+        Name qname;
+        try {
+            qname = Name.fromString(name.endsWith(".") ? name : name + ".");
+        } catch (TextParseException e) {
+            // A name that cannot exist in the DNS: as final as NXDOMAIN.
+            return new DnsAnswer.NoSuchName();
+        }
+        Message response;
+        try {
+            response = resolver.send(Message.newQuery(Record.newRecord(qname, type, DClass.IN)));
+        } catch (IOException e) {
+            throw new DnsTemporaryException(Type.string(type) + " " + name + ": " + e.getMessage(), e);
+        }
+        int rcode = response.getRcode();
+        if (rcode == Rcode.NXDOMAIN) {
+            return new DnsAnswer.NoSuchName();
+        }
+        if (rcode != Rcode.NOERROR) {
+            throw new DnsTemporaryException(Type.string(type) + " " + name + ": " + Rcode.string(rcode));
+        }
+        List<Record> records = new ArrayList<>();
+        long ttl = Long.MAX_VALUE;
+        for (Record r : response.getSection(Section.ANSWER)) {
+            if (r.getType() == type) {
+                records.add(r);
+                ttl = Math.min(ttl, r.getTTL());
+            }
+        }
+        if (records.isEmpty()) {
+            return new DnsAnswer.NoData();
+        }
+        return new DnsAnswer.Records(records, Duration.ofSeconds(ttl));
+    }
+
+    /**
+     * Mail destination of a domain (DLV-1): MX hosts by preference (equal preferences in random
+     * order, RFC 5321 5.1), the domain itself when it has no MX, or one of the permanent failures.
+     */
+    public MxAnswer mx(String domain) throws DnsTemporaryException {
+        DnsAnswer answer = query(domain, Type.MX);
+        return switch (answer) {
+            case DnsAnswer.NoSuchName n -> new MxAnswer.NoSuchDomain();
+            case DnsAnswer.NoData n -> new MxAnswer.Hosts(List.of(stripDot(domain)), true);
+            case DnsAnswer.Records r -> {
+                List<MXRecord> mx = new ArrayList<>();
+                for (Record record : r.records()) {
+                    mx.add((MXRecord) record);
+                }
+                if (mx.size() == 1 && mx.getFirst().getTarget().equals(Name.root)) {
+                    yield new MxAnswer.NullMx();
+                }
+                List<Ranked> ranked = new ArrayList<>();
+                for (MXRecord record : mx) {
+                    if (!record.getTarget().equals(Name.root)) {
+                        ranked.add(new Ranked(record.getPriority(), random.nextInt(), stripDot(record.getTarget().toString())));
+                    }
+                }
+                if (ranked.isEmpty()) {
+                    yield new MxAnswer.NullMx();
+                }
+                ranked.sort(Comparator.comparingInt(Ranked::preference).thenComparingInt(Ranked::tieBreak));
+                yield new MxAnswer.Hosts(ranked.stream().map(Ranked::host).distinct().toList(), false);
+            }
+        };
+    }
+
+    private record Ranked(int preference, int tieBreak, String host) {}
+
+    /**
+     * The IPv4 and IPv6 addresses of a host, IPv6 first when {@code preferIpv6}. Empty when the
+     * host exists without addresses or does not exist; a temporary failure of both families throws.
+     */
+    public List<InetAddress> addresses(String host, boolean preferIpv6) throws DnsTemporaryException {
+        List<InetAddress> v4 = new ArrayList<>();
+        List<InetAddress> v6 = new ArrayList<>();
+        DnsTemporaryException failure = null;
+        try {
+            if (query(host, Type.A) instanceof DnsAnswer.Records r) {
+                r.records().forEach(rec -> v4.add(((ARecord) rec).getAddress()));
+            }
+        } catch (DnsTemporaryException e) {
+            failure = e;
+        }
+        try {
+            if (query(host, Type.AAAA) instanceof DnsAnswer.Records r) {
+                r.records().forEach(rec -> v6.add(((AAAARecord) rec).getAddress()));
+            }
+        } catch (DnsTemporaryException e) {
+            if (failure != null) {
+                throw failure;
+            }
+            failure = e;
+        }
+        if (v4.isEmpty() && v6.isEmpty() && failure != null) {
+            throw failure;
+        }
+        List<InetAddress> all = new ArrayList<>();
+        if (preferIpv6) {
+            all.addAll(v6);
+            all.addAll(v4);
+        } else {
+            all.addAll(v4);
+            all.addAll(v6);
+        }
+        return all;
+    }
+
+    /** TXT records of a name, each record's strings joined (RFC 6376 3.6.2.2); empty when none. */
+    public TxtAnswer txt(String name) throws DnsTemporaryException {
+        return switch (query(name, Type.TXT)) {
+            case DnsAnswer.Records r -> {
+                List<String> values = new ArrayList<>();
+                for (Record record : r.records()) {
+                    values.add(String.join("", ((TXTRecord) record).getStrings()));
+                }
+                yield new TxtAnswer(values, r.ttl(), true);
+            }
+            case DnsAnswer.NoData n -> new TxtAnswer(List.of(), Duration.ZERO, true);
+            case DnsAnswer.NoSuchName n -> new TxtAnswer(List.of(), Duration.ZERO, false);
+        };
+    }
+
+    /** @param nameExists false on NXDOMAIN */
+    public record TxtAnswer(List<String> values, Duration ttl, boolean nameExists) {
+        public TxtAnswer {
+            values = List.copyOf(values);
+        }
+    }
+
+    private static String stripDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+}

@@ -1,0 +1,25 @@
+package chatmail.imap;
+
+/** The two IMAP services; they differ only in how TLS starts. */
+public enum ImapPort {
+    /** 143: plain until STARTTLS, and no login before it. */
+    IMAP("imap", false),
+    /** 993: TLS from the first byte. */
+    IMAPS("imaps", true);
+
+    private final String serviceName;
+    private final boolean implicitTls;
+
+    ImapPort(String serviceName, boolean implicitTls) {
+        this.serviceName = serviceName;
+        this.implicitTls = implicitTls;
+    }
+
+    public String serviceName() {
+        return serviceName;
+    }
+
+    public boolean implicitTls() {
+        return implicitTls;
+    }
+}

@@ -1,0 +1,23 @@
+package chatmail.imap;
+
+import chatmail.account.Accounts;
+import chatmail.account.LoginThrottle;
+import chatmail.config.Config;
+import chatmail.store.MailStore;
+import java.time.Clock;
+
+/** What every IMAP session shares: configuration and the services right of the session. */
+public record ImapServices(
+        Config config,
+        Clock clock,
+        Accounts accounts,
+        LoginThrottle loginThrottle,
+        MailStore store,
+        ServerMetadata serverMetadata,
+        ImapLimits limits) {
+
+    public static ImapServices create(Config config, Clock clock, Accounts accounts, MailStore store) {
+        return new ImapServices(config, clock, accounts, LoginThrottle.standard(clock), store,
+                new ServerMetadata(config, clock), ImapLimits.fromConfig(config));
+    }
+}

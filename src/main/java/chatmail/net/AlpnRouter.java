@@ -1,0 +1,199 @@
+package chatmail.net;
+
+import chatmail.tls.TlsContexts;
+import chatmail.tls.TlsPolicy;
+import chatmail.tls.TlsSockets;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The port-443 multiplexer (WEB-3): looks at the ALPN names in a client's TLS ClientHello
+ * without answering it, and hands the connection to whoever serves that protocol. IMAP and
+ * SMTP clients behind firewalls that only let HTTPS out reach the relay this way.
+ *
+ * <p>A protocol registered with {@link #route} is served in process: the router finishes the
+ * handshake itself (TLS 1.3 only, the client-port policy, selecting exactly that ALPN name) and
+ * runs the service on a {@link Transport} that knows the client's real address. Every other
+ * connection (browsers, no ALPN, unknown names, not TLS at all) goes to the fallback together
+ * with the bytes already read, so the HTTP server performs the one and only handshake.
+ */
+public final class AlpnRouter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AlpnRouter.class);
+
+    /** A protocol served in process on an established TLS connection. */
+    @FunctionalInterface
+    public interface TlsService {
+        void serve(Transport transport) throws Exception;
+    }
+
+    /**
+     * Takes over a connection the router does not keep. It owns the channel from then on and
+     * must replay {@code alreadyRead} before anything it reads from the channel.
+     */
+    @FunctionalInterface
+    public interface Fallback {
+        void take(SocketChannel channel, byte[] alreadyRead) throws IOException;
+    }
+
+    /**
+     * @param maxPeekBytes how much of the connection is read at most to find the ALPN extension;
+     *     a longer ClientHello goes to the fallback
+     * @param handshakeTimeout how long a client may take to send its ClientHello, and then to
+     *     finish the handshake with an in-process service
+     */
+    public record Settings(int maxPeekBytes, Duration handshakeTimeout) {
+        public static Settings defaults() {
+            return new Settings(32 * 1024, Duration.ofSeconds(30));
+        }
+    }
+
+    private final String name;
+    private final TlsContexts tls;
+    private final Map<String, TlsService> services = new ConcurrentHashMap<>();
+    private final Fallback fallback;
+    private final Settings settings;
+    private final ClientHelloPeek peek;
+    private final ServerSocketChannel server;
+    private final Set<SocketChannel> routing = ConcurrentHashMap.newKeySet();
+    private final Thread acceptThread;
+    private volatile boolean closed;
+
+    public AlpnRouter(String name, InetAddress address, int port, TlsContexts tls, Fallback fallback,
+            Settings settings) throws IOException {
+        this.name = name;
+        this.tls = tls;
+        this.fallback = fallback;
+        this.settings = settings;
+        this.peek = new ClientHelloPeek(settings.maxPeekBytes());
+        this.server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(new InetSocketAddress(address, port), 1024);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        this.acceptThread = Thread.ofPlatform().daemon().name(name + "-accept").start(this::acceptLoop);
+    }
+
+    /**
+     * Serves connections whose client offers {@code alpnName} in process. Adding a protocol is
+     * one call, e.g. {@code route("imap", imapServer::serve)}; a later call replaces an earlier one.
+     */
+    public AlpnRouter route(String alpnName, TlsService service) {
+        services.put(alpnName, service);
+        return this;
+    }
+
+    public int port() {
+        return server.socket().getLocalPort();
+    }
+
+    /** The service for the first name the client offers that one is registered for. */
+    Optional<String> choose(List<String> offered) {
+        return offered.stream().filter(services::containsKey).findFirst();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel channel;
+            try {
+                channel = server.accept();
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) {
+                    log.warn("{}: accept failed: {}", name, e.toString());
+                }
+                continue;
+            }
+            routing.add(channel);
+            Thread.ofVirtual().name(name + "-conn").start(() -> route(channel));
+        }
+    }
+
+    private void route(SocketChannel channel) {
+        boolean handedOver = false;
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            channel.socket().setSoTimeout(timeoutMillis());
+            ClientHelloPeek.Peeked peeked = peek.read(channel.socket().getInputStream());
+            Optional<String> protocol = choose(peeked.alpn());
+            if (protocol.isPresent()) {
+                serveInProcess(channel, peeked.bytes(), protocol.get());
+            } else {
+                channel.socket().setSoTimeout(0);
+                routing.remove(channel);
+                handedOver = true;
+                fallback.take(channel, peeked.bytes());
+            }
+        } catch (Exception e) {
+            // Resets, timeouts and failed handshakes are routine on the internet; no addresses here.
+            log.debug("{}: connection ended: {}", name, e.toString());
+            if (handedOver) {
+                closeQuietly(channel);
+            }
+        } finally {
+            if (!handedOver) {
+                routing.remove(channel);
+                closeQuietly(channel);
+            }
+        }
+    }
+
+    private void serveInProcess(SocketChannel channel, byte[] alreadyRead, String protocol) throws Exception {
+        SSLSocket socket = tls.wrapAccepted(channel.socket(), TlsPolicy.CLIENT,
+                new ByteArrayInputStream(alreadyRead), List.of(protocol));
+        try {
+            socket.startHandshake();
+            try (Transport transport = new SocketTransport(socket, null)) {
+                services.get(protocol).serve(transport);
+            }
+        } finally {
+            TlsSockets.close(socket);
+        }
+    }
+
+    private int timeoutMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, settings.handshakeTimeout().toMillis());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeQuietly(server);
+        for (SocketChannel c : routing) {
+            closeQuietly(c);
+        }
+        try {
+            acceptThread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // nothing left to do
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package chatmail.push;
+
+import chatmail.store.StoreException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * {@link PushQueueStore} in the relay's SQLite database ({@code <data_dir>/chatmail.sqlite}, the
+ * mail store's file; schema in {@code V3__push.sql}). One connection on one platform thread:
+ * sqlite-jdbc is JNI and would pin the virtual threads that call in.
+ *
+ * <p>{@code synchronous=NORMAL}: in WAL mode a commit then survives a crash of the process but
+ * not necessarily a power cut, and costs no fsync. A job is added on every local delivery, and an
+ * fsync there would double the delivery's latency for something whose loss only delays a wake-up
+ * (the message itself is durable, and the device fetches it on its next connection anyway). The
+ * mail store's next commit, which does fsync the shared WAL, makes the job durable too.
+ */
+public final class SqlitePushQueueStore implements PushQueueStore {
+
+    public static final String FILE_NAME = "chatmail.sqlite";
+
+    private final ExecutorService thread;
+    private final Connection connection;
+
+    private SqlitePushQueueStore(ExecutorService thread, Connection connection) {
+        this.thread = thread;
+        this.connection = connection;
+    }
+
+    public static SqlitePushQueueStore open(Path dataDir) {
+        String url = "jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath();
+        ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("push-queue-db").factory());
+        try {
+            Files.createDirectories(dataDir);
+            String tmp = System.getProperty("org.sqlite.tmpdir", System.getProperty("java.io.tmpdir"));
+            if (tmp != null && !tmp.isEmpty()) {
+                Files.createDirectories(Path.of(tmp)); // sqlite-jdbc unpacks its native library there
+            }
+            Connection connection = thread.submit(() -> {
+                Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").load().migrate();
+                SQLiteConfig config = new SQLiteConfig();
+                config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+                config.enforceForeignKeys(true);
+                config.setBusyTimeout(30_000);
+                // A deferred transaction that reads first cannot wait for the lock it later needs.
+                config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+                Connection c = config.createConnection(url);
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA journal_mode=WAL");
+                }
+                return c;
+            }).get();
+            return new SqlitePushQueueStore(thread, connection);
+        } catch (IOException e) {
+            thread.shutdown();
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            thread.shutdown();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while opening the push queue", e);
+        } catch (ExecutionException e) {
+            thread.shutdown();
+            throw new IllegalStateException("cannot open the push queue: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private <T> T onThread(Work<T> work) {
+        Future<T> future = thread.submit(() -> work.run(connection));
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while using the push queue", e);
+        } catch (ExecutionException e) {
+            throw new StoreException("push queue: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public void add(long accountId, Collection<String> tokens, Instant now) {
+        if (tokens.isEmpty()) {
+            return;
+        }
+        onThread(c -> {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO push_queue (account_id, token, next_attempt_at, created_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (account_id, token) DO UPDATE SET generation = generation + 1, attempts = 0,
+                        first_attempt_at = NULL, next_attempt_at = excluded.next_attempt_at""")) {
+                for (String token : tokens) {
+                    s.setLong(1, accountId);
+                    s.setString(2, token);
+                    s.setLong(3, now.toEpochMilli());
+                    s.setLong(4, now.toEpochMilli());
+                    s.addBatch();
+                }
+                s.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<PushJob> due(Instant now, int limit) {
+        return onThread(c -> {
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT id, account_id, token, attempts, first_attempt_at, next_attempt_at, generation
+                    FROM push_queue WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?""")) {
+                s.setLong(1, now.toEpochMilli());
+                s.setInt(2, limit);
+                List<PushJob> due = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        long first = rs.getLong(5);
+                        Optional<Instant> firstAttempt = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(first));
+                        due.add(new PushJob(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), firstAttempt,
+                                Instant.ofEpochMilli(rs.getLong(6)), rs.getLong(7)));
+                    }
+                }
+                return due;
+            }
+        });
+    }
+
+    @Override
+    public Optional<Instant> nextDueAfter(Instant after) {
+        return onThread(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT min(next_attempt_at) FROM push_queue WHERE next_attempt_at > ?")) {
+                s.setLong(1, after.toEpochMilli());
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    long value = rs.getLong(1);
+                    return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
+                }
+            }
+        });
+    }
+
+    @Override
+    public void finish(PushJob job) {
+        update("DELETE FROM push_queue WHERE id = ? AND generation = ?", job.id(), job.generation());
+    }
+
+    @Override
+    public void remove(PushJob job) {
+        update("DELETE FROM push_queue WHERE id = ?", job.id());
+    }
+
+    @Override
+    public void retryAt(PushJob job, int attempts, Instant firstAttemptAt, Instant next) {
+        update("UPDATE push_queue SET attempts = ?, first_attempt_at = ?, next_attempt_at = ? WHERE id = ? AND generation = ?",
+                attempts, firstAttemptAt.toEpochMilli(), next.toEpochMilli(), job.id(), job.generation());
+    }
+
+    private void update(String sql, long... values) {
+        onThread(c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                for (int i = 0; i < values.length; i++) {
+                    s.setLong(i + 1, values[i]);
+                }
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public long size() {
+        return onThread(c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM push_queue")) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        try {
+            onThread(c -> {
+                c.close();
+                return null;
+            });
+        } finally {
+            thread.shutdown();
+        }
+    }
+}

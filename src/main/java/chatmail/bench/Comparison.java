@@ -20,7 +20,7 @@ public final class Comparison {
     /** Everything measured about one server. */
     public record TargetReport(String name, Duration startup, List<Duration> startups, Duration firstStart, ProcessMemory idleAfterStart, Optional<Long> heapAfterStart,
                                ProcessMemory afterLoad, Map<String, ScenarioSummary> scenarios,
-                               List<CapacityRun.Result> capacity, String watch, String durability) {}
+                               List<CapacityRun.Result> capacity, String watch, String durability, String notes) {}
 
     private final CompareOptions options;
     private final PrintWriter out;
@@ -143,7 +143,7 @@ public final class Comparison {
                 Duration medianStart = Duration.ofNanos((long) Stats.median(starts.stream().mapToDouble(Duration::toNanos).toArray()));
                 reports.add(new TargetReport(name, medianStart, starts, s instanceof OurRelayProcess ? firstStart : null,
                         idle.get(name), idleHeap.get(name), afterLoad.get(name),
-                        summaries, capacity.getOrDefault(name, List.of()), sessions.get(i).watchDescription(), s.durability()));
+                        summaries, capacity.getOrDefault(name, List.of()), sessions.get(i).watchDescription(), s.durability(), s.notes()));
             }
             return reports;
         } finally {

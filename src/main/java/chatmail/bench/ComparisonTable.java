@@ -22,7 +22,8 @@ public final class ComparisonTable {
         out.println();
         out.println("Machine: " + MachineInfo.describe() + String.format(Locale.ROOT, "; load average now %.2f", MachineInfo.load1m()));
         for (Comparison.TargetReport r : reports) {
-            out.println("- " + r.name() + ": deliveries watched by " + r.watch() + "; durability: " + r.durability());
+            out.println("- " + r.name() + ": deliveries watched by " + r.watch() + "; durability: " + r.durability()
+                    + (r.notes().isEmpty() ? "" : "; " + r.notes()));
         }
         out.println("Latencies and rates are medians over " + runs + " runs of the per-run p50/p99/rate.");
         out.println();

@@ -23,6 +23,11 @@ public interface ServerUnderTest extends AutoCloseable {
     /** Which fsync settings make its 250 and its deliveries durable, for the report. */
     String durability();
 
+    /** What a reader of the results must know about this side; empty when nothing. */
+    default String notes() {
+        return "";
+    }
+
     /** How arrivals are watched when the server has no IMAP (in-process relays only). */
     default Optional<DeliveryWatch> storeWatch() {
         return Optional.empty();

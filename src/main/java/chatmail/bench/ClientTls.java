@@ -1,0 +1,70 @@
+package chatmail.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * TLS 1.3 client sockets for the load generator. Both servers under test use throw-away
+ * self-signed certificates on loopback, so certificates are not verified; what is measured is
+ * the cost of the handshake and the encrypted traffic, which verification does not change.
+ */
+public final class ClientTls {
+    private static final TrustManager[] TRUST_ANY = {new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }};
+
+    private final SSLContext context;
+    private final Duration connectTimeout;
+
+    public ClientTls(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+        try {
+            context = SSLContext.getInstance("TLSv1.3");
+            context.init(null, TRUST_ANY, null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK offers no TLS 1.3 client", e);
+        }
+    }
+
+    /**
+     * Connects from {@code source} (null: the kernel's choice) to {@code host:port}, with
+     * TCP_NODELAY, and completes a TLS 1.3 handshake before returning.
+     */
+    public SSLSocket connect(InetAddress source, String host, int port) throws IOException {
+        Socket plain = new Socket();
+        try {
+            plain.setTcpNoDelay(true);
+            if (source != null) {
+                plain.bind(new InetSocketAddress(source, 0));
+            }
+            plain.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
+            plain.setSoTimeout((int) connectTimeout.toMillis());
+            SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
+            tls.setEnabledProtocols(new String[] {"TLSv1.3"});
+            tls.setUseClientMode(true);
+            tls.startHandshake();
+            return tls;
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+    }
+}

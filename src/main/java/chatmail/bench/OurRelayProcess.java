@@ -1,0 +1,184 @@
+package chatmail.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Our relay as a child JVM started the way {@code ./chatmail run} starts it (same JDK, same
+ * flags, the bench's own class path), on a loopback address with a fresh data directory and
+ * limits raised so the bench measures capacity rather than policy: the per-sender rate limit,
+ * the connection caps and the load/memory/disk guards on account creation.
+ */
+public final class OurRelayProcess implements ServerUnderTest {
+    public static final String DOMAIN = "bench.localhost";
+
+    private final Path dir;
+    private boolean keepData;
+    private final Process process;
+    private final Duration startup;
+    private final BenchTarget target;
+
+    private OurRelayProcess(Path dir, Process process, Duration startup, BenchTarget target) {
+        this.dir = dir;
+        this.process = process;
+        this.startup = startup;
+        this.target = target;
+    }
+
+    /**
+     * Starts the relay on {@code address} (ports 465 and 993) and waits until submission accepts.
+     *
+     * @param jvmOptions extra JVM options (for example a heap limit or NMT) after the launcher's
+     */
+    public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
+                                        Duration timeout) throws IOException {
+        return start(address, sources, jvmOptions, timeout, null);
+    }
+
+    /**
+     * As {@link #start(String, List, List, Duration)}, reusing the directory (configuration, data,
+     * certificate) of an earlier start when {@code previous} is not null: a restart.
+     */
+    public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
+                                        Duration timeout, Path previous) throws IOException {
+        Path dir = previous != null ? previous : Files.createTempDirectory("chatmail-bench-ours");
+        Path ini = dir.resolve("chatmail.ini");
+        Files.writeString(ini, ini(address, dir.resolve("data")), StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // The flags of the ./chatmail launcher, so the numbers are those of a real start.
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-XX:+UseSerialGC");
+        command.add("-Xms32m");
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("chatmail.cli.Main");
+        command.add("run");
+        command.add("--config");
+        command.add(ini.toString());
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("relay.log").toFile()).start();
+        if (!Ports.awaitAccepting(address, 465, timeout, p::isAlive)) {
+            p.destroyForcibly();
+            throw new IOException("our relay did not accept on " + address + ":465 within " + timeout.toSeconds()
+                    + " s; its log: " + dir.resolve("relay.log") + "\n" + tail(dir.resolve("relay.log")));
+        }
+        Duration startup = Duration.ofNanos(System.nanoTime() - t0);
+        // IMAP starts right after SMTP when the relay has it.
+        boolean imap = Ports.awaitAccepting(address, 993, Duration.ofSeconds(3), p::isAlive);
+        BenchTarget target = new BenchTarget("ours", address, 465, imap ? 993 : 0, DOMAIN,
+                BenchTarget.DEFAULT_PASSWORD, sources);
+        return new OurRelayProcess(dir, p, startup, target);
+    }
+
+    static String ini(String address, Path dataDir) {
+        return """
+                [params]
+                mail_domain = %s
+                data_dir = %s
+                listen_addresses = %s
+                smtp_port = 0
+                submission_port = 0
+                submissions_port = 465
+                imap_port = 0
+                imaps_port = 993
+                http_port = 0
+                https_port = 0
+                imap_compress = true
+                # Raised for benchmarking: the bench's few sender accounts send far more than a person.
+                max_user_send_per_minute = 100000000
+                max_user_send_burst_size = 100000000
+                max_imap_connections = 1000000
+                max_smtp_connections = 100000
+                # A busy 2-core machine must not refuse the bench's accounts (ACC-5).
+                max_load_1m = 100000
+                min_available_memory = 1
+                min_free_disk_space = 1
+                """.formatted(DOMAIN, dataDir, address);
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /** Stops the relay but keeps its directory for a restart; returns the directory. */
+    public Path stopKeepingData() {
+        keepData = true;
+        close();
+        return dir;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public BenchTarget target() {
+        return target;
+    }
+
+    @Override
+    public Duration startup() {
+        return startup;
+    }
+
+    @Override
+    public ProcessMemory memory() {
+        return ProcessMemory.ofTree(process.pid());
+    }
+
+    @Override
+    public ProcessMemory imapMemory() {
+        return memory();
+    }
+
+    @Override
+    public Optional<Long> liveHeap() {
+        long bytes = JvmHeap.liveBytes(process.pid());
+        return bytes < 0 ? Optional.empty() : Optional.of(bytes);
+    }
+
+    @Override
+    public String durability() {
+        return "SQLite WAL synchronous=FULL, body files and their directory fsynced before the commit; 250 after the commit";
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        if (!keepData) {
+            deleteTree(dir);
+        }
+    }
+
+    static void deleteTree(Path root) {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // A temp directory left behind is harmless.
+        }
+    }
+}

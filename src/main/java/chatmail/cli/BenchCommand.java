@@ -1,0 +1,230 @@
+package chatmail.cli;
+
+import chatmail.bench.BaselineServers;
+import chatmail.bench.BenchTarget;
+import chatmail.bench.ClientTls;
+import chatmail.bench.ExternalServer;
+import chatmail.bench.LoadResult;
+import chatmail.bench.LoadScenario;
+import chatmail.bench.PgpMimeMessages;
+import chatmail.bench.ScenarioSummary;
+import chatmail.bench.ServerUnderTest;
+import chatmail.bench.TargetSession;
+import chatmail.bench.CapacityRun;
+import chatmail.bench.CompareOptions;
+import chatmail.bench.Comparison;
+import chatmail.bench.ComparisonTable;
+import chatmail.bench.SmokeRun;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code chatmail bench …}: the load generator (package chatmail.bench). */
+@Command(name = "bench", description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
+        subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class})
+final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "smoke", description = "Short run against our relay in process; exit 1 on any failed or lost message.")
+    static final class Smoke implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--accounts", defaultValue = "2", description = "Accounts (default ${DEFAULT-VALUE}).")
+        int accounts;
+
+        @Option(names = "--messages", defaultValue = "50", description = "Messages, one in five of 200 KiB (default ${DEFAULT-VALUE}).")
+        int messages;
+
+        @Option(names = "--drain-timeout", defaultValue = "30", description = "Seconds to wait for arrivals (default ${DEFAULT-VALUE}).")
+        int drainSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            return SmokeRun.run(out, accounts, messages, Duration.ofSeconds(drainSeconds)) ? ExitCodes.OK : ExitCodes.FAILURE;
+        }
+    }
+
+    @Command(name = "load", description = "One scenario against a running server given by address and ports.")
+    static final class Load implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--host", required = true, description = "Server address.")
+        String host;
+
+        @Option(names = "--submissions-port", defaultValue = "465", description = "Submission port with implicit TLS (default ${DEFAULT-VALUE}).")
+        int submissionsPort;
+
+        @Option(names = "--imaps-port", defaultValue = "993", description = "IMAPS port for the IDLE watchers; 0: do not watch (default ${DEFAULT-VALUE}).")
+        int imapsPort;
+
+        @Option(names = "--domain", required = true, description = "Mail domain of the bench accounts b00000001@DOMAIN ….")
+        String domain;
+
+        @Option(names = "--password", defaultValue = BenchTarget.DEFAULT_PASSWORD, description = "Password of every bench account (default ${DEFAULT-VALUE}).")
+        String password;
+
+        @Option(names = "--accounts", defaultValue = "200", description = "Accounts (default ${DEFAULT-VALUE}).")
+        int accounts;
+
+        @Option(names = "--senders", defaultValue = "16", description = "Concurrent submission connections (default ${DEFAULT-VALUE}).")
+        int senders;
+
+        @Option(names = "--rate", defaultValue = "200", description = "Offered msg/s; 0: saturation (default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--size", defaultValue = "4096", description = "Message size in bytes (default ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--duration", defaultValue = "10", description = "Seconds per run (default ${DEFAULT-VALUE}).")
+        int durationSeconds;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Runs (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--sources", defaultValue = "8", description = "Client source addresses 127.0.1.1 … 127.0.1.N; 0: the kernel's choice (default ${DEFAULT-VALUE}).")
+        int sources;
+
+        @Option(names = "--drain-timeout", defaultValue = "60", description = "Seconds to wait for arrivals after a run (default ${DEFAULT-VALUE}).")
+        int drainSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            BenchTarget target = new BenchTarget(host, host, submissionsPort, imapsPort, domain, password,
+                    Compare.sourceAddresses(sources));
+            ServerUnderTest external = new ExternalServer(target);
+            LoadScenario scenario = new LoadScenario(rate > 0 ? "fixed rate" : "saturation", size, senders, rate,
+                    Duration.ofSeconds(durationSeconds));
+            List<LoadResult> results = new ArrayList<>();
+            try (TargetSession session = TargetSession.open(external, new ClientTls(Duration.ofSeconds(30)), accounts,
+                    Duration.ofSeconds(drainSeconds))) {
+                out.println("bench load: " + scenario.describe() + "; deliveries watched by " + session.watchDescription());
+                PgpMimeMessages.Template template = new PgpMimeMessages().template(size);
+                for (int i = 0; i < runs; i++) {
+                    LoadResult r = session.run(scenario, template);
+                    out.println("  " + r.summary());
+                    out.flush();
+                    results.add(r);
+                }
+                ScenarioSummary s = new ScenarioSummary(host, scenario, results, session.watched());
+                out.printf(java.util.Locale.ROOT, "median of %d runs: delivery p50 %.2f ms p99 %.2f ms; submit p50 %.2f ms p99 %.2f ms;"
+                                + " %.1f msg/s accepted, %.1f msg/s delivered; %d failed, %d lost of %d%n",
+                        runs, s.deliveryP50Ms(), s.deliveryP99Ms(), s.submitP50Ms(), s.submitP99Ms(), s.acceptedRate(),
+                        s.deliveredRate(), s.failed(), s.lost(), s.sent());
+                return s.failed() == 0 && s.lost() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+            }
+        }
+    }
+
+    @Command(name = "compare", description = "Our relay and the Postfix + Dovecot baseline side by side; prints a table.")
+    static final class Compare implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--accounts", defaultValue = "200", description = "Accounts per server, each watched by one IDLE connection (default ${DEFAULT-VALUE}).")
+        int accounts;
+
+        @Option(names = "--senders", defaultValue = "16", description = "Concurrent submission connections (default ${DEFAULT-VALUE}).")
+        int senders;
+
+        @Option(names = "--rate", defaultValue = "200", description = "Offered rate of the 4 KiB fixed-rate scenario, msg/s (default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--large-rate", defaultValue = "50", description = "Offered rate of the 200 KiB fixed-rate scenario, msg/s (default ${DEFAULT-VALUE}).")
+        double largeRate;
+
+        @Option(names = "--duration", defaultValue = "10", description = "Seconds per run (default ${DEFAULT-VALUE}).")
+        int durationSeconds;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Runs per scenario and server (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--capacity", defaultValue = "0", description = "Idle IMAP connections for our capacity runs (0: skip; default ${DEFAULT-VALUE}).")
+        int capacity;
+
+        @Option(names = "--baseline-capacity", defaultValue = "-1", description = "The same for the baseline (default: --capacity, at most 2000).")
+        int baselineCapacity;
+
+        @Option(names = "--ours-address", defaultValue = "127.0.0.21", description = "Loopback address for our relay (default ${DEFAULT-VALUE}).")
+        String oursAddress;
+
+        @Option(names = "--baseline-address", defaultValue = "127.0.0.20", description = "Loopback address for the baseline (default ${DEFAULT-VALUE}).")
+        String baselineAddress;
+
+        @Option(names = "--sources", defaultValue = "8", description = "Client source addresses 127.0.1.1 … 127.0.1.N (default ${DEFAULT-VALUE}).")
+        int sources;
+
+        @Option(names = "--baseline-script", description = "scripts/bench-baseline to use (default: the one in this checkout).")
+        Path baselineScript;
+
+        @Option(names = "--relay-jvm-option", description = "Extra JVM option for our relay's process (repeatable).")
+        List<String> relayJvmOptions = new ArrayList<>();
+
+        @Option(names = "--only", description = "Run only one side: ours or baseline.")
+        String only;
+
+        @Option(names = "--drain-timeout", defaultValue = "60", description = "Seconds to wait for arrivals after a run (default ${DEFAULT-VALUE}).")
+        int drainSeconds;
+
+        @Option(names = "--startups", defaultValue = "3", description = "Fresh starts per server for the start-up median (default ${DEFAULT-VALUE}).")
+        int startups;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (only != null && !only.equals("ours") && !only.equals("baseline")) {
+                err.println("chatmail bench: --only takes ours or baseline");
+                return ExitCodes.CONFIG_ERROR;
+            }
+            int baselineCap = baselineCapacity >= 0 ? baselineCapacity : Math.min(capacity, 2000);
+            long fdLimit = CapacityRun.openFileLimit();
+            if (fdLimit > 0 && Math.max(capacity, baselineCap) > fdLimit - 1000) {
+                err.printf("chatmail bench: this process may open %d files; at most %d connections fit (ulimit -n)%n",
+                        fdLimit, fdLimit - 1000);
+                return ExitCodes.CONFIG_ERROR;
+            }
+            CompareOptions options = new CompareOptions(accounts, senders, rate, largeRate, 4096, 200 * 1024,
+                    Duration.ofSeconds(durationSeconds), runs, capacity, baselineCap, oursAddress, baselineAddress,
+                    sourceAddresses(sources), baselineScript != null ? baselineScript : BaselineServers.defaultScript(),
+                    relayJvmOptions, only == null || only.equals("ours"), only == null || only.equals("baseline"),
+                    Duration.ofSeconds(drainSeconds), Math.max(1, startups));
+            List<Comparison.TargetReport> reports;
+            try {
+                reports = new Comparison(options, out).run();
+            } catch (IOException e) {
+                err.println("chatmail bench: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+            new ComparisonTable(reports, runs).print(out);
+            return ExitCodes.OK;
+        }
+
+        static List<InetAddress> sourceAddresses(int n) throws UnknownHostException {
+            List<InetAddress> list = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                list.add(InetAddress.getByName("127.0.1." + i));
+            }
+            return list;
+        }
+    }
+}

@@ -6,7 +6,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code chatmail} command line. */
-@Command(name = "chatmail", mixinStandardHelpOptions = true,
+@Command(name = "chatmail", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = "A chatmail relay for Delta Chat in one process.",
         subcommands = {RunCommand.class, InitCommand.class, ExpireCommand.class, DnsCommand.class, VersionCommand.class,

@@ -58,10 +58,12 @@ public final class BaselineServers implements ServerUnderTest {
     public static Path defaultScript() {
         try {
             Path code = Path.of(BaselineServers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            // target/chatmail.jar or target/classes -> the project directory.
-            Path candidate = code.getParent().getParent().resolve("scripts/bench-baseline");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
+            // bench/target/chatmail-bench.jar or bench/target/classes: the checkout is above.
+            for (Path dir = code.getParent(); dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve("scripts/bench-baseline");
+                if (Files.isExecutable(candidate)) {
+                    return candidate;
+                }
             }
         } catch (Exception e) {
             // Fall back to the working directory.

@@ -1,20 +1,5 @@
-package chatmail.cli;
+package chatmail.bench;
 
-import chatmail.bench.BaselineServers;
-import chatmail.bench.BenchTarget;
-import chatmail.bench.ClientTls;
-import chatmail.bench.ExternalServer;
-import chatmail.bench.LoadResult;
-import chatmail.bench.LoadScenario;
-import chatmail.bench.PgpMimeMessages;
-import chatmail.bench.ScenarioSummary;
-import chatmail.bench.ServerUnderTest;
-import chatmail.bench.TargetSession;
-import chatmail.bench.CapacityRun;
-import chatmail.bench.CompareOptions;
-import chatmail.bench.Comparison;
-import chatmail.bench.ComparisonTable;
-import chatmail.bench.SmokeRun;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -28,10 +13,25 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code chatmail bench …}: the load generator (package chatmail.bench). */
-@Command(name = "bench", description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
+/**
+ * {@code chatmail bench …}: the load generator, a program of its own beside the relay (the
+ * launcher runs it with the relay on the class path; the relay jar does not contain it).
+ */
+@Command(name = "chatmail bench", mixinStandardHelpOptions = true, description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
         subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class})
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
+
+    static final class ExitCodes {
+        static final int OK = 0;
+        static final int FAILURE = 1;
+        static final int CONFIG_ERROR = 2;
+
+        private ExitCodes() {}
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -206,7 +206,7 @@ class ConfigLoaderTest {
 
     @Test
     void docsTableListsEveryKey() throws Exception {
-        String docs = Files.readString(Path.of("docs/configuration.md"));
+        String docs = Files.readString(chatmail.testing.ProjectDir.resolve("docs/configuration.md"));
         for (ConfigKey key : ConfigKey.values()) {
             assertThat(docs).as(key.iniName()).contains("| `" + key.iniName() + "` |");
         }

@@ -28,7 +28,7 @@ final class DeltaChatRpcBinary {
         if (override != null && !override.isBlank()) {
             return Path.of(override);
         }
-        return defaultLocation(Path.of(System.getProperty("user.dir")));
+        return defaultLocation(chatmail.testing.ProjectDir.root());
     }
 
     /**

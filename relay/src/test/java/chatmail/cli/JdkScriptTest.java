@@ -25,7 +25,7 @@ class JdkScriptTest {
     /** The tools jdk.sh uses besides bash built-ins; PATH in these tests holds only these. */
     private static final List<String> TOOLS = List.of("sed", "head", "dirname", "cat", "readlink");
 
-    private static final Path SCRIPT = Path.of(System.getProperty("user.dir"), "scripts", "jdk.sh");
+    private static final Path SCRIPT = chatmail.testing.ProjectDir.resolve("scripts/jdk.sh");
 
     @TempDir
     Path dir;

@@ -20,6 +20,7 @@ import chatmail.expiry.ExpiryScheduler;
 import chatmail.imap.ImapPort;
 import chatmail.imap.ImapServer;
 import chatmail.imap.ImapServices;
+import chatmail.metrics.Metrics;
 import chatmail.store.MailStore;
 import chatmail.smtp.SmtpPort;
 import chatmail.smtp.SmtpServer;
@@ -77,6 +78,7 @@ public final class Relay implements AutoCloseable {
     private final Options options;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Metrics metrics = new Metrics();
     private MailStore store;
     private TlsContexts tls;
     private Accounts accounts;
@@ -237,6 +239,11 @@ public final class Relay implements AutoCloseable {
 
     public Config config() {
         return config;
+    }
+
+    /** Every count of this relay (SPEC OPS-3); components get it from here at start. */
+    public Metrics metrics() {
+        return metrics;
     }
 
     public MailStore store() {

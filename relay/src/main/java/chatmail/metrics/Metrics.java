@@ -1,0 +1,116 @@
+package chatmail.metrics;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.function.DoubleSupplier;
+
+/**
+ * The one place the relay counts events (SPEC OPS-3). Each relay has its own instance and its
+ * own registry, so relays started side by side in one JVM (tests) do not share counts.
+ *
+ * <p>The events several packages report have a method each, with the label values of OPS-3
+ * as enums so no caller can invent a label. A component with metrics of its own (queues,
+ * connections, TURN) registers them once through {@link #counter}, {@link #gauge} or
+ * {@link #histogram}. No metric carries a per-account or per-address label.
+ */
+public final class Metrics {
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter delivered;
+    private final Counter refused;
+    private final Counter accountsCreated;
+    private final Counter accountsRefused;
+    private final Counter logins;
+    private final Counter push;
+
+    public Metrics() {
+        delivered = counter("chatmail_messages_delivered", "Messages accepted for delivery, by the path they came in.", "path");
+        for (DeliveryPath path : DeliveryPath.values()) {
+            delivered.initLabelValues(path.label());
+        }
+        refused = counter("chatmail_messages_refused", "Messages refused, by reason.", "reason");
+        for (Refusal reason : Refusal.values()) {
+            refused.initLabelValues(reason.label());
+        }
+        accountsCreated = counter("chatmail_accounts_created", "Accounts created by a first login.");
+        accountsRefused = counter("chatmail_accounts_refused", "First logins that did not create an account, by reason.", "reason");
+        for (AccountRefusal reason : AccountRefusal.values()) {
+            accountsRefused.initLabelValues(reason.label());
+        }
+        logins = counter("chatmail_logins", "Logins by service and result.", "service", "result");
+        for (LoginService service : LoginService.values()) {
+            logins.initLabelValues(service.label(), "ok");
+            logins.initLabelValues(service.label(), "failed");
+        }
+        push = counter("chatmail_push", "Push notifications by outcome.", "result");
+        for (PushResult result : PushResult.values()) {
+            push.initLabelValues(result.label());
+        }
+    }
+
+    public void messageDelivered(DeliveryPath path) {
+        delivered.labelValues(path.label()).inc();
+    }
+
+    public void messageRefused(Refusal reason) {
+        refused.labelValues(reason.label()).inc();
+    }
+
+    public void accountCreated() {
+        accountsCreated.inc();
+    }
+
+    public void accountRefused(AccountRefusal reason) {
+        accountsRefused.labelValues(reason.label()).inc();
+    }
+
+    public void login(LoginService service, boolean ok) {
+        logins.labelValues(service.label(), ok ? "ok" : "failed").inc();
+    }
+
+    public void push(PushResult result) {
+        push.labelValues(result.label()).inc();
+    }
+
+    /**
+     * Registers a counter; {@code name} without the {@code _total} suffix, which the exposition
+     * adds.
+     */
+    public Counter counter(String name, String help, String... labelNames) {
+        Counter.Builder builder = Counter.builder().name(name).help(help);
+        if (labelNames.length > 0) {
+            builder.labelNames(labelNames);
+        }
+        return builder.register(registry);
+    }
+
+    /** Registers a gauge read when the metrics are scraped (queue sizes, open connections). */
+    public void gauge(String name, String help, DoubleSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help)
+                .callback(callback -> callback.call(value.getAsDouble()))
+                .register(registry);
+    }
+
+    /** Registers a histogram of durations in seconds, with buckets from 1 ms to 10 s. */
+    public Histogram histogram(String name, String help, String... labelNames) {
+        Histogram.Builder builder = Histogram.builder().name(name).help(help)
+                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10);
+        if (labelNames.length > 0) {
+            builder.labelNames(labelNames);
+        }
+        return builder.register(registry);
+    }
+
+    /** Seconds as a histogram observes them. */
+    public static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+
+    /** For the exporter ({@code /metrics}) and tests. */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+}

@@ -51,7 +51,7 @@ public final class ImapReader {
     private static final int BUFFER_SIZE = 4096;
 
     private InputStream in;
-    private final int maxLineLength;
+    private int maxLineLength;
     private final IoAction beforeBlockingRead;
     private final byte[] buf = new byte[BUFFER_SIZE];
     private int pos;
@@ -68,6 +68,14 @@ public final class ImapReader {
         }
         this.maxLineLength = maxLineLength;
         this.beforeBlockingRead = Objects.requireNonNull(beforeBlockingRead);
+    }
+
+    /** From now on lines may be this long (longer after login than before). */
+    public void maxLineLength(int maxLineLength) {
+        if (maxLineLength < 16) {
+            throw new IllegalArgumentException("maxLineLength must be at least 16");
+        }
+        this.maxLineLength = maxLineLength;
     }
 
     /**

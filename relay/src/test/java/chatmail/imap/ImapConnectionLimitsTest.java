@@ -7,10 +7,16 @@ import chatmail.metrics.ConnectionService;
 import chatmail.policy.fixtures.TestMessages;
 import chatmail.testing.MetricValues;
 import chatmail.testing.TestRelay;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,6 +159,56 @@ class ImapConnectionLimitsTest {
         // One of the fifty leaves: its place is free again for the account.
         assertThat(open.removeFirst().command("z", "LOGOUT").getLast()).isEqualTo("z OK Logout completed.");
         receivesMail(awaitAccountPlace(), "ddd");
+    }
+
+    @Test
+    void port443CountsItsOwnConnectionsAndHandsImapOnUnderTheClientsAddress() throws Exception {
+        // IMAP and port 443: 10 each, a fifth (2) per client address.
+        fx = ImapFixture.start(dir, b -> {
+            b.maxImapConnections = 10;
+            b.limits = b.limits.withMaxHttpsConnections(10);
+        });
+        held(ImapTestClient.via443(fx.relay)).login(fx.user, ImapFixture.PASSWORD);
+        held(ImapTestClient.via443(fx.relay)).login(fx.user, ImapFixture.PASSWORD);
+        // Those two are 127.0.0.1's IMAP share, though they came in on 443 (WEB-3).
+        try (ImapTestClient third = ImapTestClient.imapsFrom(fx.relay, "127.0.0.1")) {
+            assertThat(third.line()).isEqualTo(FROM_YOUR_ADDRESS);
+        }
+        // Port 443 itself: two silent connections are 127.0.0.5's share; the third is closed
+        // before anything is said (no TLS yet, so no protocol to say it in).
+        List<Socket> silent = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                silent.add(new Socket(InetAddress.getLoopbackAddress(), fx.relay.port("https"),
+                        InetAddress.getByName("127.0.0.5"), 0));
+            }
+            try (Socket third = new Socket(InetAddress.getLoopbackAddress(), fx.relay.port("https"),
+                    InetAddress.getByName("127.0.0.5"), 0)) {
+                third.setSoTimeout(ImapTestClient.READ_TIMEOUT_MILLIS);
+                assertThat(third.getInputStream().read()).isEqualTo(-1);
+            }
+            assertThat(MetricValues.refused(fx.relay, ConnectionService.HTTPS, ConnectionRefusal.CLIENT_CONNECTIONS))
+                    .isEqualTo(1);
+            // The web site still answers another client, and the IMAP clients on 443 get their mail.
+            assertThat(httpsStatusLine("/robots.txt")).isEqualTo("HTTP/1.1 200 OK");
+            receivesMail(open.getFirst(), "eee");
+        } finally {
+            for (Socket s : silent) {
+                s.close();
+            }
+        }
+    }
+
+    private String httpsStatusLine(String path) throws IOException {
+        Socket plain = new Socket(InetAddress.getLoopbackAddress(), fx.relay.port("https"));
+        try (SSLSocket tls = (SSLSocket) fx.relay.relay().tls().insecureOutboundContext().getSocketFactory()
+                .createSocket(plain, "chatmail.localhost", plain.getPort(), true)) {
+            tls.setSoTimeout(ImapTestClient.READ_TIMEOUT_MILLIS);
+            tls.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: chatmail.localhost\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            tls.getOutputStream().flush();
+            return new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
     }
 
     /** Logs in until the account has a free place (the server notices the LOGOUT's close asynchronously). */

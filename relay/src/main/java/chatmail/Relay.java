@@ -20,6 +20,7 @@ import chatmail.expiry.ExpiryScheduler;
 import chatmail.imap.ImapPort;
 import chatmail.imap.ImapServer;
 import chatmail.imap.ImapServices;
+import chatmail.limits.ClientLimits;
 import chatmail.metrics.Metrics;
 import chatmail.store.MailStore;
 import chatmail.smtp.SmtpPort;
@@ -80,6 +81,7 @@ public final class Relay implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Metrics metrics = new Metrics();
     private MailStore store;
+    private ClientLimits limits;
     private TlsContexts tls;
     private Accounts accounts;
     private LocalDelivery localDelivery;
@@ -111,14 +113,16 @@ public final class Relay implements AutoCloseable {
         long t0 = System.nanoTime();
         Files.createDirectories(config.dataDir());
         tls = TlsContexts.create(config);
+        limits = new ClientLimits(config, options.clock(), metrics);
+        closeables.push(limits);
         store = SqliteMailStore.open(config.dataDir(), options.clock());
         closeables.push(store);
-        accounts = new Accounts(config, store, options.probe(), options.clock());
+        accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing());
         startPush();
         localDelivery = new LocalDelivery(config, store, options.clock(), push::newMail);
         startOutbound();
         if (options.runExpiry()) {
-            expiryScheduler = new ExpiryScheduler(new Expiry(config, store, options.clock()),
+            expiryScheduler = new ExpiryScheduler(new Expiry(config, store, options.clock(), limits::accountDeleted),
                     config.timeouts().expiryInterval());
             closeables.push(expiryScheduler);
         }
@@ -172,7 +176,7 @@ public final class Relay implements AutoCloseable {
 
     private void startSmtp() throws IOException {
         smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, localDelivery,
-                dkimSigner, dkimVerifier, outbound), tls);
+                dkimSigner, dkimVerifier, outbound, limits), tls);
         closeables.push(smtp);
         listen(SmtpPort.MX, config.smtpPort(), smtp);
         listen(SmtpPort.SUBMISSION, config.submissionPort(), smtp);
@@ -185,7 +189,7 @@ public final class Relay implements AutoCloseable {
      */
     private void startWeb() throws IOException {
         WebServer web = WebServer.start(config, tls,
-                WebServer.Settings.of(options.clock(), options.ephemeralPorts(), this::ports)
+                WebServer.Settings.of(options.clock(), options.ephemeralPorts(), this::ports, limits)
                         .withMxDeliv(new MxDelivReceiver(config, localDelivery, new EncryptionPolicy(), dkimVerifier)));
         closeables.push(web);
         web.route("smtp", transport -> smtp.serve(SmtpPort.SUBMISSIONS, transport));
@@ -194,7 +198,7 @@ public final class Relay implements AutoCloseable {
     }
 
     private void startImap() throws IOException {
-        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store), tls);
+        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store, limits), tls);
         closeables.push(imap);
         for (ImapPort port : new ImapPort[] {ImapPort.IMAP, ImapPort.IMAPS}) {
             int configured = port == ImapPort.IMAP ? config.imapPort() : config.imapsPort();
@@ -252,6 +256,19 @@ public final class Relay implements AutoCloseable {
 
     public Accounts accounts() {
         return accounts;
+    }
+
+    /** The limits layer (SEC-2, SEC-3, SEC-9) every listener and login path asks. */
+    public ClientLimits limits() {
+        return limits;
+    }
+
+    /**
+     * An expiry pass as the daily one runs it, with its deletions ending the sessions of deleted
+     * accounts (SEC-9); for the operator's tools and tests.
+     */
+    public Expiry expiry() {
+        return new Expiry(config, store, options.clock(), limits::accountDeleted);
     }
 
     public TlsContexts tls() {

@@ -1,8 +1,12 @@
 package chatmail.account;
 
 import chatmail.config.Config;
+import chatmail.limits.ClientKey;
+import chatmail.limits.HashingPool;
 import chatmail.store.Account;
 import chatmail.store.MailStore;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -12,18 +16,32 @@ import java.util.Optional;
 /**
  * Logins for IMAP and SMTP: checks a password, and creates the account on its first
  * successful-looking login (SPEC ACC-1 … ACC-3, ACC-5, ACC-6). Every failure looks the same
- * to the client.
+ * to the client. SHA512-CRYPT runs on the limits layer's hashing pool, one hash per client at a
+ * time, and never for a password over {@link #MAX_PASSWORD_BYTES} (SEC-2).
  */
 public final class Accounts {
+
+    /**
+     * SEC-2: longer passwords are refused unhashed. SHA512-CRYPT's cost grows with the square of
+     * the password's length (8000 bytes: 0.18 s of CPU); generated ones have 12 characters.
+     */
+    public static final int MAX_PASSWORD_BYTES = 256;
 
     private final MailStore store;
     private final AddressRules rules;
     private final CreationGuard guard;
     private final PasswordHasher hasher = new PasswordHasher();
+    private final HashingPool pool;
     private final VerifiedLoginCache cache;
     private final Clock clock;
 
+    /** With a hashing pool of its own (tests and tools that run no relay). */
     public Accounts(Config config, MailStore store, ResourceProbe probe, Clock clock) {
+        this(config, store, probe, clock, HashingPool.forThisMachine());
+    }
+
+    public Accounts(Config config, MailStore store, ResourceProbe probe, Clock clock, HashingPool pool) {
+        this.pool = pool;
         this.store = store;
         this.rules = new AddressRules(config);
         this.guard = new CreationGuard(config, probe);
@@ -31,33 +49,49 @@ public final class Accounts {
         this.cache = new VerifiedLoginCache(clock, Duration.ofHours(1), 200_000);
     }
 
-    /** The account when the credentials are good (creating it if allowed), else empty. */
+    /** A login from inside the relay or a test: it shares one hashing slot with all such. */
     public Optional<Account> login(String address, String password) {
-        if (address == null || password == null || password.isEmpty()) {
+        return login(address, password, null);
+    }
+
+    /**
+     * The account when the credentials are good (creating it if allowed), else empty.
+     *
+     * @param client the client's address: its hashes take turns in one slot of the pool
+     */
+    public Optional<Account> login(String address, String password, InetAddress client) {
+        if (address == null || password == null || password.isEmpty() || tooLong(password)) {
             return Optional.empty();
         }
+        String clientKey = ClientKey.of(client);
         String normalized = AddressRules.normalize(address);
         Optional<Account> existing = store.findAccount(normalized);
         if (existing.isPresent()) {
-            return verified(existing.get(), password);
+            return verified(existing.get(), password, clientKey);
         }
         if (!rules.mayCreate(normalized, password) || guard.refusal().isPresent()) {
             return Optional.empty();
         }
-        String hash = hasher.hash(password);
+        String hash = pool.run(clientKey, () -> hasher.hash(password));
         Account stored = store.createAccountIfAbsent(normalized, hash, today());
         if (stored.passwordHash().equals(hash)) {
             cache.remember(normalized, password, hash);
             return Optional.of(stored);
         }
         // Another login created it first; ours is just a login now.
-        return verified(stored, password);
+        return verified(stored, password, clientKey);
     }
 
-    private Optional<Account> verified(Account account, String password) {
+    private static boolean tooLong(String password) {
+        // Each UTF-16 unit is at least one UTF-8 byte: a long string needs no encoding to tell.
+        return password.length() > MAX_PASSWORD_BYTES
+                || password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES;
+    }
+
+    private Optional<Account> verified(Account account, String password, String clientKey) {
         String address = account.address();
         boolean ok = cache.matches(address, password, account.passwordHash())
-                || hasher.verify(password, account.passwordHash());
+                || pool.run(clientKey, () -> hasher.verify(password, account.passwordHash()));
         if (!ok) {
             return Optional.empty();
         }

@@ -29,6 +29,7 @@ public record Config(
         long minFreeDiskSpace,
         int maxImapConnections,
         int maxSmtpConnections,
+        Limits limits,
         Path tlsCertFile,
         Path tlsKeyFile,
         boolean disableIpv6,
@@ -69,6 +70,62 @@ public record Config(
         Objects.requireNonNull(dataDir, "data_dir");
         listenAddresses = List.copyOf(listenAddresses);
         Objects.requireNonNull(timeouts, "timeouts");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /**
+     * The limits layer's settings beyond the two connection caps (SPEC SEC-3); defaults as SEC-3
+     * lists them.
+     *
+     * @param maxHttpsConnections cap of port 443's connections (router and web server)
+     * @param maxUnauthenticatedPerClient connections per client and service before login
+     * @param maxImapConnectionsPerAccount IMAP connections of one account
+     * @param loginTimeout connect to login (port 25: to MAIL), an absolute deadline
+     * @param loginFailuresBeforeDelay failures per client within a minute answered without delay
+     * @param loginFailureDelay the first delay after those; doubles per further failure
+     * @param maxLoginFailureDelay the delay stops doubling here
+     */
+    public record Limits(
+            int maxHttpsConnections,
+            int maxUnauthenticatedPerClient,
+            int maxImapConnectionsPerAccount,
+            Duration loginTimeout,
+            int loginFailuresBeforeDelay,
+            Duration loginFailureDelay,
+            Duration maxLoginFailureDelay) {
+        public static Limits defaults() {
+            return new Limits(1000, 20, 50, Duration.ofSeconds(60), 5, Duration.ofSeconds(1), Duration.ofSeconds(15));
+        }
+
+        public Limits withLoginTimeout(Duration d) {
+            return new Limits(maxHttpsConnections, maxUnauthenticatedPerClient, maxImapConnectionsPerAccount, d,
+                    loginFailuresBeforeDelay, loginFailureDelay, maxLoginFailureDelay);
+        }
+
+        public Limits withLoginFailureDelay(Duration first, Duration max) {
+            return new Limits(maxHttpsConnections, maxUnauthenticatedPerClient, maxImapConnectionsPerAccount,
+                    loginTimeout, loginFailuresBeforeDelay, first, max);
+        }
+
+        public Limits withLoginFailuresBeforeDelay(int n) {
+            return new Limits(maxHttpsConnections, maxUnauthenticatedPerClient, maxImapConnectionsPerAccount,
+                    loginTimeout, n, loginFailureDelay, maxLoginFailureDelay);
+        }
+
+        public Limits withMaxUnauthenticatedPerClient(int n) {
+            return new Limits(maxHttpsConnections, n, maxImapConnectionsPerAccount, loginTimeout,
+                    loginFailuresBeforeDelay, loginFailureDelay, maxLoginFailureDelay);
+        }
+
+        public Limits withMaxImapConnectionsPerAccount(int n) {
+            return new Limits(maxHttpsConnections, maxUnauthenticatedPerClient, n, loginTimeout,
+                    loginFailuresBeforeDelay, loginFailureDelay, maxLoginFailureDelay);
+        }
+
+        public Limits withMaxHttpsConnections(int n) {
+            return new Limits(n, maxUnauthenticatedPerClient, maxImapConnectionsPerAccount, loginTimeout,
+                    loginFailuresBeforeDelay, loginFailureDelay, maxLoginFailureDelay);
+        }
     }
 
     /** Timeouts and intervals that are not INI keys; tests shorten them. */
@@ -138,6 +195,7 @@ public record Config(
         public long minFreeDiskSpace = GIB;
         public int maxImapConnections = 10000;
         public int maxSmtpConnections = 1000;
+        public Limits limits = Limits.defaults();
         public Path tlsCertFile;
         public Path tlsKeyFile;
         public boolean disableIpv6;
@@ -184,6 +242,7 @@ public record Config(
             passwordMinLength = c.passwordMinLength; maxLoad1m = c.maxLoad1m;
             minAvailableMemory = c.minAvailableMemory; minFreeDiskSpace = c.minFreeDiskSpace;
             maxImapConnections = c.maxImapConnections; maxSmtpConnections = c.maxSmtpConnections;
+            limits = c.limits;
             tlsCertFile = c.tlsCertFile; tlsKeyFile = c.tlsKeyFile; disableIpv6 = c.disableIpv6;
             acmeEmail = c.acmeEmail; irohRelay = c.irohRelay; imapCompress = c.imapCompress;
             privacyPostal = c.privacyPostal; privacyMail = c.privacyMail; privacyPdo = c.privacyPdo;
@@ -204,7 +263,7 @@ public record Config(
             return new Config(mailDomain, maxUserSendPerMinute, maxUserSendBurstSize, maxMailboxSize,
                     maxMessageSize, deleteMailsAfter, deleteLargeAfter, deleteInactiveUsersAfter,
                     usernameMinLength, usernameMaxLength, passwordMinLength, maxLoad1m,
-                    minAvailableMemory, minFreeDiskSpace, maxImapConnections, maxSmtpConnections,
+                    minAvailableMemory, minFreeDiskSpace, maxImapConnections, maxSmtpConnections, limits,
                     tlsCertFile, tlsKeyFile, disableIpv6, acmeEmail, irohRelay, imapCompress,
                     privacyPostal, privacyMail, privacyPdo, privacySupervisor, wwwFolder, dataDir,
                     listen, smtpPort, submissionPort, submissionsPort, imapPort, imapsPort, httpPort,

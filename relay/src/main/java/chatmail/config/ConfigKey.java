@@ -25,8 +25,25 @@ public enum ConfigKey {
     MAX_LOAD_1M("5", "No new accounts while the 1-minute load average is above this."),
     MIN_AVAILABLE_MEMORY("200M", "No new accounts while available memory is below this (size, bare number = MiB)."),
     MIN_FREE_DISK_SPACE("1G", "No new accounts while free disk space in data_dir is below this (size, bare number = MiB)."),
-    MAX_IMAP_CONNECTIONS("10000", "Most IMAP connections open at once."),
-    MAX_SMTP_CONNECTIONS("1000", "Most SMTP connections open at once."),
+    MAX_IMAP_CONNECTIONS("10000", "Most IMAP connections open at once (143, 993, ALPN imap on 443); a fifth "
+            + "of it per client address. No off value: set it high."),
+    MAX_SMTP_CONNECTIONS("1000", "Most SMTP connections open at once, for port 25 and for submission (587, "
+            + "465, ALPN smtp on 443) each; a fifth of it per client address. No off value."),
+    MAX_HTTPS_CONNECTIONS("1000", "Most connections on https_port open at once, until the router hands IMAP "
+            + "and SMTP on to their services; a fifth of it per client address. No off value."),
+    MAX_UNAUTHENTICATED_CONNECTIONS_PER_CLIENT("20", "Most connections per service one client address (IPv6: "
+            + "its /64) may hold before logging in (port 25: before MAIL; HTTPS: any); when a service is full, "
+            + "the oldest of these is closed to make room. No off value."),
+    MAX_IMAP_CONNECTIONS_PER_ACCOUNT("50", "Most IMAP connections one account may have open at once. No off "
+            + "value."),
+    LOGIN_TIMEOUT("60s", "Time from connect to a successful login (port 25: to the first MAIL) before the "
+            + "connection is closed, however busy the client keeps it. No off value."),
+    LOGIN_FAILURES_BEFORE_DELAY("5", "Failed logins per client address within a minute (IMAP, SMTP and port "
+            + "443 together) that are answered at once; each further wrong password is answered after a delay. "
+            + "A large number turns the delay off."),
+    LOGIN_FAILURE_DELAY("1s", "The first such delay; it doubles with each further failure up to "
+            + "max_login_failure_delay. A right password is never delayed."),
+    MAX_LOGIN_FAILURE_DELAY("15s", "The longest delay of an answer to a wrong password."),
     TLS_EXTERNAL_CERT_AND_KEY("", "Certificate chain and private key PEM files, two paths separated by a space; "
             + "reloaded when they change. Unset: self-signed or ACME, depending on mail_domain."),
     DISABLE_IPV6("false", "true: listen on IPv4 only (0.0.0.0) unless listen_addresses is set."),

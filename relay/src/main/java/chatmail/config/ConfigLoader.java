@@ -105,6 +105,18 @@ public final class ConfigLoader {
             case MIN_FREE_DISK_SPACE -> b.minFreeDiskSpace = ConfigValues.size(e, Config.MIB);
             case MAX_IMAP_CONNECTIONS -> b.maxImapConnections = ConfigValues.wholeNumber(e, 1, any);
             case MAX_SMTP_CONNECTIONS -> b.maxSmtpConnections = ConfigValues.wholeNumber(e, 1, any);
+            case MAX_HTTPS_CONNECTIONS -> b.limits = b.limits.withMaxHttpsConnections(ConfigValues.wholeNumber(e, 1, any));
+            case MAX_UNAUTHENTICATED_CONNECTIONS_PER_CLIENT ->
+                    b.limits = b.limits.withMaxUnauthenticatedPerClient(ConfigValues.wholeNumber(e, 1, any));
+            case MAX_IMAP_CONNECTIONS_PER_ACCOUNT ->
+                    b.limits = b.limits.withMaxImapConnectionsPerAccount(ConfigValues.wholeNumber(e, 1, any));
+            case LOGIN_TIMEOUT -> b.limits = b.limits.withLoginTimeout(ConfigValues.duration(e));
+            case LOGIN_FAILURES_BEFORE_DELAY ->
+                    b.limits = b.limits.withLoginFailuresBeforeDelay(ConfigValues.wholeNumber(e, 0, any));
+            case LOGIN_FAILURE_DELAY ->
+                    b.limits = b.limits.withLoginFailureDelay(ConfigValues.duration(e), b.limits.maxLoginFailureDelay());
+            case MAX_LOGIN_FAILURE_DELAY ->
+                    b.limits = b.limits.withLoginFailureDelay(b.limits.loginFailureDelay(), ConfigValues.duration(e));
             case TLS_EXTERNAL_CERT_AND_KEY -> {
                 Path[] pair = ConfigValues.certAndKey(e);
                 b.tlsCertFile = pair[0];

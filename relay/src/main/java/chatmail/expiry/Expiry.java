@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * Deletes what the relay promises not to keep (SPEC EXP-1, ACC-6): every message older than
@@ -27,11 +28,18 @@ public final class Expiry {
     private final Config config;
     private final MailStore store;
     private final Clock clock;
+    private final LongConsumer accountDeleted;
 
     public Expiry(Config config, MailStore store, Clock clock) {
+        this(config, store, clock, id -> { });
+    }
+
+    /** @param accountDeleted told each deleted account's id, after its deletion (SEC-9: end its sessions) */
+    public Expiry(Config config, MailStore store, Clock clock, LongConsumer accountDeleted) {
         this.config = config;
         this.store = store;
         this.clock = clock;
+        this.accountDeleted = accountDeleted;
     }
 
     public ExpiryReport run(boolean dryRun) {
@@ -55,6 +63,7 @@ public final class Expiry {
             store.delete(large.values());
             for (Account a : inactive) {
                 store.deleteAccount(a.id());
+                accountDeleted.accept(a.id());
             }
         }
         return new ExpiryReport(dryRun, old.size(), large.size(), bytes, inactive.size());

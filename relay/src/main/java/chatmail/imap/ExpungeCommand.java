@@ -1,6 +1,7 @@
 package chatmail.imap;
 
 import chatmail.imap.protocol.ImapCommand;
+import chatmail.imap.protocol.SequenceSet;
 import chatmail.store.MessageInfo;
 import java.util.List;
 
@@ -13,11 +14,11 @@ final class ExpungeCommand {
         if (view.readOnly()) {
             return Result.no("[READ-ONLY] Mailbox is read-only.");
         }
-        long highest = view.highestUid();
+        SequenceSet.Resolved named = expunge.uids() == null ? null : expunge.uids().resolve(view.highestUid());
         List<Long> deleted = s.store().snapshot(view.mailboxId()).messages().stream()
                 .filter(m -> m.flags().contains("\\Deleted"))
                 .map(MessageInfo::uid)
-                .filter(uid -> expunge.uids() == null || (view.seq(uid) > 0 && expunge.uids().contains(uid, highest)))
+                .filter(uid -> named == null || (view.seq(uid) > 0 && named.contains(uid)))
                 .toList();
         if (!deleted.isEmpty()) {
             List<Long> removed = s.store().expunge(view.mailboxId(), deleted);

@@ -8,6 +8,8 @@ import java.time.Duration;
  * a connection before login, after login and in IDLE.
  *
  * @param maxLineLength longest command line in octets (without literals)
+ * @param maxLineBeforeLogin longest command line before login: LOGIN, AUTHENTICATE and ID need
+ *     little, and the hasher never sees more than this (SEC-2)
  * @param maxLiteralBeforeLogin largest literal before login (LOGIN and AUTHENTICATE only need little)
  * @param maxLiteral largest literal after login: a message for APPEND ({@code max_message_size})
  * @param beforeLogin how long a connection may sit idle before it logs in
@@ -18,6 +20,7 @@ import java.time.Duration;
  */
 public record ImapLimits(
         int maxLineLength,
+        int maxLineBeforeLogin,
         int maxLiteralBeforeLogin,
         long maxLiteral,
         Duration beforeLogin,
@@ -28,12 +31,17 @@ public record ImapLimits(
 
     /** Dovecot's default imap_max_line_length. */
     public static final int DEFAULT_MAX_LINE = 64 * 1024;
+    /** Before login: a LOGIN with the longest address and a 256-byte password, escaped, fits many times. */
+    public static final int MAX_LINE_BEFORE_LOGIN = 8 * 1024;
+    /** Before login a literal holds a user name or password, not a message. */
+    public static final int MAX_LITERAL_BEFORE_LOGIN = 1024;
 
     public static ImapLimits fromConfig(Config config) {
         Config.Timeouts t = config.timeouts();
         // RFC 3501 5.4: the autologout timer is at least 30 minutes; imapIdle (31 min by
         // default) is the one configurable inactivity limit after login.
-        return new ImapLimits(DEFAULT_MAX_LINE, 8 * 1024, config.maxMessageSize(), t.imapBeforeLogin(),
+        return new ImapLimits(DEFAULT_MAX_LINE, MAX_LINE_BEFORE_LOGIN, MAX_LITERAL_BEFORE_LOGIN,
+                config.maxMessageSize(), t.imapBeforeLogin(),
                 t.imapIdle(), t.imapIdle(), t.imapIdleKeepAlive(), 20);
     }
 }

@@ -1,5 +1,6 @@
 package chatmail.imap;
 
+import chatmail.metrics.ConnectionService;
 import chatmail.net.ServicePort;
 
 /** The two IMAP services; they differ only in how TLS starts. */
@@ -25,5 +26,10 @@ public enum ImapPort implements ServicePort {
     @Override
     public boolean implicitTls() {
         return implicitTls;
+    }
+
+    @Override
+    public ConnectionService limitsService() {
+        return ConnectionService.IMAP;
     }
 }

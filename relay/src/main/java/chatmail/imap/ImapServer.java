@@ -1,5 +1,6 @@
 package chatmail.imap;
 
+import chatmail.metrics.ConnectionRefusal;
 import chatmail.net.ServiceListeners;
 import chatmail.net.Transport;
 import chatmail.tls.TlsContexts;
@@ -10,21 +11,32 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The IMAP listeners: 143 (STARTTLS) and 993 (implicit TLS), both TLS 1.3 only. Each connection
- * runs an {@link ImapSession} on its own virtual thread. {@code max_imap_connections} caps them
- * all and a fifth of it each client address (a /64 for IPv6), so one host cannot take them all.
+ * runs an {@link ImapSession} on its own virtual thread, once the limits layer admitted it
+ * ({@code max_imap_connections} and its shares, SEC-3).
  */
 public final class ImapServer implements AutoCloseable {
 
     private static final byte[] TOO_MANY_CONNECTIONS =
             "* BYE [UNAVAILABLE] Too many connections, try again later.\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TOO_MANY_FROM_CLIENT =
+            "* BYE [UNAVAILABLE] Too many connections from your address, try again later.\r\n"
+                    .getBytes(StandardCharsets.US_ASCII);
 
     private final ServiceListeners<ImapPort> listeners;
 
     public ImapServer(ImapServices services, TlsContexts tls) {
         // The handshake of 993 runs on first use, under the before-login timeout.
-        this.listeners = new ServiceListeners<>(tls, services.config().maxImapConnections(), TOO_MANY_CONNECTIONS,
+        this.listeners = new ServiceListeners<>(tls, services.clientLimits(), ImapServer::refusal,
                 services.limits().beforeLogin(), port -> TlsPolicy.CLIENT,
                 (port, transport) -> new ImapSession(services, port, transport).run());
+    }
+
+    /** SEC-3: the limits layer's refusal in IMAP's words. */
+    private static byte[] refusal(ConnectionRefusal reason) {
+        return switch (reason) {
+            case CLIENT_CONNECTIONS, CLIENT_UNAUTHENTICATED -> TOO_MANY_FROM_CLIENT;
+            default -> TOO_MANY_CONNECTIONS;
+        };
     }
 
     /** Starts listening for one service on one address; returns the bound port. */
@@ -38,10 +50,6 @@ public final class ImapServer implements AutoCloseable {
      */
     public void serve(ImapPort port, Transport transport) throws IOException {
         listeners.serve(port, transport);
-    }
-
-    public int connections() {
-        return listeners.connections();
     }
 
     @Override

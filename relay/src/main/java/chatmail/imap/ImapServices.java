@@ -1,8 +1,8 @@
 package chatmail.imap;
 
 import chatmail.account.Accounts;
-import chatmail.account.LoginThrottle;
 import chatmail.config.Config;
+import chatmail.limits.ClientLimits;
 import chatmail.store.MailStore;
 import java.time.Clock;
 
@@ -11,13 +11,14 @@ public record ImapServices(
         Config config,
         Clock clock,
         Accounts accounts,
-        LoginThrottle loginThrottle,
+        ClientLimits clientLimits,
         MailStore store,
         ServerMetadata serverMetadata,
         ImapLimits limits) {
 
-    public static ImapServices create(Config config, Clock clock, Accounts accounts, MailStore store) {
-        return new ImapServices(config, clock, accounts, LoginThrottle.standard(clock), store,
+    public static ImapServices create(Config config, Clock clock, Accounts accounts, MailStore store,
+            ClientLimits clientLimits) {
+        return new ImapServices(config, clock, accounts, clientLimits, store,
                 new ServerMetadata(config, clock), ImapLimits.fromConfig(config));
     }
 }

@@ -6,6 +6,7 @@ import chatmail.imap.protocol.ImapParseException;
 import chatmail.imap.protocol.ImapReader;
 import chatmail.imap.protocol.ImapRequest;
 import chatmail.imap.protocol.ImapResponseWriter;
+import chatmail.net.LoginTimeoutException;
 import chatmail.net.Transport;
 import chatmail.store.Account;
 import chatmail.store.MailStore;
@@ -62,7 +63,8 @@ final class ImapSession {
         ImapLimits limits = services.limits();
         transport.setReadTimeout(limits.beforeLogin());
         writer = new ImapResponseWriter(transport.out());
-        reader = new ImapReader(transport.in(), limits.maxLineLength(), this::flush);
+        // SEC-2: before login a line holds credentials at most, so a short one is enough.
+        reader = new ImapReader(transport.in(), limits.maxLineBeforeLogin(), this::flush);
         try {
             writer.untagged("OK [CAPABILITY " + capabilities() + "] chatmail ready.");
             while (true) {
@@ -72,6 +74,8 @@ final class ImapSession {
                     break;
                 }
             }
+        } catch (LoginTimeoutException e) {
+            writer.untagged("BYE Login time limit exceeded.");
         } catch (SocketTimeoutException e) {
             writer.untagged("BYE Disconnected for inactivity.");
         } finally {
@@ -308,6 +312,7 @@ final class ImapSession {
     /** Login succeeded: from now on mailbox changes of the account reach this session. */
     void loggedIn(Account loggedIn) throws IOException {
         account = loggedIn;
+        reader.maxLineLength(services.limits().maxLineLength());
         transport.setReadTimeout(services.limits().autologout());
         subscription = services.store().events().subscribe(loggedIn.id(), this::onMailboxEvent);
     }
@@ -329,9 +334,41 @@ final class ImapSession {
         return view != null && view.needsSync();
     }
 
-    /** Set while IDLE waits, so a change of the selected mailbox wakes it at once. */
+    /**
+     * Set while IDLE waits, so a change of the selected mailbox wakes it at once. Changed under
+     * the output lock: while it is set, only that lock's holder writes (SEC-9's BYE relies on it).
+     */
     void mailboxWaker(Runnable waker) {
-        this.mailboxWaker = waker;
+        outputLock.lock();
+        try {
+            this.mailboxWaker = waker;
+        } finally {
+            outputLock.unlock();
+        }
+    }
+
+    /**
+     * The account was deleted (SEC-9), called from another thread: a session in IDLE is told
+     * {@code * BYE}, as only the IDLE notifier writes then; any other is closed, since it may be
+     * in the middle of a response.
+     */
+    void endForDeletedAccount() {
+        try {
+            if (outputLock.tryLock(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                try {
+                    if (mailboxWaker != null) {
+                        writer.untagged("BYE Account deleted.");
+                        writer.flush();
+                    }
+                } finally {
+                    outputLock.unlock();
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            // the connection is going anyway
+        } finally {
+            transport.abort();
+        }
     }
 
     void select(SelectedMailbox mailbox) {

@@ -10,10 +10,12 @@ import java.util.Optional;
 
 /**
  * LOGIN and AUTHENTICATE PLAIN (with SASL-IR). The first login of a new valid address creates
- * the account (ACC-1); every failure answers the same, after the per-address slow-down.
+ * the account (ACC-1); every failure answers the same, past a few failures per client after
+ * SEC-3's delay, and a right password never waits for it.
  */
 final class LoginCommand {
     static final String FAILED = "[AUTHENTICATIONFAILED] Authentication failed.";
+    static final String TOO_MANY_FOR_ACCOUNT = "Too many connections for this account.";
     private static final String PLAINTEXT_REFUSED =
             "[PRIVACYREQUIRED] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.";
 
@@ -61,23 +63,21 @@ final class LoginCommand {
 
     private static Result check(ImapSession s, String user, String password) throws IOException {
         ImapServices services = s.services();
-        try {
-            services.loginThrottle().pause(s.transport().peer());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted");
-        }
-        Optional<Account> account = services.accounts().login(user, password);
+        Optional<Account> account = services.accounts().login(user, password, s.transport().peer());
         if (account.isEmpty()) {
             return failed(s);
         }
-        services.loginThrottle().succeeded(s.transport().peer());
+        // SEC-3: max_imap_connections_per_account; SEC-9: deleting the account ends this session.
+        if (!s.transport().admission().authenticated(account.get().id(), s::endForDeletedAccount)) {
+            s.out().untagged("BYE " + TOO_MANY_FOR_ACCOUNT);
+            return Result.noThenClose("[LIMIT] " + TOO_MANY_FOR_ACCOUNT);
+        }
         s.loggedIn(account.get());
         return Result.ok("[CAPABILITY " + s.capabilities() + "] Logged in");
     }
 
     private static Result failed(ImapSession s) {
-        s.services().loginThrottle().failed(s.transport().peer());
+        s.services().clientLimits().loginFailed(s.transport().peer());
         return Result.no(FAILED);
     }
 }

@@ -55,7 +55,7 @@ final class MailboxNames {
     }
 
     /** Dynamic programming over (pattern position, name position): linear in their product. */
-    private static boolean match(String p, String n) {
+    static boolean match(CharSequence p, CharSequence n) {
         int pl = p.length();
         int nl = n.length();
         boolean[] next = new boolean[nl + 1];

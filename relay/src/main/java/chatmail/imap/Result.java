@@ -24,6 +24,11 @@ record Result(String status, String text, boolean close) {
         return new Result("BAD", text, false);
     }
 
+    /** A refusal after which the connection closes (a limit reached at login). */
+    static Result noThenClose(String text) {
+        return new Result("NO", text, true);
+    }
+
     /** The tagged response, then the connection closes (LOGOUT). */
     static Result okThenClose(String text) {
         return new Result("OK", text, true);

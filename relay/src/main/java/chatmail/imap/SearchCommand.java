@@ -2,6 +2,7 @@ package chatmail.imap;
 
 import chatmail.imap.protocol.ImapCommand;
 import chatmail.imap.protocol.SearchKey;
+import chatmail.imap.protocol.SequenceSet;
 import chatmail.store.MailboxSnapshot;
 import chatmail.store.MessageInfo;
 import chatmail.store.StoreException;
@@ -12,7 +13,9 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * SEARCH and UID SEARCH (RFC 3501 6.4.4, MODSEQ of RFC 7162). Flags, sizes, dates and UIDs come
@@ -35,13 +38,14 @@ final class SearchCommand {
         MailboxSnapshot snapshot = s.store().snapshot(view.mailboxId());
         StringBuilder line = new StringBuilder("SEARCH");
         long highestModseq = 0;
+        Map<SequenceSet, SequenceSet.Resolved> resolved = new IdentityHashMap<>();
         for (int seq = 1; seq <= view.exists(); seq++) {
             long uid = view.uid(seq);
             MessageInfo info = MessageSets.find(snapshot, uid);
             if (info == null) {
                 continue;
             }
-            Candidate candidate = new Candidate(s, view, seq, info);
+            Candidate candidate = new Candidate(s, view, seq, info, resolved);
             if (candidate.matches(search.criteria(), 0)) {
                 line.append(' ').append(search.uid() ? uid : seq);
                 highestModseq = Math.max(highestModseq, info.modseq());
@@ -69,10 +73,14 @@ final class SearchCommand {
         private final SelectedMailbox view;
         private final int seq;
         private final MessageInfo info;
+        /** SEC-4: each set of the criteria resolved once per SEARCH, not once per message. */
+        private final Map<SequenceSet, SequenceSet.Resolved> resolved;
         private byte[] content;
         private int headerEnd = -1;
 
-        Candidate(ImapSession session, SelectedMailbox view, int seq, MessageInfo info) {
+        Candidate(ImapSession session, SelectedMailbox view, int seq, MessageInfo info,
+                Map<SequenceSet, SequenceSet.Resolved> resolved) {
+            this.resolved = resolved;
             this.session = session;
             this.view = view;
             this.seq = seq;
@@ -84,8 +92,10 @@ final class SearchCommand {
                 case SearchKey.All a -> true;
                 case SearchKey.Flag f -> hasFlag(f.flag()) == f.set();
                 case SearchKey.Recent r -> !r.recent();
-                case SearchKey.Uid u -> u.set().contains(info.uid(), view.highestUid());
-                case SearchKey.Sequence q -> q.set().contains(seq, view.exists());
+                case SearchKey.Uid u -> resolved.computeIfAbsent(u.set(), set -> set.resolve(view.highestUid()))
+                        .contains(info.uid());
+                case SearchKey.Sequence q -> resolved.computeIfAbsent(q.set(), set -> set.resolve(view.exists()))
+                        .contains(seq);
                 case SearchKey.Size z -> z.larger() ? info.size() > z.size() : info.size() < z.size();
                 case SearchKey.ModSeq m -> info.modseq() >= m.modseq();
                 case SearchKey.Date d -> date(d);

@@ -100,10 +100,13 @@ final class SelectedMailbox {
         if (size == 0 || set.largestExplicit() > size) {
             throw new InvalidMessageSet();
         }
+        // SEC-4: walk the resolved ranges, never the numbers they name beyond the mailbox.
+        SequenceSet.Resolved resolved = set.resolve(size);
         List<Integer> seqs = new ArrayList<>();
-        for (int seq = 1; seq <= size; seq++) {
-            if (set.contains(seq, size)) {
-                seqs.add(seq);
+        for (int r = 0; r < resolved.size(); r++) {
+            long high = Math.min(resolved.high(r), size);
+            for (long seq = Math.max(1, resolved.low(r)); seq <= high; seq++) {
+                seqs.add((int) seq);
             }
         }
         return seqs;
@@ -120,20 +123,16 @@ final class SelectedMailbox {
             return seqs;
         }
         long highest = highestUid();
-        for (SequenceSet.Range r : set.ranges()) {
-            if (r.low(highest) > highest) {
-                continue;
-            }
-            // Ranges are mostly small or "1:*"; walk the view once per range from its start.
-            int from = Arrays.binarySearch(uids, 0, size, r.low(highest));
+        // SEC-4: disjoint ranges in order, each found by binary search: every message is visited
+        // at most once and the result comes out sorted, whatever the client wrote.
+        SequenceSet.Resolved resolved = set.resolve(highest);
+        for (int r = 0; r < resolved.size() && resolved.low(r) <= highest; r++) {
+            int from = Arrays.binarySearch(uids, 0, size, resolved.low(r));
             from = from >= 0 ? from : -from - 1;
-            long high = r.high(highest);
+            long high = resolved.high(r);
             for (int i = from; i < size && uids[i] <= high; i++) {
                 seqs.add(i + 1);
             }
-        }
-        if (set.ranges().size() > 1) {
-            seqs = seqs.stream().distinct().sorted().toList();
         }
         return seqs;
     }

@@ -25,6 +25,7 @@ public final class Metrics {
     private final Counter accountsRefused;
     private final Counter logins;
     private final Counter push;
+    private final Counter connectionsRefused;
 
     public Metrics() {
         delivered = counter("chatmail_messages_delivered", "Messages accepted for delivery, by the path they came in.", "path");
@@ -48,6 +49,13 @@ public final class Metrics {
         push = counter("chatmail_push", "Push notifications by outcome.", "result");
         for (PushResult result : PushResult.values()) {
             push.initLabelValues(result.label());
+        }
+        connectionsRefused = counter("chatmail_connections_refused",
+                "Connections the limits layer refused or closed (SEC-3), by service and reason.", "service", "reason");
+        for (ConnectionService service : ConnectionService.values()) {
+            for (ConnectionRefusal reason : ConnectionRefusal.values()) {
+                connectionsRefused.initLabelValues(service.label(), reason.label());
+            }
         }
     }
 
@@ -73,6 +81,10 @@ public final class Metrics {
 
     public void push(PushResult result) {
         push.labelValues(result.label()).inc();
+    }
+
+    public void connectionRefused(ConnectionService service, ConnectionRefusal reason) {
+        connectionsRefused.labelValues(service.label(), reason.label()).inc();
     }
 
     /**

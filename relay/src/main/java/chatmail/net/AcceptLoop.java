@@ -2,8 +2,10 @@ package chatmail.net;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 
@@ -11,6 +13,11 @@ import org.slf4j.Logger;
  * The accept thread of a listening socket: each accepted connection runs on its own virtual
  * thread, so a slow client (a TLS handshake, a peek) cannot stall the others. Connections stay
  * registered until {@link #release released}, so that closing the listener also closes them.
+ *
+ * <p>When accepting fails (the process or the system is out of file descriptors: EMFILE,
+ * ENFILE), the connection stays in the backlog and the next accept fails at once too; the loop
+ * then waits, from {@link #FIRST_BACKOFF} doubling to {@link #MAX_BACKOFF}, instead of spinning
+ * on a core, and says so once per episode (SEC-3).
  *
  * @param <C> an accepted connection (a {@code Socket} or a {@code SocketChannel})
  */
@@ -22,8 +29,12 @@ final class AcceptLoop<C extends AutoCloseable> {
         C accept() throws IOException;
     }
 
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(10);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
     private final String name;
     private final Logger log;
+    private final AtomicLong failures = new AtomicLong();
     private final AutoCloseable server;
     private final Acceptor<C> acceptor;
     private final Consumer<C> handler;
@@ -45,6 +56,7 @@ final class AcceptLoop<C extends AutoCloseable> {
     }
 
     private void run() {
+        Duration backoff = Duration.ZERO;
         while (!closed) {
             C connection;
             try {
@@ -52,10 +64,26 @@ final class AcceptLoop<C extends AutoCloseable> {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                if (!closed) {
-                    log.warn("{}: accept failed: {}", name, e.toString());
+                if (closed) {
+                    return;
+                }
+                failures.incrementAndGet();
+                if (backoff.isZero()) {
+                    log.warn("{}: accept failed, backing off until it works again: {}", name, e.toString());
+                    backoff = FIRST_BACKOFF;
+                } else {
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException stop) {
+                    return;
                 }
                 continue;
+            }
+            if (!backoff.isZero()) {
+                log.info("{}: accepting again", name);
+                backoff = Duration.ZERO;
             }
             if (connection == null) {
                 continue;
@@ -63,6 +91,11 @@ final class AcceptLoop<C extends AutoCloseable> {
             open.add(connection);
             Thread.ofVirtual().name(name + "-conn").start(() -> handler.accept(connection));
         }
+    }
+
+    /** Accepts that failed since start (out of file descriptors, mostly). */
+    long failures() {
+        return failures.get();
     }
 
     /** The connection is closed or owned by someone else now; closing the listener leaves it alone. */

@@ -2,6 +2,9 @@ package chatmail.net;
 
 import static chatmail.net.AcceptLoop.closeQuietly;
 
+import chatmail.limits.Admission;
+import chatmail.limits.ClientLimits;
+import chatmail.metrics.ConnectionService;
 import chatmail.tls.TlsContexts;
 import chatmail.tls.TlsPolicy;
 import chatmail.tls.TlsSockets;
@@ -31,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * runs the service on a {@link Transport} that knows the client's real address. Every other
  * connection (browsers, no ALPN, unknown names, not TLS at all) goes to the fallback together
  * with the bytes already read, so the HTTP server performs the one and only handshake.
+ *
+ * <p>Every connection asks the limits layer first, as port 443's (SEC-3); one it refuses is
+ * closed at once, since nothing can be said to it before a TLS handshake, which would cost
+ * what the limit is there to save. Connections routed to IMAP or SMTP leave port 443's count
+ * and enter that service's, under the client's address; HTTPS connections stay in it.
  */
 public final class AlpnRouter implements AutoCloseable {
 
@@ -44,11 +52,12 @@ public final class AlpnRouter implements AutoCloseable {
 
     /**
      * Takes over a connection the router does not keep. It owns the channel from then on and
-     * must replay {@code alreadyRead} before anything it reads from the channel.
+     * must replay {@code alreadyRead} before anything it reads from the channel; it closes the
+     * connection's admission when the connection ends, and may end it through the admission.
      */
     @FunctionalInterface
     public interface Fallback {
-        void take(SocketChannel channel, byte[] alreadyRead) throws IOException;
+        void take(SocketChannel channel, byte[] alreadyRead, Admission admission) throws IOException;
     }
 
     /**
@@ -65,6 +74,7 @@ public final class AlpnRouter implements AutoCloseable {
 
     private final String name;
     private final TlsContexts tls;
+    private final ClientLimits limits;
     private final Map<String, TlsService> services = new ConcurrentHashMap<>();
     private final Fallback fallback;
     private final Settings settings;
@@ -72,10 +82,11 @@ public final class AlpnRouter implements AutoCloseable {
     private final ServerSocketChannel server;
     private final AcceptLoop<SocketChannel> accepting;
 
-    public AlpnRouter(String name, InetAddress address, int port, TlsContexts tls, Fallback fallback,
-            Settings settings) throws IOException {
+    public AlpnRouter(String name, InetAddress address, int port, TlsContexts tls, ClientLimits limits,
+            Fallback fallback, Settings settings) throws IOException {
         this.name = name;
         this.tls = tls;
+        this.limits = limits;
         this.fallback = fallback;
         this.settings = settings;
         this.peek = new ClientHelloPeek(settings.maxPeekBytes());
@@ -110,40 +121,52 @@ public final class AlpnRouter implements AutoCloseable {
 
     private void route(SocketChannel channel) {
         boolean handedOver = false;
+        Admission admission = limits.admit(ConnectionService.HTTPS, channel.socket().getInetAddress());
         try {
+            if (!admission.admitted()) {
+                return;
+            }
+            admission.closeWith(() -> closeQuietly(channel));
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
             channel.socket().setSoTimeout(timeoutMillis());
             ClientHelloPeek.Peeked peeked = peek.read(channel.socket().getInputStream());
             Optional<String> protocol = choose(peeked.alpn());
             if (protocol.isPresent()) {
-                serveInProcess(channel, peeked.bytes(), protocol.get());
+                serveInProcess(channel, peeked.bytes(), protocol.get(), admission);
             } else {
                 channel.socket().setSoTimeout(0);
                 accepting.release(channel);
                 handedOver = true;
-                fallback.take(channel, peeked.bytes());
+                // The web server's idle timeout governs from here; the connection stays port 443's.
+                admission.deadlineOff();
+                fallback.take(channel, peeked.bytes(), admission);
             }
         } catch (Exception e) {
             // Resets, timeouts and failed handshakes are routine on the internet; no addresses here.
             log.debug("{}: connection ended: {}", name, e.toString());
             if (handedOver) {
+                admission.close();
                 closeQuietly(channel);
             }
         } finally {
             if (!handedOver) {
+                admission.close();
                 accepting.release(channel);
                 closeQuietly(channel);
             }
         }
     }
 
-    private void serveInProcess(SocketChannel channel, byte[] alreadyRead, String protocol) throws Exception {
+    private void serveInProcess(SocketChannel channel, byte[] alreadyRead, String protocol, Admission admission)
+            throws Exception {
         SSLSocket socket = tls.wrapAccepted(channel.socket(), TlsPolicy.CLIENT,
                 new ByteArrayInputStream(alreadyRead), List.of(protocol));
         try {
             socket.startHandshake();
-            try (Transport transport = new SocketTransport(socket, null)) {
+            // From here the service's limits apply, under the client's address (WEB-3).
+            admission.close();
+            try (Transport transport = new SocketTransport(socket, null, channel.socket())) {
                 services.get(protocol).serve(transport);
             }
         } finally {

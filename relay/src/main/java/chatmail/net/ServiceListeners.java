@@ -1,5 +1,8 @@
 package chatmail.net;
 
+import chatmail.limits.Admission;
+import chatmail.limits.ClientLimits;
+import chatmail.metrics.ConnectionRefusal;
 import chatmail.tls.TlsContexts;
 import chatmail.tls.TlsPolicy;
 import chatmail.tls.TlsSockets;
@@ -12,9 +15,9 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The listeners of one protocol (IMAP, SMTP) for all its services, under one connection cap: a
- * fifth of it per client address, so one host cannot take them all. A connection over the cap
- * gets the protocol's refusal line and is closed; the others run a session on their own thread.
+ * The listeners of one protocol (IMAP, SMTP) for all its services. Each connection asks the
+ * limits layer first (SEC-3); one it refuses gets the protocol's refusal line for the reason
+ * and is closed, the others run a session on their own thread under their admission.
  *
  * @param <P> the protocol's services
  */
@@ -27,24 +30,24 @@ public final class ServiceListeners<P extends ServicePort> implements AutoClosea
     }
 
     private final TlsContexts tls;
-    private final ConnectionLimiter limiter;
-    private final byte[] refusal;
+    private final ClientLimits limits;
+    private final Function<ConnectionRefusal, byte[]> refusals;
     private final Duration handshakeTimeout;
     private final Function<P, TlsPolicy> policy;
     private final Session<P> session;
     private final List<TcpListener> listeners = new ArrayList<>();
 
     /**
-     * @param refusal          what a client over the cap reads before the connection is closed
+     * @param refusals         what a refused client reads before the connection is closed
      * @param handshakeTimeout the read timeout until the session sets its own; it bounds the
      *                         implicit-TLS handshake, which runs on first use
      * @param policy           the TLS policy of each service
      */
-    public ServiceListeners(TlsContexts tls, int maxConnections, byte[] refusal, Duration handshakeTimeout,
-            Function<P, TlsPolicy> policy, Session<P> session) {
+    public ServiceListeners(TlsContexts tls, ClientLimits limits, Function<ConnectionRefusal, byte[]> refusals,
+            Duration handshakeTimeout, Function<P, TlsPolicy> policy, Session<P> session) {
         this.tls = tls;
-        this.limiter = new ConnectionLimiter(maxConnections, Math.max(1, maxConnections / 5));
-        this.refusal = refusal.clone();
+        this.limits = limits;
+        this.refusals = refusals;
         this.handshakeTimeout = handshakeTimeout;
         this.policy = policy;
         this.session = session;
@@ -57,23 +60,29 @@ public final class ServiceListeners<P extends ServicePort> implements AutoClosea
         return l.port();
     }
 
-    /** Runs a session on a connection accepted elsewhere (the port-443 router), already in TLS. */
+    /**
+     * Runs a session on a connection accepted elsewhere (the port-443 router), already in TLS:
+     * the client's address counts against this service's limits as if it had come here directly.
+     */
     public void serve(P port, Transport transport) throws IOException {
-        try (ConnectionLimiter.Permit permit = limiter.tryAcquire(transport.peer())) {
-            if (permit == null) {
-                transport.out().write(refusal);
+        try (Admission admission = limits.admit(port.limitsService(), transport.peer())) {
+            if (!admission.admitted()) {
+                transport.out().write(refusals.apply(admission.refusal().orElseThrow()));
                 transport.out().flush();
                 return;
             }
+            admission.closeWith(transport::abort);
+            transport.bind(admission);
             session.run(port, transport);
         }
     }
 
     private void serve(P port, Socket socket) throws IOException {
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, handshakeTimeout.toMillis()));
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE,
+                Math.min(handshakeTimeout.toMillis(), limits.loginTimeout().toMillis())));
         TlsPolicy tlsPolicy = policy.apply(port);
         SocketTransport transport = port.implicitTls()
-                ? new SocketTransport(tls.wrapAccepted(socket, tlsPolicy, null, List.of()), null)
+                ? new SocketTransport(tls.wrapAccepted(socket, tlsPolicy, null, List.of()), null, socket)
                 : new SocketTransport(socket, plain -> tls.startTls(plain, tlsPolicy));
         try {
             serve(port, transport);
@@ -82,11 +91,6 @@ public final class ServiceListeners<P extends ServicePort> implements AutoClosea
             TlsSockets.close(transport.socket());
             transport.close();
         }
-    }
-
-    /** Connections open now, across all services. */
-    public int connections() {
-        return limiter.current();
     }
 
     @Override

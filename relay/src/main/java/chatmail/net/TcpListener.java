@@ -44,6 +44,11 @@ public final class TcpListener implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** Accepts that failed since start; each is followed by a growing pause, never a busy retry. */
+    public long failedAccepts() {
+        return accepting.failures();
+    }
+
     public InetAddress address() {
         return server.getInetAddress();
     }

@@ -1,5 +1,6 @@
 package chatmail.net;
 
+import chatmail.limits.Admission;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,6 +29,21 @@ public interface Transport extends AutoCloseable {
 
     /** The client's address, for limits only: it is never logged nor stored with mail. */
     InetAddress peer();
+
+    /**
+     * The limits layer's record of this connection (SEC-3): the session reports its login to it,
+     * and reads fail with {@link LoginTimeoutException} once its login deadline has passed.
+     */
+    Admission admission();
+
+    /** Puts the connection under these limits; the listener calls it once it admitted the client. */
+    void bind(Admission admission);
+
+    /**
+     * Ends the connection from another thread at once (eviction, login deadline, a deleted
+     * account): the session's blocked read fails. Never waits for the peer; never throws.
+     */
+    void abort();
 
     /** Closes the connection; never throws. */
     @Override

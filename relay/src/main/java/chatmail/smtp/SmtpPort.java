@@ -1,5 +1,6 @@
 package chatmail.smtp;
 
+import chatmail.metrics.ConnectionService;
 import chatmail.net.ServicePort;
 
 /** The three SMTP services, which differ in TLS and in who may send what. */
@@ -27,6 +28,11 @@ public enum SmtpPort implements ServicePort {
     @Override
     public boolean implicitTls() {
         return implicitTls;
+    }
+
+    @Override
+    public ConnectionService limitsService() {
+        return this == MX ? ConnectionService.MX : ConnectionService.SUBMISSION;
     }
 
     public boolean isSubmission() {

@@ -1,13 +1,13 @@
 package chatmail.smtp;
 
 import chatmail.account.Accounts;
-import chatmail.account.LoginThrottle;
 import chatmail.config.Config;
 import chatmail.delivery.BounceBuilder;
 import chatmail.delivery.LocalDelivery;
 import chatmail.delivery.outbound.OutboundDelivery;
 import chatmail.dkim.DkimSigner;
 import chatmail.dkim.DkimVerifier;
+import chatmail.limits.ClientLimits;
 import chatmail.policy.EncryptionPolicy;
 import chatmail.policy.RateLimiter;
 import java.time.Clock;
@@ -17,7 +17,7 @@ public record SmtpServices(
         Config config,
         Clock clock,
         Accounts accounts,
-        LoginThrottle loginThrottle,
+        ClientLimits limits,
         LocalDelivery localDelivery,
         EncryptionPolicy encryption,
         RateLimiter rateLimiter,
@@ -27,8 +27,8 @@ public record SmtpServices(
         OutboundDelivery outbound) {
 
     public static SmtpServices create(Config config, Clock clock, Accounts accounts, LocalDelivery localDelivery,
-            DkimSigner dkimSigner, DkimVerifier dkimVerifier, OutboundDelivery outbound) {
-        return new SmtpServices(config, clock, accounts, LoginThrottle.standard(clock), localDelivery,
+            DkimSigner dkimSigner, DkimVerifier dkimVerifier, OutboundDelivery outbound, ClientLimits limits) {
+        return new SmtpServices(config, clock, accounts, limits, localDelivery,
                 new EncryptionPolicy(), RateLimiter.fromConfig(config, clock),
                 new BounceBuilder(config.addressDomain(), clock), dkimSigner, dkimVerifier, outbound);
     }

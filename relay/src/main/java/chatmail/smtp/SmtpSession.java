@@ -3,6 +3,7 @@ package chatmail.smtp;
 import chatmail.account.AddressRules;
 import chatmail.delivery.FailedRecipient;
 import chatmail.delivery.RecipientStatus;
+import chatmail.net.LoginTimeoutException;
 import chatmail.net.Transport;
 import chatmail.policy.Direction;
 import chatmail.policy.HeaderCleanup;
@@ -60,6 +61,11 @@ final class SmtpSession {
     private static final SmtpReply AUTH_ONLY_BEFORE_MAIL = SmtpReply.of(503, "5.5.1", "AUTH not allowed during a mail transaction");
     private static final SmtpReply TOO_MANY_ERRORS = SmtpReply.of(421, "4.7.0", "Too many errors, closing connection");
     private static final SmtpReply TIMEOUT = SmtpReply.of(421, "4.4.2", "Timeout exceeded, closing connection");
+    // SEC-3's login_timeout: absolute from connect, to AUTH on submission and to MAIL on port 25.
+    private static final SmtpReply LOGIN_TIMEOUT =
+            SmtpReply.of(421, "4.7.0", "Login time limit exceeded, closing connection");
+    private static final SmtpReply MAIL_TIMEOUT =
+            SmtpReply.of(421, "4.7.0", "Time limit before MAIL exceeded, closing connection");
     private static final SmtpReply NEED_SMTPUTF8 = SmtpReply.of(553, "5.6.7", "Address needs SMTPUTF8");
     private static final SmtpReply HELP = SmtpReply.of(214, "2.0.0", "See RFC 5321");
 
@@ -116,6 +122,8 @@ final class SmtpSession {
                     return;
                 }
             }
+        } catch (LoginTimeoutException e) {
+            writer.send(port.isSubmission() ? LOGIN_TIMEOUT : MAIL_TIMEOUT);
         } catch (SocketTimeoutException e) {
             writer.send(TIMEOUT);
         } finally {
@@ -270,15 +278,9 @@ final class SmtpSession {
                 return reply(UNSUPPORTED_MECHANISM);
             }
         }
-        try {
-            services.loginThrottle().pause(transport.peer());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
         Optional<Account> account;
         try {
-            account = services.accounts().login(user, password);
+            account = services.accounts().login(user, password, transport.peer());
         } catch (StoreException e) {
             // Not the client's fault: a 535 would make Delta Chat ask the user for a new password.
             log.error("login check failed", e);
@@ -287,7 +289,8 @@ final class SmtpSession {
         if (account.isEmpty()) {
             return loginFailed();
         }
-        services.loginThrottle().succeeded(transport.peer());
+        // SEC-3/SEC-9: no login deadline from now on; deleting the account ends this session.
+        transport.admission().authenticated(account.get().id(), transport::abort);
         authenticated = account.get();
         return reply(AUTH_OK);
     }
@@ -297,7 +300,8 @@ final class SmtpSession {
     }
 
     private boolean loginFailed() throws IOException {
-        services.loginThrottle().failed(transport.peer());
+        // SEC-3: counted with IMAP's failures; past the free ones the answer waits.
+        services.limits().loginFailed(transport.peer());
         return reply(SmtpReplies.AUTH_FAILED);
     }
 
@@ -344,6 +348,10 @@ final class SmtpSession {
             if (rate.rejection().isPresent()) {
                 return reply(rate.rejection().get());
             }
+        }
+        if (!port.isSubmission()) {
+            // SEC-3: port 25's "login" is its first MAIL; from now on no deadline and no eviction.
+            transport.admission().established();
         }
         inTransaction = true;
         sender = mail.sender();

@@ -1,10 +1,13 @@
 package chatmail.web;
 
+import chatmail.limits.Admission;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ManagedSelector;
@@ -18,11 +21,15 @@ import org.eclipse.jetty.server.Server;
  * A Jetty connector that listens nowhere: the port-443 router accepts the connection, reads the
  * ClientHello to decide where it goes, and hands HTTPS connections over here with the bytes it
  * read. Jetty then owns the real socket (so it sees the client's real address) and its TLS
- * layer starts from the replayed ClientHello (so there is exactly one handshake).
+ * layer starts from the replayed ClientHello (so there is exactly one handshake). Each
+ * connection keeps its admission from the limits layer until Jetty closes it; the limits
+ * layer may end it (eviction) through Jetty's end point.
  */
 final class HandedOverConnector extends AbstractConnector {
 
     private final SelectorManager selectors;
+    private final Map<SelectableChannel, Admission> arriving = new ConcurrentHashMap<>();
+    private final Map<EndPoint, Admission> open = new ConcurrentHashMap<>();
 
     HandedOverConnector(Server server, ConnectionFactory... factories) {
         super(server, null, null, null, 0, factories);
@@ -36,11 +43,12 @@ final class HandedOverConnector extends AbstractConnector {
      * @param alreadyRead bytes the router read from {@code channel}; the first connection
      *     factory (TLS) must accept them as if they had just arrived
      */
-    void take(SocketChannel channel, byte[] alreadyRead) throws IOException {
+    void take(SocketChannel channel, byte[] alreadyRead, Admission admission) throws IOException {
         if (!isRunning()) {
             throw new IOException("HTTPS connector is not running");
         }
         channel.configureBlocking(false);
+        arriving.put(channel, admission);
         selectors.accept(channel, ByteBuffer.wrap(alreadyRead));
     }
 
@@ -64,6 +72,11 @@ final class HandedOverConnector extends AbstractConnector {
             SocketChannelEndPoint endPoint =
                     new SocketChannelEndPoint((SocketChannel) channel, selector, key, getScheduler());
             endPoint.setIdleTimeout(getIdleTimeout());
+            Admission admission = arriving.remove(channel);
+            if (admission != null) {
+                admission.closeWith(endPoint::close);
+                open.put(endPoint, admission);
+            }
             return endPoint;
         }
 
@@ -81,6 +94,15 @@ final class HandedOverConnector extends AbstractConnector {
         }
 
         @Override
+        protected void connectionFailed(SelectableChannel channel, Throwable failure, Object attachment) {
+            Admission admission = arriving.remove(channel);
+            if (admission != null) {
+                admission.close();
+            }
+            super.connectionFailed(channel, failure, attachment);
+        }
+
+        @Override
         protected void endPointOpened(EndPoint endpoint) {
             super.endPointOpened(endpoint);
             onEndPointOpened(endpoint);
@@ -88,6 +110,10 @@ final class HandedOverConnector extends AbstractConnector {
 
         @Override
         protected void endPointClosed(EndPoint endpoint) {
+            Admission admission = open.remove(endpoint);
+            if (admission != null) {
+                admission.close();
+            }
             onEndPointClosed(endpoint);
             super.endPointClosed(endpoint);
         }

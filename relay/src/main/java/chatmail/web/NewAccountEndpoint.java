@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -27,10 +28,11 @@ final class NewAccountEndpoint {
 
     private final Config config;
     private final CredentialGenerator generator;
-    private final ClientRateLimit rateLimit;
+    /** True, and counted, when this client may have one more set of credentials now (ACC-4). */
+    private final Predicate<InetAddress> rateLimit;
     private final Supplier<MailServers> mailServers;
 
-    NewAccountEndpoint(Config config, CredentialGenerator generator, ClientRateLimit rateLimit,
+    NewAccountEndpoint(Config config, CredentialGenerator generator, Predicate<InetAddress> rateLimit,
             Supplier<MailServers> mailServers) {
         this.config = config;
         this.generator = generator;
@@ -58,7 +60,7 @@ final class NewAccountEndpoint {
 
     /** Fresh credentials for this client, or empty when it asked too often just now. */
     Optional<Map<String, String>> credentials(InetAddress client) {
-        if (!rateLimit.tryAcquire(client)) {
+        if (!rateLimit.test(client)) {
             return Optional.empty();
         }
         CredentialGenerator.Credentials c = generator.next();

@@ -3,6 +3,7 @@ package chatmail.web;
 import chatmail.account.CredentialGenerator;
 import chatmail.config.Config;
 import chatmail.delivery.inbound.MxDelivReceiver;
+import chatmail.limits.ClientLimits;
 import chatmail.net.AlpnRouter;
 import chatmail.tls.TlsContexts;
 import java.io.IOException;
@@ -49,17 +50,19 @@ public final class WebServer implements AutoCloseable {
      *     link is built ({@code imaps}, {@code submissions}); configured ports fill the gaps
      * @param router peek size and handshake timeout of the port-443 router
      * @param idleTimeout how long an HTTP connection may sit idle
+     * @param limits the relay's limits layer: port 443's connections and the {@code /new} rate (SEC-3)
      */
     public record Settings(Clock clock, boolean ephemeralPorts, Supplier<Map<String, Integer>> relayPorts,
-            AlpnRouter.Settings router, Duration idleTimeout, MxDelivReceiver mxDeliv) {
-        public static Settings of(Clock clock, boolean ephemeralPorts, Supplier<Map<String, Integer>> relayPorts) {
+            AlpnRouter.Settings router, Duration idleTimeout, MxDelivReceiver mxDeliv, ClientLimits limits) {
+        public static Settings of(Clock clock, boolean ephemeralPorts, Supplier<Map<String, Integer>> relayPorts,
+                ClientLimits limits) {
             return new Settings(clock, ephemeralPorts, relayPorts, AlpnRouter.Settings.defaults(),
-                    Duration.ofSeconds(30), null);
+                    Duration.ofSeconds(30), null, limits);
         }
 
         /** Serves {@code POST /mxdeliv} with this receiver (DLV-4); without one the path is 404. */
         public Settings withMxDeliv(MxDelivReceiver receiver) {
-            return new Settings(clock, ephemeralPorts, relayPorts, router, idleTimeout, receiver);
+            return new Settings(clock, ephemeralPorts, relayPorts, router, idleTimeout, receiver, limits);
         }
     }
 
@@ -97,7 +100,7 @@ public final class WebServer implements AutoCloseable {
         AcmeChallenges acme = new AcmeChallenges(config.dataDir());
         SecurityHeaders security = new SecurityHeaders(config.tlsMode() != Config.TlsMode.SELF_SIGNED);
         NewAccountEndpoint newAccount = new NewAccountEndpoint(config, new CredentialGenerator(config),
-                ClientRateLimit.forNewAccounts(settings.clock()), this::mailServers);
+                settings.limits()::newAccountRequest, this::mailServers);
         SiteHandler site = new SiteHandler(config, new Pages(config), newAccount, acme, security,
                 () -> httpsPort, operatorFiles(),
                 settings.mxDeliv() == null ? null : new MxDelivEndpoint(settings.mxDeliv(), config.maxMessageSize()));
@@ -150,7 +153,8 @@ public final class WebServer implements AutoCloseable {
             HandedOverConnector target = handedOver;
             for (String address : config.listenAddresses()) {
                 AlpnRouter router = new AlpnRouter("https", InetAddress.getByName(address),
-                        settings.ephemeralPorts() ? 0 : config.httpsPort(), tls, target::take, settings.router());
+                        settings.ephemeralPorts() ? 0 : config.httpsPort(), tls, settings.limits(), target::take,
+                        settings.router());
                 routers.add(router);
                 ports.putIfAbsent("https", router.port());
             }

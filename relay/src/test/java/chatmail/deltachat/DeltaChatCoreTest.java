@@ -46,7 +46,6 @@ class DeltaChatCoreTest {
             int account = core.call("add_account").asInt();
             // Never answered by a live core: the test sleeps for an hour.
             CompletableFuture<JsonNode> sleeping = CompletableFuture.supplyAsync(() -> core.call("sleep", 3600.0));
-            long t0 = System.nanoTime();
             ProcessHandle child = ProcessHandle.current().children()
                     .filter(h -> h.info().command().orElse("").endsWith("deltachat-rpc-server"))
                     .findFirst().orElseThrow();
@@ -56,9 +55,10 @@ class DeltaChatCoreTest {
                     .hasCauseInstanceOf(JsonRpcClient.RpcPeerGoneException.class);
             assertThatThrownBy(() -> core.call("get_info", account))
                     .isInstanceOf(JsonRpcClient.RpcPeerGoneException.class);
+            // Failed because the core is gone, not because the five minutes ran out.
             assertThatThrownBy(() -> core.events(account).await(0, e -> false, Duration.ofMinutes(5), "nothing"))
-                    .isInstanceOf(AssertionError.class).hasMessageContaining("core");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
+                    .isInstanceOf(AssertionError.class).hasMessageStartingWith("waiting for nothing: ")
+                    .hasMessageContaining("core");
         }
     }
 

@@ -58,6 +58,26 @@ final class ImapTestClient implements AutoCloseable {
         return new ImapTestClient(relay, tlsOver(relay, plain));
     }
 
+    /** Connects to the HTTPS port and asks for IMAP by ALPN, as clients behind firewalls do (WEB-3). */
+    static ImapTestClient via443(TestRelay relay) throws IOException {
+        Socket plain = new Socket(InetAddress.getLoopbackAddress(), relay.port("https"));
+        SSLSocket tls = (SSLSocket) relay.relay().tls().insecureOutboundContext().getSocketFactory()
+                .createSocket(plain, "127.0.0.1", plain.getPort(), true);
+        tls.setUseClientMode(true);
+        javax.net.ssl.SSLParameters p = tls.getSSLParameters();
+        p.setApplicationProtocols(new String[] {"imap"});
+        tls.setSSLParameters(p);
+        tls.setSoTimeout(READ_TIMEOUT_MILLIS);
+        tls.startHandshake();
+        return new ImapTestClient(relay, tls);
+    }
+
+    /** Connects to 143 (no TLS) from a chosen loopback address. */
+    static ImapTestClient imapFrom(TestRelay relay, String localAddress) throws IOException {
+        return new ImapTestClient(relay, new Socket(InetAddress.getLoopbackAddress(), relay.port("imap"),
+                InetAddress.getByName(localAddress), 0));
+    }
+
     private static SSLSocket tlsOver(TestRelay relay, Socket plain) throws IOException {
         SSLSocket tls = (SSLSocket) relay.relay().tls().insecureOutboundContext().getSocketFactory()
                 .createSocket(plain, "127.0.0.1", plain.getPort(), true);

@@ -3,6 +3,8 @@ package chatmail.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.config.Config;
+import chatmail.limits.ClientLimits;
+import chatmail.metrics.Metrics;
 import chatmail.tls.TlsContexts;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,17 +30,21 @@ class AlpnRouterTest {
     @TempDir Path dir;
     TlsContexts tls;
     AlpnRouter router;
+    ClientLimits limits;
     final CompletableFuture<HandedOver> fallback = new CompletableFuture<>();
 
     @BeforeEach
     void start() throws Exception {
         Config.Builder b = Config.builder("chatmail.localhost");
         b.dataDir = dir;
-        tls = TlsContexts.create(b.build());
-        router = new AlpnRouter("test443", InetAddress.getLoopbackAddress(), 0, tls,
-                (channel, bytes) -> {
+        Config config = b.build();
+        tls = TlsContexts.create(config);
+        limits = new ClientLimits(config, java.time.Clock.systemUTC(), new Metrics());
+        router = new AlpnRouter("test443", InetAddress.getLoopbackAddress(), 0, tls, limits,
+                (channel, bytes, admission) -> {
                     fallback.complete(new HandedOver(bytes, channel.isOpen()));
                     channel.close();
+                    admission.close();
                 },
                 new AlpnRouter.Settings(32 * 1024, Duration.ofMillis(500)));
     }
@@ -46,6 +52,7 @@ class AlpnRouterTest {
     @AfterEach
     void stop() {
         router.close();
+        limits.close();
     }
 
     private Socket connect() throws IOException {
@@ -96,8 +103,9 @@ class AlpnRouterTest {
             long start = System.nanoTime();
             int first = s.getInputStream().read();
             long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            // Dropped (not the client's 20 s read timeout), and not before the 500 ms the router allows.
             assertThat(first).isEqualTo(-1);
-            assertThat(waited).isBetween(400L, 15_000L);
+            assertThat(waited).isGreaterThanOrEqualTo(400L);
         }
         assertThat(fallback).isNotDone();
     }

@@ -3,6 +3,9 @@ package chatmail.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.config.Config;
+import chatmail.metrics.ConnectionRefusal;
+import chatmail.metrics.ConnectionService;
+import chatmail.testing.MetricValues;
 import chatmail.testing.TestRelay;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,9 +70,12 @@ class SmtpLimitsTest {
         }
     }
 
+    static final String FROM_YOUR_ADDRESS = "421 4.7.0 Too many connections from your address, try again later";
+
     @Test
-    void connectionsBeyondMaxSmtpConnectionsGet421(@TempDir Path dir) throws Exception {
-        // 5 in all, a fifth of it (one) per client address: 127.0.0.1 … 127.0.0.5 take them all.
+    void eachSmtpServiceHasItsCapAFifthPerClientAndMakesRoomByEvictingTheOldestBeforeMail(@TempDir Path dir)
+            throws Exception {
+        // 5 per service (port 25; submission), a fifth of it (one) per client address.
         try (TestRelay relay = TestRelay.start(dir, b -> b.maxSmtpConnections = 5)) {
             int port = relay.port("smtp");
             List<SmtpClient> held = new ArrayList<>();
@@ -79,33 +85,65 @@ class SmtpLimitsTest {
                     held.add(c);
                     assertThat(c.readReply().line()).startsWith("220 ");
                 }
-                try (SmtpClient extra = SmtpClient.connectFrom("127.0.0.6", port)) {
-                    assertThat(extra.readReply().line()).startsWith("421 4.7.0");
-                    assertThat(extra.awaitClosed()).isEmpty();
+                try (SmtpClient second = SmtpClient.connectFrom("127.0.0.2", port)) {
+                    assertThat(second.readReply().line()).isEqualTo(FROM_YOUR_ADDRESS);
+                    assertThat(second.awaitClosed()).isEmpty();
                 }
-                // The per-client share: a second connection from a busy address is refused too.
-                held.removeFirst().close();
-                try (SmtpClient second = SmtpClient.connectFrom("127.0.0.2", relay.port("submission"))) {
-                    assertThat(second.readReply().line()).startsWith("421 4.7.0");
+                // Submission is another service: its own cap and shares.
+                try (SmtpClient submission = SmtpClient.connectFrom("127.0.0.2", relay.port("submission"))) {
+                    assertThat(submission.readReply().line()).startsWith("220 ");
                 }
-                // The slot 127.0.0.1 gave back is free again, once the server has noticed.
-                assertThat(awaitGreeting("127.0.0.1", port)).startsWith("220 ");
+                // Port 25's "login" is MAIL: a server that got that far is never evicted.
+                SmtpClient sending = held.get(1);
+                sending.expect(sending.ehlo(), 250);
+                sending.startTls();
+                sending.expect(sending.ehlo(), 250);
+                sending.expect(sending.command("MAIL FROM:<carol@other.example>"), 250);
+                // Port 25 is full: each newcomer closes the oldest connection that has not sent MAIL.
+                for (int i = 6; i <= 9; i++) {
+                    SmtpClient c = SmtpClient.connectFrom("127.0.0." + i, port);
+                    held.add(c);
+                    assertThat(c.readReply().line()).startsWith("220 ");
+                }
+                for (int i : new int[] {0, 2, 3, 4}) {
+                    assertThat(held.get(i).awaitClosed()).as("connection %d", i).isEmpty();
+                }
+                sending.expect(sending.command("RSET"), 250);
+                assertThat(MetricValues.refused(relay, ConnectionService.MX, ConnectionRefusal.EVICTED)).isEqualTo(4);
+                assertThat(MetricValues.refused(relay, ConnectionService.MX, ConnectionRefusal.CLIENT_CONNECTIONS))
+                        .isEqualTo(1);
             } finally {
                 held.forEach(SmtpClient::close);
             }
         }
     }
 
-    /** Connects until the server greets instead of refusing (it releases a slot asynchronously). */
-    private static String awaitGreeting(String from, int port) throws Exception {
-        long deadline = System.nanoTime() + SmtpClient.READ_DEADLINE.toNanos();
-        while (true) {
-            try (SmtpClient c = SmtpClient.connectFrom(from, port)) {
-                String line = c.readReply().line();
-                if (line.startsWith("220 ") || System.nanoTime() > deadline) {
-                    return line;
+    @Test
+    void aClientGetsTwentyConnectionsBeforeLoginAndTheTwentyFirstIs421(@TempDir Path dir) throws Exception {
+        try (TestRelay relay = TestRelay.start(dir)) {
+            List<SmtpClient> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    SmtpClient c = SmtpClient.connectFrom("127.0.0.9", relay.port("submission"));
+                    held.add(c);
+                    assertThat(c.readReply().line()).startsWith("220 ");
                 }
-                c.awaitClosed();
+                try (SmtpClient extra = SmtpClient.connectFrom("127.0.0.9", relay.port("submission"))) {
+                    assertThat(extra.readReply().line()).isEqualTo(FROM_YOUR_ADDRESS);
+                    assertThat(extra.awaitClosed()).isEmpty();
+                }
+                // The same address on port 25 is counted apart, and another client submits as usual.
+                try (SmtpClient mx = SmtpClient.connectFrom("127.0.0.9", relay.port("smtp"))) {
+                    assertThat(mx.readReply().line()).startsWith("220 ");
+                }
+                String alice = SmtpFixtures.account(relay);
+                try (SmtpClient c = SmtpClient.ready(relay.port("submissions"), true)) {
+                    c.expect(c.authPlain(alice, SmtpFixtures.PASSWORD), 235);
+                    c.expect(c.sendMail(alice, alice, SmtpFixtures.encrypted(alice, alice)), 250);
+                }
+                assertThat(StoredMail.count(relay)).isEqualTo(1);
+            } finally {
+                held.forEach(SmtpClient::close);
             }
         }
     }

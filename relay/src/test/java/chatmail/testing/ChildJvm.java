@@ -12,15 +12,22 @@ public final class ChildJvm {
     private ChildJvm() {}
 
     public static List<String> command(Class<?> mainClass, String... args) {
+        return command(List.of(), mainClass, args);
+    }
+
+    /** With extra JVM options (a heap size), before the launcher's own. */
+    public static List<String> command(List<String> jvmOptions, Class<?> mainClass, String... args) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> command = new ArrayList<>(List.of(java,
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseSerialGC",
+                // As the launcher: out of memory, the process ends (SEC-7).
+                "-XX:+ExitOnOutOfMemoryError",
                 "-Xshare:auto",
-                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                "-cp", System.getProperty("java.class.path"),
-                mainClass.getName()));
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(List.of(args));
         return command;
     }

@@ -245,13 +245,13 @@ final class ArgumentCursor {
     SequenceSet sequenceSet() throws ImapParseException {
         List<SequenceSet.Range> ranges = new ArrayList<>();
         do {
+            if (ranges.size() == SequenceSet.MAX_RANGES) {
+                throw error("Sequence set too long");
+            }
             long from = seqNumber();
             long to = accept(':') ? seqNumber() : from;
             ranges.add(new SequenceSet.Range(from, to));
         } while (accept(','));
-        if (ranges.size() > 10_000) {
-            throw error("Sequence set too long");
-        }
         return new SequenceSet(ranges);
     }
 

@@ -49,9 +49,16 @@ public final class ImapReader {
     }
 
     private static final int BUFFER_SIZE = 4096;
+    /**
+     * The largest literal of any command but APPEND (IMAP-7, SEC-1): metadata values, search
+     * strings and credentials are small; only APPEND carries a message.
+     */
+    public static final int MAX_OTHER_LITERAL = 64 * 1024;
+    /** A literal's buffer grows by at most this much ahead of the bytes that arrived. */
+    private static final int LITERAL_CHUNK = 64 * 1024;
 
     private InputStream in;
-    private final int maxLineLength;
+    private int maxLineLength;
     private final IoAction beforeBlockingRead;
     private final byte[] buf = new byte[BUFFER_SIZE];
     private int pos;
@@ -70,10 +77,19 @@ public final class ImapReader {
         this.beforeBlockingRead = Objects.requireNonNull(beforeBlockingRead);
     }
 
+    /** From now on lines may be this long (longer after login than before). */
+    public void maxLineLength(int maxLineLength) {
+        if (maxLineLength < 16) {
+            throw new IllegalArgumentException("maxLineLength must be at least 16");
+        }
+        this.maxLineLength = maxLineLength;
+    }
+
     /**
      * Reads one command.
      *
-     * @param maxLiteral largest literal accepted, in octets
+     * @param maxLiteral largest literal accepted, in octets; for commands other than APPEND
+     *     at most {@link #MAX_OTHER_LITERAL}
      * @param continuation sends {@code + OK} (and flushes) before a synchronizing literal is read
      */
     public Input readCommand(long maxLiteral, IoAction continuation) throws IOException {
@@ -96,7 +112,8 @@ public final class ImapReader {
             if (literal == null) {
                 return new Command(command.toArray());
             }
-            if (literal.size < 0 || literal.size > maxLiteral || command.length + literal.size > maxTotal) {
+            long allowed = isAppend(command.bytes, command.length) ? maxLiteral : Math.min(maxLiteral, MAX_OTHER_LITERAL);
+            if (literal.size < 0 || literal.size > allowed || command.length + literal.size > maxTotal) {
                 return new LiteralTooLarge(tag, literal.synchronizing);
             }
             command.append((byte) '\r');
@@ -191,8 +208,8 @@ public final class ImapReader {
         }
     }
 
+    /** Reads n bytes; the buffer grows as they arrive, never sized from the client's announcement. */
     private boolean readExactly(Growable out, int n) throws IOException {
-        out.ensure(n);
         int remaining = n;
         int buffered = Math.min(remaining, limit - pos);
         out.append(buf, pos, buffered);
@@ -202,7 +219,8 @@ public final class ImapReader {
             beforeBlockingRead.run();
         }
         while (remaining > 0) {
-            int r = in.read(out.bytes, out.length, remaining);
+            out.ensure(Math.min(remaining, LITERAL_CHUNK));
+            int r = in.read(out.bytes, out.length, Math.min(remaining, out.bytes.length - out.length));
             if (r < 0) {
                 return false;
             }
@@ -253,6 +271,24 @@ public final class ImapReader {
         }
         long size = Long.parseLong(new String(b, i + 1, digitsEnd - (i + 1), StandardCharsets.US_ASCII));
         return new Literal(size, synchronizing);
+    }
+
+    /** True when the command (its first line so far) is {@code tag APPEND ...}. */
+    static boolean isAppend(byte[] b, int length) {
+        int space = 0;
+        while (space < length && b[space] != ' ') {
+            space++;
+        }
+        String name = "APPEND ";
+        if (length - (space + 1) < name.length()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.toUpperCase(b[space + 1 + i]) != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The tag of a command line, for answering errors, or null when there is no valid one. */

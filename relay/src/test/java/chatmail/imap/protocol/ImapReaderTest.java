@@ -45,6 +45,28 @@ class ImapReaderTest {
     }
 
     @Test
+    void aDeclaredLiteralIsNotAllocatedBeforeItsBytesArrive() throws IOException {
+        // SEC-1 / IMAP-7: 50 MB announced, three bytes sent, then the client stops.
+        ImapReader r = new ImapReader(new ChunkedInputStream(
+                "a APPEND INBOX {50000000+}\r\nxyz".getBytes(StandardCharsets.US_ASCII), 4096), 1024, () -> { });
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        assertThat(r.readCommand(100_000_000, () -> { })).isInstanceOf(ImapReader.EndOfInput.class);
+        assertThat(threads.getCurrentThreadAllocatedBytes() - before).isLessThan(1_000_000);
+    }
+
+    @Test
+    void onlyAppendMayAnnounceALargeLiteral() throws IOException {
+        String metadata = "a SETMETADATA INBOX (/private/comment {" + (ImapReader.MAX_OTHER_LITERAL + 1) + "}\r\n";
+        ImapReader r = reader(metadata + "b append INBOX {" + (ImapReader.MAX_OTHER_LITERAL + 1) + "}\r\n", 4096);
+        assertThat(r.readCommand(1_000_000, () -> events.add("+ OK"))).isEqualTo(new ImapReader.LiteralTooLarge("a", true));
+        assertThat(events).doesNotContain("+ OK");
+        assertThat(r.readCommand(1_000_000, () -> events.add("+ OK"))).isInstanceOf(ImapReader.EndOfInput.class);
+        assertThat(events).contains("+ OK");
+    }
+
+    @Test
     void bareLfEndsALineToo() throws IOException {
         ImapReader r = reader("a NOOP\nb NOOP\r\n", 3);
         assertThat(text(read(r))).isEqualTo("a NOOP");

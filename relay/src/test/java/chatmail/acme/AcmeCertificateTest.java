@@ -124,6 +124,7 @@ class AcmeCertificateTest {
             X509Certificate leaf = client.certificate(relay.port("imaps"), "alpn.test", List.of());
             assertThat(CertificateStatus.namesOf(leaf)).containsExactlyElementsOf(allNames("alpn.test"));
             assertThat(leaf.getIssuerX500Principal()).isNotEqualTo(leaf.getSubjectX500Principal());
+            assertThat(leaf.getSubjectX500Principal().getName()).isEqualTo("CN=alpn.test");
             assertThat(client.certificate(relay.port("submissions"), "alpn.test", List.of())).isEqualTo(leaf);
             assertThat(client.smtpStartTls(relay.port("smtp"), "alpn.test")).isEqualTo(leaf);
             assertThat(client.certificate(relay.port("https"), "alpn.test", List.of())).isEqualTo(leaf);

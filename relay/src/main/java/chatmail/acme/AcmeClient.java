@@ -197,19 +197,21 @@ final class AcmeClient implements AutoCloseable {
         } catch (IOException e) {
             throw new OrderFailure("cannot read the ACME account: " + e.getMessage(), Optional.empty(), e);
         }
-        if (stored.isPresent() && stored.get().location().isPresent()) {
+        boolean atThisCa = stored.isPresent() && stored.get().directory().equals(settings.directory());
+        if (atThisCa && stored.get().location().isPresent()) {
             login = session.login(stored.get().location().get(), stored.get().keys());
             return login;
         }
+        // A key registered at another CA (acme_directory changed) is registered here too.
         KeyPair keys = stored.map(AcmeAccount::keys).orElseGet(AcmeClient::newKeyPair);
         // The key is stored before the CA knows it: registering it again finds the same account.
-        save(new AcmeAccount(keys, Optional.empty()));
+        save(new AcmeAccount(keys, settings.directory(), Optional.empty()));
         AccountBuilder builder = new AccountBuilder().agreeToTermsOfService().useKeyPair(keys);
         if (settings.email() != null && !settings.email().isBlank()) {
             builder.addEmail(settings.email());
         }
         Login registered = builder.createLogin(session);
-        save(new AcmeAccount(keys, Optional.of(registered.getAccountLocation())));
+        save(new AcmeAccount(keys, settings.directory(), Optional.of(registered.getAccountLocation())));
         log.info("registered an ACME account at {}", settings.directory().getHost());
         login = registered;
         return login;
@@ -259,7 +261,7 @@ final class AcmeClient implements AutoCloseable {
             try {
                 state.account().ifPresent(a -> {
                     try {
-                        state.saveAccount(new AcmeAccount(a.keys(), Optional.empty()));
+                        state.saveAccount(new AcmeAccount(a.keys(), a.directory(), Optional.empty()));
                     } catch (IOException ignored) {
                         // the next order tries with the stored location again and fails the same way
                     }

@@ -7,6 +7,7 @@ import chatmail.tls.IssuedCertificateSource;
 import chatmail.tls.KeyMaterial;
 import chatmail.worker.QueueWorker;
 import java.io.IOException;
+import java.net.URI;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,6 +114,12 @@ public final class AcmeWorker implements AutoCloseable {
             return;
         }
         X509Certificate leaf = stored.get().leaf();
+        Optional<URI> issuer = storedAccountDirectory();
+        if (issuer.isPresent() && !issuer.get().equals(config.acmeDirectory())) {
+            log.info("the stored ACME certificate comes from {}, but acme_directory is now {}; serving a"
+                    + " self-signed certificate until the new CA issues one", issuer.get(), config.acmeDirectory());
+            return;
+        }
         if (!CertificateStatus.namesOf(leaf).contains(config.mailDomain())) {
             log.info("the stored ACME certificate is for other names ({}); ordering one for {}",
                     String.join(", ", CertificateStatus.namesOf(leaf)), config.mailDomain());
@@ -126,6 +133,15 @@ public final class AcmeWorker implements AutoCloseable {
         source.install(stored.get());
         log.info("serving the stored ACME certificate for {}, valid until {}",
                 String.join(", ", CertificateStatus.namesOf(leaf)), leaf.getNotAfter().toInstant());
+    }
+
+    /** The CA the stored account (and so the stored certificate) belongs to, when known. */
+    private Optional<URI> storedAccountDirectory() {
+        try {
+            return state.account().map(AcmeAccount::directory);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The TLS-ALPN-01 answer for the port-443 router. */

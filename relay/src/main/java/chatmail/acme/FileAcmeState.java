@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -18,9 +19,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * ACME state of a single-node relay in {@code data_dir/acme/} (0700): {@code account.pem} (the
- * account's private and public key), {@code account.url}, {@code cert.pem} (chain) and {@code key.pem}, each
- * 0600 and replaced atomically. Pending challenges live in memory: they matter for the seconds
- * an order takes, and an order a restart interrupts is simply placed again.
+ * account's private and public key), {@code account.url} (the CA's directory URL, then the
+ * account URL), {@code cert.pem} (chain) and {@code key.pem}, each 0600 and replaced
+ * atomically. Pending challenges live in memory: they matter for the seconds an order takes,
+ * and an order a restart interrupts is simply placed again.
  */
 public final class FileAcmeState implements AcmeState {
 
@@ -59,16 +61,19 @@ public final class FileAcmeState implements AcmeState {
         }
         String pem = Files.readString(accountKeyFile(), StandardCharsets.US_ASCII);
         KeyPair keys = new KeyPair(PemFiles.readPublicKey(pem), PemFiles.readPrivateKey(pem));
-        Optional<URL> location = Optional.empty();
-        if (Files.exists(accountUrlFile())) {
-            String text = Files.readString(accountUrlFile(), StandardCharsets.US_ASCII).strip();
-            try {
-                location = text.isEmpty() ? Optional.empty() : Optional.of(new URI(text).toURL());
-            } catch (URISyntaxException | IllegalArgumentException e) {
-                throw new IOException(accountUrlFile() + " holds no URL", e);
-            }
+        if (!Files.exists(accountUrlFile())) {
+            throw new IOException(accountUrlFile() + " is missing");
         }
-        return Optional.of(new AcmeAccount(keys, location));
+        List<String> lines = Files.readAllLines(accountUrlFile(), StandardCharsets.US_ASCII);
+        try {
+            URI directory = new URI(lines.getFirst().strip());
+            Optional<URL> location = lines.size() < 2 || lines.get(1).isBlank()
+                    ? Optional.empty() : Optional.of(new URI(lines.get(1).strip()).toURL());
+            return Optional.of(new AcmeAccount(keys, directory, location));
+        } catch (URISyntaxException | IllegalArgumentException | java.util.NoSuchElementException
+                | java.net.MalformedURLException e) {
+            throw new IOException(accountUrlFile() + " holds no directory and account URL", e);
+        }
     }
 
     @Override
@@ -76,7 +81,8 @@ public final class FileAcmeState implements AcmeState {
         PrivateFiles.directory(directory);
         // Both halves: the JDK's PKCS#8 form of an EC key does not carry the public key.
         PrivateFiles.writeAtomically(accountKeyFile(), PemFiles.toPem(account.keys().getPrivate(), account.keys().getPublic()));
-        PrivateFiles.writeAtomically(accountUrlFile(), account.location().map(u -> u.toExternalForm() + "\n").orElse(""));
+        PrivateFiles.writeAtomically(accountUrlFile(), account.directory() + "\n"
+                + account.location().map(u -> u.toExternalForm() + "\n").orElse(""));
     }
 
     @Override

@@ -33,9 +33,10 @@ class FileAcmeStateTest {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair keys = generator.generateKeyPair();
-        state.saveAccount(new AcmeAccount(keys, Optional.empty()));
+        URI ca = URI.create("https://ca.example/directory");
+        state.saveAccount(new AcmeAccount(keys, ca, Optional.empty()));
         assertThat(new FileAcmeState(dataDir).account().orElseThrow().location()).isEmpty();
-        state.saveAccount(new AcmeAccount(keys, Optional.of(URI.create("https://ca.example/acct/7").toURL())));
+        state.saveAccount(new AcmeAccount(keys, ca, Optional.of(URI.create("https://ca.example/acct/7").toURL())));
         KeyMaterial certificate = SelfSignedCertificate.generate("chat.example",
                 new CertificateNames(Set.of("chat.example"), Set.of()), Clock.systemUTC());
         state.saveCertificate(certificate);
@@ -45,6 +46,7 @@ class FileAcmeStateTest {
         assertThat(account.keys().getPublic().getEncoded()).isEqualTo(keys.getPublic().getEncoded());
         assertThat(account.keys().getPrivate().getEncoded()).isEqualTo(keys.getPrivate().getEncoded());
         assertThat(account.location()).contains(URI.create("https://ca.example/acct/7").toURL());
+        assertThat(account.directory()).isEqualTo(ca);
         assertThat(restarted.certificate().orElseThrow().leaf()).isEqualTo(certificate.leaf());
 
         assertThat(Files.getPosixFilePermissions(restarted.directory())).isEqualTo(PosixFilePermissions.fromString("rwx------"));

@@ -1,6 +1,8 @@
 package chatmail;
 
 import chatmail.account.Accounts;
+import chatmail.acme.AcmeWorker;
+import chatmail.acme.FileAcmeState;
 import chatmail.account.LinuxResourceProbe;
 import chatmail.account.ResourceProbe;
 import chatmail.config.Config;
@@ -27,6 +29,7 @@ import chatmail.smtp.SmtpPort;
 import chatmail.smtp.SmtpServer;
 import chatmail.smtp.SmtpServices;
 import chatmail.store.sqlite.SqliteMailStore;
+import chatmail.tls.CertificateStatus;
 import chatmail.tls.TlsContexts;
 import chatmail.web.WebServer;
 import chatmail.delivery.inbound.MxDelivReceiver;
@@ -45,6 +48,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -92,6 +96,7 @@ public final class Relay implements AutoCloseable {
     private SmtpServer smtp;
     private ImapServer imap;
     private PushNotifier push;
+    private AcmeWorker acme;
 
     private Relay(Config config, Options options) {
         this.config = config;
@@ -113,6 +118,7 @@ public final class Relay implements AutoCloseable {
         long t0 = System.nanoTime();
         Files.createDirectories(config.dataDir());
         tls = TlsContexts.create(config);
+        prepareCertificate();
         limits = new ClientLimits(config, options.clock(), metrics);
         closeables.push(limits);
         store = SqliteMailStore.open(config.dataDir(), options.clock());
@@ -129,10 +135,33 @@ public final class Relay implements AutoCloseable {
         startSmtp();
         startImap();
         startWeb();
+        if (acme != null) {
+            acme.start();
+        }
         StringBuilder listening = new StringBuilder();
         ports.forEach((service, port) -> listening.append(listening.isEmpty() ? "" : ", ").append(service).append(' ').append(port));
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
+    }
+
+    /**
+     * ACME mode (OPS-1): the stored certificate is installed before any port opens; the worker
+     * starts once the web side can answer the CA's challenges. Every mode exposes the served
+     * certificate's expiry as a metric (OPS-3).
+     */
+    private void prepareCertificate() {
+        metrics.gauge("chatmail_certificate_expiry_timestamp_seconds",
+                "When the certificate served to new connections expires, in seconds since the epoch.",
+                () -> tls.currentCertificate().getNotAfter().getTime() / 1000.0);
+        if (tls.issuedCertificates().isEmpty()) {
+            CertificateStatus status = certificateStatus();
+            log.info("TLS certificate ({}) for {}, valid until {}", config.tlsMode().name().toLowerCase(Locale.ROOT)
+                    .replace('_', '-'), String.join(", ", status.names()), status.notAfter());
+            return;
+        }
+        acme = new AcmeWorker(config, new FileAcmeState(config.dataDir()), tls.issuedCertificates().get(),
+                DnsResolver.fromConfig(config), tls.outboundContext(), options.clock(), AcmeWorker.Settings.standard());
+        closeables.push(acme);
     }
 
     /**
@@ -188,12 +217,18 @@ public final class Relay implements AutoCloseable {
      * ALPN {@code smtp} to submission and {@code imap} to IMAP (WEB-3).
      */
     private void startWeb() throws IOException {
-        WebServer web = WebServer.start(config, tls,
-                WebServer.Settings.of(options.clock(), options.ephemeralPorts(), this::ports, limits)
-                        .withMxDeliv(new MxDelivReceiver(config, localDelivery, new EncryptionPolicy(), dkimVerifier)));
+        WebServer.Settings settings = WebServer.Settings.of(options.clock(), options.ephemeralPorts(), this::ports, limits)
+                .withMxDeliv(new MxDelivReceiver(config, localDelivery, new EncryptionPolicy(), dkimVerifier));
+        if (acme != null) {
+            settings = settings.withAcmeHttp(acme::http01);
+        }
+        WebServer web = WebServer.start(config, tls, settings);
         closeables.push(web);
         web.route("smtp", transport -> smtp.serve(SmtpPort.SUBMISSIONS, transport));
         web.route("imap", transport -> imap.serve(ImapPort.IMAPS, transport));
+        if (acme != null) {
+            web.answerHandshake("acme-tls/1", acme.tlsAlpnResponder());
+        }
         web.ports().forEach(ports::putIfAbsent);
     }
 
@@ -273,6 +308,16 @@ public final class Relay implements AutoCloseable {
 
     public TlsContexts tls() {
         return tls;
+    }
+
+    /** The served certificate: names, expiry and, with ACME, renewal (OPS-1; for status and metrics). */
+    public CertificateStatus certificateStatus() {
+        return acme != null ? acme.status() : CertificateStatus.of(config.tlsMode(), tls.currentCertificate());
+    }
+
+    /** The ACME worker, in ACME mode: tests move the clock and call {@link AcmeWorker#runDue()}. */
+    public Optional<AcmeWorker> acme() {
+        return Optional.ofNullable(acme);
     }
 
     public LocalDelivery localDelivery() {

@@ -115,6 +115,7 @@ final class DnsCommand implements Callable<Integer> {
         }
         out.println(problems == 0 ? "; all required records are in place"
                 : "; " + problems + " required record(s) missing or wrong");
+        out.println(StoredCertificate.describe(config));
         out.flush();
         return problems == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
     }

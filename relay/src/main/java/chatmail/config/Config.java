@@ -34,6 +34,7 @@ public record Config(
         Path tlsKeyFile,
         boolean disableIpv6,
         String acmeEmail,
+        URI acmeDirectory,
         String irohRelay,
         boolean imapCompress,
         String privacyPostal,
@@ -64,6 +65,8 @@ public record Config(
 
     public static final long MIB = 1L << 20;
     public static final long GIB = 1L << 30;
+    /** Let's Encrypt's production directory, the default {@code acme_directory} (OPS-1). */
+    public static final URI LETS_ENCRYPT = URI.create("https://acme-v02.api.letsencrypt.org/directory");
 
     public Config {
         Objects.requireNonNull(mailDomain, "mail_domain");
@@ -200,6 +203,7 @@ public record Config(
         public Path tlsKeyFile;
         public boolean disableIpv6;
         public String acmeEmail;
+        public URI acmeDirectory = LETS_ENCRYPT;
         public String irohRelay;
         public boolean imapCompress;
         public String privacyPostal;
@@ -244,7 +248,7 @@ public record Config(
             maxImapConnections = c.maxImapConnections; maxSmtpConnections = c.maxSmtpConnections;
             limits = c.limits;
             tlsCertFile = c.tlsCertFile; tlsKeyFile = c.tlsKeyFile; disableIpv6 = c.disableIpv6;
-            acmeEmail = c.acmeEmail; irohRelay = c.irohRelay; imapCompress = c.imapCompress;
+            acmeEmail = c.acmeEmail; acmeDirectory = c.acmeDirectory; irohRelay = c.irohRelay; imapCompress = c.imapCompress;
             privacyPostal = c.privacyPostal; privacyMail = c.privacyMail; privacyPdo = c.privacyPdo;
             privacySupervisor = c.privacySupervisor; wwwFolder = c.wwwFolder; dataDir = c.dataDir;
             listenAddresses = c.listenAddresses; smtpPort = c.smtpPort; submissionPort = c.submissionPort;
@@ -264,7 +268,7 @@ public record Config(
                     maxMessageSize, deleteMailsAfter, deleteLargeAfter, deleteInactiveUsersAfter,
                     usernameMinLength, usernameMaxLength, passwordMinLength, maxLoad1m,
                     minAvailableMemory, minFreeDiskSpace, maxImapConnections, maxSmtpConnections, limits,
-                    tlsCertFile, tlsKeyFile, disableIpv6, acmeEmail, irohRelay, imapCompress,
+                    tlsCertFile, tlsKeyFile, disableIpv6, acmeEmail, acmeDirectory, irohRelay, imapCompress,
                     privacyPostal, privacyMail, privacyPdo, privacySupervisor, wwwFolder, dataDir,
                     listen, smtpPort, submissionPort, submissionsPort, imapPort, imapsPort, httpPort,
                     httpsPort, dnsResolver, notifyUrl, dkimSelector, turnServer, turnSecret,

@@ -47,7 +47,10 @@ public enum ConfigKey {
     TLS_EXTERNAL_CERT_AND_KEY("", "Certificate chain and private key PEM files, two paths separated by a space; "
             + "reloaded when they change. Unset: self-signed or ACME, depending on mail_domain."),
     DISABLE_IPV6("false", "true: listen on IPv4 only (0.0.0.0) unless listen_addresses is set."),
-    ACME_EMAIL("", "Contact address given to the ACME certificate authority."),
+    ACME_EMAIL("", "Contact address given to the ACME certificate authority (unset: none)."),
+    ACME_DIRECTORY("https://acme-v02.api.letsencrypt.org/directory", "ACME directory (https URL) of the CA that issues "
+            + "the certificate when neither tls_external_cert_and_key nor self-signed mode applies; "
+            + "Let's Encrypt staging is https://acme-staging-v02.api.letsencrypt.org/directory."),
     IROH_RELAY("", "URL of the iroh relay announced to clients (unset: none)."),
     IMAP_COMPRESS("false", "true: offer IMAP COMPRESS=DEFLATE."),
     PRIVACY_POSTAL("", "Postal address of the operator, for the privacy policy page."),
@@ -63,8 +66,8 @@ public enum ConfigKey {
     SUBMISSIONS_PORT("465", "SMTP submission port with implicit TLS; 0 = off."),
     IMAP_PORT("143", "IMAP port with STARTTLS; 0 = off."),
     IMAPS_PORT("993", "IMAP port with implicit TLS; 0 = off."),
-    HTTP_PORT("80", "HTTP port (redirects, ACME challenges); 0 = off."),
-    HTTPS_PORT("443", "HTTPS port, also carrying IMAP and SMTP by ALPN; 0 = off."),
+    HTTP_PORT("80", "HTTP port (redirects, ACME HTTP-01 challenges); 0 = off."),
+    HTTPS_PORT("443", "HTTPS port, also carrying IMAP and SMTP by ALPN and ACME TLS-ALPN-01 challenges; 0 = off."),
     DNS_RESOLVER("", "DNS server as host[:port] (unset: the system's resolver)."),
     NOTIFY_URL("https://notifications.delta.chat/notify", "Where push notification tokens are sent."),
     DKIM_SELECTOR("opendkim", "DKIM selector: the key is published at <selector>._domainkey.<domain>."),
@@ -72,7 +75,7 @@ public enum ConfigKey {
     TURN_SECRET("", "Shared secret of the TURN server's REST credential scheme."),
     TURN_CREDENTIAL_LIFETIME("5d", "How long TURN credentials stay valid: seconds, or a number with s, m, h or d."),
     APPVERSIONS_FILE("", "JSON file served as app version information (unset: no entry)."),
-    TRUSTED_CA_FILE("", "PEM file of extra certificate authorities trusted for outbound TLS, besides the system's."),
+    TRUSTED_CA_FILE("", "PEM file of extra certificate authorities trusted for outbound TLS and the ACME directory, besides the system's."),
     OUTBOUND_SMTP_PORT("25", "Port used to deliver mail to other servers."),
     OUTBOUND_HTTPS_PORT("443", "Port used for outbound HTTPS (e.g. MTA-STS policies)."),
     ;

@@ -124,6 +124,7 @@ public final class ConfigLoader {
             }
             case DISABLE_IPV6 -> b.disableIpv6 = ConfigValues.bool(e);
             case ACME_EMAIL -> b.acmeEmail = e.value();
+            case ACME_DIRECTORY -> b.acmeDirectory = ConfigValues.httpsUri(e);
             case IROH_RELAY -> b.irohRelay = e.value();
             case IMAP_COMPRESS -> b.imapCompress = ConfigValues.bool(e);
             case PRIVACY_POSTAL -> b.privacyPostal = e.value().strip();

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * Start-up checks that need more than the file's text: the TLS mode can actually be served
- * (SPEC CFG-4) and the files the configuration names can be read. The run command calls this
+ * (SPEC CFG-4, OPS-1) and the files the configuration names can be read. The run command calls this
  * before it opens any port.
  */
 public final class ConfigValidator {
@@ -13,12 +13,15 @@ public final class ConfigValidator {
 
     public static void checkRunnable(Config config) throws ConfigException {
         switch (config.tlsMode()) {
-            case ACME -> throw new ConfigException("mail_domain " + config.mailDomain()
-                    + " is a public domain, which needs a certificate from ACME, and ACME is not"
-                    + " supported yet. Set tls_external_cert_and_key = /path/to/fullchain.pem"
-                    + " /path/to/privkey.pem in [params] (for example the files certbot writes),"
-                    + " or use a domain starting with _, an IPv4 address or a name under"
-                    + " .localhost for a self-signed certificate.");
+            case ACME -> {
+                if (config.httpPort() == 0 && config.httpsPort() == 0) {
+                    throw new ConfigException("mail_domain " + config.mailDomain() + " gets its certificate from"
+                            + " ACME, whose CA must reach the relay on http_port (HTTP-01) or https_port"
+                            + " (TLS-ALPN-01), but http_port and https_port are both 0. Set one of them (a port"
+                            + " forward may map it to 80 or 443), or set tls_external_cert_and_key ="
+                            + " /path/to/fullchain.pem /path/to/privkey.pem.");
+                }
+            }
             case EXTERNAL -> {
                 if (config.tlsKeyFile() == null) {
                     throw new ConfigException("tls_external_cert_and_key names a certificate but no key file");

@@ -121,6 +121,19 @@ final class ConfigValues {
         }
     }
 
+    static URI httpsUri(IniEntry e) throws ConfigException {
+        String expected = "an absolute https URL such as https://acme-v02.api.letsencrypt.org/directory";
+        try {
+            URI uri = new URI(e.value());
+            if (!"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                throw invalid(e, expected);
+            }
+            return uri;
+        } catch (URISyntaxException notAUri) {
+            throw invalid(e, expected);
+        }
+    }
+
     static Path path(IniEntry e) throws ConfigException {
         try {
             return Path.of(e.value());

@@ -10,8 +10,10 @@ import chatmail.tls.TlsPolicy;
 import chatmail.tls.TlsSockets;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -51,6 +53,17 @@ public final class AlpnRouter implements AutoCloseable {
     }
 
     /**
+     * Answers the TLS handshake of a connection itself, for a protocol that needs another
+     * certificate than the relay's: ACME TLS-ALPN-01 (RFC 8737, ALPN {@code acme-tls/1}). It gets
+     * the accepted socket and the bytes the router already read; the router closes the
+     * connection when it returns.
+     */
+    @FunctionalInterface
+    public interface HandshakeAnswer {
+        void answer(Socket socket, InputStream alreadyRead) throws Exception;
+    }
+
+    /**
      * Takes over a connection the router does not keep. It owns the channel from then on and
      * must replay {@code alreadyRead} before anything it reads from the channel; it closes the
      * connection's admission when the connection ends, and may end it through the admission.
@@ -76,6 +89,7 @@ public final class AlpnRouter implements AutoCloseable {
     private final TlsContexts tls;
     private final ClientLimits limits;
     private final Map<String, TlsService> services = new ConcurrentHashMap<>();
+    private final Map<String, HandshakeAnswer> handshakeAnswers = new ConcurrentHashMap<>();
     private final Fallback fallback;
     private final Settings settings;
     private final ClientHelloPeek peek;
@@ -110,6 +124,15 @@ public final class AlpnRouter implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Lets {@code answer} perform the handshake of clients that offer {@code alpnName} and nothing
+     * else (an ACME server validating TLS-ALPN-01 offers exactly {@code acme-tls/1}).
+     */
+    public AlpnRouter answerHandshake(String alpnName, HandshakeAnswer answer) {
+        handshakeAnswers.put(alpnName, answer);
+        return this;
+    }
+
     public int port() {
         return server.socket().getLocalPort();
     }
@@ -132,7 +155,10 @@ public final class AlpnRouter implements AutoCloseable {
             channel.socket().setSoTimeout(timeoutMillis());
             ClientHelloPeek.Peeked peeked = peek.read(channel.socket().getInputStream());
             Optional<String> protocol = choose(peeked.alpn());
-            if (protocol.isPresent()) {
+            HandshakeAnswer answer = peeked.alpn().size() == 1 ? handshakeAnswers.get(peeked.alpn().getFirst()) : null;
+            if (answer != null) {
+                answer.answer(channel.socket(), new ByteArrayInputStream(peeked.bytes()));
+            } else if (protocol.isPresent()) {
                 serveInProcess(channel, peeked.bytes(), protocol.get(), admission);
             } else {
                 channel.socket().setSoTimeout(0);

@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -72,6 +74,20 @@ public final class PemFiles {
             }
         }
         throw new IOException("no unencrypted PEM private key found");
+    }
+
+    /** The first public key ({@code BEGIN PUBLIC KEY}) in the text. */
+    public static PublicKey readPublicKey(String pem) throws IOException {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object object;
+            while ((object = readObject(parser)) != null) {
+                if (object instanceof SubjectPublicKeyInfo info) {
+                    return converter.getPublicKey(info);
+                }
+            }
+        }
+        throw new IOException("no PEM public key found");
     }
 
     /** Certificate chain and private key from two files, checked to belong together. */

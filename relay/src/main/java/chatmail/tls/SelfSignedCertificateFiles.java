@@ -1,13 +1,8 @@
 package chatmail.tls;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,38 +67,10 @@ public final class SelfSignedCertificateFiles {
     }
 
     private void store(KeyMaterial material) throws IOException {
-        Files.createDirectories(directory);
-        trySetPermissions(directory, "rwx------");
+        PrivateFiles.directory(directory);
         // Key first: a crash between the two leaves a certificate that no longer matches,
         // which the next start detects and regenerates.
-        writeAtomically(keyFile(), PemFiles.toPem(material.privateKey()));
-        writeAtomically(certificateFile(), PemFiles.toPem(material.chain().toArray()));
-    }
-
-    private static void writeAtomically(Path target, String content) throws IOException {
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.deleteIfExists(temporary);
-        try {
-            // Created with 0600 from the start so the key is never readable by others, not even briefly.
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(temporary);
-        } catch (FileAlreadyExistsException e) {
-            throw new IOException("another process is writing " + temporary, e);
-        }
-        Files.writeString(temporary, content, StandardCharsets.US_ASCII);
-        try {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void trySetPermissions(Path path, String permissions) throws IOException {
-        try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system; nothing more we can do.
-        }
+        PrivateFiles.writeAtomically(keyFile(), PemFiles.toPem(material.privateKey()));
+        PrivateFiles.writeAtomically(certificateFile(), PemFiles.toPem(material.chain().toArray()));
     }
 }

@@ -21,8 +21,9 @@ import javax.net.ssl.TrustManager;
 
 /**
  * The relay's TLS set-up, built once from {@link Config}: the server certificate (external
- * files or self-signed, CFG-4), server sockets and STARTTLS layering per {@link TlsPolicy},
- * and the client contexts for outbound connections.
+ * files, self-signed, or issued by ACME with a self-signed stand-in until then, CFG-4), server
+ * sockets and STARTTLS layering per {@link TlsPolicy}, and the client contexts for outbound
+ * connections.
  *
  * <p>Handshakes run on the caller's thread (one virtual thread per connection) and obey the
  * socket's read timeout, which the caller sets.
@@ -80,15 +81,23 @@ public final class TlsContexts {
                         .loadOrGenerate(config.mailDomain(), CertificateNames.forConfig(config));
                 yield () -> material;
             }
-            case ACME -> throw new TlsConfigurationException("mail_domain " + config.mailDomain()
-                    + " is a public domain and needs a certificate: set tls_external_cert_and_key = "
-                    + "<certificate chain PEM> <private key PEM> in chatmail.ini (ACME is not yet supported)");
+            case ACME -> {
+                // Served until ACME (chatmail.acme) installs the first CA-signed certificate (OPS-1).
+                KeyMaterial standIn = new SelfSignedCertificateFiles(config.dataDir(), clock)
+                        .loadOrGenerate(config.mailDomain(), CertificateNames.forConfig(config));
+                yield new IssuedCertificateSource(standIn);
+            }
         };
     }
 
     /** The certificate new connections are given now. */
     public X509Certificate currentCertificate() {
         return serverKeys.current().leaf();
+    }
+
+    /** In ACME mode, where the ACME client installs the certificates it obtains; else empty. */
+    public Optional<IssuedCertificateSource> issuedCertificates() {
+        return serverKeys instanceof IssuedCertificateSource issued ? Optional.of(issued) : Optional.empty();
     }
 
     /** Server context for components that configure TLS themselves (an embedded HTTP server). */

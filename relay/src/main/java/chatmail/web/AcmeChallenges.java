@@ -1,28 +1,24 @@
 package chatmail.web;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * ACME HTTP-01 answers: the file {@code <data_dir>/acme-challenge/<token>} is served as
- * {@code /.well-known/acme-challenge/<token>} over plain HTTP (CAs ask there first). Whoever
- * runs ACME writes the files; this only reads them.
+ * ACME HTTP-01 answers: {@code /.well-known/acme-challenge/<token>} over plain HTTP (where CAs
+ * ask) and HTTPS (where they land after a redirect), answered from the pending challenges of
+ * the ACME client; 404 for any other token.
  */
 final class AcmeChallenges {
 
     static final String PREFIX = "/.well-known/acme-challenge/";
-    /** RFC 8555 tokens are base64url; anything else cannot name a file here. */
+    /** RFC 8555 tokens are base64url; anything else is not a token. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{1,256}");
-    private static final long MAX_SIZE = 64 * 1024;
 
-    private final Path directory;
+    private final AcmeHttpAnswers answers;
 
-    AcmeChallenges(Path dataDir) {
-        this.directory = dataDir.resolve("acme-challenge");
+    AcmeChallenges(AcmeHttpAnswers answers) {
+        this.answers = answers;
     }
 
     Reply handle(String method, String path) {
@@ -38,14 +34,6 @@ final class AcmeChallenges {
         if (!TOKEN.matcher(token).matches()) {
             return Optional.empty();
         }
-        Path file = directory.resolve(token);
-        try {
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_SIZE) {
-                return Optional.empty();
-            }
-            return Optional.of(Files.readAllBytes(file));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return answers.keyAuthorization(token).map(a -> a.getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -53,16 +53,22 @@ public final class WebServer implements AutoCloseable {
      * @param limits the relay's limits layer: port 443's connections and the {@code /new} rate (SEC-3)
      */
     public record Settings(Clock clock, boolean ephemeralPorts, Supplier<Map<String, Integer>> relayPorts,
-            AlpnRouter.Settings router, Duration idleTimeout, MxDelivReceiver mxDeliv, ClientLimits limits) {
+            AlpnRouter.Settings router, Duration idleTimeout, MxDelivReceiver mxDeliv, ClientLimits limits,
+            AcmeHttpAnswers acmeHttp) {
         public static Settings of(Clock clock, boolean ephemeralPorts, Supplier<Map<String, Integer>> relayPorts,
                 ClientLimits limits) {
             return new Settings(clock, ephemeralPorts, relayPorts, AlpnRouter.Settings.defaults(),
-                    Duration.ofSeconds(30), null, limits);
+                    Duration.ofSeconds(30), null, limits, AcmeHttpAnswers.none());
         }
 
         /** Serves {@code POST /mxdeliv} with this receiver (DLV-4); without one the path is 404. */
         public Settings withMxDeliv(MxDelivReceiver receiver) {
-            return new Settings(clock, ephemeralPorts, relayPorts, router, idleTimeout, receiver, limits);
+            return new Settings(clock, ephemeralPorts, relayPorts, router, idleTimeout, receiver, limits, acmeHttp);
+        }
+
+        /** Answers ACME HTTP-01 challenges from these (OPS-1); without them every token is 404. */
+        public Settings withAcmeHttp(AcmeHttpAnswers answers) {
+            return new Settings(clock, ephemeralPorts, relayPorts, router, idleTimeout, mxDeliv, limits, answers);
         }
     }
 
@@ -97,7 +103,7 @@ public final class WebServer implements AutoCloseable {
 
     private void startAll(TlsContexts tls) throws IOException {
         Hosts hosts = new Hosts(config);
-        AcmeChallenges acme = new AcmeChallenges(config.dataDir());
+        AcmeChallenges acme = new AcmeChallenges(settings.acmeHttp());
         SecurityHeaders security = new SecurityHeaders(config.tlsMode() != Config.TlsMode.SELF_SIGNED);
         NewAccountEndpoint newAccount = new NewAccountEndpoint(config, new CredentialGenerator(config),
                 settings.limits()::newAccountRequest, this::mailServers);
@@ -209,6 +215,17 @@ public final class WebServer implements AutoCloseable {
     public WebServer route(String alpnName, AlpnRouter.TlsService service) {
         for (AlpnRouter r : routers) {
             r.route(alpnName, service);
+        }
+        return this;
+    }
+
+    /**
+     * Lets {@code answer} perform the handshake of clients on the HTTPS port that offer only
+     * {@code alpnName}: ACME TLS-ALPN-01 ({@code acme-tls/1}).
+     */
+    public WebServer answerHandshake(String alpnName, AlpnRouter.HandshakeAnswer answer) {
+        for (AlpnRouter r : routers) {
+            r.answerHandshake(alpnName, answer);
         }
         return this;
     }

@@ -81,12 +81,24 @@ class CliCommandsTest {
     }
 
     @Test
-    void runWithAPublicDomainWithoutCertificateExits2SayingWhatToSet() throws Exception {
+    void runWithAPublicDomainAndNoPortForTheAcmeChallengesExits2NamingBothKeys() throws Exception {
         Path data = dir.resolve("data");
-        Path ini = ini("mail_domain = chat.example.org", "data_dir = " + data);
+        Path ini = ini("mail_domain = chat.example.org", "data_dir = " + data, "http_port = 0", "https_port = 0");
 
         assertThat(chatmail("run", "--config", ini.toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("chat.example.org", "ACME", "tls_external_cert_and_key");
+        assertThat(err.toString()).contains("chat.example.org", "ACME", "http_port", "https_port",
+                "tls_external_cert_and_key");
+        assertThat(data).doesNotExist();
+    }
+
+    @Test
+    void runWithAnAcmeDirectoryThatIsNotHttpsExits2() throws Exception {
+        Path data = dir.resolve("data");
+        Path ini = ini("mail_domain = chat.example.org", "data_dir = " + data,
+                "acme_directory = http://acme.example/directory");
+
+        assertThat(chatmail("run", "--config", ini.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("acme_directory", "http://acme.example/directory", "https URL");
         assertThat(data).doesNotExist();
     }
 

@@ -64,6 +64,7 @@ class DnsCommandTest {
             nsd.zone("relay.test", zone).start();
             Run ok = run("dns", "--check", "-c", ini.toString(), "--address", "203.0.113.5", "--address", "2001:db8::5");
             assertThat(ok.out()).contains("all required records are in place");
+            assertThat(ok.out()).contains("; certificate: none from ACME yet (acme-v02.api.letsencrypt.org)");
             assertThat(ok.exitCode()).isZero();
 
             String withoutMx = zone.lines().filter(l -> !l.contains(" MX ")).collect(Collectors.joining("\n"));

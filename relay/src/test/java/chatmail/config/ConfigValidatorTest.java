@@ -11,12 +11,23 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigValidatorTest {
 
     @Test
-    void aPublicDomainWithoutCertificateFilesRefusesToRunAndSaysWhatToSet() throws Exception {
+    void aPublicDomainWithoutCertificateFilesRunsWithAcme() throws Exception {
         Config c = ConfigLoader.parse("[params]\nmail_domain = chat.example.org\n").config();
+        assertThatCode(() -> ConfigValidator.checkRunnable(c)).doesNotThrowAnyException();
+        Config httpOnly = ConfigLoader.parse("[params]\nmail_domain = chat.example.org\nhttps_port = 0\n").config();
+        assertThatCode(() -> ConfigValidator.checkRunnable(httpOnly)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void acmeWithoutAPortForTheChallengesRefusesToRunAndSaysWhatToSet() throws Exception {
+        Config c = ConfigLoader.parse("[params]\nmail_domain = chat.example.org\nhttp_port = 0\nhttps_port = 0\n").config();
         assertThatThrownBy(() -> ConfigValidator.checkRunnable(c))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("chat.example.org")
+                .hasMessageContaining("http_port and https_port are both 0")
                 .hasMessageContaining("tls_external_cert_and_key =");
+        Config selfSigned = ConfigLoader.parse("[params]\nmail_domain = _chat.example.org\nhttp_port = 0\nhttps_port = 0\n").config();
+        assertThatCode(() -> ConfigValidator.checkRunnable(selfSigned)).as("no ACME, no challenge").doesNotThrowAnyException();
     }
 
     @Test

@@ -80,6 +80,11 @@ public final class TestCa {
         return new Leaf(leafKeys.getPrivate(), sign(builder, keys.getPrivate()), certificate);
     }
 
+    /** The CA's own certificate, for a client that trusts only this CA. */
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
     /** Writes the CA certificate as PEM (for trusted_ca_file). */
     public Path writeCertificate(Path file) throws Exception {
         Files.writeString(file, PemFiles.toPem(certificate), StandardCharsets.US_ASCII);

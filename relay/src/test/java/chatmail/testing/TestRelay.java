@@ -16,6 +16,8 @@ import java.util.function.Consumer;
 public final class TestRelay implements AutoCloseable {
 
     public static final String DOMAIN = "chatmail.localhost";
+    /** Where nothing listens: the ACME directory of test relays that do not set their own. */
+    public static final URI NO_ACME = URI.create("https://127.0.0.1:9/directory");
 
     private final Relay relay;
     private final MutableClock clock;
@@ -44,6 +46,9 @@ public final class TestRelay implements AutoCloseable {
         // Nor may DNS questions leave the machine: nothing answers on this port, so lookups of
         // other domains fail as temporary and queued mail waits. DNS tests set their own server.
         b.dnsResolver = "127.0.0.1:9";
+        // A test relay for a public domain without certificate files never reaches a public CA
+        // either; ACME tests point this at their Pebble.
+        b.acmeDirectory = NO_ACME;
         adjust.accept(b);
         return new TestRelay(Relay.start(b.build(), Relay.Options.forTests(clock)), clock);
     }
@@ -61,6 +66,7 @@ public final class TestRelay implements AutoCloseable {
         b.listenAddresses = List.of("127.0.0.1");
         b.notifyUrl = URI.create("http://127.0.0.1:9/notify");
         b.dnsResolver = "127.0.0.1:9";
+        b.acmeDirectory = NO_ACME;
         adjust.accept(b);
         Relay.Options ephemeral = Relay.Options.forTests(clock);
         Relay.Options fixed = new Relay.Options(clock, ephemeral.probe(), false, ephemeral.runExpiry());

@@ -21,6 +21,7 @@ import chatmail.imap.ImapPort;
 import chatmail.imap.ImapServer;
 import chatmail.imap.ImapServices;
 import chatmail.metrics.Metrics;
+import chatmail.spool.BodySpool;
 import chatmail.store.MailStore;
 import chatmail.smtp.SmtpPort;
 import chatmail.smtp.SmtpServer;
@@ -80,6 +81,7 @@ public final class Relay implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Metrics metrics = new Metrics();
     private MailStore store;
+    private BodySpool spool;
     private TlsContexts tls;
     private Accounts accounts;
     private LocalDelivery localDelivery;
@@ -113,6 +115,7 @@ public final class Relay implements AutoCloseable {
         tls = TlsContexts.create(config);
         store = SqliteMailStore.open(config.dataDir(), options.clock());
         closeables.push(store);
+        spool = BodySpool.open(config.dataDir());
         accounts = new Accounts(config, store, options.probe(), options.clock());
         startPush();
         localDelivery = new LocalDelivery(config, store, options.clock(), push::newMail);
@@ -248,6 +251,11 @@ public final class Relay implements AutoCloseable {
 
     public MailStore store() {
         return store;
+    }
+
+    /** Where arriving message bodies wait ({@code data_dir/tmp}, SEC-1). */
+    public BodySpool spool() {
+        return spool;
     }
 
     public Accounts accounts() {

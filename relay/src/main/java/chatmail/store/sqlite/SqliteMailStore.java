@@ -6,6 +6,7 @@ import chatmail.store.Mailbox;
 import chatmail.store.MailboxEvents;
 import chatmail.store.MailboxSnapshot;
 import chatmail.store.MailStore;
+import chatmail.store.MessageBody;
 import chatmail.store.MessageInfo;
 import chatmail.store.MessageRef;
 import chatmail.store.NewMessage;
@@ -198,18 +199,22 @@ public final class SqliteMailStore implements MailStore {
         List<PreparedTarget> prepared = targets.stream()
                 .map(target -> new PreparedTarget(target.mailboxId(), FlagSet.encode(FlagSet.normalize(target.flags()))))
                 .toList();
-        byte[] content = message.content();
-        // The file is written and fsynced here, on the caller's thread, so the writer thread
-        // spends its time on SQL only and many callers' files are written in parallel.
+        MessageBody content = message.content();
+        // The file is written (or a spool file renamed) and fsynced here, on the caller's thread,
+        // so the writer thread spends its time on SQL only and many callers' files are written in
+        // parallel.
         String file = null;
-        if (content.length > BodyFiles.INLINE_LIMIT) {
-            try {
+        byte[] inline = null;
+        try {
+            if (content.size() > BodyFiles.INLINE_LIMIT) {
                 file = bodyFiles.write(content);
-            } catch (IOException e) {
-                throw StoreFailures.translate(e);
+            } else {
+                inline = content.readAllBytes();
             }
+        } catch (IOException e) {
+            throw StoreFailures.translate(e);
         }
-        PreparedBody body = new PreparedBody(content.length, file == null ? content : null, file);
+        PreparedBody body = new PreparedBody(content.size(), inline, file);
         CompletableFuture<List<StoredMessage>> result =
                 submitWrite(tx -> MessageChanges.deliver(tx, body, message.internalDate(), prepared));
         try {

@@ -30,7 +30,9 @@ import chatmail.store.sqlite.SqliteMailStore;
 import chatmail.tls.TlsContexts;
 import chatmail.web.WebServer;
 import chatmail.delivery.inbound.MxDelivReceiver;
-import chatmail.policy.EncryptionPolicy;
+import chatmail.delivery.InboundPipeline;
+import chatmail.delivery.SubmissionPipeline;
+import chatmail.policy.RateLimiter;
 import chatmail.push.HttpNotifyClient;
 import chatmail.push.PushNotifier;
 import chatmail.push.PushSettings;
@@ -89,6 +91,8 @@ public final class Relay implements AutoCloseable {
     private DkimSigner dkimSigner;
     private DkimVerifier dkimVerifier;
     private OutboundDelivery outbound;
+    private SubmissionPipeline submission;
+    private InboundPipeline inbound;
     private SmtpServer smtp;
     private ImapServer imap;
     private PushNotifier push;
@@ -125,6 +129,7 @@ public final class Relay implements AutoCloseable {
                     config.timeouts().expiryInterval());
             closeables.push(expiryScheduler);
         }
+        startPipelines();
         startSmtp();
         startImap();
         startWeb();
@@ -173,9 +178,19 @@ public final class Relay implements AutoCloseable {
         push.start();
     }
 
+    /**
+     * One pipeline per direction (DESIGN "One pipeline per direction"): submission for 465, 587
+     * and port 443's ALPN smtp; inbound for port 25 and /mxdeliv.
+     */
+    private void startPipelines() {
+        submission = new SubmissionPipeline(config, options.clock(), spool, metrics, localDelivery,
+                RateLimiter.fromConfig(config, options.clock()), dkimSigner,
+                new BounceBuilder(config.addressDomain(), options.clock()), outbound::wake);
+        inbound = new InboundPipeline(config, spool, metrics, localDelivery, dkimVerifier);
+    }
+
     private void startSmtp() throws IOException {
-        smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, localDelivery,
-                dkimSigner, dkimVerifier, outbound), tls);
+        smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, submission, inbound), tls);
         closeables.push(smtp);
         listen(SmtpPort.MX, config.smtpPort(), smtp);
         listen(SmtpPort.SUBMISSION, config.submissionPort(), smtp);
@@ -189,7 +204,7 @@ public final class Relay implements AutoCloseable {
     private void startWeb() throws IOException {
         WebServer web = WebServer.start(config, tls,
                 WebServer.Settings.of(options.clock(), options.ephemeralPorts(), this::ports)
-                        .withMxDeliv(new MxDelivReceiver(config, localDelivery, new EncryptionPolicy(), dkimVerifier)));
+                        .withMxDeliv(new MxDelivReceiver(inbound)));
         closeables.push(web);
         web.route("smtp", transport -> smtp.serve(SmtpPort.SUBMISSIONS, transport));
         web.route("imap", transport -> imap.serve(ImapPort.IMAPS, transport));
@@ -197,7 +212,7 @@ public final class Relay implements AutoCloseable {
     }
 
     private void startImap() throws IOException {
-        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store), tls);
+        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store, spool), tls);
         closeables.push(imap);
         for (ImapPort port : new ImapPort[] {ImapPort.IMAP, ImapPort.IMAPS}) {
             int configured = port == ImapPort.IMAP ? config.imapPort() : config.imapsPort();
@@ -283,6 +298,16 @@ public final class Relay implements AutoCloseable {
     /** The SMTP-8 origin check for port 25 and /mxdeliv. */
     public DkimVerifier dkimVerifier() {
         return dkimVerifier;
+    }
+
+    /** Mail from other servers (port 25, /mxdeliv). */
+    public InboundPipeline inbound() {
+        return inbound;
+    }
+
+    /** Mail from the relay's users (465, 587, 443). */
+    public SubmissionPipeline submission() {
+        return submission;
     }
 
     /** The outbound queue: {@code enqueue} remote recipients of submitted mail. */

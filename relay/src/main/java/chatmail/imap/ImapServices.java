@@ -3,6 +3,7 @@ package chatmail.imap;
 import chatmail.account.Accounts;
 import chatmail.account.LoginThrottle;
 import chatmail.config.Config;
+import chatmail.spool.BodySpool;
 import chatmail.store.MailStore;
 import java.time.Clock;
 
@@ -14,10 +15,12 @@ public record ImapServices(
         LoginThrottle loginThrottle,
         MailStore store,
         ServerMetadata serverMetadata,
-        ImapLimits limits) {
+        ImapLimits limits,
+        BodySpool spool) {
 
-    public static ImapServices create(Config config, Clock clock, Accounts accounts, MailStore store) {
+    /** @param spool where APPEND messages arrive (SEC-1) */
+    public static ImapServices create(Config config, Clock clock, Accounts accounts, MailStore store, BodySpool spool) {
         return new ImapServices(config, clock, accounts, LoginThrottle.standard(clock), store,
-                new ServerMetadata(config, clock), ImapLimits.fromConfig(config));
+                new ServerMetadata(config, clock), ImapLimits.fromConfig(config), spool);
     }
 }

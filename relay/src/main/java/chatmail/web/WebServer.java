@@ -100,7 +100,7 @@ public final class WebServer implements AutoCloseable {
                 ClientRateLimit.forNewAccounts(settings.clock()), this::mailServers);
         SiteHandler site = new SiteHandler(config, new Pages(config), newAccount, acme, security,
                 () -> httpsPort, operatorFiles(),
-                settings.mxDeliv() == null ? null : new MxDelivEndpoint(settings.mxDeliv(), config.maxMessageSize()));
+                settings.mxDeliv() == null ? null : new MxDelivEndpoint(settings.mxDeliv()));
         PlainHttpHandler plain = new PlainHttpHandler(hosts, acme, security, () -> httpsPort);
 
         HttpConfiguration http = new HttpConfiguration();

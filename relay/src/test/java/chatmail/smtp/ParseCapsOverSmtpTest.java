@@ -90,9 +90,11 @@ class ParseCapsOverSmtpTest extends WithSharedRelay {
         assertThat(tooLarge() - before).as("each refusal counted once").isEqualTo(2);
 
         // Exactly at the cap the message is an ordinary one.
+        double delivered = Counters.delivered(relay.relay().metrics(), "submission");
         assertThat(submit(alice, bob, withFields(SmtpFixtures.encrypted(alice, bob), MAX_FIELDS)).line())
                 .isEqualTo("250 2.0.0 Ok");
         assertThat(StoredMail.inbox(relay, bob)).hasSize(1);
+        assertThat(Counters.delivered(relay.relay().metrics(), "submission") - delivered).isEqualTo(1);
     }
 
     @Test
@@ -122,8 +124,10 @@ class ParseCapsOverSmtpTest extends WithSharedRelay {
         assertThat(receive(bob, nested("carol@other.example", bob, MAX_DEPTH + 1)).line())
                 .isEqualTo("552 5.3.4 MIME nesting too deep (more than 32 levels)");
         // At the cap it is parsed, and refused for what it is: not encrypted.
+        double notEncrypted = Counters.refused(relay.relay().metrics(), "not_encrypted");
         assertThat(submit(alice, bob, nested(alice, bob, MAX_DEPTH)).line())
                 .isEqualTo("523 5.7.10 Encryption Needed: Invalid Unencrypted Mail");
+        assertThat(Counters.refused(relay.relay().metrics(), "not_encrypted") - notEncrypted).isEqualTo(1);
         assertThat(StoredMail.inbox(relay, bob)).isEmpty();
     }
 }

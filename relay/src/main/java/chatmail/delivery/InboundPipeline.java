@@ -76,7 +76,7 @@ public final class InboundPipeline extends MessagePipeline {
             try (SpooledBody message = body.finish()) {
                 return check(path, recipients, message);
             }
-        } catch (StoreException | IOException e) {
+        } catch (StoreException | IOException | java.io.UncheckedIOException e) {
             log.error("inbound delivery failed, answering 451", e);
             return refuse(Refusal.TEMP_LOCAL, Replies.LOCAL_FAILURE);
         }

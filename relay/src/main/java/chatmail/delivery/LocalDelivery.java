@@ -119,10 +119,14 @@ public final class LocalDelivery {
                 targets(List.of(submitter), "INBOX", Set.of()))));
         List<List<StoredMessage>> stored = store.commit(new Acceptance(copies, queued));
         List<Account> told = new ArrayList<>(unique.values().stream().filter(a -> a.id() != submitter.id()).toList());
+        List<Account> delivered = new ArrayList<>(unique.values());
         if (bounce.isPresent()) {
             told.add(submitter);
+            if (!unique.containsKey(submitter.id())) {
+                delivered.add(submitter);
+            }
         }
-        afterCommit(told, unique.values());
+        afterCommit(told, delivered);
         return stored.getFirst();
     }
 

@@ -118,7 +118,7 @@ public final class SubmissionPipeline extends MessagePipeline {
             try (SpooledBody message = body.finish()) {
                 return check(submission, message);
             }
-        } catch (StoreException | IOException e) {
+        } catch (StoreException | IOException | java.io.UncheckedIOException e) {
             log.error("submission failed, answering 451", e);
             return refuse(Refusal.TEMP_LOCAL, Replies.LOCAL_FAILURE);
         }

@@ -11,8 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.james.jdkim.DKIMVerifier;
 import org.apache.james.jdkim.api.Headers;
@@ -133,27 +135,36 @@ public final class DkimVerifier {
 
     /**
      * The header fields as jdkim reads them ({@code Name: value} with folding, CRLF line
-     * breaks), offering only the selected signatures for verification.
+     * breaks), offering only the selected signatures for verification. jdkim asks once per name
+     * in a signature's {@code h=} list, which the sender writes: each answer is a prepared list,
+     * so a long {@code h=} costs no scan of the header per entry (SEC-4).
      */
     static Headers headers(HeaderSection header, List<String> signaturesToCheck) {
+        List<String> all = new ArrayList<>();
+        Map<String, List<String>> byName = new HashMap<>();
+        for (HeaderSection.Field f : header.fields()) {
+            if (f.name() != null) {
+                String raw = crlf(header.raw(f));
+                all.add(raw);
+                byName.computeIfAbsent(f.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(raw);
+            }
+        }
+        List<String> selected = signaturesToCheck.stream().map(DkimVerifier::crlf).toList();
+        List<String> fields = List.copyOf(all);
+        Map<String, List<String>> named = new HashMap<>();
+        byName.forEach((name, values) -> named.put(name, List.copyOf(values)));
         return new Headers() {
             @Override
             public List<String> getFields() {
-                List<String> all = new ArrayList<>();
-                for (HeaderSection.Field f : header.fields()) {
-                    if (f.name() != null) {
-                        all.add(crlf(header.raw(f)));
-                    }
-                }
-                return all;
+                return fields;
             }
 
             @Override
             public List<String> getFields(String name) {
                 if (name.equals(SIGNATURES_QUERY)) {
-                    return signaturesToCheck.stream().map(DkimVerifier::crlf).toList();
+                    return selected;
                 }
-                return header.rawFields(name).stream().map(DkimVerifier::crlf).toList();
+                return named.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
             }
         };
     }

@@ -24,6 +24,7 @@ import chatmail.imap.ImapServer;
 import chatmail.imap.ImapServices;
 import chatmail.limits.ClientLimits;
 import chatmail.metrics.Metrics;
+import chatmail.spool.BodySpool;
 import chatmail.store.MailStore;
 import chatmail.smtp.SmtpPort;
 import chatmail.smtp.SmtpServer;
@@ -33,7 +34,9 @@ import chatmail.tls.CertificateStatus;
 import chatmail.tls.TlsContexts;
 import chatmail.web.WebServer;
 import chatmail.delivery.inbound.MxDelivReceiver;
-import chatmail.policy.EncryptionPolicy;
+import chatmail.delivery.InboundPipeline;
+import chatmail.delivery.SubmissionPipeline;
+import chatmail.policy.RateLimiter;
 import chatmail.push.HttpNotifyClient;
 import chatmail.push.PushNotifier;
 import chatmail.push.PushSettings;
@@ -86,6 +89,7 @@ public final class Relay implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private MailStore store;
     private ClientLimits limits;
+    private BodySpool spool;
     private TlsContexts tls;
     private Accounts accounts;
     private LocalDelivery localDelivery;
@@ -93,6 +97,8 @@ public final class Relay implements AutoCloseable {
     private DkimSigner dkimSigner;
     private DkimVerifier dkimVerifier;
     private OutboundDelivery outbound;
+    private SubmissionPipeline submission;
+    private InboundPipeline inbound;
     private SmtpServer smtp;
     private ImapServer imap;
     private PushNotifier push;
@@ -123,6 +129,7 @@ public final class Relay implements AutoCloseable {
         closeables.push(limits);
         store = SqliteMailStore.open(config.dataDir(), options.clock());
         closeables.push(store);
+        spool = BodySpool.open(config.dataDir());
         accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing());
         startPush();
         localDelivery = new LocalDelivery(config, store, options.clock(), push::newMail);
@@ -132,6 +139,7 @@ public final class Relay implements AutoCloseable {
                     config.timeouts().expiryInterval());
             closeables.push(expiryScheduler);
         }
+        startPipelines();
         startSmtp();
         startImap();
         startWeb();
@@ -203,9 +211,19 @@ public final class Relay implements AutoCloseable {
         push.start();
     }
 
+    /**
+     * One pipeline per direction (DESIGN "One pipeline per direction"): submission for 465, 587
+     * and port 443's ALPN smtp; inbound for port 25 and /mxdeliv.
+     */
+    private void startPipelines() {
+        submission = new SubmissionPipeline(config, options.clock(), spool, metrics, localDelivery,
+                RateLimiter.fromConfig(config, options.clock()), dkimSigner,
+                new BounceBuilder(config.addressDomain(), options.clock()), outbound::wake);
+        inbound = new InboundPipeline(config, spool, metrics, localDelivery, dkimVerifier);
+    }
+
     private void startSmtp() throws IOException {
-        smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, localDelivery,
-                dkimSigner, dkimVerifier, outbound, limits), tls);
+        smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, submission, inbound, limits), tls);
         closeables.push(smtp);
         listen(SmtpPort.MX, config.smtpPort(), smtp);
         listen(SmtpPort.SUBMISSION, config.submissionPort(), smtp);
@@ -218,7 +236,7 @@ public final class Relay implements AutoCloseable {
      */
     private void startWeb() throws IOException {
         WebServer.Settings settings = WebServer.Settings.of(options.clock(), options.ephemeralPorts(), this::ports, limits)
-                .withMxDeliv(new MxDelivReceiver(config, localDelivery, new EncryptionPolicy(), dkimVerifier));
+                .withMxDeliv(new MxDelivReceiver(inbound));
         if (acme != null) {
             settings = settings.withAcmeHttp(acme::http01);
         }
@@ -233,7 +251,7 @@ public final class Relay implements AutoCloseable {
     }
 
     private void startImap() throws IOException {
-        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store, limits), tls);
+        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store, spool, limits), tls);
         closeables.push(imap);
         for (ImapPort port : new ImapPort[] {ImapPort.IMAP, ImapPort.IMAPS}) {
             int configured = port == ImapPort.IMAP ? config.imapPort() : config.imapsPort();
@@ -289,6 +307,11 @@ public final class Relay implements AutoCloseable {
         return store;
     }
 
+    /** Where arriving message bodies wait ({@code data_dir/tmp}, SEC-1). */
+    public BodySpool spool() {
+        return spool;
+    }
+
     public Accounts accounts() {
         return accounts;
     }
@@ -337,6 +360,16 @@ public final class Relay implements AutoCloseable {
     /** The SMTP-8 origin check for port 25 and /mxdeliv. */
     public DkimVerifier dkimVerifier() {
         return dkimVerifier;
+    }
+
+    /** Mail from other servers (port 25, /mxdeliv). */
+    public InboundPipeline inbound() {
+        return inbound;
+    }
+
+    /** Mail from the relay's users (465, 587, 443). */
+    public SubmissionPipeline submission() {
+        return submission;
     }
 
     /** The outbound queue: {@code enqueue} remote recipients of submitted mail. */

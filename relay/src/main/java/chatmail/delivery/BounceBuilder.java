@@ -1,11 +1,13 @@
 package chatmail.delivery;
 
+import chatmail.mime.HeaderSection;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +42,14 @@ public final class BounceBuilder {
      * @param sender the envelope sender that receives the bounce
      */
     public byte[] build(byte[] originalMessage, String sender, List<FailedRecipient> failed) {
+        return build(HeaderSection.parse(originalMessage), sender, failed);
+    }
+
+    /**
+     * @param original the header section of the message that failed (parsed once by the pipeline)
+     * @param sender the envelope sender that receives the bounce
+     */
+    public byte[] build(HeaderSection original, String sender, List<FailedRecipient> failed) {
         String id = HexFormat.of().formatHex(randomBytes());
         String boundary = "bounce-" + id;
         String date = DATE.format(ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
@@ -87,7 +97,7 @@ public final class BounceBuilder {
         m.append("Content-Description: Undelivered Message Headers\r\n");
         m.append("Content-Type: text/rfc822-headers\r\n\r\n");
         byte[] head = m.toString().getBytes(StandardCharsets.UTF_8);
-        byte[] originalHeaders = headerSection(originalMessage);
+        byte[] originalHeaders = Arrays.copyOfRange(original.data(), original.start(), original.end());
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
 
         byte[] out = new byte[head.length + originalHeaders.length + tail.length];
@@ -105,19 +115,5 @@ public final class BounceBuilder {
 
     private static String bare(String domain) {
         return domain.startsWith("[") ? domain.substring(1, domain.length() - 1) : domain;
-    }
-
-    /** The header section of a raw message, ending with one CRLF (without the empty line). */
-    static byte[] headerSection(byte[] message) {
-        int end = message.length;
-        for (int i = 0; i + 3 < message.length; i++) {
-            if (message[i] == '\r' && message[i + 1] == '\n' && message[i + 2] == '\r' && message[i + 3] == '\n') {
-                end = i + 2;
-                break;
-            }
-        }
-        byte[] h = new byte[end];
-        System.arraycopy(message, 0, h, 0, end);
-        return h;
     }
 }

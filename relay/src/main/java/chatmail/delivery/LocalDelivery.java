@@ -2,17 +2,23 @@ package chatmail.delivery;
 
 import chatmail.account.AddressRules;
 import chatmail.config.Config;
+import chatmail.store.Acceptance;
 import chatmail.store.Account;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.MailStore;
 import chatmail.store.Mailbox;
+import chatmail.store.MessageBody;
 import chatmail.store.NewMessage;
+import chatmail.store.QueuedCopy;
 import chatmail.store.StoredMessage;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +82,12 @@ public final class LocalDelivery {
      * of new mail (a bounce in the sender's own INBOX is news to them too).
      */
     public List<StoredMessage> deliver(byte[] message, List<Account> recipients) {
-        return deliver(message, recipients, "INBOX", Set.of(), null);
+        return deliver(MessageBody.of(message), recipients);
+    }
+
+    /** As {@link #deliver(byte[], List)}, for a spooled body (the store may take its file over). */
+    public List<StoredMessage> deliver(MessageBody message, List<Account> recipients) {
+        return deliver(message, recipients, "INBOX", Set.of());
     }
 
     /**
@@ -85,29 +96,74 @@ public final class LocalDelivery {
      * devices (PUSH-1).
      */
     public List<StoredMessage> deliverSubmitted(byte[] message, List<Account> recipients, Account submitter) {
-        return deliver(message, recipients, "INBOX", Set.of(), submitter);
+        return commitSubmitted(MessageBody.of(message), recipients, submitter, Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Everything a submission puts into the store, in one durable commit (SMTP-13): the local
+     * copies, a bounce for the submitter about recipients that cannot get it, and the queue
+     * entry for remote recipients. A crash leaves all of it or none, so the client's retry after
+     * an error neither loses the local copy nor sends the remote one twice.
+     *
+     * @param bounce a DSN for the submitter, or empty
+     * @param queued the copy for remote recipients, or empty
+     * @return the stored local copies of the message
+     */
+    public List<StoredMessage> commitSubmitted(MessageBody message, List<Account> recipients, Account submitter,
+            Optional<MessageBody> bounce, Optional<QueuedCopy> queued) {
+        Instant now = clock.instant();
+        Map<Long, Account> unique = unique(recipients);
+        List<Acceptance.Copy> copies = new ArrayList<>();
+        copies.add(new Acceptance.Copy(new NewMessage(message, now), targets(unique.values(), "INBOX", Set.of())));
+        bounce.ifPresent(dsn -> copies.add(new Acceptance.Copy(new NewMessage(dsn, now),
+                targets(List.of(submitter), "INBOX", Set.of()))));
+        List<List<StoredMessage>> stored = store.commit(new Acceptance(copies, queued));
+        List<Account> told = new ArrayList<>(unique.values().stream().filter(a -> a.id() != submitter.id()).toList());
+        List<Account> delivered = new ArrayList<>(unique.values());
+        if (bounce.isPresent()) {
+            told.add(submitter);
+            if (!unique.containsKey(submitter.id())) {
+                delivered.add(submitter);
+            }
+        }
+        afterCommit(told, delivered);
+        return stored.getFirst();
     }
 
     public List<StoredMessage> deliver(byte[] message, List<Account> recipients, String mailboxName, Set<String> flags) {
-        return deliver(message, recipients, mailboxName, flags, null);
+        return deliver(MessageBody.of(message), recipients, mailboxName, flags);
     }
 
-    private List<StoredMessage> deliver(byte[] message, List<Account> recipients, String mailboxName, Set<String> flags,
-            Account submitter) {
-        Map<Long, Account> unique = new LinkedHashMap<>();
-        for (Account a : recipients) {
-            unique.putIfAbsent(a.id(), a);
-        }
-        List<DeliveryTarget> targets = new ArrayList<>();
-        for (Account a : unique.values()) {
-            Mailbox box = store.mailbox(a.id(), mailboxName).orElseGet(() -> store.createMailbox(a.id(), mailboxName));
-            targets.add(new DeliveryTarget(box.id(), flags));
-        }
+    public List<StoredMessage> deliver(MessageBody message, List<Account> recipients, String mailboxName, Set<String> flags) {
+        Map<Long, Account> unique = unique(recipients);
+        List<DeliveryTarget> targets = targets(unique.values(), mailboxName, flags);
         if (targets.isEmpty()) {
             return List.of();
         }
         List<StoredMessage> stored = store.deliver(new NewMessage(message, clock.instant()), targets);
-        List<Account> told = unique.values().stream().filter(a -> submitter == null || a.id() != submitter.id()).toList();
+        afterCommit(List.copyOf(unique.values()), unique.values());
+        return stored;
+    }
+
+    private static Map<Long, Account> unique(List<Account> recipients) {
+        Map<Long, Account> unique = new LinkedHashMap<>();
+        for (Account a : recipients) {
+            unique.putIfAbsent(a.id(), a);
+        }
+        return unique;
+    }
+
+    private List<DeliveryTarget> targets(Collection<Account> accounts, String mailboxName, Set<String> flags) {
+        List<DeliveryTarget> targets = new ArrayList<>();
+        for (Account a : accounts) {
+            Mailbox box = store.mailbox(a.id(), mailboxName).orElseGet(() -> store.createMailbox(a.id(), mailboxName));
+            targets.add(new DeliveryTarget(box.id(), flags));
+        }
+        return targets;
+    }
+
+    /** Push for those who got news, then the quota trim of everyone who got mail. */
+    private void afterCommit(List<Account> told, Collection<Account> delivered) {
         if (!told.isEmpty()) {
             try {
                 listener.newMail(told);
@@ -116,9 +172,8 @@ public final class LocalDelivery {
                 log.error("new-mail listener failed for {} account(s)", told.size(), e);
             }
         }
-        for (Account a : unique.values()) {
+        for (Account a : delivered) {
             trim.afterDelivery(a.id());
         }
-        return stored;
     }
 }

@@ -1,12 +1,17 @@
 package chatmail.dkim;
 
 import chatmail.config.Config;
-import chatmail.policy.RawHeaderSection;
-import java.io.ByteArrayInputStream;
+import chatmail.mime.HeaderSection;
+import chatmail.store.MessageBody;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.apache.james.jdkim.DKIMSigner;
+import org.apache.james.jdkim.api.BodyHasher;
+import org.apache.james.jdkim.api.SignatureRecord;
 import org.apache.james.jdkim.exceptions.FailException;
 
 /**
@@ -15,7 +20,8 @@ import org.apache.james.jdkim.exceptions.FailException;
  * no domain to sign for and no DNS to publish a key in: {@link #sign} then returns the message
  * unchanged.
  *
- * <p>The input must use CRLF line endings (as received over SMTP). Thread-safe.
+ * <p>The input must use CRLF line endings (as received over SMTP). The body is streamed (from
+ * the spool), never held; only the new header field is returned. Thread-safe.
  */
 public final class DkimSigner {
 
@@ -66,21 +72,47 @@ public final class DkimSigner {
         if (keySource == null) {
             return message;
         }
-        DkimKey key = key();
-        String template = "v=1; a=rsa-sha256; c=relaxed/simple; d=" + domain + "; s=" + key.selector()
-                + "; h=" + SignedHeaders.forMessage(RawHeaderSection.parse(message)) + "; bh=; b=;";
-        String field;
+        byte[] header;
         try {
-            field = new DKIMSigner(template, key.privateKey()).sign(new ByteArrayInputStream(message));
-        } catch (IOException | FailException e) {
-            // Our own key and a message we accepted: a failure here is a bug, not bad input.
-            throw new IllegalStateException("DKIM signing failed: " + e.getMessage(), e);
+            header = signatureField(HeaderSection.parse(message), MessageBody.of(message));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        byte[] header = (fold(field) + "\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] signed = new byte[header.length + message.length];
         System.arraycopy(header, 0, signed, 0, header.length);
         System.arraycopy(message, 0, signed, header.length, message.length);
         return signed;
+    }
+
+    /**
+     * The {@code DKIM-Signature} field (folded, with its CRLF) that signs the message when put on
+     * top of it; empty on IP-only relays.
+     *
+     * @param header the message's header section
+     * @param message the whole message; its body is read from {@code header.length()} on
+     * @throws IOException when the message cannot be read (a local problem)
+     */
+    public byte[] signatureField(HeaderSection header, MessageBody message) throws IOException {
+        if (keySource == null) {
+            return new byte[0];
+        }
+        DkimKey key = key();
+        String template = "v=1; a=rsa-sha256; c=relaxed/simple; d=" + domain + "; s=" + key.selector()
+                + "; h=" + SignedHeaders.forMessage(header) + "; bh=; b=;";
+        String field;
+        try {
+            DKIMSigner signer = new DKIMSigner(template, key.privateKey());
+            SignatureRecord record = signer.newSignatureRecordTemplate(template);
+            BodyHasher hasher = signer.newBodyHasher(record);
+            try (InputStream body = DkimVerifier.bodyOf(header, message); OutputStream out = hasher.getOutputStream()) {
+                body.transferTo(out);
+            }
+            field = signer.sign(DkimVerifier.headers(header, header.rawFields("DKIM-Signature")), hasher);
+        } catch (FailException e) {
+            // Our own key and a message we accepted: a failure here is a bug, not bad input.
+            throw new IllegalStateException("DKIM signing failed: " + e.getMessage(), e);
+        }
+        return (fold(field) + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /**

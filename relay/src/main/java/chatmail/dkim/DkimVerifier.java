@@ -2,22 +2,29 @@ package chatmail.dkim;
 
 import chatmail.dns.DkimKeyCache;
 import chatmail.dns.DnsTemporaryException;
+import chatmail.mime.HeaderSection;
 import chatmail.policy.FromAddress;
-import chatmail.policy.RawHeaderSection;
 import chatmail.policy.Replies;
 import chatmail.policy.Verdict;
-import java.io.ByteArrayInputStream;
+import chatmail.store.MessageBody;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.james.jdkim.DKIMVerifier;
+import org.apache.james.jdkim.api.Headers;
 import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
 import org.apache.james.jdkim.api.Result;
 import org.apache.james.jdkim.api.SignatureRecord;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.jdkim.exceptions.TempFailException;
+import org.apache.james.mime4j.io.EOLConvertingInputStream;
 
 /**
  * The incoming origin check (SMTP-8): the message passes when at least one DKIM signature is
@@ -27,10 +34,21 @@ import org.apache.james.jdkim.exceptions.TempFailException;
  * {@code 554 5.7.1 No valid DKIM signature found} otherwise. A From address at an IP literal
  * ({@code user@[1.2.3.4]}, IP-only relays) cannot be DKIM-signed and is not checked.
  *
+ * <p>SEC-4: each signature checked costs a DNS lookup and a hash of the body, so only signatures
+ * whose {@code d=} is the From domain are checked, at most {@link #MAX_CHECKED} of them (the
+ * topmost, the latest added); the others could not make the message pass anyway. The body is
+ * streamed from the spool, never held.
+ *
  * <p>Keys come through {@link DkimKeyCache}; a key that took part in a failed verification is
  * dropped from it, so a sender's key rotation heals with the next message. Thread-safe.
  */
 public final class DkimVerifier {
+
+    /** Aligned signatures checked per message at most. */
+    public static final int MAX_CHECKED = 3;
+
+    /** jdkim asks for the signatures to verify with exactly this name. */
+    private static final String SIGNATURES_QUERY = "DKIM-Signature";
 
     private final DkimKeyCache keys;
 
@@ -39,12 +57,25 @@ public final class DkimVerifier {
     }
 
     public Verdict check(byte[] message) {
-        RawHeaderSection headers = RawHeaderSection.parse(message);
-        Optional<FromAddress> from = FromAddress.single(headers.values("From"));
+        try {
+            return check(HeaderSection.parse(message), MessageBody.of(message));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * @param header the message's header section, parsed once by the pipeline
+     * @param message the whole message; its body is read from {@code header.length()} on
+     * @throws IOException when the spool cannot be read (a local problem)
+     */
+    public Verdict check(HeaderSection header, MessageBody message) throws IOException {
+        Optional<FromAddress> from = FromAddress.single(header.values("From"));
         if (from.isPresent() && from.get().domain().startsWith("[")) {
             return Verdict.accept();
         }
-        if (headers.values("DKIM-Signature").isEmpty()) {
+        List<String> signatures = header.rawFields("DKIM-Signature");
+        if (signatures.isEmpty()) {
             return Verdict.reject(Replies.NO_DKIM_SIGNATURE);
         }
         if (from.isEmpty()) {
@@ -52,35 +83,107 @@ public final class DkimVerifier {
             return Verdict.reject(Replies.NO_VALID_DKIM_SIGNATURE);
         }
         String fromDomain = normalize(from.get().domain());
+        List<String> aligned = new ArrayList<>();
+        for (String signature : signatures) {
+            if (aligned.size() < MAX_CHECKED && fromDomain.equals(signingDomain(signature))) {
+                aligned.add(signature);
+            }
+        }
+        if (aligned.isEmpty()) {
+            return Verdict.reject(Replies.NO_VALID_DKIM_SIGNATURE);
+        }
 
         DKIMVerifier verifier = new DKIMVerifier(retriever());
-        try {
-            List<SignatureRecord> valid = verifier.verify(new ByteArrayInputStream(message));
+        try (InputStream body = bodyOf(header, message)) {
+            List<SignatureRecord> valid = verifier.verify(headers(header, aligned), body);
             if (valid == null) {
                 return Verdict.reject(Replies.NO_DKIM_SIGNATURE);
             }
         } catch (FailException noneValid) {
             // the per-signature results below say why
-        } catch (IOException e) {
-            return Verdict.reject(Replies.NO_VALID_DKIM_SIGNATURE);
         }
 
         boolean temporary = false;
         for (Result result : verifier.getResults()) {
             SignatureRecord record = result.getRecord();
             String domain = record == null || record.getDToken() == null ? "" : normalize(record.getDToken().toString());
-            boolean aligned = domain.equals(fromDomain);
+            boolean isAligned = domain.equals(fromDomain);
             if (result.isSuccess()) {
-                if (aligned) {
+                if (isAligned) {
                     return Verdict.accept();
                 }
             } else if (result.getResultType() == Result.Type.TEMPERROR) {
-                temporary |= aligned;
+                temporary |= isAligned;
             } else if (record != null && record.getSelector() != null && !domain.isEmpty()) {
                 keys.forget(record.getSelector() + "._domainkey." + domain);
             }
         }
         return Verdict.reject(temporary ? Replies.DNS_TEMPORARY_FAILURE : Replies.NO_VALID_DKIM_SIGNATURE);
+    }
+
+    /** The body as DKIM hashes it: line endings as CRLF (jdkim's own message reader does the same). */
+    static InputStream bodyOf(HeaderSection header, MessageBody message) throws IOException {
+        InputStream in = message.openStream();
+        try {
+            in.skipNBytes(header.length());
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+        return new EOLConvertingInputStream(in);
+    }
+
+    /**
+     * The header fields as jdkim reads them ({@code Name: value} with folding, CRLF line
+     * breaks), offering only the selected signatures for verification. jdkim asks once per name
+     * in a signature's {@code h=} list, which the sender writes: each answer is a prepared list,
+     * so a long {@code h=} costs no scan of the header per entry (SEC-4).
+     */
+    static Headers headers(HeaderSection header, List<String> signaturesToCheck) {
+        List<String> all = new ArrayList<>();
+        Map<String, List<String>> byName = new HashMap<>();
+        for (HeaderSection.Field f : header.fields()) {
+            if (f.name() != null) {
+                String raw = crlf(header.raw(f));
+                all.add(raw);
+                byName.computeIfAbsent(f.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(raw);
+            }
+        }
+        List<String> selected = signaturesToCheck.stream().map(DkimVerifier::crlf).toList();
+        List<String> fields = List.copyOf(all);
+        Map<String, List<String>> named = new HashMap<>();
+        byName.forEach((name, values) -> named.put(name, List.copyOf(values)));
+        return new Headers() {
+            @Override
+            public List<String> getFields() {
+                return fields;
+            }
+
+            @Override
+            public List<String> getFields(String name) {
+                if (name.equals(SIGNATURES_QUERY)) {
+                    return selected;
+                }
+                return named.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+            }
+        };
+    }
+
+    private static String crlf(String field) {
+        return field.indexOf('\n') < 0 ? field : field.replaceAll("\r?\n", "\r\n");
+    }
+
+    /** The d= tag of a DKIM-Signature field, normalized, or "" when it has none. */
+    static String signingDomain(String rawField) {
+        int colon = rawField.indexOf(':');
+        String value = colon < 0 ? rawField : rawField.substring(colon + 1);
+        for (String tag : value.split(";")) {
+            int eq = tag.indexOf('=');
+            if (eq > 0 && tag.substring(0, eq).strip().equals("d")) {
+                return normalize(tag.substring(eq + 1).replaceAll("\\s", ""));
+            }
+        }
+        return "";
     }
 
     private PublicKeyRecordRetriever retriever() {

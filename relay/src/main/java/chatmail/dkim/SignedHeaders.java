@@ -1,6 +1,6 @@
 package chatmail.dkim;
 
-import chatmail.policy.RawHeaderSection;
+import chatmail.mime.HeaderSection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,10 +32,12 @@ final class SignedHeaders {
     private SignedHeaders() {}
 
     /** The {@code h=} list for this message, colon-separated, lower case. */
-    static String forMessage(RawHeaderSection headers) {
+    static String forMessage(HeaderSection headers) {
         Map<String, Integer> present = new LinkedHashMap<>();
-        for (RawHeaderSection.Field field : headers.fields()) {
-            present.merge(field.name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+        for (HeaderSection.Field field : headers.fields()) {
+            if (field.name() != null) {
+                present.merge(field.name().toLowerCase(Locale.ROOT), 1, Integer::sum);
+            }
         }
         List<String> names = new ArrayList<>();
         for (String name : SIGNED) {

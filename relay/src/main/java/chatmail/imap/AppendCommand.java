@@ -3,6 +3,7 @@ package chatmail.imap;
 import chatmail.imap.protocol.ImapCommand;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.Mailbox;
+import chatmail.store.MessageBody;
 import chatmail.store.NewMessage;
 import chatmail.store.StoredMessage;
 import java.time.Instant;
@@ -10,7 +11,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** APPEND with APPENDUID (RFC 4315); refused over quota (IMAP-6). */
+/**
+ * APPEND with APPENDUID (RFC 4315); refused over quota (IMAP-6). A large message arrives spooled
+ * (SEC-1) and the store renames its file into place.
+ */
 final class AppendCommand {
     private AppendCommand() {}
 
@@ -25,14 +29,14 @@ final class AppendCommand {
         if (mailbox.isEmpty()) {
             return Result.no("[TRYCREATE] Mailbox doesn't exist.");
         }
-        byte[] message = append.message();
-        if (message.length == 0) {
+        MessageBody message = append.message();
+        if (message.size() == 0) {
             return Result.no("Can't save a zero byte message.");
         }
-        if (message.length > s.services().config().maxMessageSize()) {
+        if (message.size() > s.services().config().maxMessageSize()) {
             return Result.no("[TOOBIG] Message too large.");
         }
-        if (s.store().usage(s.account().id()) + message.length > s.services().config().maxMailboxSize()) {
+        if (s.store().usage(s.account().id()) + message.size() > s.services().config().maxMailboxSize()) {
             return Result.no("[OVERQUOTA] Quota exceeded");
         }
         Instant date = append.date() == null ? s.services().clock().instant() : append.date().toInstant();

@@ -1,6 +1,7 @@
 package chatmail.imap;
 
 import chatmail.imap.protocol.Wire;
+import chatmail.mime.ContentType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +142,7 @@ final class FetchResponses {
         }
         int semi = value.indexOf(';');
         String kind = (semi < 0 ? value : value.substring(0, semi)).trim();
-        Map<String, String> parameters = semi < 0 ? Map.of() : Headers.parameters(value.substring(semi + 1));
+        Map<String, String> parameters = semi < 0 ? Map.of() : ContentType.parameters(value.substring(semi + 1));
         return "(" + Wire.string(kind) + " " + parameters(parameters) + ")";
     }
 }

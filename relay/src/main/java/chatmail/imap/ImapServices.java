@@ -3,6 +3,7 @@ package chatmail.imap;
 import chatmail.account.Accounts;
 import chatmail.config.Config;
 import chatmail.limits.ClientLimits;
+import chatmail.spool.BodySpool;
 import chatmail.store.MailStore;
 import java.time.Clock;
 
@@ -14,11 +15,13 @@ public record ImapServices(
         ClientLimits clientLimits,
         MailStore store,
         ServerMetadata serverMetadata,
-        ImapLimits limits) {
+        ImapLimits limits,
+        BodySpool spool) {
 
-    public static ImapServices create(Config config, Clock clock, Accounts accounts, MailStore store,
+    /** @param spool where APPEND messages arrive (SEC-1) */
+    public static ImapServices create(Config config, Clock clock, Accounts accounts, MailStore store, BodySpool spool,
             ClientLimits clientLimits) {
         return new ImapServices(config, clock, accounts, clientLimits, store,
-                new ServerMetadata(config, clock), ImapLimits.fromConfig(config));
+                new ServerMetadata(config, clock), ImapLimits.fromConfig(config), spool);
     }
 }

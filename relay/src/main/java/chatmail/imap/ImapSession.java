@@ -69,7 +69,9 @@ final class ImapSession {
             writer.untagged("OK [CAPABILITY " + capabilities() + "] chatmail ready.");
             while (true) {
                 long maxLiteral = account == null ? limits.maxLiteralBeforeLogin() : limits.maxLiteral();
-                ImapReader.Input input = reader.readCommand(maxLiteral, () -> writer.continuation("OK"));
+                // Only after login may a literal (an APPEND message) be larger than a line: spooled.
+                ImapReader.Input input = reader.readCommand(maxLiteral, () -> writer.continuation("OK"),
+                        account == null ? null : services.spool());
                 if (!handle(input)) {
                     break;
                 }
@@ -112,13 +114,19 @@ final class ImapSession {
                 return false;
             }
             case ImapReader.Command c -> {
-                ImapRequest request;
                 try {
-                    request = ImapCommandParser.parse(c.bytes());
-                } catch (ImapParseException e) {
-                    return bad(e.tag() == null ? "*" : e.tag(), e.responseText());
+                    ImapRequest request;
+                    try {
+                        request = ImapCommandParser.parse(c);
+                    } catch (ImapParseException e) {
+                        return bad(e.tag() == null ? "*" : e.tag(), e.responseText());
+                    }
+                    return dispatch(request.tag(), request.command());
+                } finally {
+                    if (c.literal() != null) {
+                        c.literal().close();
+                    }
                 }
-                return dispatch(request.tag(), request.command());
             }
         }
     }

@@ -1,7 +1,15 @@
 package chatmail.imap;
 
-import java.nio.charset.StandardCharsets;
+import chatmail.mime.ContentType;
+import chatmail.mime.HeaderSection;
+import chatmail.mime.MimeWalker;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +19,8 @@ import java.util.Map;
  * A message or body part located in the raw bytes of a message: where its header and body are,
  * its content type, and its parts (multipart) or the message it carries (message/rfc822).
  * Enough for FETCH body sections by part number and BODYSTRUCTURE; nothing is decoded or
- * copied. Nesting deeper than {@link #MAX_DEPTH} is treated as an opaque leaf.
+ * copied. The structure comes from the relay's one MIME parser ({@link MimeWalker}); nesting
+ * deeper than {@link #MAX_DEPTH} is treated as an opaque leaf.
  */
 final class MimePart {
     static final int MAX_DEPTH = 20;
@@ -31,13 +40,15 @@ final class MimePart {
     final List<MimePart> children;
     /** The carried message of a message/rfc822 part, else null. */
     final MimePart message;
+    private final HeaderSection header;
 
-    private MimePart(byte[] data, int start, int bodyStart, int end, String writtenType, String writtenSubtype,
-                     Map<String, String> parameters, List<MimePart> children, MimePart message) {
+    private MimePart(byte[] data, int start, int bodyStart, int end, HeaderSection header, String writtenType,
+                     String writtenSubtype, Map<String, String> parameters, List<MimePart> children, MimePart message) {
         this.data = data;
         this.start = start;
         this.bodyStart = bodyStart;
         this.end = end;
+        this.header = header;
         this.writtenType = writtenType;
         this.writtenSubtype = writtenSubtype;
         this.type = writtenType.toLowerCase(Locale.ROOT);
@@ -48,46 +59,75 @@ final class MimePart {
     }
 
     static MimePart parse(byte[] data) {
-        return parse(data, 0, data.length, false, 0);
+        Builder builder = new Builder(data);
+        try {
+            MimeWalker.walkLeniently(new ByteArrayInputStream(data), MAX_DEPTH, builder);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return builder.root;
     }
 
-    /**
-     * @param digestChild in multipart/digest the default type is message/rfc822
-     */
-    private static MimePart parse(byte[] data, int start, int end, boolean digestChild, int depth) {
-        int bodyStart = Headers.headerEnd(data, start, end);
-        String contentType = Headers.value(data, start, bodyStart, "Content-Type");
-        String type = digestChild ? "message" : "text";
-        String subtype = digestChild ? "rfc822" : "plain";
-        Map<String, String> parameters = new LinkedHashMap<>();
-        if (contentType != null) {
-            ContentType parsed = ContentType.parse(contentType);
-            if (parsed != null) {
-                type = parsed.type;
-                subtype = parsed.subtype;
-                parameters = parsed.parameters;
+    /** Turns the walk's events into the tree of parts. */
+    private static final class Builder implements MimeWalker.Visitor {
+        private final byte[] data;
+        private final Deque<Open> open = new ArrayDeque<>();
+        MimePart root;
+
+        private static final class Open {
+            final int start;
+            final long bodyStart;
+            final HeaderSection header;
+            final ContentType type;
+            final Map<String, String> parameters;
+            final List<MimePart> children = new ArrayList<>();
+            MimePart message;
+
+            Open(int start, long bodyStart, HeaderSection header, ContentType type, Map<String, String> parameters) {
+                this.start = start;
+                this.bodyStart = bodyStart;
+                this.header = header;
+                this.type = type;
+                this.parameters = parameters;
             }
         }
-        if (contentType == null && !digestChild) {
-            parameters.put("charset", "us-ascii");
+
+        Builder(byte[] data) {
+            this.data = data;
         }
-        List<MimePart> children = List.of();
-        MimePart message = null;
-        String lowerType = type.toLowerCase(Locale.ROOT);
-        String lowerSubtype = subtype.toLowerCase(Locale.ROOT);
-        String boundary = parameter(parameters, "boundary");
-        if (depth < MAX_DEPTH) {
-            if (lowerType.equals("multipart") && boundary != null && !boundary.isEmpty()) {
-                children = new ArrayList<>();
-                boolean digest = lowerSubtype.equals("digest");
-                for (int[] range : splitParts(data, bodyStart, end, boundary)) {
-                    children.add(parse(data, range[0], range[1], digest, depth + 1));
-                }
-            } else if (lowerType.equals("message") && lowerSubtype.equals("rfc822")) {
-                message = parse(data, bodyStart, end, false, depth + 1);
+
+        @Override
+        public void entityStart(int depth, HeaderSection header, ContentType type, long offset, long bodyOffset) {
+            Map<String, String> parameters = new LinkedHashMap<>(type.parameters());
+            boolean declared = ContentType.parse(header.first("Content-Type")) != null;
+            boolean digestChild = !declared && type.is("message/rfc822");
+            if (header.first("Content-Type") == null && !digestChild) {
+                parameters.put("charset", "us-ascii");
+            }
+            open.push(new Open((int) offset, bodyOffset, header, type, parameters));
+        }
+
+        @Override
+        public void leafBody(int depth, HeaderSection header, ContentType type, InputStream raw) {
+            // offsets are all a part needs; the walk skips the bytes
+        }
+
+        @Override
+        public void entityEnd(int depth, long endOffset) {
+            Open o = open.pop();
+            int end = (int) Math.max(o.start, endOffset);
+            int bodyStart = (int) Math.min(o.bodyStart, end);
+            MimePart part = new MimePart(data, o.start, bodyStart, end, o.header, o.type.type(), o.type.subtype(),
+                    o.parameters, List.copyOf(o.children), o.message);
+            Open parent = open.peek();
+            if (parent == null) {
+                root = part;
+            } else if (parent.type.is("message/rfc822")) {
+                parent.message = part;
+            } else {
+                parent.children.add(part);
             }
         }
-        return new MimePart(data, start, bodyStart, end, type, subtype, parameters, children, message);
     }
 
     /** A parameter by name, ignoring case. */
@@ -106,7 +146,7 @@ final class MimePart {
 
     /** The value of a header field of this part (unfolded, trimmed), or null. */
     String header(String name) {
-        return Headers.value(data, start, bodyStart, name);
+        return header.first(name);
     }
 
     /** Body octets. */
@@ -153,77 +193,5 @@ final class MimePart {
             container = part.message != null ? part.message : part;
         }
         return part;
-    }
-
-    /** Body ranges between the boundary lines of a multipart body. */
-    private static List<int[]> splitParts(byte[] data, int from, int to, String boundary) {
-        byte[] dash = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-        List<int[]> parts = new ArrayList<>();
-        int partStart = -1;
-        int lineStart = from;
-        while (lineStart < to) {
-            int lineEnd = lineStart;
-            while (lineEnd < to && data[lineEnd] != '\n') {
-                lineEnd++;
-            }
-            int next = Math.min(to, lineEnd + 1);
-            if (startsWith(data, lineStart, lineEnd, dash)) {
-                int after = lineStart + dash.length;
-                boolean last = after + 1 < lineEnd && data[after] == '-' && data[after + 1] == '-';
-                if (partStart >= 0) {
-                    // The line end before the boundary line belongs to the boundary.
-                    int partEnd = lineStart;
-                    if (partEnd > partStart && data[partEnd - 1] == '\n') {
-                        partEnd--;
-                        if (partEnd > partStart && data[partEnd - 1] == '\r') {
-                            partEnd--;
-                        }
-                    }
-                    parts.add(new int[] {partStart, Math.max(partStart, partEnd)});
-                }
-                if (last) {
-                    return parts;
-                }
-                partStart = next;
-            }
-            lineStart = next;
-        }
-        if (partStart >= 0 && partStart < to) {
-            parts.add(new int[] {partStart, to});
-        }
-        return parts;
-    }
-
-    private static boolean startsWith(byte[] data, int from, int to, byte[] prefix) {
-        if (to - from < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (data[from + i] != prefix[i]) {
-                return false;
-            }
-        }
-        // Only white space may follow the boundary (or "--" for the last one).
-        for (int i = from + prefix.length; i < to; i++) {
-            byte b = data[i];
-            if (b != ' ' && b != '\t' && b != '\r' && b != '-') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A parsed Content-Type value. */
-    record ContentType(String type, String subtype, Map<String, String> parameters) {
-        static ContentType parse(String value) {
-            int semi = value.indexOf(';');
-            String media = (semi < 0 ? value : value.substring(0, semi)).trim();
-            int slash = media.indexOf('/');
-            if (slash <= 0 || slash == media.length() - 1) {
-                return null;
-            }
-            Map<String, String> parameters = semi < 0 ? new LinkedHashMap<>() : Headers.parameters(value.substring(semi + 1));
-            return new ContentType(media.substring(0, slash).trim(), media.substring(slash + 1).trim(), parameters);
-        }
     }
 }

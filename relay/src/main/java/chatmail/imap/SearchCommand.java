@@ -3,6 +3,7 @@ package chatmail.imap;
 import chatmail.imap.protocol.ImapCommand;
 import chatmail.imap.protocol.SearchKey;
 import chatmail.imap.protocol.SequenceSet;
+import chatmail.mime.HeaderSection;
 import chatmail.store.MailboxSnapshot;
 import chatmail.store.MessageInfo;
 import chatmail.store.StoreException;
@@ -76,6 +77,7 @@ final class SearchCommand {
         /** SEC-4: each set of the criteria resolved once per SEARCH, not once per message. */
         private final Map<SequenceSet, SequenceSet.Resolved> resolved;
         private byte[] content;
+        private HeaderSection header;
         private int headerEnd = -1;
 
         Candidate(ImapSession session, SelectedMailbox view, int seq, MessageInfo info,
@@ -138,20 +140,17 @@ final class SearchCommand {
             if (!load()) {
                 return false;
             }
-            boolean[] found = {false};
             String needle = value.toLowerCase(Locale.ROOT);
-            Headers.forEachField(content, 0, headerEnd, (name, from, to) -> {
-                if (!found[0] && name.equalsIgnoreCase(field)) {
-                    String whole = Headers.unfold(new String(content, from, to - from, StandardCharsets.UTF_8));
-                    String fieldValue = whole.substring(whole.indexOf(':') + 1);
-                    found[0] = fieldValue.toLowerCase(Locale.ROOT).contains(needle);
+            for (HeaderSection.Field f : header.fields()) {
+                if (f.is(field) && header.value(f).toLowerCase(Locale.ROOT).contains(needle)) {
+                    return true;
                 }
-            });
-            return found[0];
+            }
+            return false;
         }
 
         private String headerValue(String field) {
-            return load() ? Headers.value(content, 0, headerEnd, field) : null;
+            return load() ? header.first(field) : null;
         }
 
         private boolean text(boolean includeHeader, String value) {
@@ -170,7 +169,8 @@ final class SearchCommand {
                 } catch (IOException | StoreException e) {
                     return false;
                 }
-                headerEnd = Headers.headerEnd(content, 0, content.length);
+                header = HeaderSection.parse(content);
+                headerEnd = header.bodyStart();
             }
             return true;
         }

@@ -1,10 +1,15 @@
 package chatmail.imap;
 
 import chatmail.imap.protocol.Section;
+import chatmail.mime.HeaderSection;
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.List;
 
 /** The bytes of a FETCH body section (RFC 3501 6.4.5) from a message's raw content. */
 final class SectionReader {
+    private static final byte[] CRLF = {'\r', '\n'};
+
     private SectionReader() {}
 
     static byte[] read(byte[] content, Section section) {
@@ -25,14 +30,38 @@ final class SectionReader {
     }
 
     private static byte[] ofMessage(byte[] content, int start, int end, Section section) {
-        int headerEnd = Headers.headerEnd(content, start, end);
+        HeaderSection header = HeaderSection.parse(content, start, end);
+        int headerEnd = header.bodyStart();
         return switch (section.kind()) {
             case ALL -> start == 0 && end == content.length ? content : Arrays.copyOfRange(content, start, end);
             case HEADER -> Arrays.copyOfRange(content, start, headerEnd);
             case TEXT -> Arrays.copyOfRange(content, headerEnd, end);
-            case HEADER_FIELDS -> Headers.select(content, start, headerEnd, section.fields(), false);
-            case HEADER_FIELDS_NOT -> Headers.select(content, start, headerEnd, section.fields(), true);
+            case HEADER_FIELDS -> select(header, section.fields(), false);
+            case HEADER_FIELDS_NOT -> select(header, section.fields(), true);
             case MIME -> new byte[0];
         };
+    }
+
+    /**
+     * The fields named (or, with {@code exclude}, not named) in {@code names}, as they are, with
+     * the empty line that ends a header section: BODY[HEADER.FIELDS (...)].
+     */
+    private static byte[] select(HeaderSection header, List<String> names, boolean exclude) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] data = header.data();
+        for (HeaderSection.Field f : header.fields()) {
+            if (f.name() == null) {
+                continue;
+            }
+            boolean named = names.stream().anyMatch(f::is);
+            if (named != exclude) {
+                out.write(data, f.start(), f.end() - f.start());
+                if (f.end() == f.start() || data[f.end() - 1] != '\n') {
+                    out.writeBytes(CRLF);
+                }
+            }
+        }
+        out.writeBytes(CRLF);
+        return out.toByteArray();
     }
 }

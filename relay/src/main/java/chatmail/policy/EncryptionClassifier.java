@@ -1,37 +1,35 @@
 package chatmail.policy;
 
+import chatmail.mime.ContentType;
+import chatmail.mime.HeaderSection;
+import chatmail.mime.MimeWalker;
+import chatmail.mime.ParseLimitException;
+import chatmail.mime.ParseLimits;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.james.mime4j.MimeException;
-import org.apache.james.mime4j.stream.BodyDescriptor;
-import org.apache.james.mime4j.stream.EntityState;
-import org.apache.james.mime4j.stream.Field;
-import org.apache.james.mime4j.stream.MimeConfig;
-import org.apache.james.mime4j.stream.MimeTokenStream;
-import org.apache.james.mime4j.stream.RecursionMode;
-import org.apache.james.mime4j.util.MimeUtil;
+import org.apache.james.mime4j.codec.Base64InputStream;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
 
 /**
- * Decides what a raw message is in ENC terms (SPEC ENC-1, ENC-2, SMTP-9) in one streaming pass with
- * mime4j's pull parser: no part body is held in memory except the two tiny ones that are compared
- * as text (at most {@link #SMALL_BODY_LIMIT} bytes). Any MIME or armor malformation yields
- * {@link MessageKind#CLEARTEXT}. Only I/O failures of the source itself escape as IOException.
+ * Decides what a raw message is in ENC terms (SPEC ENC-1, ENC-2, SMTP-9) while the relay's one
+ * MIME parser ({@link MimeWalker}) reads it: no part body is held in memory except the two tiny
+ * ones that are compared as text (at most {@link #SMALL_BODY_LIMIT} bytes). Any MIME or armor
+ * malformation, and a multipart without its close delimiter, yields {@link MessageKind#CLEARTEXT}.
+ * Only I/O failures of the source itself escape as IOException.
+ *
+ * <p>The pipelines use {@link #observer()} within the walk that also enforces the SEC-4 caps, so
+ * a message is parsed once; {@link #classify} walks on its own and calls a message beyond the
+ * caps CLEARTEXT.
  */
 public final class EncryptionClassifier {
 
     static final int SMALL_BODY_LIMIT = 1024;
-
-    private static final MimeConfig MIME_CONFIG = MimeConfig.custom()
-            .setMaxLineLen(-1) // 8bit/binary parts may have long lines; size is bounded by max_message_size
-            .setMaxHeaderCount(10_000)
-            .setMaxHeaderLen(256 * 1024)
-            .build();
 
     public MessageKind classify(byte[] message) {
         try {
@@ -42,86 +40,129 @@ public final class EncryptionClassifier {
     }
 
     public MessageKind classify(InputStream message) throws IOException {
-        MimeTokenStream stream = new MimeTokenStream(MIME_CONFIG);
-        stream.setRecursionMode(RecursionMode.M_NO_RECURSE);
-        // mime4j's boundary recognition depends on how many bytes each read returns (a short
-        // read right after a boundary-like line changed a verdict; found by
-        // EncryptionClassifierFuzzTest), so it only ever sees reads filled to the end of input.
-        stream.parse(new FullReads(message));
+        Observer observer = observer();
         try {
-            return classify(stream);
-        } catch (MimeException | MalformedPayloadException e) {
+            MimeWalker.walk(message, ParseLimits.STANDARD, observer);
+        } catch (ParseLimitException e) {
             return MessageKind.CLEARTEXT;
-        } finally {
-            stream.stop();
+        }
+        return observer.kind();
+    }
+
+    /** A walk visitor that classifies; {@link Observer#kind()} after the walk. */
+    public Observer observer() {
+        return new Observer();
+    }
+
+    /** Follows one walk of one message. */
+    public static final class Observer implements MimeWalker.Visitor {
+
+        private enum Mode { UNDECIDED, ENCRYPTED, SECURE_JOIN, DECIDED }
+
+        private Mode mode = Mode.UNDECIDED;
+        private MessageKind kind = MessageKind.CLEARTEXT;
+        private String secureJoinStep;
+        private int parts;
+        private boolean partsValid = true;
+        private boolean secureJoinMatches;
+
+        /** The verdict once the walk is over. */
+        public MessageKind kind() {
+            return mode == Mode.DECIDED ? kind : MessageKind.CLEARTEXT;
+        }
+
+        @Override
+        public void entityStart(int depth, HeaderSection header, ContentType type, long offset, long bodyOffset) {
+            if (depth == 0) {
+                top(header, effective(type));
+                return;
+            }
+            if (depth == 1 && (mode == Mode.ENCRYPTED || mode == Mode.SECURE_JOIN)) {
+                parts++;
+                // A part that is itself a multipart or a carried message is never valid here.
+                if (type.boundary() != null || type.is("message/rfc822")) {
+                    partsValid = false;
+                }
+            }
+        }
+
+        private void top(HeaderSection header, ContentType type) {
+            boolean multipart = type.boundary() != null;
+            String mimeType = type.mimeType();
+            if (multipart && mimeType.equals("multipart/encrypted")) {
+                mode = Mode.ENCRYPTED;
+                return;
+            }
+            String step = secureJoinRequest(header.values("Secure-Join"));
+            if (multipart && step != null && mimeType.equals("multipart/mixed")) {
+                mode = Mode.SECURE_JOIN;
+                secureJoinStep = step;
+                return;
+            }
+            mode = Mode.DECIDED;
+            kind = mimeType.equals("multipart/report") && isMailerDaemonAutoSubmitted(header)
+                    ? MessageKind.MAILER_DAEMON_REPORT : MessageKind.CLEARTEXT;
+        }
+
+        @Override
+        public void leafBody(int depth, HeaderSection header, ContentType type, InputStream raw) throws IOException {
+            if (depth != 1 || !partsValid) {
+                return;
+            }
+            String mimeType = effective(type).mimeType();
+            try {
+                if (mode == Mode.ENCRYPTED) {
+                    encryptedPart(header, mimeType, raw);
+                } else if (mode == Mode.SECURE_JOIN) {
+                    String text = parts == 1 && mimeType.equals("text/plain") ? smallText(decoded(header, raw)) : null;
+                    secureJoinMatches = text != null && text.toLowerCase(Locale.ROOT).equals("secure-join: " + secureJoinStep);
+                }
+            } catch (MalformedPayloadException e) {
+                partsValid = false;
+            }
+        }
+
+        /** ENC-1: exactly application/pgp-encrypted "Version: 1", then application/octet-stream armor. */
+        private void encryptedPart(HeaderSection header, String mimeType, InputStream raw) throws IOException {
+            if (parts == 1) {
+                partsValid = mimeType.equals("application/pgp-encrypted")
+                        && "Version: 1".equals(smallText(decoded(header, raw)));
+            } else if (parts == 2) {
+                kind = mimeType.equals("application/octet-stream") ? classifyArmor(decoded(header, raw)) : MessageKind.CLEARTEXT;
+                partsValid = kind != MessageKind.CLEARTEXT;
+            } else {
+                partsValid = false;
+            }
+        }
+
+        @Override
+        public void multipartEnd(int depth, int partCount, boolean closed) {
+            if (depth != 0 || mode == Mode.DECIDED || mode == Mode.UNDECIDED) {
+                return;
+            }
+            boolean valid = closed && partsValid;
+            if (mode == Mode.ENCRYPTED) {
+                kind = valid && parts == 2 ? kind : MessageKind.CLEARTEXT;
+            } else {
+                kind = valid && parts == 1 && secureJoinMatches ? MessageKind.SECURE_JOIN_REQUEST : MessageKind.CLEARTEXT;
+            }
+            mode = Mode.DECIDED;
         }
     }
 
-    private MessageKind classify(MimeTokenStream stream) throws IOException, MimeException {
-        TopHeaders top = new TopHeaders();
-        EntityState state = stream.getState();
-        while (state != EntityState.T_END_HEADER) {
-            if (state == EntityState.T_END_OF_STREAM) {
-                return MessageKind.CLEARTEXT;
-            }
-            if (state == EntityState.T_FIELD) {
-                top.add(stream.getField());
-            }
-            state = stream.next();
-        }
-        EntityState bodyState = stream.next();
-        String mimeType = stream.getBodyDescriptor().getMimeType();
-        boolean multipart = bodyState == EntityState.T_START_MULTIPART;
-
-        if (multipart && mimeType.equals("multipart/encrypted")) {
-            return classifyEncrypted(stream);
-        }
-        String secureJoin = top.secureJoinRequest();
-        if (multipart && secureJoin != null && mimeType.equals("multipart/mixed")) {
-            return isSecureJoinBody(stream, secureJoin) ? MessageKind.SECURE_JOIN_REQUEST : MessageKind.CLEARTEXT;
-        }
-        if (mimeType.equals("multipart/report") && top.isMailerDaemonAutoSubmitted()) {
-            return MessageKind.MAILER_DAEMON_REPORT;
-        }
-        return MessageKind.CLEARTEXT;
+    /** A multipart type without a boundary is no multipart: the RFC 2045 default applies. */
+    private static ContentType effective(ContentType type) {
+        return type.isMultipart() && type.boundary() == null ? ContentType.TEXT_PLAIN : type;
     }
 
-    /** ENC-1: exactly application/pgp-encrypted "Version: 1", then application/octet-stream armor. */
-    private MessageKind classifyEncrypted(MimeTokenStream stream) throws IOException, MimeException {
-        int part = 0;
-        MessageKind kind = null;
-        for (EntityState s = stream.next(); s != EntityState.T_END_MULTIPART; s = stream.next()) {
-            switch (s) {
-                case T_END_OF_STREAM -> {
-                    return MessageKind.CLEARTEXT;
-                }
-                case T_START_MULTIPART -> {
-                    return MessageKind.CLEARTEXT; // a nested multipart is never a valid part here
-                }
-                case T_BODY -> {
-                    part++;
-                    BodyDescriptor bd = stream.getBodyDescriptor();
-                    if (part == 1) {
-                        if (!bd.getMimeType().equals("application/pgp-encrypted")
-                                || !"Version: 1".equals(smallText(stream.getDecodedInputStream()))) {
-                            return MessageKind.CLEARTEXT;
-                        }
-                    } else if (part == 2) {
-                        if (!bd.getMimeType().equals("application/octet-stream")) {
-                            return MessageKind.CLEARTEXT;
-                        }
-                        kind = classifyArmor(stream.getDecodedInputStream());
-                        if (kind == MessageKind.CLEARTEXT) {
-                            return kind;
-                        }
-                    } else {
-                        return MessageKind.CLEARTEXT;
-                    }
-                }
-                default -> { }
-            }
-        }
-        return part == 2 ? kind : MessageKind.CLEARTEXT;
+    private static InputStream decoded(HeaderSection header, InputStream raw) {
+        String encoding = header.first("Content-Transfer-Encoding");
+        String e = encoding == null ? "" : encoding.strip().toLowerCase(Locale.ROOT);
+        return switch (e) {
+            case "base64" -> new Base64InputStream(raw, DecodeMonitor.SILENT);
+            case "quoted-printable" -> new QuotedPrintableInputStream(raw, DecodeMonitor.SILENT);
+            default -> raw;
+        };
     }
 
     /**
@@ -144,30 +185,6 @@ public final class EncryptionClassifier {
         return OpenPgpPacketScanner.isEncryptedMessage(armor) ? kind : MessageKind.CLEARTEXT;
     }
 
-    /** ENC-2: exactly one text/plain part whose trimmed, lower-cased body is "secure-join: <step>". */
-    private static boolean isSecureJoinBody(MimeTokenStream stream, String step) throws IOException, MimeException {
-        int parts = 0;
-        boolean matches = false;
-        for (EntityState s = stream.next(); s != EntityState.T_END_MULTIPART; s = stream.next()) {
-            switch (s) {
-                case T_END_OF_STREAM, T_START_MULTIPART -> {
-                    return false;
-                }
-                case T_BODY -> {
-                    parts++;
-                    if (parts > 1) {
-                        return false;
-                    }
-                    String text = stream.getBodyDescriptor().getMimeType().equals("text/plain")
-                            ? smallText(stream.getDecodedInputStream()) : null;
-                    matches = text != null && text.toLowerCase(Locale.ROOT).equals("secure-join: " + step);
-                }
-                default -> { }
-            }
-        }
-        return parts == 1 && matches;
-    }
-
     /** The stripped body as UTF-8, or null when it is longer than {@link #SMALL_BODY_LIMIT}. */
     private static String smallText(InputStream body) throws IOException {
         byte[] bytes = body.readNBytes(SMALL_BODY_LIMIT + 1);
@@ -177,52 +194,20 @@ public final class EncryptionClassifier {
         return new String(bytes, StandardCharsets.UTF_8).strip();
     }
 
-    /** The top-level header fields the ENC-2 and SMTP-9 exceptions look at. */
-    private static final class TopHeaders {
-        private final List<String> secureJoin = new ArrayList<>();
-        private final List<String> autoSubmitted = new ArrayList<>();
-        private final List<String> from = new ArrayList<>();
-
-        void add(Field field) {
-            String name = field.getNameLowerCase();
-            List<String> target = switch (name) {
-                case "secure-join" -> secureJoin;
-                case "auto-submitted" -> autoSubmitted;
-                case "from" -> from;
-                default -> null;
-            };
-            if (target != null) {
-                target.add(MimeUtil.unfold(field.getBody()).strip());
-            }
+    /** "vc-request" or "vg-request" when there is exactly one such Secure-Join header, else null. */
+    private static String secureJoinRequest(List<String> values) {
+        if (values.size() != 1) {
+            return null;
         }
-
-        /** "vc-request" or "vg-request" when there is exactly one such Secure-Join header, else null. */
-        String secureJoinRequest() {
-            if (secureJoin.size() != 1) {
-                return null;
-            }
-            String v = secureJoin.getFirst();
-            return v.equals("vc-request") || v.equals("vg-request") ? v : null;
-        }
-
-        boolean isMailerDaemonAutoSubmitted() {
-            boolean autoSubmittedSet = autoSubmitted.stream().anyMatch(v -> !v.isBlank());
-            return autoSubmittedSet && FromAddress.single(from)
-                    .map(a -> a.localPart().equalsIgnoreCase("mailer-daemon"))
-                    .orElse(false);
-        }
+        String v = values.getFirst();
+        return v.equals("vc-request") || v.equals("vg-request") ? v : null;
     }
 
-    /** Fills every read completely unless the input ends, so the parse never sees a short read. */
-    private static final class FullReads extends java.io.FilterInputStream {
-        FullReads(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.readNBytes(b, off, len);
-            return n == 0 && len > 0 ? -1 : n;
-        }
+    /** SMTP-9: a non-empty Auto-Submitted and a From whose local part is mailer-daemon. */
+    private static boolean isMailerDaemonAutoSubmitted(HeaderSection header) {
+        boolean autoSubmittedSet = header.values("Auto-Submitted").stream().anyMatch(v -> !v.isBlank());
+        return autoSubmittedSet && FromAddress.single(header.values("From"))
+                .map(a -> a.localPart().equalsIgnoreCase("mailer-daemon"))
+                .orElse(false);
     }
 }

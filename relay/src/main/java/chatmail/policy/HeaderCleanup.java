@@ -1,16 +1,19 @@
 package chatmail.policy;
 
+import chatmail.mime.HeaderSection;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * SMTP-6 (header part) and SMTP-10 header edits on raw bytes. Removed fields disappear with all their
+ * SMTP-6 (header part) and SMTP-10 header edits. Removed fields disappear with all their
  * continuation lines; every other byte (other fields, their order and folding, the separator line,
- * the body) is copied unchanged.
+ * the body) is copied unchanged. The body is streamed through, never held (SEC-1).
  *
  * <p>Subject, outgoing: as the reference's Postfix header_checks ({@code REPLACE Subject: [...]}),
  * a present Subject becomes {@code Subject: [...]} and none is added when absent. Only the first
@@ -30,8 +33,14 @@ public final class HeaderCleanup {
         return toBytes(message, true);
     }
 
-    public static void outgoing(byte[] message, OutputStream out) throws IOException {
-        write(message, true, out);
+    /**
+     * SMTP-6 on a message in parts: the cleaned header section, then the body as it is.
+     *
+     * @param body the message's bytes after the header section
+     */
+    public static void outgoing(HeaderSection header, InputStream body, OutputStream out) throws IOException {
+        write(header, true, out);
+        body.transferTo(out);
     }
 
     /** SMTP-10: remove DKIM-Signature, Authentication-Results, Received (after DKIM was verified). */
@@ -39,47 +48,44 @@ public final class HeaderCleanup {
         return toBytes(message, false);
     }
 
-    public static void incoming(byte[] message, OutputStream out) throws IOException {
-        write(message, false, out);
+    /** SMTP-10 on a message in parts, as {@link #outgoing(HeaderSection, InputStream, OutputStream)}. */
+    public static void incoming(HeaderSection header, InputStream body, OutputStream out) throws IOException {
+        write(header, false, out);
+        body.transferTo(out);
     }
 
     private static byte[] toBytes(byte[] message, boolean outgoing) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(message.length);
+        HeaderSection header = HeaderSection.parse(message);
+        InputStream body = new ByteArrayInputStream(message, header.bodyStart(), message.length - header.bodyStart());
         try {
-            write(message, outgoing, out);
+            write(header, outgoing, out);
+            body.transferTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }
 
-    private static void write(byte[] message, boolean outgoing, OutputStream out) throws IOException {
-        RawHeaderSection headers = RawHeaderSection.parse(message);
+    private static void write(HeaderSection header, boolean outgoing, OutputStream out) throws IOException {
         List<String> removed = outgoing ? OUTGOING_REMOVED : INCOMING_REMOVED;
+        byte[] data = header.data();
         boolean subjectWritten = false;
-        for (RawHeaderSection.Field f : headers.fields()) {
+        for (HeaderSection.Field f : header.fields()) {
             if (removed.stream().anyMatch(f::is)) {
                 continue;
             }
             if (outgoing && f.is("Subject")) {
                 if (!subjectWritten) {
+                    int eol = header.lineEndingStart(f);
                     out.write(SUBJECT);
-                    out.write(message, lineEndingStart(message, f), f.end() - lineEndingStart(message, f));
+                    out.write(data, eol, f.end() - eol);
                     subjectWritten = true;
                 }
                 continue;
             }
-            out.write(message, f.start(), f.end() - f.start());
+            out.write(data, f.start(), f.end() - f.start());
         }
-        out.write(message, headers.headerEnd(), message.length - headers.headerEnd());
-    }
-
-    /** Offset of the field's final CRLF or LF (equal to its end when it has none, at end of data). */
-    private static int lineEndingStart(byte[] m, RawHeaderSection.Field f) {
-        int end = f.end();
-        if (end > f.start() && m[end - 1] == '\n') {
-            return end >= 2 && m[end - 2] == '\r' && end - 2 >= f.start() ? end - 2 : end - 1;
-        }
-        return end;
+        header.writeSeparator(out);
     }
 }

@@ -14,6 +14,12 @@ public final class Replies {
     public static final Reply ENCRYPTION_NEEDED =
             new Reply(523, "5.7.10", "Encryption Needed: Invalid Unencrypted Mail");
     public static final Reply TOO_LARGE = new Reply(552, "5.3.4", "Message exceeds maximum size");
+    /**
+     * SEC-4 caps (docs/decisions.md): a message the relay will not parse is refused like one
+     * that is too large, with the same permanent code and its own words.
+     */
+    public static final Reply HEADER_TOO_LARGE = new Reply(552, "5.3.4", "Message header too large");
+    public static final Reply MIME_TOO_DEEP = new Reply(552, "5.3.4", "MIME nesting too deep");
     public static final Reply TOO_MANY_RECIPIENTS = new Reply(452, "4.5.3", "Too many recipients");
     public static final Reply NO_SUCH_USER = new Reply(550, "5.1.1", "No such user");
     public static final Reply MAILBOX_FULL = new Reply(552, "5.2.2", "Mailbox full");

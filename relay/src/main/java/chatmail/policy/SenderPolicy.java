@@ -1,5 +1,6 @@
 package chatmail.policy;
 
+import chatmail.mime.HeaderSection;
 import java.util.List;
 import java.util.Locale;
 
@@ -22,7 +23,7 @@ public final class SenderPolicy {
 
     /** After DATA: the From header must name exactly one mailbox, equal to the envelope sender. */
     public static Verdict checkFromHeader(String envelopeSender, byte[] message) {
-        return checkFromHeader(envelopeSender, RawHeaderSection.parse(message).values("From"));
+        return checkFromHeader(envelopeSender, HeaderSection.parse(message).values("From"));
     }
 
     /** Same, with the (unfolded) values of every From field of the message. */

@@ -2,34 +2,25 @@ package chatmail.smtp;
 
 import chatmail.account.Accounts;
 import chatmail.config.Config;
-import chatmail.delivery.BounceBuilder;
-import chatmail.delivery.LocalDelivery;
-import chatmail.delivery.outbound.OutboundDelivery;
-import chatmail.dkim.DkimSigner;
-import chatmail.dkim.DkimVerifier;
+import chatmail.delivery.InboundPipeline;
+import chatmail.delivery.SubmissionPipeline;
 import chatmail.limits.ClientLimits;
-import chatmail.policy.EncryptionPolicy;
-import chatmail.policy.RateLimiter;
 import java.time.Clock;
 
-/** What every SMTP session shares: configuration and the services right of the session. */
+/**
+ * What every SMTP session shares: configuration, logins, and the two pipelines the sessions
+ * adapt their protocol to (submission on 465/587/443, inbound on 25).
+ */
 public record SmtpServices(
         Config config,
         Clock clock,
         Accounts accounts,
         ClientLimits limits,
-        LocalDelivery localDelivery,
-        EncryptionPolicy encryption,
-        RateLimiter rateLimiter,
-        BounceBuilder bounces,
-        DkimSigner dkimSigner,
-        DkimVerifier dkimVerifier,
-        OutboundDelivery outbound) {
+        SubmissionPipeline submission,
+        InboundPipeline inbound) {
 
-    public static SmtpServices create(Config config, Clock clock, Accounts accounts, LocalDelivery localDelivery,
-            DkimSigner dkimSigner, DkimVerifier dkimVerifier, OutboundDelivery outbound, ClientLimits limits) {
-        return new SmtpServices(config, clock, accounts, limits, localDelivery,
-                new EncryptionPolicy(), RateLimiter.fromConfig(config, clock),
-                new BounceBuilder(config.addressDomain(), clock), dkimSigner, dkimVerifier, outbound);
+    public static SmtpServices create(Config config, Clock clock, Accounts accounts, SubmissionPipeline submission,
+            InboundPipeline inbound, ClientLimits limits) {
+        return new SmtpServices(config, clock, accounts, limits, submission, inbound);
     }
 }

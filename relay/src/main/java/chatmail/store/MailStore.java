@@ -55,7 +55,19 @@ public interface MailStore extends AutoCloseable {
      * Stores one message into every target (all in one commit) and returns after that
      * commit is durable. Concurrent deliveries may share a commit.
      */
-    List<StoredMessage> deliver(NewMessage message, List<DeliveryTarget> targets);
+    default List<StoredMessage> deliver(NewMessage message, List<DeliveryTarget> targets) {
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        return commit(new Acceptance(List.of(new Acceptance.Copy(message, targets)), Optional.empty())).getFirst();
+    }
+
+    /**
+     * Stores every copy and queues the outbound copy of an accepted message in one commit and
+     * returns after it is durable; the result has the stored messages of each copy, in order.
+     * A spooled body may be taken over (renamed) by the store.
+     */
+    List<List<StoredMessage>> commit(Acceptance acceptance);
 
     /** The mailbox's current state with every message in UID order. */
     MailboxSnapshot snapshot(long mailboxId);

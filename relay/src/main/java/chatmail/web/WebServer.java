@@ -109,7 +109,7 @@ public final class WebServer implements AutoCloseable {
                 settings.limits()::newAccountRequest, this::mailServers);
         SiteHandler site = new SiteHandler(config, new Pages(config), newAccount, acme, security,
                 () -> httpsPort, operatorFiles(),
-                settings.mxDeliv() == null ? null : new MxDelivEndpoint(settings.mxDeliv(), config.maxMessageSize()));
+                settings.mxDeliv() == null ? null : new MxDelivEndpoint(settings.mxDeliv()));
         PlainHttpHandler plain = new PlainHttpHandler(hosts, acme, security, () -> httpsPort);
 
         HttpConfiguration http = new HttpConfiguration();

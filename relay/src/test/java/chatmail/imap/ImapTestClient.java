@@ -46,6 +46,16 @@ final class ImapTestClient implements AutoCloseable {
         return new ImapTestClient(relay, tlsOver(relay, new Socket(InetAddress.getLoopbackAddress(), relay.port("imaps"))));
     }
 
+    /** Connects to an IMAPS port of a relay in another JVM (no STARTTLS later). */
+    static ImapTestClient imaps(int port) throws IOException {
+        SSLSocket tls = (SSLSocket) chatmail.smtp.TrustAllTls.socketFactory()
+                .createSocket(new Socket(InetAddress.getLoopbackAddress(), port), "127.0.0.1", port, true);
+        tls.setUseClientMode(true);
+        tls.setSoTimeout(READ_TIMEOUT_MILLIS);
+        tls.startHandshake();
+        return new ImapTestClient(null, tls);
+    }
+
     /** Connects to 143 without TLS. */
     static ImapTestClient imap(TestRelay relay) throws IOException {
         return new ImapTestClient(relay, new Socket(InetAddress.getLoopbackAddress(), relay.port("imap")));

@@ -15,11 +15,9 @@ public final class ChildJvm {
         return command(List.of(), mainClass, args);
     }
 
-    /** With extra JVM options (a heap size), before the launcher's own. */
+    /** The same with extra JVM options (a fixed {@code -Xmx} for memory bounds). */
     public static List<String> command(List<String> jvmOptions, Class<?> mainClass, String... args) {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java,
+        List<String> command = new ArrayList<>(List.of(java(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-XX:+UseSerialGC",
                 // As the launcher: out of memory, the process ends (SEC-7).
@@ -30,5 +28,16 @@ public final class ChildJvm {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
         command.addAll(List.of(args));
         return command;
+    }
+
+    /** This JVM's {@code java}. */
+    public static String java() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** A JDK tool next to this JVM's {@code java} ({@code jcmd}). */
+    public static String tool(String name) {
+        return Path.of(java()).resolveSibling(name).toString();
     }
 }

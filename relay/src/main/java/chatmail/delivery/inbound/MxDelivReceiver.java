@@ -1,117 +1,130 @@
 package chatmail.delivery.inbound;
 
-import chatmail.account.AddressRules;
-import chatmail.config.Config;
-import chatmail.delivery.LocalDelivery;
-import chatmail.delivery.RecipientStatus;
-import chatmail.dkim.DkimVerifier;
-import chatmail.policy.Direction;
-import chatmail.policy.EncryptionPolicy;
-import chatmail.policy.HeaderCleanup;
+import chatmail.delivery.InboundPipeline;
+import chatmail.delivery.MessagePipeline;
+import chatmail.delivery.RecipientCheck;
+import chatmail.metrics.DeliveryPath;
 import chatmail.policy.Replies;
 import chatmail.policy.Reply;
-import chatmail.policy.Verdict;
+import chatmail.spool.SpoolWriter;
 import chatmail.store.Account;
-import chatmail.store.StoreException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.OptionalLong;
 
 /**
  * The receiving side of {@code POST /mxdeliv} (DLV-4), independent of the HTTP server that
- * mounts it: the same checks as port 25 (local recipients that exist and have room, SMTP-8
- * DKIM, SMTP-9 encryption, SMTP-10 header cleanup), then one atomic delivery. All recipients
- * accepted → {@code 200 "250 2.0.0 Ok"}; otherwise nothing is stored and the answer is
- * {@code 400} with the first permanent SMTP line (naming the recipient when one is the reason),
- * {@code 503} with the line for a temporary problem, {@code 413} when too large, {@code 405}
- * for other methods.
+ * mounts it: it adapts HTTP to the {@link InboundPipeline}, which checks exactly as on port 25.
+ * The recipients ({@code X-MAIL-TO}) and the announced length are judged before a byte of the
+ * body is read (SEC-1); the body then streams into the spool and reading stops as soon as it is
+ * too large. All recipients accepted → {@code 200 "250 2.0.0 Ok"}; otherwise nothing is stored
+ * and the answer is {@code 400} with the first permanent SMTP line (naming the recipient when
+ * one is the reason), {@code 503} with the line for a temporary problem, {@code 413} when too
+ * large, {@code 405} for other methods.
  */
 public final class MxDelivReceiver {
 
-    private static final Logger log = LoggerFactory.getLogger(MxDelivReceiver.class);
-    static final int MAX_RECIPIENTS = 1000;
-
-    /** @param body the SMTP line (or a short text for 405/413), without line break */
+    /** @param body the SMTP line (or a short text for 405), without line break */
     public record Response(int status, String body) {}
 
-    private final Config config;
-    private final AddressRules rules;
-    private final LocalDelivery localDelivery;
-    private final EncryptionPolicy encryption;
-    private final DkimVerifier dkim;
+    /** What the request line and headers decide, before the body. */
+    public sealed interface Start {}
 
-    public MxDelivReceiver(Config config, LocalDelivery localDelivery, EncryptionPolicy encryption, DkimVerifier dkim) {
-        this.config = config;
-        this.rules = new AddressRules(config);
-        this.localDelivery = localDelivery;
-        this.encryption = encryption;
-        this.dkim = dkim;
+    /** The answer is known already; the body need not be read. */
+    public record Answered(Response response) implements Start {}
+
+    /** Every recipient is local and has room: read the body. */
+    public record ReadBody(List<Account> recipients) implements Start {}
+
+    private static final int COPY_BUFFER = 16 * 1024;
+
+    private final InboundPipeline pipeline;
+
+    public MxDelivReceiver(InboundPipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
     /**
      * @param headers request headers, names in any case, each with all its values
-     * @param body the raw message
+     * @param declaredLength the Content-Length, when the request has one
      */
-    public Response handle(String method, Map<String, List<String>> headers, byte[] body) {
+    public Start start(String method, Map<String, List<String>> headers, OptionalLong declaredLength) {
         if (!"POST".equals(method)) {
-            return new Response(405, "Method Not Allowed");
+            return new Answered(new Response(405, "Method Not Allowed"));
         }
-        if (body.length > config.maxMessageSize()) {
-            return new Response(413, Replies.TOO_LARGE.line());
+        List<String> addresses = values(headers, "X-MAIL-TO");
+        if (addresses.isEmpty()) {
+            return new Answered(permanent(new Reply(554, "5.5.1", "No valid recipients")));
         }
-        List<String> recipients = values(headers, "X-MAIL-TO");
-        if (recipients.isEmpty()) {
-            return permanent(new Reply(554, "5.5.1", "No valid recipients"));
-        }
-        if (recipients.size() > MAX_RECIPIENTS) {
-            return temporary(Replies.TOO_MANY_RECIPIENTS);
+        if (addresses.size() > MessagePipeline.MAX_RECIPIENTS) {
+            return new Answered(answer(pipeline.tooManyRecipients()));
         }
         List<Account> accounts = new ArrayList<>();
-        try {
-            for (String recipient : recipients) {
-                String address = recipient.strip();
-                if (!rules.isLocal(address)) {
-                    return permanent(Replies.RELAY_DENIED.withDetail("<" + address + ">"));
+        for (String address : addresses) {
+            switch (pipeline.recipient(address)) {
+                case RecipientCheck.Local l -> accounts.add(l.account());
+                case RecipientCheck.Refused r -> {
+                    return new Answered(answer(r.reply().withDetail("<" + address + ">")));
                 }
-                switch (localDelivery.check(address)) {
-                    case RecipientStatus.Deliverable d -> accounts.add(d.account());
-                    case RecipientStatus.UnknownUser u -> {
-                        return permanent(Replies.NO_SUCH_USER.withDetail("<" + address + ">"));
-                    }
-                    case RecipientStatus.MailboxFull f -> {
-                        return permanent(Replies.MAILBOX_FULL.withDetail("<" + address + ">"));
-                    }
-                }
+                case RecipientCheck.Remote r -> throw new IllegalStateException("inbound has no remote recipients");
+                case RecipientCheck.Bounced b -> throw new IllegalStateException("inbound bounces nothing");
             }
-            Verdict origin = dkim.check(body);
-            if (origin.rejection().isPresent()) {
-                return answer(origin.rejection().get());
-            }
-            Verdict encrypted = encryption.check(body, Direction.INCOMING);
-            if (encrypted.rejection().isPresent()) {
-                return answer(encrypted.rejection().get());
-            }
-            localDelivery.deliver(HeaderCleanup.incoming(body), accounts);
-            return new Response(200, Replies.OK.line());
-        } catch (StoreException e) {
-            log.error("/mxdeliv delivery failed, answering 503", e);
-            return temporary(Replies.LOCAL_FAILURE);
         }
+        Reply size = pipeline.checkDeclaredSize(declaredLength);
+        if (size != null) {
+            return new Answered(answer(size));
+        }
+        return new ReadBody(List.copyOf(accounts));
+    }
+
+    /** Streams the body into the spool and hands it to the pipeline. */
+    public Response finish(List<Account> recipients, InputStream body) throws IOException {
+        SpoolWriter spooled = pipeline.newBody();
+        try {
+            byte[] buffer = new byte[COPY_BUFFER];
+            int n;
+            // Counting stops at the limit: a sender that goes on gets its 413 without being read further.
+            while (!spooled.tooLarge() && (n = body.read(buffer)) >= 0) {
+                spooled.write(buffer, 0, n);
+            }
+        } catch (IOException | RuntimeException e) {
+            spooled.close();
+            throw e;
+        }
+        return answer(pipeline.accept(DeliveryPath.MXDELIV, recipients, spooled));
+    }
+
+    /** The whole exchange for a body in memory (tests, tools). */
+    public Response handle(String method, Map<String, List<String>> headers, byte[] body) {
+        return switch (start(method, headers, OptionalLong.of(body.length))) {
+            case Answered a -> a.response();
+            case ReadBody r -> {
+                try {
+                    yield finish(r.recipients(), new ByteArrayInputStream(body));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
     }
 
     private static Response answer(Reply reply) {
-        return reply.isPermanent() ? permanent(reply) : temporary(reply);
+        if (reply.equals(Replies.TOO_LARGE)) {
+            return new Response(413, reply.line());
+        }
+        if (reply.equals(Replies.OK)) {
+            return new Response(200, reply.line());
+        }
+        return reply.isPermanent() ? permanent(reply) : new Response(503, reply.line());
     }
 
     private static Response permanent(Reply reply) {
         return new Response(400, reply.line());
-    }
-
-    private static Response temporary(Reply reply) {
-        return new Response(503, reply.line());
     }
 
     private static List<String> values(Map<String, List<String>> headers, String name) {
@@ -124,6 +137,9 @@ public final class MxDelivReceiver {
                         if (!part.isBlank()) {
                             values.add(part.strip());
                         }
+                    }
+                    if (values.size() > MessagePipeline.MAX_RECIPIENTS) {
+                        return values;
                     }
                 }
             }

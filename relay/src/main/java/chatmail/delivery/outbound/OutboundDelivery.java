@@ -3,6 +3,7 @@ package chatmail.delivery.outbound;
 import chatmail.delivery.BounceBuilder;
 import chatmail.delivery.FailedRecipient;
 import chatmail.dkim.DkimSigner;
+import chatmail.store.StoreException;
 import chatmail.worker.QueueWorker;
 import java.time.Clock;
 import java.time.Duration;
@@ -192,12 +193,27 @@ public final class OutboundDelivery implements AutoCloseable {
     /** All due domains of one message, in parallel; one bounce for whatever failed finally. */
     private Round deliverMessage(long messageId, Map<String, List<QueuedRecipient>> byDomain) throws Exception {
         byte[] message = queue.message(messageId);
-        List<Future<Map<QueuedRecipient, RecipientResult>>> parts = new ArrayList<>();
-        for (var group : byDomain.entrySet()) {
-            parts.add(deliveries.submit(() -> deliverGroup(group.getKey(), group.getValue(), message)));
-        }
         List<FailedRecipient> failed = new ArrayList<>();
         List<Long> done = new ArrayList<>();
+        // Recipients that failed in an earlier round but whose bounce could not be stored then:
+        // only the bounce is tried again.
+        Map<Long, String> finalReplies = new LinkedHashMap<>();
+        List<Future<Map<QueuedRecipient, RecipientResult>>> parts = new ArrayList<>();
+        for (var group : byDomain.entrySet()) {
+            List<QueuedRecipient> toSend = new ArrayList<>();
+            for (QueuedRecipient r : group.getValue()) {
+                if (r.finalReply() != null) {
+                    failed.add(new FailedRecipient(r.recipient(), r.finalReply()));
+                    finalReplies.put(r.id(), r.finalReply());
+                    done.add(r.id());
+                } else {
+                    toSend.add(r);
+                }
+            }
+            if (!toSend.isEmpty()) {
+                parts.add(deliveries.submit(() -> deliverGroup(group.getKey(), toSend, message)));
+            }
+        }
         Map<String, Deferral> deferrals = new LinkedHashMap<>();
         int delivered = 0;
         int deferred = 0;
@@ -213,12 +229,14 @@ public final class OutboundDelivery implements AutoCloseable {
                     }
                     case RecipientResult.Failed f -> {
                         failed.add(new FailedRecipient(r.recipient(), f.reply()));
+                        finalReplies.put(r.id(), f.reply());
                         done.add(r.id());
                     }
                     case RecipientResult.Deferred d -> {
                         Instant expires = r.createdAt().plus(settings.maxAge());
                         if (!now.isBefore(expires)) {
                             failed.add(new FailedRecipient(r.recipient(), expiredReply(d.reason())));
+                            finalReplies.put(r.id(), expiredReply(d.reason()));
                             done.add(r.id());
                         } else {
                             int attempts = r.attempts() + 1;
@@ -241,6 +259,13 @@ public final class OutboundDelivery implements AutoCloseable {
             try {
                 bounceSink.deliver(sender, signer.sign(bounces.build(message, sender, failed)));
                 bounced = 1;
+            } catch (StoreException e) {
+                // The store cannot take it now: the failed recipients stay queued with their final
+                // replies and the next round tries the bounce again, so it is never lost.
+                log.warn("could not store a bounce now, retrying later: {}", e.toString());
+                queue.holdForBounce(finalReplies, now.plus(settings.backoffAfter(1)));
+                done.removeAll(finalReplies.keySet());
+                deferred += finalReplies.size();
             } catch (Exception e) {
                 // The sender's account may be gone; keeping the entry would retry the bounce forever.
                 log.warn("could not deliver a bounce: {}", e.toString());

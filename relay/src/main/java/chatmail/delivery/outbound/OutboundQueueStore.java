@@ -34,6 +34,12 @@ public interface OutboundQueueStore extends AutoCloseable {
     /** Removes recipients (delivered, or bounced); a message with no recipient left goes too. */
     void remove(List<Long> recipientIds);
 
+    /**
+     * Keeps recipients that failed finally until their bounce is stored: each keeps its final
+     * SMTP reply and is due again at {@code next}, when only the bounce is tried (not delivery).
+     */
+    void holdForBounce(java.util.Map<Long, String> finalReplies, Instant next);
+
     /** Records a failed attempt and when to try again. */
     void retryAt(long recipientId, int attempts, Instant next, String lastError);
 

@@ -8,6 +8,8 @@ import java.time.Instant;
  * @param sender the envelope sender, empty for the null sender ({@code MAIL FROM:<>})
  * @param domain the recipient's domain in lower case ({@code [1.2.3.4]} for IP literals)
  * @param attempts how many delivery attempts have failed so far
+ * @param finalReply the final SMTP reply of a recipient that failed and waits only for its
+ *     bounce to be stored, else null
  */
 public record QueuedRecipient(
         long id,
@@ -18,5 +20,6 @@ public record QueuedRecipient(
         int attempts,
         Instant createdAt,
         Instant nextAttemptAt,
-        String lastError) {
+        String lastError,
+        String finalReply) {
 }

@@ -1,6 +1,11 @@
 package chatmail.delivery.outbound;
 
+import chatmail.store.StoreException;
+import chatmail.store.sqlite.OutboundRows;
+import chatmail.store.sqlite.QueueFiles;
 import chatmail.store.sqlite.SqliteSideConnection;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +14,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.sqlite.SQLiteConfig;
 
@@ -20,55 +25,50 @@ import org.sqlite.SQLiteConfig;
  * writes are few (one per outgoing message and attempt), so a second writer beside the mail
  * store's is cheap; SQLite's busy timeout orders the two. {@code synchronous=FULL} makes every
  * commit wait for the fsync of the WAL.
+ *
+ * <p>A message larger than the inline limit keeps its body in a {@link QueueFiles} file; files no
+ * entry names (a crash before the commit, or after the last recipient went) are removed at open.
  */
 public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
     public static final String FILE_NAME = SqliteSideConnection.FILE_NAME;
 
     private final SqliteSideConnection db;
+    private final QueueFiles files;
 
-    private SqliteOutboundQueueStore(SqliteSideConnection db) {
+    private SqliteOutboundQueueStore(SqliteSideConnection db, QueueFiles files) {
         this.db = db;
+        this.files = files;
     }
 
     public static SqliteOutboundQueueStore open(Path dataDir) {
-        return new SqliteOutboundQueueStore(SqliteSideConnection.open(dataDir, "outbound queue", "outbound-queue-db",
-                config -> config.setSynchronous(SQLiteConfig.SynchronousMode.FULL)));
+        SqliteSideConnection db = SqliteSideConnection.open(dataDir, "outbound queue", "outbound-queue-db",
+                config -> config.setSynchronous(SQLiteConfig.SynchronousMode.FULL));
+        QueueFiles files = QueueFiles.open(dataDir);
+        try {
+            files.removeOrphans(name -> db.call(c -> {
+                try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM outbound_messages WHERE file = ?")) {
+                    s.setString(1, name);
+                    try (ResultSet rs = s.executeQuery()) {
+                        return rs.next();
+                    }
+                }
+            }));
+        } catch (IOException | RuntimeException e) {
+            db.close();
+            throw new StoreException("cannot clean the queue files: " + e.getMessage(), e);
+        }
+        return new SqliteOutboundQueueStore(db, files);
     }
 
     @Override
     public long add(String sender, List<String> recipients, byte[] message, Instant now) {
-        return db.call(c -> SqliteSideConnection.transaction(c, tx -> {
-            long id;
-            try (PreparedStatement s = tx.prepareStatement(
-                    "INSERT INTO outbound_messages (sender, content, created_at) VALUES (?, ?, ?)",
-                    Statement.RETURN_GENERATED_KEYS)) {
-                s.setString(1, sender);
-                s.setBytes(2, message);
-                s.setLong(3, now.toEpochMilli());
-                s.executeUpdate();
-                try (ResultSet keys = s.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getLong(1);
-                }
-            }
-            try (PreparedStatement s = tx.prepareStatement(
-                    "INSERT INTO outbound_recipients (message_id, recipient, domain, next_attempt_at) VALUES (?, ?, ?, ?)")) {
-                for (String recipient : recipients) {
-                    s.setLong(1, id);
-                    s.setString(2, recipient);
-                    s.setString(3, domainOf(recipient));
-                    s.setLong(4, now.toEpochMilli());
-                    s.addBatch();
-                }
-                s.executeBatch();
-            }
-            return id;
-        }));
+        return db.call(c -> SqliteSideConnection.transaction(c,
+                tx -> OutboundRows.insert(tx, sender, recipients, message, null, now)));
     }
 
     static String domainOf(String address) {
-        return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        return OutboundRows.domainOf(address);
     }
 
     @Override
@@ -76,7 +76,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
         return db.call(c -> {
             try (PreparedStatement s = c.prepareStatement("""
                     SELECT r.id, r.message_id, m.sender, r.recipient, r.domain, r.attempts, m.created_at,
-                           r.next_attempt_at, r.last_error
+                           r.next_attempt_at, r.last_error, r.final_reply
                     FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id
                     WHERE r.next_attempt_at <= ? ORDER BY r.next_attempt_at, r.id LIMIT ?""")) {
                 s.setLong(1, now.toEpochMilli());
@@ -86,7 +86,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
                     while (rs.next()) {
                         due.add(new QueuedRecipient(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
                                 rs.getString(5), rs.getInt(6), Instant.ofEpochMilli(rs.getLong(7)),
-                                Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9)));
+                                Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), rs.getString(10)));
                     }
                 }
                 return due;
@@ -108,17 +108,31 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
     @Override
     public byte[] message(long messageId) {
-        return db.call(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT content FROM outbound_messages WHERE id = ?")) {
+        record Row(byte[] content, String file) {}
+        Row row = db.call(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT content, file FROM outbound_messages WHERE id = ?")) {
                 s.setLong(1, messageId);
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
                         throw new SQLException("no queued message " + messageId);
                     }
-                    return rs.getBytes(1);
+                    return new Row(rs.getBytes(1), rs.getString(2));
                 }
             }
         });
+        if (row.file() == null) {
+            return row.content();
+        }
+        // Read on the caller's thread: file I/O needs no database connection.
+        try {
+            byte[] rest = Files.readAllBytes(files.path(row.file()));
+            byte[] whole = new byte[row.content().length + rest.length];
+            System.arraycopy(row.content(), 0, whole, 0, row.content().length);
+            System.arraycopy(rest, 0, whole, row.content().length, rest.length);
+            return whole;
+        } catch (IOException e) {
+            throw new StoreException("queued message " + messageId + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -134,9 +148,45 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
                 }
                 s.executeBatch();
             }
-            try (Statement s = tx.createStatement()) {
-                s.executeUpdate("DELETE FROM outbound_messages WHERE NOT EXISTS "
-                        + "(SELECT 1 FROM outbound_recipients r WHERE r.message_id = outbound_messages.id)");
+            List<String> released = new ArrayList<>();
+            try (Statement s = tx.createStatement();
+                    ResultSet rs = s.executeQuery("DELETE FROM outbound_messages WHERE NOT EXISTS "
+                            + "(SELECT 1 FROM outbound_recipients r WHERE r.message_id = outbound_messages.id)"
+                            + " RETURNING file")) {
+                while (rs.next()) {
+                    if (rs.getString(1) != null) {
+                        released.add(rs.getString(1));
+                    }
+                }
+            }
+            return released;
+        })).forEach(this::deleteQuietly);
+    }
+
+    private void deleteQuietly(String file) {
+        try {
+            Files.deleteIfExists(files.path(file));
+        } catch (IOException e) {
+            // An orphan costs only space; the next start removes it.
+            org.slf4j.LoggerFactory.getLogger(SqliteOutboundQueueStore.class).warn("could not delete a queue file", e);
+        }
+    }
+
+    @Override
+    public void holdForBounce(Map<Long, String> finalReplies, Instant next) {
+        if (finalReplies.isEmpty()) {
+            return;
+        }
+        db.call(c -> SqliteSideConnection.transaction(c, tx -> {
+            try (PreparedStatement s = tx.prepareStatement(
+                    "UPDATE outbound_recipients SET final_reply = ?, next_attempt_at = ? WHERE id = ?")) {
+                for (var e : finalReplies.entrySet()) {
+                    s.setString(1, e.getValue());
+                    s.setLong(2, next.toEpochMilli());
+                    s.setLong(3, e.getKey());
+                    s.addBatch();
+                }
+                s.executeBatch();
             }
             return null;
         }));

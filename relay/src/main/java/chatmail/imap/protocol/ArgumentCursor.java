@@ -1,5 +1,6 @@
 package chatmail.imap.protocol;
 
+import chatmail.store.MessageBody;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -21,12 +22,24 @@ final class ArgumentCursor {
             {"JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
 
     private final byte[] b;
+    private final int externalAt;
+    private final MessageBody external;
     private int pos;
     String tag;
     String command;
 
     ArgumentCursor(byte[] bytes) {
+        this(bytes, -1, null);
+    }
+
+    /**
+     * @param externalAt where in {@code bytes} the content of a spooled literal would begin, or -1
+     * @param external that literal's content
+     */
+    ArgumentCursor(byte[] bytes, int externalAt, MessageBody external) {
         this.b = bytes;
+        this.externalAt = external == null ? -1 : externalAt;
+        this.external = external;
     }
 
     ImapParseException error(String message) {
@@ -192,6 +205,26 @@ final class ArgumentCursor {
 
     /** {@code {n}CRLF} or {@code {n+}CRLF} followed by n bytes. */
     byte[] literal() throws ImapParseException {
+        long n = literalHeader();
+        if (pos == externalAt) {
+            throw error("Literal too large here");
+        }
+        return inline(n);
+    }
+
+    /** A literal that may have been spooled (the APPEND message): its content either way. */
+    MessageBody messageLiteral() throws ImapParseException {
+        long n = literalHeader();
+        if (pos == externalAt) {
+            if (external.size() != n) {
+                throw error("Literal shorter than announced");
+            }
+            return external;
+        }
+        return MessageBody.of(inline(n));
+    }
+
+    private long literalHeader() throws ImapParseException {
         expect('{', "Expected a literal");
         long n = digits(Long.MAX_VALUE / 10, "Invalid literal size");
         accept('+');
@@ -199,6 +232,10 @@ final class ArgumentCursor {
         if (!(accept('\r') && accept('\n'))) {
             throw error("Literal size must end the line");
         }
+        return n;
+    }
+
+    private byte[] inline(long n) throws ImapParseException {
         if (n > b.length - pos) {
             throw error("Literal shorter than announced");
         }

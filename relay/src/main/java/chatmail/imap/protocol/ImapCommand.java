@@ -1,5 +1,6 @@
 package chatmail.imap.protocol;
 
+import chatmail.store.MessageBody;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.List;
@@ -157,10 +158,17 @@ public sealed interface ImapCommand {
         }
     }
 
-    /** APPEND; {@code date} is null when not given. */
-    record Append(String mailbox, List<String> flags, OffsetDateTime date, byte[] message) implements ImapCommand {
+    /**
+     * APPEND; {@code date} is null when not given. The message is in memory when small, else
+     * spooled (SEC-1); whoever read the command closes it.
+     */
+    record Append(String mailbox, List<String> flags, OffsetDateTime date, MessageBody message) implements ImapCommand {
         public Append {
             flags = List.copyOf(flags);
+        }
+
+        public Append(String mailbox, List<String> flags, OffsetDateTime date, byte[] message) {
+            this(mailbox, flags, date, MessageBody.of(message));
         }
 
         public String name() {
@@ -170,17 +178,25 @@ public sealed interface ImapCommand {
         @Override
         public boolean equals(Object o) {
             return o instanceof Append a && a.mailbox.equals(mailbox) && a.flags.equals(flags)
-                    && java.util.Objects.equals(a.date, date) && Arrays.equals(a.message, message);
+                    && java.util.Objects.equals(a.date, date) && Arrays.equals(bytes(a.message), bytes(message));
         }
 
         @Override
         public int hashCode() {
-            return mailbox.hashCode() * 31 + Arrays.hashCode(message);
+            return mailbox.hashCode() * 31 + Long.hashCode(message.size());
         }
 
         @Override
         public String toString() {
-            return "Append[" + mailbox + ", " + flags + ", " + date + ", " + message.length + " bytes]";
+            return "Append[" + mailbox + ", " + flags + ", " + date + ", " + message.size() + " bytes]";
+        }
+
+        private static byte[] bytes(MessageBody body) {
+            try {
+                return body.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package chatmail.imap.protocol;
 
 import chatmail.imap.protocol.ImapCommand.StoreMode;
+import chatmail.store.MessageBody;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,15 @@ public final class ImapCommandParser {
     private ImapCommandParser() {}
 
     public static ImapRequest parse(byte[] command) throws ImapParseException {
-        ArgumentCursor c = new ArgumentCursor(command);
+        return parse(new ArgumentCursor(command));
+    }
+
+    /** A command as {@link ImapReader} read it, with its spooled APPEND literal if any. */
+    public static ImapRequest parse(ImapReader.Command command) throws ImapParseException {
+        return parse(new ArgumentCursor(command.bytes(), command.literalOffset(), command.literal()));
+    }
+
+    private static ImapRequest parse(ArgumentCursor c) throws ImapParseException {
         c.tag = c.tag();
         c.sp();
         String name = c.atom().toUpperCase(Locale.ROOT);
@@ -243,7 +252,7 @@ public final class ImapCommandParser {
         if (c.peek() != '{') {
             throw c.error("Expected the message as a literal");
         }
-        byte[] message = c.literal();
+        MessageBody message = c.messageLiteral();
         return new ImapCommand.Append(mailbox, flags, date, message);
     }
 

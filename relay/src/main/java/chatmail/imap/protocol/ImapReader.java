@@ -1,5 +1,8 @@
 package chatmail.imap.protocol;
 
+import chatmail.spool.BodySpool;
+import chatmail.spool.SpoolWriter;
+import chatmail.spool.SpooledBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +17,9 @@ import java.util.Objects;
  * continuation {@code + OK} before its bytes are read; one larger than allowed is refused
  * instead. Lines end with CRLF (a bare LF is tolerated, as by common servers).
  *
+ * <p>No buffer is sized from an announced literal size (SEC-1): inline literals are small, and
+ * the message literal of APPEND goes into the spool as it arrives, counted.
+ *
  * <p>Before every read that may block, the {@code beforeBlockingRead} hook runs: the session
  * flushes its buffered responses there, so pipelined commands are answered in one write and a
  * client waiting for an answer is never kept waiting. Not thread-safe; one per connection.
@@ -23,8 +29,16 @@ public final class ImapReader {
     /** What {@link #readCommand} found. */
     public sealed interface Input {}
 
-    /** A complete command. */
-    public record Command(byte[] bytes) implements Input {}
+    /**
+     * A complete command. An APPEND message literal larger than the inline limit is not in
+     * {@code bytes} but in {@code literal}, its content spooled (SEC-1); {@code literalOffset}
+     * is where in {@code bytes} it would begin. The receiver closes {@code literal}.
+     */
+    public record Command(byte[] bytes, int literalOffset, SpooledBody literal) implements Input {
+        public Command(byte[] bytes) {
+            this(bytes, -1, null);
+        }
+    }
 
     /**
      * A line, or the command as a whole, exceeded the limits. The rest of the line was consumed,
@@ -86,44 +100,133 @@ public final class ImapReader {
     }
 
     /**
-     * Reads one command.
+     * Reads one command, every literal inline (at most {@code maxLiteral} octets each).
      *
      * @param maxLiteral largest literal accepted, in octets; for commands other than APPEND
      *     at most {@link #MAX_OTHER_LITERAL}
      * @param continuation sends {@code + OK} (and flushes) before a synchronizing literal is read
      */
     public Input readCommand(long maxLiteral, IoAction continuation) throws IOException {
+        return readCommand(maxLiteral, continuation, null);
+    }
+
+    /**
+     * Reads one command. With a spool, the message literal of an APPEND that is larger than the
+     * longest line goes there; every other literal is inline and at most that long.
+     *
+     * @param maxLiteral largest literal accepted, in octets; for commands other than APPEND
+     *     at most {@link #MAX_OTHER_LITERAL}
+     * @param continuation sends {@code + OK} (and flushes) before a synchronizing literal is read
+     * @param spool where an APPEND message goes, or null for every literal inline
+     */
+    public Input readCommand(long maxLiteral, IoAction continuation, BodySpool spool) throws IOException {
         Growable command = new Growable();
         String tag = null;
-        long maxTotal = maxLiteral + 2L * maxLineLength;
-        while (true) {
-            int start = command.length;
-            LineEnd end = readLineInto(command);
-            if (end == LineEnd.EOF) {
-                return new EndOfInput();
+        boolean append = false;
+        long maxInline = spool == null ? maxLiteral : Math.min(maxLiteral, maxLineLength);
+        long maxTotal = maxInline + 2L * maxLineLength;
+        SpooledBody spooled = null;
+        int spooledAt = -1;
+        boolean handedOver = false;
+        try {
+            while (true) {
+                int start = command.length;
+                LineEnd end = readLineInto(command);
+                if (end == LineEnd.EOF) {
+                    return new EndOfInput();
+                }
+                if (tag == null) {
+                    tag = tagOf(command.bytes, command.length);
+                    append = isAppend(command.bytes, command.length);
+                }
+                if (end == LineEnd.TOO_LONG || command.length > maxTotal) {
+                    return new TooLong(tag);
+                }
+                Literal literal = literalAtEnd(command.bytes, start, command.length);
+                if (literal == null) {
+                    handedOver = true;
+                    return new Command(command.toArray(), spooledAt, spooled);
+                }
+                // Only APPEND carries a message; metadata values, search strings and credentials are small.
+                long allowed = append ? maxLiteral : Math.min(maxLiteral, MAX_OTHER_LITERAL);
+                if (literal.size < 0 || literal.size > allowed) {
+                    return new LiteralTooLarge(tag, literal.synchronizing);
+                }
+                boolean toSpool = spool != null && append && spooled == null && literal.size > maxInline;
+                if (!toSpool && (literal.size > maxInline || command.length + literal.size > maxTotal)) {
+                    return new LiteralTooLarge(tag, literal.synchronizing);
+                }
+                command.append((byte) '\r');
+                command.append((byte) '\n');
+                if (literal.synchronizing) {
+                    continuation.run();
+                }
+                if (toSpool) {
+                    spooledAt = command.length;
+                    spooled = readIntoSpool(spool, literal.size);
+                    if (spooled == null) {
+                        return new EndOfInput();
+                    }
+                } else if (!readExactly(command, (int) literal.size)) {
+                    return new EndOfInput();
+                }
             }
-            if (tag == null) {
-                tag = tagOf(command.bytes, command.length);
+        } finally {
+            if (!handedOver && spooled != null) {
+                spooled.close();
             }
-            if (end == LineEnd.TOO_LONG || command.length > maxTotal) {
-                return new TooLong(tag);
+        }
+    }
+
+    /** True when the command on the line is APPEND (after its tag). */
+    static boolean isAppend(byte[] b, int length) {
+        int i = 0;
+        while (i < length && b[i] != ' ') {
+            i++;
+        }
+        byte[] name = {'A', 'P', 'P', 'E', 'N', 'D'};
+        if (length - (i + 1) < name.length + 1) {
+            return false;
+        }
+        for (int k = 0; k < name.length; k++) {
+            if ((b[i + 1 + k] & 0xdf) != name[k]) {
+                return false;
             }
-            Literal literal = literalAtEnd(command.bytes, start, command.length);
-            if (literal == null) {
-                return new Command(command.toArray());
+        }
+        return b[i + 1 + name.length] == ' ';
+    }
+
+    /**
+     * Streams exactly {@code n} literal octets into a new spool body, counting them; the reader's
+     * buffer carries them, nothing is sized from {@code n}. Null when the input ends first.
+     */
+    private SpooledBody readIntoSpool(BodySpool spool, long n) throws IOException {
+        SpoolWriter writer = spool.newWriter(n);
+        try {
+            long remaining = n;
+            int buffered = (int) Math.min(remaining, limit - pos);
+            writer.write(buf, pos, buffered);
+            pos += buffered;
+            remaining -= buffered;
+            if (remaining > 0) {
+                beforeBlockingRead.run();
+                // Everything buffered is taken: the buffer is free to carry the rest.
+                pos = 0;
+                limit = 0;
             }
-            long allowed = isAppend(command.bytes, command.length) ? maxLiteral : Math.min(maxLiteral, MAX_OTHER_LITERAL);
-            if (literal.size < 0 || literal.size > allowed || command.length + literal.size > maxTotal) {
-                return new LiteralTooLarge(tag, literal.synchronizing);
+            while (remaining > 0) {
+                int r = in.read(buf, 0, (int) Math.min(buf.length, remaining));
+                if (r < 0) {
+                    writer.close();
+                    return null;
+                }
+                writer.write(buf, 0, r);
+                remaining -= r;
             }
-            command.append((byte) '\r');
-            command.append((byte) '\n');
-            if (literal.synchronizing) {
-                continuation.run();
-            }
-            if (!readExactly(command, (int) literal.size)) {
-                return new EndOfInput();
-            }
+            return writer.finish();
+        } catch (IOException | RuntimeException e) {
+            writer.close();
+            throw e;
         }
     }
 
@@ -271,24 +374,6 @@ public final class ImapReader {
         }
         long size = Long.parseLong(new String(b, i + 1, digitsEnd - (i + 1), StandardCharsets.US_ASCII));
         return new Literal(size, synchronizing);
-    }
-
-    /** True when the command (its first line so far) is {@code tag APPEND ...}. */
-    static boolean isAppend(byte[] b, int length) {
-        int space = 0;
-        while (space < length && b[space] != ' ') {
-            space++;
-        }
-        String name = "APPEND ";
-        if (length - (space + 1) < name.length()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            if (Character.toUpperCase(b[space + 1 + i]) != name.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The tag of a command line, for answering errors, or null when there is no valid one. */

@@ -1,8 +1,13 @@
 package chatmail.store.sqlite;
 
+import chatmail.store.MessageBody;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,15 +56,33 @@ final class BodyFiles {
 
     /** Writes the content to a new file, durably; returns the file's name for the database. */
     String write(byte[] content) throws IOException {
-        byte[] id = new byte[16];
-        ThreadLocalRandom.current().nextBytes(id);
-        String name = HEX.formatHex(id);
+        return write(MessageBody.of(content));
+    }
+
+    /**
+     * Puts the body into a new file, durably, and returns the file's name for the database. A
+     * spooled body's file is synced and renamed into place (SEC-1: the bytes are written once);
+     * otherwise, or when the spool is on another file system, the bytes are copied.
+     */
+    String write(MessageBody body) throws IOException {
+        String name = newName();
         Path file = path(name);
+        if (body.file().isPresent() && adopt(body.file().get(), file)) {
+            fsyncDirectory(file.getParent());
+            return name;
+        }
         Path temp = file.resolveSibling(name + TEMP_SUFFIX);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
+            if (body.inMemory().isPresent()) {
+                ByteBuffer buffer = ByteBuffer.wrap(body.inMemory().get());
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+            } else {
+                try (InputStream in = body.openStream()) {
+                    OutputStream out = Channels.newOutputStream(channel);
+                    in.transferTo(out);
+                }
             }
             channel.force(true);
         } catch (IOException e) {
@@ -69,6 +92,25 @@ final class BodyFiles {
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
         fsyncDirectory(file.getParent());
         return name;
+    }
+
+    /** Syncs a spool file and renames it to {@code target}; false when they are on different file systems. */
+    private static boolean adopt(Path spooled, Path target) throws IOException {
+        try (FileChannel channel = FileChannel.open(spooled, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+        try {
+            Files.move(spooled, target, StandardCopyOption.ATOMIC_MOVE);
+            return true;
+        } catch (AtomicMoveNotSupportedException otherFileSystem) {
+            return false;
+        }
+    }
+
+    private static String newName() {
+        byte[] id = new byte[16];
+        ThreadLocalRandom.current().nextBytes(id);
+        return HEX.formatHex(id);
     }
 
     byte[] read(String name) throws IOException {

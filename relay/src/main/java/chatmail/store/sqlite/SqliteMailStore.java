@@ -1,14 +1,16 @@
 package chatmail.store.sqlite;
 
+import chatmail.store.Acceptance;
 import chatmail.store.Account;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.Mailbox;
 import chatmail.store.MailboxEvents;
 import chatmail.store.MailboxSnapshot;
 import chatmail.store.MailStore;
+import chatmail.store.MessageBody;
 import chatmail.store.MessageInfo;
 import chatmail.store.MessageRef;
-import chatmail.store.NewMessage;
+import chatmail.store.QueuedCopy;
 import chatmail.store.StoreException;
 import chatmail.store.StoredMessage;
 import chatmail.store.sqlite.MessageChanges.PreparedBody;
@@ -49,6 +51,7 @@ public final class SqliteMailStore implements MailStore {
     private final Clock clock;
     private final SqliteStoreSettings settings;
     private final BodyFiles bodyFiles;
+    private final QueueFiles queueFiles;
     private final StatementCache writerConnection;
     private final GroupCommitWriter writer;
     private final ReaderPool readers;
@@ -56,11 +59,12 @@ public final class SqliteMailStore implements MailStore {
     private final LoginDays loginDays = new LoginDays();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SqliteMailStore(Clock clock, SqliteStoreSettings settings, BodyFiles bodyFiles,
+    private SqliteMailStore(Clock clock, SqliteStoreSettings settings, BodyFiles bodyFiles, QueueFiles queueFiles,
                             StatementCache writerConnection, List<StatementCache> readerConnections) {
         this.clock = clock;
         this.settings = settings;
         this.bodyFiles = bodyFiles;
+        this.queueFiles = queueFiles;
         this.writerConnection = writerConnection;
         this.events = new StoreEventHub();
         this.writer = new GroupCommitWriter(writerConnection, events, settings.maxBatchSize());
@@ -94,7 +98,8 @@ public final class SqliteMailStore implements MailStore {
                 opened.add(reader);
                 readerConnections.add(reader);
             }
-            return new SqliteMailStore(clock, settings, bodyFiles, writerConnection, readerConnections);
+            return new SqliteMailStore(clock, settings, bodyFiles, QueueFiles.open(dataDir), writerConnection,
+                    readerConnections);
         } catch (SQLException | IOException | RuntimeException e) {
             for (StatementCache connection : opened) {
                 try {
@@ -191,36 +196,81 @@ public final class SqliteMailStore implements MailStore {
     // ---- messages
 
     @Override
-    public List<StoredMessage> deliver(NewMessage message, List<DeliveryTarget> targets) {
-        if (targets.isEmpty()) {
-            return List.of();
-        }
-        List<PreparedTarget> prepared = targets.stream()
-                .map(target -> new PreparedTarget(target.mailboxId(), FlagSet.encode(FlagSet.normalize(target.flags()))))
-                .toList();
-        byte[] content = message.content();
-        // The file is written and fsynced here, on the caller's thread, so the writer thread
-        // spends its time on SQL only and many callers' files are written in parallel.
-        String file = null;
-        if (content.length > BodyFiles.INLINE_LIMIT) {
-            try {
-                file = bodyFiles.write(content);
-            } catch (IOException e) {
-                throw StoreFailures.translate(e);
+    public List<List<StoredMessage>> commit(Acceptance acceptance) {
+        // Files are written (or spool files renamed) and fsynced here, on the caller's thread,
+        // so the writer thread spends its time on SQL only and many callers' files are written
+        // in parallel. The queue's file comes first: it may be a second name of a spool file
+        // that a local copy then renames into blobs/.
+        List<Path> written = new ArrayList<>();
+        PreparedQueued queued = null;
+        List<PreparedCopy> copies = new ArrayList<>();
+        try {
+            if (acceptance.queued().isPresent()) {
+                queued = prepareQueued(acceptance.queued().get(), written);
             }
+            for (Acceptance.Copy copy : acceptance.copies()) {
+                copies.add(prepareCopy(copy, written));
+            }
+        } catch (IOException | RuntimeException e) {
+            written.forEach(SqliteMailStore::deleteQuietly);
+            throw StoreFailures.translate(e);
         }
-        PreparedBody body = new PreparedBody(content.length, file == null ? content : null, file);
-        CompletableFuture<List<StoredMessage>> result =
-                submitWrite(tx -> MessageChanges.deliver(tx, body, message.internalDate(), prepared));
+        PreparedQueued queuedRow = queued;
+        CompletableFuture<List<List<StoredMessage>>> result = submitWrite(tx -> {
+            List<List<StoredMessage>> stored = new ArrayList<>();
+            for (PreparedCopy copy : copies) {
+                stored.add(copy.targets().isEmpty() ? List.of()
+                        : MessageChanges.deliver(tx, copy.body(), copy.internalDate(), copy.targets()));
+            }
+            if (queuedRow != null) {
+                OutboundRows.insert(tx.sql().connection(), queuedRow.copy().sender(), queuedRow.copy().recipients(),
+                        queuedRow.content(), queuedRow.file(), queuedRow.copy().createdAt());
+            }
+            return stored;
+        });
         try {
             return await(result);
         } catch (StoreException e) {
-            // Only a failure we know of frees the file: after a time-out the commit may still come.
-            if (file != null && result.isCompletedExceptionally()) {
-                deleteQuietly(bodyFiles.path(file));
+            // Only a failure we know of frees the files: after a time-out the commit may still come.
+            if (result.isCompletedExceptionally()) {
+                written.forEach(SqliteMailStore::deleteQuietly);
             }
             throw e;
         }
+    }
+
+    private record PreparedCopy(PreparedBody body, java.time.Instant internalDate, List<PreparedTarget> targets) {}
+
+    private record PreparedQueued(QueuedCopy copy, byte[] content, String file) {}
+
+    private PreparedCopy prepareCopy(Acceptance.Copy copy, List<Path> written) throws IOException {
+        List<PreparedTarget> targets = copy.targets().stream()
+                .map(target -> new PreparedTarget(target.mailboxId(), FlagSet.encode(FlagSet.normalize(target.flags()))))
+                .toList();
+        MessageBody content = copy.message().content();
+        if (targets.isEmpty()) {
+            return new PreparedCopy(null, copy.message().internalDate(), targets);
+        }
+        if (content.size() > BodyFiles.INLINE_LIMIT) {
+            String file = bodyFiles.write(content);
+            written.add(bodyFiles.path(file));
+            return new PreparedCopy(new PreparedBody(content.size(), null, file), copy.message().internalDate(), targets);
+        }
+        return new PreparedCopy(new PreparedBody(content.size(), content.readAllBytes(), null),
+                copy.message().internalDate(), targets);
+    }
+
+    private PreparedQueued prepareQueued(QueuedCopy copy, List<Path> written) throws IOException {
+        if (copy.size() <= BodyFiles.INLINE_LIMIT) {
+            byte[] body = copy.body().readAllBytes();
+            byte[] content = new byte[copy.header().length + body.length];
+            System.arraycopy(copy.header(), 0, content, 0, copy.header().length);
+            System.arraycopy(body, 0, content, copy.header().length, body.length);
+            return new PreparedQueued(copy, content, null);
+        }
+        String file = queueFiles.store(copy.body());
+        written.add(queueFiles.path(file));
+        return new PreparedQueued(copy, copy.header(), file);
     }
 
     @Override
@@ -395,7 +445,7 @@ public final class SqliteMailStore implements MailStore {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            log.warn("could not delete an uncommitted body file", e);
+            log.warn("could not delete an uncommitted body or queue file", e);
         }
     }
 }

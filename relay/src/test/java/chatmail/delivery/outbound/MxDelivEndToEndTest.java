@@ -10,7 +10,7 @@ import chatmail.dkim.DkimKeyFiles;
 import chatmail.dkim.DkimSigner;
 import chatmail.dkim.DkimVerifier;
 import chatmail.dns.DkimKeyCache;
-import chatmail.policy.EncryptionPolicy;
+import chatmail.delivery.InboundPipeline;
 import chatmail.policy.fixtures.TestMessages;
 import chatmail.testing.TestRelay;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +47,9 @@ class MxDelivEndToEndTest {
         sender = peers.senderConfig(true);
         signer = peers.signer;
         var relay = peers.relay.relay();
-        receiver = new MxDelivReceiver(relay.config(), relay.localDelivery(), new EncryptionPolicy(),
-                new DkimVerifier(DkimKeyCache.standard(peers.nsd.resolver(Duration.ofSeconds(2)), peers.clock)));
+        receiver = new MxDelivReceiver(new InboundPipeline(relay.config(), relay.spool(), relay.metrics(),
+                relay.localDelivery(),
+                new DkimVerifier(DkimKeyCache.standard(peers.nsd.resolver(Duration.ofSeconds(2)), peers.clock))));
         peers.https.responder = r -> {
             MxDelivReceiver.Response response = receiver.handle(r.method(),
                     r.mailFrom() == null ? Map.of("X-MAIL-TO", r.mailTo())

@@ -7,6 +7,7 @@ import chatmail.config.Config;
 import chatmail.delivery.BounceBuilder;
 import chatmail.dkim.DkimSigner;
 import chatmail.store.MailboxEvents;
+import chatmail.store.StoreException;
 import chatmail.testing.TestRelay;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -42,6 +43,8 @@ class OutboundQueueTest {
     record Bounce(String to, String dsn) {}
 
     final List<Bounce> bounces = new CopyOnWriteArrayList<>();
+    /** How many bounces the store refuses for now (a full disk, a busy database) before it takes them again. */
+    final java.util.concurrent.atomic.AtomicInteger storeFailures = new java.util.concurrent.atomic.AtomicInteger();
     OutboundQueueStore store;
     OutboundDelivery outbound;
 
@@ -78,7 +81,12 @@ class OutboundQueueTest {
         store = SqliteOutboundQueueStore.open(sender.dataDir());
         outbound = new OutboundDelivery(store, peers.remoteDelivery(sender)::deliver,
                 new BounceBuilder(sender.addressDomain(), peers.clock), DkimSigner.forRelay(sender),
-                (to, dsn) -> bounces.add(new Bounce(to, new String(dsn, StandardCharsets.UTF_8))),
+                (to, dsn) -> {
+                    if (storeFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                        throw new StoreException("database is locked");
+                    }
+                    bounces.add(new Bounce(to, new String(dsn, StandardCharsets.UTF_8)));
+                },
                 peers.clock, OutboundSettings.defaults());
     }
 
@@ -163,6 +171,31 @@ class OutboundQueueTest {
         assertThat(round).isEqualTo(new OutboundDelivery.Round(1, 1, 0, 1));
         assertThat(bounces.getFirst().dsn()).contains("Final-Recipient: rfc822; " + nobody)
                 .contains("550 5.1.1").doesNotContain("Final-Recipient: rfc822; " + bob);
+        assertThat(outbound.queued()).isZero();
+    }
+
+    @Test
+    void aBounceTheStoreCannotTakeNowIsRetriedNotLost() throws Exception {
+        relayZone(REACHABLE);
+        String nobody = TestRelay.address("nobody000");
+        outbound.enqueue(ALICE, List.of(bob, nobody), peers.encryptedMessage(bob));
+        storeFailures.set(1);
+        OutboundDelivery.Round first = outbound.runDue();
+        assertThat(first.delivered()).isEqualTo(1);
+        assertThat(first.bounces()).isZero();
+        assertThat(bounces).isEmpty();
+        assertThat(outbound.queued()).as("the failed recipient waits for its bounce").isEqualTo(1);
+        assertThat(store.due(FAR_FUTURE, 10).getFirst().finalReply()).startsWith("550 5.1.1");
+
+        // The wait survives a restart, and the next round only bounces: nothing is sent again.
+        reopen();
+        assertThat(outbound.runDue()).as("not due yet").isEqualTo(OutboundDelivery.Round.NONE);
+        peers.clock.advance(Duration.ofMinutes(1));
+        assertThat(outbound.runDue()).isEqualTo(new OutboundDelivery.Round(0, 1, 0, 1));
+        assertThat(bounces).hasSize(1);
+        assertThat(bounces.getFirst().to()).isEqualTo(ALICE);
+        assertThat(bounces.getFirst().dsn()).contains("Final-Recipient: rfc822; " + nobody).contains("550 5.1.1")
+                .doesNotContain("Final-Recipient: rfc822; " + bob);
         assertThat(outbound.queued()).isZero();
     }
 

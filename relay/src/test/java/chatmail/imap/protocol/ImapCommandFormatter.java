@@ -122,7 +122,7 @@ final class ImapCommandFormatter {
                 if (a.date() != null) {
                     text(dateTime(a.date())).text(" ");
                 }
-                literal(a.message());
+                literal(a.message().inMemory().orElseThrow());
             }
             case ImapCommand.GetQuotaRoot g -> text("GETQUOTAROOT ").string(g.mailbox());
             case ImapCommand.GetQuota g -> text("GETQUOTA ").string(g.root());

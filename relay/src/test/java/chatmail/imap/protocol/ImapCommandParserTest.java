@@ -143,7 +143,7 @@ class ImapCommandParserTest {
         assertThat(a.mailbox()).isEqualTo("Sent");
         assertThat(a.flags()).containsExactly("\\Seen");
         assertThat(a.date()).isEqualTo(OffsetDateTime.of(2025, 2, 7, 10, 0, 0, 0, ZoneOffset.ofHours(1)));
-        assertThat(new String(a.message(), StandardCharsets.US_ASCII)).isEqualTo("Hello\r\nWorld");
+        assertThat(new String(a.message().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("Hello\r\nWorld");
     }
 
     @Test

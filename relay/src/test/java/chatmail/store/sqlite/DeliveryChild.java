@@ -5,6 +5,9 @@ import chatmail.store.DeliveryTarget;
 import chatmail.store.Mailbox;
 import chatmail.store.NewMessage;
 import chatmail.store.StoredMessage;
+import chatmail.spool.BodySpool;
+import chatmail.spool.SpoolWriter;
+import chatmail.spool.SpooledBody;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
@@ -21,7 +24,7 @@ import java.util.concurrent.CountDownLatch;
  * <ul>
  *   <li>{@code ack <dataDir> <count>}: delivers messages one after another and prints
  *       {@code ACK <seed> <uid>} after each deliver returned, then waits to be killed.</li>
- *   <li>{@code marked <dataDir> <markerDir>}: delivers one small and one large message, opening
+ *   <li>{@code marked <dataDir> <markerDir>}: delivers one small and one large (spooled) message, opening
  *       {@code marker-before} and {@code marker-after} in markerDir around the large one, so a
  *       system call trace shows which calls belong to that delivery; then closes and exits.</li>
  * </ul>
@@ -42,11 +45,12 @@ public final class DeliveryChild {
         try (SqliteMailStore store = SqliteMailStore.open(dataDir, Clock.systemUTC())) {
             Account account = store.createAccountIfAbsent(ADDRESS, "hash", LocalDate.now());
             Mailbox inbox = store.mailbox(account.id(), "INBOX").orElseThrow();
+            BodySpool spool = BodySpool.open(dataDir);
             switch (args[0]) {
                 case "ack" -> {
                     int count = Integer.parseInt(args[2]);
                     for (long seed = 0; seed < count; seed++) {
-                        StoredMessage stored = deliver(store, inbox, seed);
+                        StoredMessage stored = deliver(store, spool, inbox, seed);
                         out.println("ACK " + seed + " " + stored.uid());
                     }
                     out.println("DONE");
@@ -54,9 +58,9 @@ public final class DeliveryChild {
                 }
                 case "marked" -> {
                     Path markers = Path.of(args[2]);
-                    deliver(store, inbox, 0);
+                    deliver(store, spool, inbox, 0);
                     touch(markers.resolve("marker-before"));
-                    StoredMessage stored = deliver(store, inbox, 1);
+                    StoredMessage stored = deliver(store, spool, inbox, 1);
                     touch(markers.resolve("marker-after"));
                     out.println("ACK 1 " + stored.uid());
                 }
@@ -65,10 +69,19 @@ public final class DeliveryChild {
         }
     }
 
-    private static StoredMessage deliver(SqliteMailStore store, Mailbox inbox, long seed) {
+    /**
+     * Large bodies come through the spool, as from SMTP, IMAP APPEND and /mxdeliv: the store
+     * renames the spool file into place, and that is the path whose durability is proven.
+     */
+    private static StoredMessage deliver(SqliteMailStore store, BodySpool spool, Mailbox inbox, long seed) throws IOException {
         byte[] content = TestMessages.message(seed, sizeFor(seed));
-        return store.deliver(new NewMessage(content, java.time.Instant.now()),
-                List.of(new DeliveryTarget(inbox.id(), Set.of()))).getFirst();
+        try (SpoolWriter writer = spool.newWriter(content.length)) {
+            writer.write(content);
+            try (SpooledBody body = writer.finish()) {
+                return store.deliver(new NewMessage(body, java.time.Instant.now()),
+                        List.of(new DeliveryTarget(inbox.id(), Set.of()))).getFirst();
+            }
+        }
     }
 
     private static void touch(Path marker) throws IOException {

@@ -16,6 +16,10 @@ import chatmail.store.MessageRef;
 import chatmail.store.NewMessage;
 import chatmail.store.StoreException;
 import chatmail.store.StoredMessage;
+import chatmail.spool.BodySpool;
+import chatmail.spool.SpoolWriter;
+import chatmail.spool.SpooledBody;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,6 +135,54 @@ class SqliteMailStoreTest {
 
         store.expunge(c.id(), List.of(stored.get(2).uid()));
         assertThat(bodyFileCount()).as("last reference gone").isZero();
+    }
+
+    @Test
+    void aSpooledBodyIsRenamedIntoPlaceNotCopied() throws IOException {
+        Mailbox inbox = inbox(account("alice@example.org"));
+        byte[] large = TestMessages.message(5, LARGE);
+        BodySpool spool = BodySpool.open(dataDir);
+        SpooledBody body;
+        try (SpoolWriter writer = spool.newWriter(LARGE)) {
+            writer.write(large);
+            body = writer.finish();
+        }
+        Path spooled = body.file().orElseThrow();
+        Object spooledInode = Files.readAttributes(spooled, BasicFileAttributes.class).fileKey();
+
+        StoredMessage stored = store.deliver(new NewMessage(body, clock.instant()),
+                List.of(new DeliveryTarget(inbox.id(), Set.of()))).getFirst();
+        body.close();
+
+        assertThat(spooled).as("the spool file moved").doesNotExist();
+        assertThat(bodyFileCount()).isEqualTo(1);
+        try (Stream<Path> files = Files.walk(dataDir.resolve("blobs"))) {
+            Path blob = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+            assertThat(Files.readAttributes(blob, BasicFileAttributes.class).fileKey())
+                    .as("same inode: renamed, not copied").isEqualTo(spooledInode);
+        }
+        reopen();
+        assertThat(store.content(inbox.id(), stored.uid())).isEqualTo(large);
+    }
+
+    @Test
+    void aSpooledBodyOfAFailedDeliveryLeavesNoFile() throws IOException {
+        Mailbox a = inbox(account("a@example.org"));
+        BodySpool spool = BodySpool.open(dataDir);
+        SpooledBody body;
+        try (SpoolWriter writer = spool.newWriter(LARGE)) {
+            writer.write(TestMessages.message(6, LARGE));
+            body = writer.finish();
+        }
+        assertThatThrownBy(() -> store.deliver(new NewMessage(body, clock.instant()),
+                List.of(new DeliveryTarget(a.id(), Set.of()), new DeliveryTarget(9_999, Set.of()))))
+                .isInstanceOf(StoreException.class);
+        body.close();
+        assertThat(bodyFileCount()).isZero();
+        try (Stream<Path> files = Files.list(dataDir.resolve("tmp"))) {
+            assertThat(files).isEmpty();
+        }
+        assertThat(store.snapshot(a.id()).messages()).isEmpty();
     }
 
     @Test

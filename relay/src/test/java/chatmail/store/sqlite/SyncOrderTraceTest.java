@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Evidence from the system calls that a large message's body file is durable, data and
  * directory entry, before the SQLite commit that references it: otherwise a crash could leave
- * a committed row pointing at a missing or empty file.
+ * a committed row pointing at a missing or empty file. The body arrives spooled, and its spool
+ * file is what is synced and renamed into place.
  */
 class SyncOrderTraceTest {
     private static final long CHILD_DEADLINE_SECONDS = 180;
@@ -64,6 +65,8 @@ class SyncOrderTraceTest {
         assertThat(bodyRenames).as("the body file is renamed into place once").hasSize(1);
         Call rename = bodyRenames.getFirst();
         Path temp = Path.of(rename.path());
+        assertThat(temp.getParent()).as("the spool file itself is renamed into place (SEC-1: no copy)")
+                .isEqualTo(dataDir.resolve("tmp"));
         Path bodyDir = Path.of(rename.target()).getParent();
 
         Call fileSync = window.stream()

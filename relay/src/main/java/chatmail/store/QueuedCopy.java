@@ -1,0 +1,22 @@
+package chatmail.store;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A submitted message as it leaves for remote recipients: {@code header} (the DKIM-Signature
+ * field, or nothing) on top of {@code body}. The two stay apart so a store can keep the body
+ * once for the local copies and the queue (the SQLite store links the spooled file twice).
+ *
+ * @param sender the envelope sender, empty for the null sender
+ */
+public record QueuedCopy(String sender, List<String> recipients, byte[] header, MessageBody body, Instant createdAt) {
+
+    public QueuedCopy {
+        recipients = List.copyOf(recipients);
+    }
+
+    public long size() {
+        return header.length + body.size();
+    }
+}

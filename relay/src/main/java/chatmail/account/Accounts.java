@@ -1,6 +1,9 @@
 package chatmail.account;
 
 import chatmail.config.Config;
+import chatmail.metrics.AccountRefusal;
+import chatmail.metrics.LoginService;
+import chatmail.metrics.Metrics;
 import chatmail.store.Account;
 import chatmail.store.MailStore;
 import java.time.Clock;
@@ -22,13 +25,29 @@ public final class Accounts {
     private final PasswordHasher hasher = new PasswordHasher();
     private final VerifiedLoginCache cache;
     private final Clock clock;
+    private final Metrics metrics;
 
     public Accounts(Config config, MailStore store, ResourceProbe probe, Clock clock) {
+        this(config, store, probe, clock, new Metrics());
+    }
+
+    public Accounts(Config config, MailStore store, ResourceProbe probe, Clock clock, Metrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.rules = new AddressRules(config);
         this.guard = new CreationGuard(config, probe);
         this.clock = clock;
         this.cache = new VerifiedLoginCache(clock, Duration.ofHours(1), 200_000);
+    }
+
+    /**
+     * A client's login over {@code service}: {@link #login(String, String)}, counted as a login
+     * of that service (OPS-3).
+     */
+    public Optional<Account> login(LoginService service, String address, String password) {
+        Optional<Account> account = login(address, password);
+        metrics.login(service, account.isPresent());
+        return account;
     }
 
     /** The account when the credentials are good (creating it if allowed), else empty. */
@@ -41,13 +60,17 @@ public final class Accounts {
         if (existing.isPresent()) {
             return verified(existing.get(), password);
         }
-        if (!rules.mayCreate(normalized, password) || guard.refusal().isPresent()) {
+        Optional<AccountRefusal> refusal = rules.creationRefusal(normalized, password)
+                .or(() -> guard.check().map(CreationGuard.Refused::reason));
+        if (refusal.isPresent()) {
+            metrics.accountRefused(refusal.get());
             return Optional.empty();
         }
         String hash = hasher.hash(password);
         Account stored = store.createAccountIfAbsent(normalized, hash, today());
         if (stored.passwordHash().equals(hash)) {
             cache.remember(normalized, password, hash);
+            metrics.accountCreated();
             return Optional.of(stored);
         }
         // Another login created it first; ours is just a login now.

@@ -2,6 +2,7 @@ package chatmail.delivery;
 
 import chatmail.account.AddressRules;
 import chatmail.config.Config;
+import chatmail.metrics.DeliveryLatency;
 import chatmail.store.Account;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.MailStore;
@@ -40,12 +41,18 @@ public final class LocalDelivery {
     private final Clock clock;
     private final QuotaTrim trim;
     private final NewMailListener listener;
+    private final DeliveryLatency latency;
 
     public LocalDelivery(Config config, MailStore store, Clock clock) {
         this(config, store, clock, accounts -> { });
     }
 
     public LocalDelivery(Config config, MailStore store, Clock clock, NewMailListener listener) {
+        this(config, store, clock, listener, DeliveryLatency.unmeasured());
+    }
+
+    public LocalDelivery(Config config, MailStore store, Clock clock, NewMailListener listener, DeliveryLatency latency) {
+        this.latency = latency;
         this.config = config;
         this.store = store;
         this.clock = clock;
@@ -94,6 +101,7 @@ public final class LocalDelivery {
 
     private List<StoredMessage> deliver(byte[] message, List<Account> recipients, String mailboxName, Set<String> flags,
             Account submitter) {
+        long start = DeliveryLatency.start();
         Map<Long, Account> unique = new LinkedHashMap<>();
         for (Account a : recipients) {
             unique.putIfAbsent(a.id(), a);
@@ -107,6 +115,7 @@ public final class LocalDelivery {
             return List.of();
         }
         List<StoredMessage> stored = store.deliver(new NewMessage(message, clock.instant()), targets);
+        latency.committed(start, targets.stream().map(DeliveryTarget::mailboxId).toList());
         List<Account> told = unique.values().stream().filter(a -> submitter == null || a.id() != submitter.id()).toList();
         if (!told.isEmpty()) {
             try {

@@ -24,12 +24,14 @@ final class IdleCommand {
         IdleNotifier notifier = new IdleNotifier(s, s.services().limits().idleKeepAlive());
         s.mailboxWaker(notifier::wake);
         notifier.start();
+        s.services().idleSessions().started();
         ImapReader.Input line;
         try {
             // Changes that came in before the waker was set are reported right away.
             notifier.wake();
             line = s.reader().readLine();
         } finally {
+            s.services().idleSessions().ended();
             s.mailboxWaker(null);
             notifier.stop();
             if (deflate != null) {

@@ -19,8 +19,10 @@ public final class ImapServer implements AutoCloseable {
             "* BYE [UNAVAILABLE] Too many connections, try again later.\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ServiceListeners<ImapPort> listeners;
+    private final ImapServices services;
 
     public ImapServer(ImapServices services, TlsContexts tls) {
+        this.services = services;
         // The handshake of 993 runs on first use, under the before-login timeout.
         this.listeners = new ServiceListeners<>(tls, services.config().maxImapConnections(), TOO_MANY_CONNECTIONS,
                 services.limits().beforeLogin(), port -> TlsPolicy.CLIENT,
@@ -40,8 +42,18 @@ public final class ImapServer implements AutoCloseable {
         listeners.serve(port, transport);
     }
 
+    /** Sessions in IDLE now. */
+    public int idleSessions() {
+        return services.idleSessions().current();
+    }
+
     public int connections() {
         return listeners.connections();
+    }
+
+    /** Sessions of one service running now. */
+    public int connections(ImapPort port) {
+        return listeners.connections(port);
     }
 
     @Override

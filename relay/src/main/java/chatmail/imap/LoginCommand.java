@@ -2,6 +2,7 @@ package chatmail.imap;
 
 import chatmail.imap.protocol.ImapCommand;
 import chatmail.imap.protocol.ImapReader;
+import chatmail.metrics.LoginService;
 import chatmail.store.Account;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -67,7 +68,7 @@ final class LoginCommand {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted");
         }
-        Optional<Account> account = services.accounts().login(user, password);
+        Optional<Account> account = services.accounts().login(LoginService.IMAP, user, password);
         if (account.isEmpty()) {
             return failed(s);
         }

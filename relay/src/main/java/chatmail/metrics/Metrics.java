@@ -4,7 +4,10 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -92,6 +95,22 @@ public final class Metrics {
         GaugeWithCallback.builder().name(name).help(help)
                 .callback(callback -> callback.call(value.getAsDouble()))
                 .register(registry);
+    }
+
+    /**
+     * Registers a gauge with one label, read when scraped: one value source per label value, all
+     * present from the start (connections by service).
+     */
+    public void gauge(String name, String help, String labelName, Map<String, DoubleSupplier> byLabel) {
+        Map<String, DoubleSupplier> sources = new LinkedHashMap<>(byLabel);
+        GaugeWithCallback.builder().name(name).help(help).labelNames(labelName)
+                .callback(callback -> sources.forEach((label, value) -> callback.call(value.getAsDouble(), label)))
+                .register(registry);
+    }
+
+    /** The JVM's own metrics (memory, GC, threads, classes; {@code jvm_*}, {@code process_*}). */
+    public void registerJvmMetrics() {
+        JvmMetrics.builder().register(registry);
     }
 
     /** Registers a histogram of durations in seconds, with buckets from 1 ms to 10 s. */

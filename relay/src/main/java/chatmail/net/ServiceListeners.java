@@ -9,6 +9,9 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -33,6 +36,8 @@ public final class ServiceListeners<P extends ServicePort> implements AutoClosea
     private final Function<P, TlsPolicy> policy;
     private final Session<P> session;
     private final List<TcpListener> listeners = new ArrayList<>();
+    /** Sessions running now, by service, for the metrics; a connection over the cap is not one. */
+    private final Map<P, AtomicInteger> sessions = new ConcurrentHashMap<>();
 
     /**
      * @param refusal          what a client over the cap reads before the connection is closed
@@ -65,7 +70,13 @@ public final class ServiceListeners<P extends ServicePort> implements AutoClosea
                 transport.out().flush();
                 return;
             }
-            session.run(port, transport);
+            AtomicInteger running = sessions.computeIfAbsent(port, p -> new AtomicInteger());
+            running.incrementAndGet();
+            try {
+                session.run(port, transport);
+            } finally {
+                running.decrementAndGet();
+            }
         }
     }
 
@@ -87,6 +98,12 @@ public final class ServiceListeners<P extends ServicePort> implements AutoClosea
     /** Connections open now, across all services. */
     public int connections() {
         return limiter.current();
+    }
+
+    /** Sessions of one service running now (connections the cap let in). */
+    public int connections(P port) {
+        AtomicInteger running = sessions.get(port);
+        return running == null ? 0 : running.get();
     }
 
     @Override

@@ -42,6 +42,11 @@ public final class SmtpServer implements AutoCloseable {
         return listeners.connections();
     }
 
+    /** Sessions of one service running now. */
+    public int connections(SmtpPort port) {
+        return listeners.connections(port);
+    }
+
     @Override
     public void close() {
         listeners.close();

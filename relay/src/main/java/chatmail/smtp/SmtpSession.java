@@ -3,6 +3,8 @@ package chatmail.smtp;
 import chatmail.account.AddressRules;
 import chatmail.delivery.FailedRecipient;
 import chatmail.delivery.RecipientStatus;
+import chatmail.metrics.DeliveryLatency;
+import chatmail.metrics.LoginService;
 import chatmail.net.Transport;
 import chatmail.policy.Direction;
 import chatmail.policy.HeaderCleanup;
@@ -278,7 +280,7 @@ final class SmtpSession {
         }
         Optional<Account> account;
         try {
-            account = services.accounts().login(user, password);
+            account = services.accounts().login(LoginService.SMTP, user, password);
         } catch (StoreException e) {
             // Not the client's fault: a 535 would make Delta Chat ask the user for a new password.
             log.error("login check failed", e);
@@ -411,6 +413,7 @@ final class SmtpSession {
         transport.setReadTimeout(services.config().timeouts().smtpData());
         ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
         DataReader.Result result = new DataReader(reader, services.config().maxMessageSize()).read(body);
+        long endOfData = System.nanoTime();
         transport.setReadTimeout(services.config().timeouts().smtpCommand());
         switch (result.status()) {
             case BARE_LINE_ENDING -> {
@@ -429,7 +432,9 @@ final class SmtpSession {
         }
         SmtpReply outcome;
         try {
-            outcome = port.isSubmission() ? acceptSubmitted(body.toByteArray()) : acceptIncoming(body.toByteArray());
+            byte[] message = body.toByteArray();
+            outcome = ScopedValue.where(DeliveryLatency.END_OF_DATA, endOfData)
+                    .call(() -> port.isSubmission() ? acceptSubmitted(message) : acceptIncoming(message));
         } catch (StoreException e) {
             log.error("delivery failed, answering 451", e);
             outcome = SmtpReplies.LOCAL_TEMPFAIL;

@@ -204,7 +204,7 @@ public final class Relay implements AutoCloseable {
 
     private void startSmtp() throws IOException {
         smtp = new SmtpServer(SmtpServices.create(config, options.clock(), accounts, localDelivery,
-                dkimSigner, dkimVerifier, outbound), tls);
+                dkimSigner, dkimVerifier, outbound, metrics), tls);
         closeables.push(smtp);
         listen(SmtpPort.MX, config.smtpPort(), smtp);
         listen(SmtpPort.SUBMISSION, config.submissionPort(), smtp);
@@ -218,7 +218,7 @@ public final class Relay implements AutoCloseable {
     private void startWeb() throws IOException {
         WebServer web = WebServer.start(config, tls,
                 WebServer.Settings.of(options.clock(), options.ephemeralPorts(), this::ports)
-                        .withMxDeliv(new MxDelivReceiver(config, localDelivery, new EncryptionPolicy(), dkimVerifier)));
+                        .withMxDeliv(new MxDelivReceiver(config, localDelivery, new EncryptionPolicy(), dkimVerifier, metrics)));
         closeables.push(web);
         web.route("smtp", transport -> smtp.serve(SmtpPort.SUBMISSIONS, transport));
         web.route("imap", transport -> imap.serve(ImapPort.IMAPS, transport));

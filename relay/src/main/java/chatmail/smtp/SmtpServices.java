@@ -8,6 +8,7 @@ import chatmail.delivery.LocalDelivery;
 import chatmail.delivery.outbound.OutboundDelivery;
 import chatmail.dkim.DkimSigner;
 import chatmail.dkim.DkimVerifier;
+import chatmail.metrics.Metrics;
 import chatmail.policy.EncryptionPolicy;
 import chatmail.policy.RateLimiter;
 import java.time.Clock;
@@ -24,12 +25,18 @@ public record SmtpServices(
         BounceBuilder bounces,
         DkimSigner dkimSigner,
         DkimVerifier dkimVerifier,
-        OutboundDelivery outbound) {
+        OutboundDelivery outbound,
+        Metrics metrics) {
 
     public static SmtpServices create(Config config, Clock clock, Accounts accounts, LocalDelivery localDelivery,
             DkimSigner dkimSigner, DkimVerifier dkimVerifier, OutboundDelivery outbound) {
+        return create(config, clock, accounts, localDelivery, dkimSigner, dkimVerifier, outbound, new Metrics());
+    }
+
+    public static SmtpServices create(Config config, Clock clock, Accounts accounts, LocalDelivery localDelivery,
+            DkimSigner dkimSigner, DkimVerifier dkimVerifier, OutboundDelivery outbound, Metrics metrics) {
         return new SmtpServices(config, clock, accounts, LoginThrottle.standard(clock), localDelivery,
                 new EncryptionPolicy(), RateLimiter.fromConfig(config, clock),
-                new BounceBuilder(config.addressDomain(), clock), dkimSigner, dkimVerifier, outbound);
+                new BounceBuilder(config.addressDomain(), clock), dkimSigner, dkimVerifier, outbound, metrics);
     }
 }

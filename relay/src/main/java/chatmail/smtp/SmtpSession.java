@@ -4,6 +4,9 @@ import chatmail.account.AddressRules;
 import chatmail.delivery.FailedRecipient;
 import chatmail.delivery.RecipientStatus;
 import chatmail.metrics.DeliveryLatency;
+import chatmail.metrics.DeliveryPath;
+import chatmail.metrics.Refusal;
+import chatmail.policy.RefusalReasons;
 import chatmail.metrics.LoginService;
 import chatmail.net.Transport;
 import chatmail.policy.Direction;
@@ -131,6 +134,7 @@ final class SmtpSession {
 
     /** Queues a reply; false when the connection must close (too many errors). */
     private boolean reply(SmtpReply r) throws IOException {
+        RefusalReasons.of(r.code(), r.enhancedCode(), r.text()).ifPresent(services.metrics()::messageRefused);
         writer.send(r);
         if (r.code() >= 500 && ++errors >= MAX_ERRORS) {
             writer.sendNow(TOO_MANY_ERRORS);
@@ -418,6 +422,7 @@ final class SmtpSession {
         switch (result.status()) {
             case BARE_LINE_ENDING -> {
                 resetTransaction();
+                services.metrics().messageRefused(Refusal.SMUGGLING);
                 writer.sendNow(SmtpReplies.BARE_LINE_ENDING);
                 return false;
             }
@@ -440,6 +445,9 @@ final class SmtpSession {
             outcome = SmtpReplies.LOCAL_TEMPFAIL;
         } finally {
             resetTransaction();
+        }
+        if (outcome.code() == 250) {
+            services.metrics().messageDelivered(port.isSubmission() ? DeliveryPath.SUBMISSION : DeliveryPath.MX);
         }
         return reply(outcome);
     }

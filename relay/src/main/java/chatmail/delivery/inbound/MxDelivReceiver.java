@@ -9,6 +9,9 @@ import chatmail.policy.Direction;
 import chatmail.policy.EncryptionPolicy;
 import chatmail.policy.HeaderCleanup;
 import chatmail.policy.Replies;
+import chatmail.metrics.DeliveryPath;
+import chatmail.metrics.Metrics;
+import chatmail.policy.RefusalReasons;
 import chatmail.policy.Reply;
 import chatmail.policy.Verdict;
 import chatmail.store.Account;
@@ -43,7 +46,15 @@ public final class MxDelivReceiver {
     private final EncryptionPolicy encryption;
     private final DkimVerifier dkim;
 
+    private final Metrics metrics;
+
     public MxDelivReceiver(Config config, LocalDelivery localDelivery, EncryptionPolicy encryption, DkimVerifier dkim) {
+        this(config, localDelivery, encryption, dkim, new Metrics());
+    }
+
+    public MxDelivReceiver(Config config, LocalDelivery localDelivery, EncryptionPolicy encryption, DkimVerifier dkim,
+            Metrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.rules = new AddressRules(config);
         this.localDelivery = localDelivery;
@@ -56,6 +67,16 @@ public final class MxDelivReceiver {
      * @param body the raw message
      */
     public Response handle(String method, Map<String, List<String>> headers, byte[] body) {
+        Response response = decide(method, headers, body);
+        if (response.status() == 200) {
+            metrics.messageDelivered(DeliveryPath.MXDELIV);
+        } else {
+            RefusalReasons.ofLine(response.body()).ifPresent(metrics::messageRefused);
+        }
+        return response;
+    }
+
+    private Response decide(String method, Map<String, List<String>> headers, byte[] body) {
         if (!"POST".equals(method)) {
             return new Response(405, "Method Not Allowed");
         }

@@ -114,8 +114,16 @@ public final class LocalDelivery {
         if (targets.isEmpty()) {
             return List.of();
         }
-        List<StoredMessage> stored = store.deliver(new NewMessage(message, clock.instant()), targets);
-        latency.committed(start, targets.stream().map(DeliveryTarget::mailboxId).toList());
+        List<Long> mailboxIds = targets.stream().map(DeliveryTarget::mailboxId).toList();
+        latency.delivering(start, mailboxIds);
+        List<StoredMessage> stored;
+        try {
+            stored = store.deliver(new NewMessage(message, clock.instant()), targets);
+        } catch (RuntimeException e) {
+            latency.failed(start, mailboxIds);
+            throw e;
+        }
+        latency.committed(start);
         List<Account> told = unique.values().stream().filter(a -> submitter == null || a.id() != submitter.id()).toList();
         if (!told.isEmpty()) {
             try {

@@ -14,6 +14,16 @@ final class IdleCommand {
     private IdleCommand() {}
 
     static Result run(ImapSession s) throws IOException {
+        // Counted from before the continuation to after the tagged answer, so a client sees it counted.
+        s.services().idleSessions().started();
+        try {
+            return idle(s);
+        } finally {
+            s.services().idleSessions().ended();
+        }
+    }
+
+    private static Result idle(ImapSession s) throws IOException {
         s.out().continuation("idling");
         s.transport().setReadTimeout(s.idleTimeout());
         DeflateOutputStream deflate = s.deflateOut();
@@ -24,14 +34,12 @@ final class IdleCommand {
         IdleNotifier notifier = new IdleNotifier(s, s.services().limits().idleKeepAlive());
         s.mailboxWaker(notifier::wake);
         notifier.start();
-        s.services().idleSessions().started();
         ImapReader.Input line;
         try {
             // Changes that came in before the waker was set are reported right away.
             notifier.wake();
             line = s.reader().readLine();
         } finally {
-            s.services().idleSessions().ended();
             s.mailboxWaker(null);
             notifier.stop();
             if (deflate != null) {

@@ -15,9 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * reads it, so the checks between DATA and the commit count. Without it (a bounce, {@code
  * /mxdeliv}) the clock starts when local delivery begins.
  *
- * <p>For the second latency a committed delivery leaves its start per mailbox until an IDLE
- * session of that mailbox reports it; only sessions that were already idling when the mail was
- * committed count, so a device catching up after a reconnect does not look like a slow push.
+ * <p>For the second latency a delivery leaves its start per mailbox, before its commit (the
+ * store announces the commit to IDLE sessions before the delivering thread hears back), until
+ * an IDLE session of that mailbox reports it; only sessions that were already idling when the
+ * delivery was handed to the store count, so a device catching up after a reconnect does not
+ * look like a slow push.
  * At most {@link #MAX_PENDING} mailboxes wait; beyond that, deliveries are timed only to the commit.
  */
 public final class DeliveryLatency {
@@ -27,7 +29,7 @@ public final class DeliveryLatency {
 
     static final int MAX_PENDING = 10_000;
 
-    private record Pending(long endOfData, long committed) {}
+    private record Pending(long endOfData, long handedOver) {}
 
     private final Histogram toCommit;
     private final Histogram toIdle;
@@ -50,10 +52,14 @@ public final class DeliveryLatency {
         return END_OF_DATA.isBound() ? END_OF_DATA.get() : System.nanoTime();
     }
 
-    /** A delivery that started at {@code start} is committed into these mailboxes. */
-    public void committed(long start, Collection<Long> mailboxIds) {
+    /** A delivery that started at {@code start} is committed. */
+    public void committed(long start) {
+        toCommit.observe((System.nanoTime() - start) / 1e9);
+    }
+
+    /** A delivery that started at {@code start} goes to the store now, into these mailboxes. */
+    public void delivering(long start, Collection<Long> mailboxIds) {
         long now = System.nanoTime();
-        toCommit.observe((now - start) / 1e9);
         for (Long mailbox : mailboxIds) {
             if (pending.size() >= MAX_PENDING) {
                 forgetOlderThan(now - 60_000_000_000L);
@@ -66,13 +72,20 @@ public final class DeliveryLatency {
         }
     }
 
+    /** The delivery that started at {@code start} failed: no EXISTS will answer for it. */
+    public void failed(long start, Collection<Long> mailboxIds) {
+        for (Long mailbox : mailboxIds) {
+            pending.computeIfPresent(mailbox, (id, p) -> p.endOfData() == start ? null : p);
+        }
+    }
+
     /**
      * An IDLE session that started idling at {@code idleSince} reported new mail of a mailbox;
      * returns the latency it recorded, if any.
      */
     public OptionalLong toldIdle(long mailboxId, long idleSince) {
         Pending p = pending.remove(mailboxId);
-        if (p == null || p.committed() - idleSince < 0) {
+        if (p == null || p.handedOver() - idleSince < 0) {
             return OptionalLong.empty();
         }
         long nanos = System.nanoTime() - p.endOfData();
@@ -80,7 +93,7 @@ public final class DeliveryLatency {
         return OptionalLong.of(nanos);
     }
 
-    private void forgetOlderThan(long committedBefore) {
-        pending.values().removeIf(p -> p.committed() - committedBefore < 0);
+    private void forgetOlderThan(long handedOverBefore) {
+        pending.values().removeIf(p -> p.handedOver() - handedOverBefore < 0);
     }
 }

@@ -142,6 +142,23 @@ class StatusCommandTest {
         assertThat(status()).isZero();
     }
 
+    @Test
+    void theLastExpiryRunIsShownAndItsDeletionsCounted() throws Exception {
+        Path data = dir.resolve("expiring");
+        chatmail.config.Config.Builder b = relay.config().toBuilder();
+        b.dataDir = data;
+        try (Relay expiring = Relay.start(b.build(),
+                new Relay.Options(relay.clock(), chatmail.account.ResourceProbe.ample(), true, true))) {
+            expiring.expiryScheduler().orElseThrow().firstRun().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            StatusReport report = expiring.status();
+            assertThat(report.lines()).anyMatch(l -> l.startsWith("last expiry run: ") && l.contains("deleted 0 messages"));
+            var samples = chatmail.testing.PrometheusText.scrape(expiring.metrics());
+            assertThat(chatmail.testing.PrometheusText.value(samples, "chatmail_expiry_last_run_timestamp_seconds"))
+                    .isEqualTo(relay.clock().instant().getEpochSecond());
+            assertThat(chatmail.testing.PrometheusText.value(samples, "chatmail_expiry_deleted_total", "kind", "messages")).isZero();
+        }
+    }
+
     private static String ask(Path socket, String request) throws IOException {
         try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             c.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));

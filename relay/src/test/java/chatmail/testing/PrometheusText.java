@@ -49,6 +49,18 @@ public final class PrometheusText {
         return samples;
     }
 
+    /** The samples of a relay's registry, written and read back as a scrape would. */
+    public static Map<String, Double> scrape(chatmail.metrics.Metrics metrics) {
+        java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+        try {
+            io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter.create()
+                    .write(text, metrics.registry().scrape(), io.prometheus.metrics.config.EscapingScheme.UNDERSCORE_ESCAPING);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return parse(text.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The value of one series, e.g. {@code value(samples, "chatmail_logins_total", "service", "smtp", "result", "ok")}. */
     public static double value(Map<String, Double> samples, String name, String... labels) {
         Double v = samples.get(key(name, labels));

@@ -24,7 +24,6 @@ import chatmail.dns.DnsCheckLog;
 import chatmail.metrics.DeliveryLatency;
 import chatmail.metrics.Metrics;
 import chatmail.metrics.MetricsServer;
-import chatmail.metrics.OncePerScrape;
 import chatmail.status.AdminEndpoint;
 import chatmail.status.CertificateStatus;
 import chatmail.status.StatusReport;
@@ -62,7 +61,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -267,10 +265,11 @@ public final class Relay implements AutoCloseable {
         metrics.gauge("chatmail_push_queue_size", "Push notifications waiting to be sent or retried.", push::queued);
         metrics.gauge("chatmail_push_queue_oldest_age_seconds", "How long the oldest waiting push notification has waited; 0 when none.",
                 () -> push.oldestQueued().map(o -> Duration.between(o, options.clock().instant()).toMillis() / 1000.0).orElse(0.0));
-        Supplier<StoreStatistics> statistics = OncePerScrape.of(() -> store.statistics(today()));
-        metrics.gauge("chatmail_accounts", "Accounts.", () -> statistics.get().accounts());
-        metrics.gauge("chatmail_stored_messages", "Messages in all mailboxes.", () -> statistics.get().messages());
-        metrics.gauge("chatmail_stored_bytes", "Bytes of message bodies stored (each body once).", () -> statistics.get().bytes());
+        metrics.gauges(() -> store.statistics(today()), List.<Metrics.GaugeOf<StoreStatistics>>of(
+                new Metrics.GaugeOf<>("chatmail_accounts", "Accounts.", StoreStatistics::accounts),
+                new Metrics.GaugeOf<>("chatmail_stored_messages", "Messages in all mailboxes.", StoreStatistics::messages),
+                new Metrics.GaugeOf<>("chatmail_stored_bytes", "Bytes of message bodies stored (each body once).",
+                        StoreStatistics::bytes)));
         metrics.registerJvmMetrics();
     }
 

@@ -77,7 +77,7 @@ class DebianPackageTest {
             installedFilesOwnersAndModes(deb);
             purgeRemovesWhatInstallMade(true);
 
-            install(deb);
+            aptInstall(deb);
             upgradeOverItselfKeepsDataAndConfig(deb);
             configureForLoopback();
             dnsAsRootLeavesFilesTheRelayUserCanRead();
@@ -132,6 +132,13 @@ class DebianPackageTest {
 
     private void install(Path deb) throws Exception {
         HostCommand.run(List.of("dpkg", "-i", deb.toString())).ok("dpkg -i");
+    }
+
+    /** The README's way: apt installs a local package file, checking its dependencies (all present). */
+    private void aptInstall(Path deb) throws Exception {
+        HostCommand.run(List.of("apt-get", "install", "-y", "-q", "--no-download", "-o", "DPkg::Lock::Timeout=120",
+                deb.toAbsolutePath().toString()), Map.of("DEBIAN_FRONTEND", "noninteractive"), null).ok("apt-get install ./deb");
+        assertThat(HostCommand.run(List.of("dpkg", "-s", "chatmail")).ok("dpkg -s").out()).contains("Status: install ok installed");
     }
 
     private void installedFilesOwnersAndModes(Path deb) throws Exception {

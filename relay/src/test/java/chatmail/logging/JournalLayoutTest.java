@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** OPS-5: under systemd each log event is one line with its syslog priority, and no stack trace or address. */
@@ -48,9 +49,17 @@ class JournalLayoutTest {
     }
 
     @Test
-    void theJournalIsChosenOnlyWhenSystemdSaysSo() {
-        assertThat(RelayLogEncoder.toJournal(Map.of("JOURNAL_STREAM", "8:12345"))).isTrue();
-        assertThat(RelayLogEncoder.toJournal(Map.of("JOURNAL_STREAM", ""))).isFalse();
-        assertThat(RelayLogEncoder.toJournal(Map.of())).isFalse();
+    void theJournalIsChosenOnlyWhenStderrIsTheStreamSystemdNames() {
+        assertThat(RelayLogEncoder.toJournal(Map.of("JOURNAL_STREAM", "8:12345"), Optional.of("8:12345"))).isTrue();
+        assertThat(RelayLogEncoder.toJournal(Map.of("JOURNAL_STREAM", "8:12345"), Optional.of("8:999")))
+                .as("inherited by a process whose stderr went elsewhere").isFalse();
+        assertThat(RelayLogEncoder.toJournal(Map.of("JOURNAL_STREAM", ""), Optional.of("8:12345"))).isFalse();
+        assertThat(RelayLogEncoder.toJournal(Map.of(), Optional.of("8:12345"))).isFalse();
+        assertThat(RelayLogEncoder.toJournal(Map.of("JOURNAL_STREAM", "8:12345"), Optional.empty())).isFalse();
+    }
+
+    @Test
+    void stderrIsIdentifiedAsDeviceAndInode() {
+        assertThat(RelayLogEncoder.stderrIdentity()).hasValueSatisfying(id -> assertThat(id).matches("\\d+:\\d+"));
     }
 }

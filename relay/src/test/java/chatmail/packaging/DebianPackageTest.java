@@ -136,7 +136,7 @@ class DebianPackageTest {
 
     /** The README's way: apt installs a local package file, checking its dependencies (all present). */
     private void aptInstall(Path deb) throws Exception {
-        HostCommand.run(List.of("apt-get", "install", "-y", "-q", "--no-download", "-o", "DPkg::Lock::Timeout=120",
+        HostCommand.run(List.of("apt-get", "install", "-y", "-q", "-o", "DPkg::Lock::Timeout=120",
                 deb.toAbsolutePath().toString()), Map.of("DEBIAN_FRONTEND", "noninteractive"), null).ok("apt-get install ./deb");
         assertThat(HostCommand.run(List.of("dpkg", "-s", "chatmail")).ok("dpkg -s").out()).contains("Status: install ok installed");
     }
@@ -404,11 +404,17 @@ class DebianPackageTest {
         return Stream.of(parts).flatMap(List::stream).toList();
     }
 
-    /** Starts the relay, stderr to a file as if to the journal ({@code $JOURNAL_STREAM} set). */
+    /**
+     * Starts the relay with stderr to a file that plays the journal: {@code $JOURNAL_STREAM} names
+     * its device and inode, as systemd names the journal's stream.
+     */
     private static Process start(List<String> command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectError(stderrFile().toFile());
+        Files.deleteIfExists(stderrFile());
+        Files.createFile(stderrFile());
+        Map<String, Object> id = Files.readAttributes(stderrFile(), "unix:dev,ino");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(stderrFile().toFile()));
         pb.environment().remove("CHATMAIL_INI");
-        pb.environment().put("JOURNAL_STREAM", "9:12345");
+        pb.environment().put("JOURNAL_STREAM", id.get("dev") + ":" + id.get("ino"));
         return pb.start();
     }
 

@@ -22,9 +22,18 @@ import chatmail.expiry.ExpiryScheduler;
 import chatmail.imap.ImapPort;
 import chatmail.imap.ImapServer;
 import chatmail.imap.ImapServices;
+import chatmail.dns.DnsCheckLog;
 import chatmail.limits.ClientLimits;
+import chatmail.metrics.DeliveryLatency;
 import chatmail.metrics.Metrics;
+import chatmail.metrics.MetricsServer;
 import chatmail.spool.BodySpool;
+import chatmail.status.AdminEndpoint;
+import chatmail.status.CertificateSource;
+import chatmail.status.StatusReport;
+import chatmail.status.StatusSources;
+import chatmail.store.StoreStatistics;
+import io.prometheus.metrics.core.metrics.Counter;
 import chatmail.store.MailStore;
 import chatmail.smtp.SmtpPort;
 import chatmail.smtp.SmtpServer;
@@ -46,6 +55,10 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -54,6 +67,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,6 +101,12 @@ public final class Relay implements AutoCloseable {
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Metrics metrics = new Metrics();
+    private final DeliveryLatency latency = new DeliveryLatency(metrics);
+    private final AtomicReference<StatusSources.ExpiryRun> lastExpiry = new AtomicReference<>();
+    private Instant startedAt;
+    private SqliteOutboundQueueStore outboundQueue;
+    /** What status reads; the certificate and queue sources are the ones to rewire when they change. */
+    private StatusSources statusSources;
     private MailStore store;
     private ClientLimits limits;
     private BodySpool spool;
@@ -122,6 +142,7 @@ public final class Relay implements AutoCloseable {
 
     private void startAll() throws IOException {
         long t0 = System.nanoTime();
+        startedAt = options.clock().instant();
         Files.createDirectories(config.dataDir());
         tls = TlsContexts.create(config);
         prepareCertificate();
@@ -130,14 +151,12 @@ public final class Relay implements AutoCloseable {
         store = SqliteMailStore.open(config.dataDir(), options.clock());
         closeables.push(store);
         spool = BodySpool.open(config.dataDir());
-        accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing());
+        accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing(), metrics);
         startPush();
-        localDelivery = new LocalDelivery(config, store, options.clock(), push::newMail);
+        localDelivery = new LocalDelivery(config, store, options.clock(), push::newMail, latency);
         startOutbound();
         if (options.runExpiry()) {
-            expiryScheduler = new ExpiryScheduler(new Expiry(config, store, options.clock(), limits::accountDeleted),
-                    config.timeouts().expiryInterval());
-            closeables.push(expiryScheduler);
+            startExpiry();
         }
         startPipelines();
         startSmtp();
@@ -146,6 +165,15 @@ public final class Relay implements AutoCloseable {
         if (acme != null) {
             acme.start();
         }
+        registerGauges();
+        statusSources = new StatusSources(version(), startedAt, this::ports, store::statistics,
+                () -> outboundQueue.summary(StatusReport.DESTINATIONS_SHOWN),
+                () -> new StatusSources.PushQueue(push.queued(), push.oldestQueued()),
+                CertificateSource.of(this::certificateStatus),
+                () -> Optional.ofNullable(lastExpiry.get()),
+                () -> DnsCheckLog.read(config.dataDir()).map(e -> new StatusSources.DnsCheck(e.at(), e.problems())));
+        startMetricsListener();
+        startAdminEndpoint();
         StringBuilder listening = new StringBuilder();
         ports.forEach((service, port) -> listening.append(listening.isEmpty() ? "" : ", ").append(service).append(' ').append(port));
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
@@ -182,6 +210,7 @@ public final class Relay implements AutoCloseable {
         dkimVerifier = new DkimVerifier(DkimKeyCache.standard(dns, options.clock()));
         SqliteOutboundQueueStore queue = SqliteOutboundQueueStore.open(config.dataDir());
         closeables.push(queue);
+        outboundQueue = queue;
         OutboundSettings settings = OutboundSettings.defaults();
         RemoteDelivery remote = new RemoteDelivery(dns, tls, options.clock(), settings, config.mailDomain(),
                 config.outboundSmtpPort(), config.outboundHttpsPort(), !config.disableIpv6());
@@ -206,7 +235,7 @@ public final class Relay implements AutoCloseable {
         closeables.push(queue);
         HttpNotifyClient client = new HttpNotifyClient(config.notifyUrl(), tls.outboundContext(), settings);
         closeables.push(client);
-        push = new PushNotifier(queue, store, client, options.clock(), settings);
+        push = new PushNotifier(queue, store, client, options.clock(), settings, metrics);
         closeables.push(push);
         push.start();
     }
@@ -251,12 +280,90 @@ public final class Relay implements AutoCloseable {
     }
 
     private void startImap() throws IOException {
-        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store, spool, limits), tls);
+        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store, spool, limits, latency), tls);
         closeables.push(imap);
         for (ImapPort port : new ImapPort[] {ImapPort.IMAP, ImapPort.IMAPS}) {
             int configured = port == ImapPort.IMAP ? config.imapPort() : config.imapsPort();
             listen(port.serviceName(), configured, (address, number) -> imap.listen(port, address, number));
         }
+    }
+
+    /** Expiry at start-up and daily; each run counted (OPS-3) and kept for {@code status}. */
+    private void startExpiry() {
+        Counter deleted = metrics.counter("chatmail_expiry_deleted", "What expiry deleted, by kind.", "kind");
+        for (String kind : List.of("messages", "large_messages", "accounts")) {
+            deleted.initLabelValues(kind);
+        }
+        metrics.gauge("chatmail_expiry_last_run_timestamp_seconds", "When expiry last ran (Unix time); 0 before its first run.",
+                () -> Optional.ofNullable(lastExpiry.get()).map(run -> run.at().getEpochSecond()).orElse(0L));
+        expiryScheduler = new ExpiryScheduler(new Expiry(config, store, options.clock(), limits::accountDeleted),
+                config.timeouts().expiryInterval(), report -> {
+                    deleted.labelValues("messages").inc(report.oldMessages());
+                    deleted.labelValues("large_messages").inc(report.largeSeenMessages());
+                    deleted.labelValues("accounts").inc(report.inactiveAccounts());
+                    lastExpiry.set(new StatusSources.ExpiryRun(options.clock().instant(), report));
+                });
+        closeables.push(expiryScheduler);
+    }
+
+    /** Gauges read when scraped: connections, IDLE, the push queue, storage, the JVM (OPS-3). */
+    private void registerGauges() {
+        metrics.gauge("chatmail_imap_idle_sessions", "IMAP connections in IDLE.", imap::idleSessions);
+        metrics.gauge("chatmail_push_queue_size", "Push notifications waiting to be sent or retried.", push::queued);
+        metrics.gauge("chatmail_push_queue_oldest_age_seconds", "How long the oldest waiting push notification has waited; 0 when none.",
+                () -> push.oldestQueued().map(o -> Duration.between(o, options.clock().instant()).toMillis() / 1000.0).orElse(0.0));
+        metrics.gauges(() -> store.statistics(today()), List.<Metrics.GaugeOf<StoreStatistics>>of(
+                new Metrics.GaugeOf<>("chatmail_accounts", "Accounts.", StoreStatistics::accounts),
+                new Metrics.GaugeOf<>("chatmail_stored_messages", "Messages in all mailboxes.", StoreStatistics::messages),
+                new Metrics.GaugeOf<>("chatmail_stored_bytes", "Bytes of message bodies stored (each body once).",
+                        StoreStatistics::bytes)));
+        metrics.registerJvmMetrics();
+    }
+
+    private LocalDate today() {
+        return LocalDate.ofInstant(options.clock().instant(), ZoneOffset.UTC);
+    }
+
+    /** {@code metrics_address}: Prometheus text over plain HTTP, off unless configured (OPS-3). */
+    private void startMetricsListener() throws IOException {
+        if (config.metricsAddress() == null) {
+            return;
+        }
+        String hostPort = config.metricsAddress();
+        int colon = hostPort.lastIndexOf(':');
+        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
+        int port = options.ephemeralPorts() ? 0 : Integer.parseInt(hostPort.substring(colon + 1));
+        MetricsServer server;
+        try {
+            server = MetricsServer.start(metrics, InetAddress.getByName(host), port);
+        } catch (BindException e) {
+            BindException named = new BindException("cannot listen for metrics on " + host + " port " + port + ": " + e.getMessage());
+            named.initCause(e);
+            throw named;
+        }
+        closeables.push(server);
+        ports.put("metrics", server.port());
+    }
+
+    /** The unix socket {@code chatmail status} asks (OPS-3). */
+    private void startAdminEndpoint() throws IOException {
+        try {
+            closeables.push(AdminEndpoint.start(config.dataDir(), this::status));
+        } catch (java.net.SocketException e) {
+            // A data_dir path too long for a unix socket (about 100 bytes): the relay runs, status cannot ask it.
+            log.warn("no admin endpoint, so chatmail status will not answer: {}", e.getMessage());
+        }
+    }
+
+    /** The relay's version, as the jar's manifest says ({@code dev} when run from classes). */
+    public static String version() {
+        String v = Relay.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** The report {@code chatmail status} prints, as of now by the relay's clock. */
+    public StatusReport status() {
+        return StatusReport.collect(statusSources, options.clock());
     }
 
     /** Binds one service on one address and port; returns the bound port. */

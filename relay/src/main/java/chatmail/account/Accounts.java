@@ -3,6 +3,9 @@ package chatmail.account;
 import chatmail.config.Config;
 import chatmail.limits.ClientKey;
 import chatmail.limits.HashingPool;
+import chatmail.metrics.AccountRefusal;
+import chatmail.metrics.LoginService;
+import chatmail.metrics.Metrics;
 import chatmail.store.Account;
 import chatmail.store.MailStore;
 import java.net.InetAddress;
@@ -34,19 +37,35 @@ public final class Accounts {
     private final HashingPool pool;
     private final VerifiedLoginCache cache;
     private final Clock clock;
+    private final Metrics metrics;
 
     /** With a hashing pool of its own (tests and tools that run no relay). */
     public Accounts(Config config, MailStore store, ResourceProbe probe, Clock clock) {
-        this(config, store, probe, clock, HashingPool.forThisMachine());
+        this(config, store, probe, clock, HashingPool.forThisMachine(), new Metrics());
     }
 
     public Accounts(Config config, MailStore store, ResourceProbe probe, Clock clock, HashingPool pool) {
+        this(config, store, probe, clock, pool, new Metrics());
+    }
+
+    public Accounts(Config config, MailStore store, ResourceProbe probe, Clock clock, HashingPool pool, Metrics metrics) {
         this.pool = pool;
+        this.metrics = metrics;
         this.store = store;
         this.rules = new AddressRules(config);
         this.guard = new CreationGuard(config, probe);
         this.clock = clock;
         this.cache = new VerifiedLoginCache(clock, Duration.ofHours(1), 200_000);
+    }
+
+    /**
+     * A client's login over {@code service}: {@link #login(String, String, InetAddress)}, counted
+     * as a login of that service (OPS-3).
+     */
+    public Optional<Account> login(LoginService service, String address, String password, InetAddress client) {
+        Optional<Account> account = login(address, password, client);
+        metrics.login(service, account.isPresent());
+        return account;
     }
 
     /** A login from inside the relay or a test: it shares one hashing slot with all such. */
@@ -69,13 +88,17 @@ public final class Accounts {
         if (existing.isPresent()) {
             return verified(existing.get(), password, clientKey);
         }
-        if (!rules.mayCreate(normalized, password) || guard.refusal().isPresent()) {
+        Optional<AccountRefusal> refusal = rules.creationRefusal(normalized, password)
+                .or(() -> guard.check().map(CreationGuard.Refused::reason));
+        if (refusal.isPresent()) {
+            metrics.accountRefused(refusal.get());
             return Optional.empty();
         }
         String hash = pool.run(clientKey, () -> hasher.hash(password));
         Account stored = store.createAccountIfAbsent(normalized, hash, today());
         if (stored.passwordHash().equals(hash)) {
             cache.remember(normalized, password, hash);
+            metrics.accountCreated();
             return Optional.of(stored);
         }
         // Another login created it first; ours is just a login now.

@@ -1,7 +1,9 @@
 package chatmail.account;
 
 import chatmail.config.Config;
+import chatmail.metrics.AccountRefusal;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** Which addresses and passwords may create an account here (SPEC ACC-1). */
@@ -24,15 +26,24 @@ public final class AddressRules {
 
     /** True when an account for this address and password may be created. */
     public boolean mayCreate(String address, String password) {
+        return creationRefusal(address, password).isEmpty();
+    }
+
+    /** Why no account may be created for this address and password; empty when one may. */
+    public Optional<AccountRefusal> creationRefusal(String address, String password) {
         if (!isLocal(address)) {
-            return false;
+            return Optional.of(AccountRefusal.INVALID_NAME);
         }
         String local = address.substring(0, address.indexOf('@'));
-        return local.length() >= config.usernameMinLength()
-                && local.length() <= config.usernameMaxLength()
-                && LOCAL_PART.matcher(local).matches()
-                // Characters as a person counts them (the reference's Python len()), not UTF-16 units.
-                && password.codePointCount(0, password.length()) >= config.passwordMinLength();
+        if (local.length() < config.usernameMinLength() || local.length() > config.usernameMaxLength()
+                || !LOCAL_PART.matcher(local).matches()) {
+            return Optional.of(AccountRefusal.INVALID_NAME);
+        }
+        // Characters as a person counts them (the reference's Python len()), not UTF-16 units.
+        if (password.codePointCount(0, password.length()) < config.passwordMinLength()) {
+            return Optional.of(AccountRefusal.SHORT_PASSWORD);
+        }
+        return Optional.empty();
     }
 
     /** The form addresses are stored in: the domain lower-cased, the local part as given. */

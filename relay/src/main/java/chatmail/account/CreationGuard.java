@@ -1,6 +1,7 @@
 package chatmail.account;
 
 import chatmail.config.Config;
+import chatmail.metrics.AccountRefusal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -28,31 +29,41 @@ public final class CreationGuard {
         this.nocreate = config.dataDir().resolve("nocreate");
     }
 
+    /** Why creation is refused now: the metric's reason, and words for the log (never for the client). */
+    public record Refused(AccountRefusal reason, String message) {}
+
     /** Empty when creation is allowed, else the reason (for the log, never for the client). */
     public Optional<String> refusal() {
+        return check().map(Refused::message);
+    }
+
+    /** Empty when creation is allowed, else why not. */
+    public Optional<Refused> check() {
         if (Files.exists(nocreate)) {
-            return Optional.of("account creation switched off (" + nocreate + " exists)");
+            return Optional.of(new Refused(AccountRefusal.NOCREATE,
+                    "account creation switched off (" + nocreate + " exists)"));
         }
         ResourceProbe.Resources r = probe.current();
         String kind = null;
-        String reason = null;
+        Refused refused = null;
         if (r.load1m() > config.maxLoad1m()) {
             kind = "max_load_1m";
-            reason = "1-minute load " + r.load1m() + " above max_load_1m " + config.maxLoad1m();
+            refused = new Refused(AccountRefusal.LOAD,
+                    "1-minute load " + r.load1m() + " above max_load_1m " + config.maxLoad1m());
         } else if (r.availableMemoryBytes() < config.minAvailableMemory()) {
             kind = "min_available_memory";
-            reason = "available memory below min_available_memory";
+            refused = new Refused(AccountRefusal.MEMORY, "available memory below min_available_memory");
         } else if (r.freeDiskBytes() < config.minFreeDiskSpace()) {
             kind = "min_free_disk_space";
-            reason = "free disk below min_free_disk_space";
+            refused = new Refused(AccountRefusal.DISK, "free disk below min_free_disk_space");
         }
         // Logged when the state changes, not per attempt: under load every new client retries.
         String before = refusing.getAndSet(kind);
         if (kind != null && !kind.equals(before)) {
-            log.warn("refusing to create accounts: {}", reason);
+            log.warn("refusing to create accounts: {}", refused.message());
         } else if (kind == null && before != null) {
             log.info("creating accounts again: {} is satisfied", before);
         }
-        return Optional.ofNullable(reason);
+        return Optional.ofNullable(refused);
     }
 }

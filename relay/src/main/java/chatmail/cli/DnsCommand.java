@@ -4,6 +4,7 @@ import chatmail.config.Config;
 import chatmail.config.ConfigException;
 import chatmail.dkim.DkimKey;
 import chatmail.dkim.DkimKeyFiles;
+import chatmail.dns.DnsCheckLog;
 import chatmail.dns.DnsResolver;
 import chatmail.dns.DnsTemporaryException;
 import chatmail.dns.RelayZone;
@@ -117,6 +118,11 @@ final class DnsCommand implements Callable<Integer> {
                 : "; " + problems + " required record(s) missing or wrong");
         out.println(StoredCertificate.describe(config));
         out.flush();
+        try {
+            DnsCheckLog.write(config.dataDir(), new DnsCheckLog.Entry(java.time.Instant.now(), problems));
+        } catch (java.io.IOException e) {
+            err.println("chatmail: warning: cannot record the result for chatmail status: " + e.getMessage());
+        }
         return problems == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 

@@ -61,6 +61,7 @@ public record Config(
         Path trustedCaFile,
         int outboundSmtpPort,
         int outboundHttpsPort,
+        String metricsAddress,
         Timeouts timeouts) {
 
     public static final long MIB = 1L << 20;
@@ -231,6 +232,8 @@ public record Config(
         public Path trustedCaFile;
         public int outboundSmtpPort = 25;
         public int outboundHttpsPort = 443;
+        /** host:port of the /metrics listener; null = off. */
+        public String metricsAddress;
         public Timeouts timeouts = Timeouts.defaults();
 
         Builder(String mailDomain) {
@@ -258,6 +261,7 @@ public record Config(
             turnSecret = c.turnSecret; turnCredentialLifetime = c.turnCredentialLifetime;
             appversionsFile = c.appversionsFile; trustedCaFile = c.trustedCaFile;
             outboundSmtpPort = c.outboundSmtpPort; outboundHttpsPort = c.outboundHttpsPort;
+            metricsAddress = c.metricsAddress;
             timeouts = c.timeouts;
         }
 
@@ -273,7 +277,7 @@ public record Config(
                     listen, smtpPort, submissionPort, submissionsPort, imapPort, imapsPort, httpPort,
                     httpsPort, dnsResolver, notifyUrl, dkimSelector, turnServer, turnSecret,
                     turnCredentialLifetime, appversionsFile, trustedCaFile, outboundSmtpPort,
-                    outboundHttpsPort, timeouts);
+                    outboundHttpsPort, metricsAddress, timeouts);
         }
     }
 }

@@ -78,6 +78,10 @@ public enum ConfigKey {
     TRUSTED_CA_FILE("", "PEM file of extra certificate authorities trusted for outbound TLS and the ACME directory, besides the system's."),
     OUTBOUND_SMTP_PORT("25", "Port used to deliver mail to other servers."),
     OUTBOUND_HTTPS_PORT("443", "Port used for outbound HTTPS (e.g. MTA-STS policies)."),
+    METRICS_ADDRESS("", "Prometheus metrics over plain HTTP at http://<host:port>/metrics, such as 127.0.0.1:9100; "
+            + "unset: off. Bind it to loopback or a private address."),
+    MTAIL_ADDRESS("", "The reference relay's mtail address: an IP here means metrics_address = <IP>:3903 "
+            + "(our metrics, not mtail's). Ignored when metrics_address is set."),
     ;
 
     private final String defaultText;

@@ -75,6 +75,16 @@ public final class ConfigLoader {
                 warnings.add("line " + entry.line() + ": unknown key " + entry.key() + " is ignored");
             }
         }
+        Optional<IniEntry> mtail = params.get(ConfigKey.MTAIL_ADDRESS.iniName()).filter(e -> !e.value().isEmpty());
+        if (mtail.isPresent()) {
+            if (b.metricsAddress != null) {
+                warnings.add("line " + mtail.get().line() + ": mtail_address is ignored: metrics_address is set");
+            } else {
+                b.metricsAddress = ConfigValues.mtailAddress(mtail.get());
+                warnings.add("line " + mtail.get().line() + ": mtail_address is read as metrics_address = "
+                        + b.metricsAddress + " (Prometheus metrics at /metrics; there is no mtail)");
+            }
+        }
         if (b.usernameMinLength > b.usernameMaxLength) {
             throw new ConfigException("username_min_length (" + b.usernameMinLength
                     + ") is greater than username_max_length (" + b.usernameMaxLength + ")");
@@ -151,6 +161,8 @@ public final class ConfigLoader {
             case TRUSTED_CA_FILE -> b.trustedCaFile = ConfigValues.path(e);
             case OUTBOUND_SMTP_PORT -> b.outboundSmtpPort = ConfigValues.port(e);
             case OUTBOUND_HTTPS_PORT -> b.outboundHttpsPort = ConfigValues.port(e);
+            case METRICS_ADDRESS -> b.metricsAddress = ConfigValues.hostAndPort(e, true);
+            case MTAIL_ADDRESS -> { } // read after the loop: metrics_address wins wherever it stands
         }
     }
 }

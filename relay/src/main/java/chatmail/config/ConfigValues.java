@@ -203,6 +203,15 @@ final class ConfigValues {
         return v;
     }
 
+    /** The reference's mtail_address: an IP address, served on mtail's port 3903; host:port as given. */
+    static String mtailAddress(IniEntry e) throws ConfigException {
+        String v = e.value();
+        if (isIpLiteral(v)) {
+            return v.contains(":") ? "[" + v + "]:3903" : v + ":3903";
+        }
+        return hostAndPort(e, true);
+    }
+
     static String dkimSelector(IniEntry e) throws ConfigException {
         if (!DKIM_SELECTOR.matcher(e.value()).matches()) {
             throw invalid(e, "a DNS label such as opendkim (letters, digits, - and _)");

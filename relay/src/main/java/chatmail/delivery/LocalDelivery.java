@@ -2,6 +2,7 @@ package chatmail.delivery;
 
 import chatmail.account.AddressRules;
 import chatmail.config.Config;
+import chatmail.metrics.DeliveryLatency;
 import chatmail.store.Acceptance;
 import chatmail.store.Account;
 import chatmail.store.DeliveryTarget;
@@ -46,12 +47,18 @@ public final class LocalDelivery {
     private final Clock clock;
     private final QuotaTrim trim;
     private final NewMailListener listener;
+    private final DeliveryLatency latency;
 
     public LocalDelivery(Config config, MailStore store, Clock clock) {
         this(config, store, clock, accounts -> { });
     }
 
     public LocalDelivery(Config config, MailStore store, Clock clock, NewMailListener listener) {
+        this(config, store, clock, listener, DeliveryLatency.unmeasured());
+    }
+
+    public LocalDelivery(Config config, MailStore store, Clock clock, NewMailListener listener, DeliveryLatency latency) {
+        this.latency = latency;
         this.config = config;
         this.store = store;
         this.clock = clock;
@@ -114,10 +121,11 @@ public final class LocalDelivery {
         Instant now = clock.instant();
         Map<Long, Account> unique = unique(recipients);
         List<Acceptance.Copy> copies = new ArrayList<>();
-        copies.add(new Acceptance.Copy(new NewMessage(message, now), targets(unique.values(), "INBOX", Set.of())));
+        List<DeliveryTarget> local = targets(unique.values(), "INBOX", Set.of());
+        copies.add(new Acceptance.Copy(new NewMessage(message, now), local));
         bounce.ifPresent(dsn -> copies.add(new Acceptance.Copy(new NewMessage(dsn, now),
                 targets(List.of(submitter), "INBOX", Set.of()))));
-        List<List<StoredMessage>> stored = store.commit(new Acceptance(copies, queued));
+        List<List<StoredMessage>> stored = timed(local, () -> store.commit(new Acceptance(copies, queued)));
         List<Account> told = new ArrayList<>(unique.values().stream().filter(a -> a.id() != submitter.id()).toList());
         List<Account> delivered = new ArrayList<>(unique.values());
         if (bounce.isPresent()) {
@@ -140,9 +148,28 @@ public final class LocalDelivery {
         if (targets.isEmpty()) {
             return List.of();
         }
-        List<StoredMessage> stored = store.deliver(new NewMessage(message, clock.instant()), targets);
+        List<StoredMessage> stored = timed(targets, () -> store.deliver(new NewMessage(message, clock.instant()), targets));
         afterCommit(List.copyOf(unique.values()), unique.values());
         return stored;
+    }
+
+    /**
+     * Runs a commit into these mailboxes, timed from the end of the message's DATA (OPS-3); the
+     * mailboxes wait for the EXISTS their IDLE sessions write, which is timed too.
+     */
+    private <T> T timed(List<DeliveryTarget> targets, java.util.function.Supplier<T> commit) {
+        long start = DeliveryLatency.start();
+        List<Long> mailboxIds = targets.stream().map(DeliveryTarget::mailboxId).toList();
+        latency.delivering(start, mailboxIds);
+        T result;
+        try {
+            result = commit.get();
+        } catch (RuntimeException e) {
+            latency.failed(start, mailboxIds);
+            throw e;
+        }
+        latency.committed(start);
+        return result;
     }
 
     private static Map<Long, Account> unique(List<Account> recipients) {

@@ -35,8 +35,9 @@ public final class ExpiryScheduler implements AutoCloseable {
             try {
                 ExpiryReport report = expiry.run(false);
                 log.info("expiry: {}", report);
-                firstRun.complete(report);
+                // The listener first: whoever awaits the first run then sees what it recorded.
                 onRun.accept(report);
+                firstRun.complete(report);
             } catch (RuntimeException e) {
                 // Caught so the schedule survives: an exception would cancel all later runs.
                 log.error("expiry run failed; next try in {}", interval, e);

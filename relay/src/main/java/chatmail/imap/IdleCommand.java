@@ -14,6 +14,16 @@ final class IdleCommand {
     private IdleCommand() {}
 
     static Result run(ImapSession s) throws IOException {
+        // Counted from before the continuation to after the tagged answer, so a client sees it counted.
+        s.services().idleSessions().started();
+        try {
+            return idle(s);
+        } finally {
+            s.services().idleSessions().ended();
+        }
+    }
+
+    private static Result idle(ImapSession s) throws IOException {
         s.out().continuation("idling");
         s.transport().setReadTimeout(s.idleTimeout());
         DeflateOutputStream deflate = s.deflateOut();

@@ -17,6 +17,8 @@ final class IdleNotifier {
 
     private final ImapSession session;
     private final long keepAliveNanos;
+    /** When IDLE began: mail committed before it is a catch-up, not a push (DeliveryLatency). */
+    private final long idleSince = System.nanoTime();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition signal = lock.newCondition();
     private boolean woken;
@@ -97,10 +99,13 @@ final class IdleNotifier {
                 if (!session.selectedNeedsSync()) {
                     return true;
                 }
+                long mailbox = session.selectedMailboxId();
                 session.syncSelected(true);
-            } else {
-                session.out().untagged("OK Still here");
+                session.out().flush();
+                session.services().latency().toldIdle(mailbox, idleSince);
+                return true;
             }
+            session.out().untagged("OK Still here");
             session.out().flush();
             return true;
         } catch (IOException | RuntimeException e) {

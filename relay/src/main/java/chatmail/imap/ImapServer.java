@@ -23,8 +23,10 @@ public final class ImapServer implements AutoCloseable {
                     .getBytes(StandardCharsets.US_ASCII);
 
     private final ServiceListeners<ImapPort> listeners;
+    private final ImapServices services;
 
     public ImapServer(ImapServices services, TlsContexts tls) {
+        this.services = services;
         // The handshake of 993 runs on first use, under the before-login timeout.
         this.listeners = new ServiceListeners<>(tls, services.clientLimits(), ImapServer::refusal,
                 services.limits().beforeLogin(), port -> TlsPolicy.CLIENT,
@@ -50,6 +52,11 @@ public final class ImapServer implements AutoCloseable {
      */
     public void serve(ImapPort port, Transport transport) throws IOException {
         listeners.serve(port, transport);
+    }
+
+    /** Sessions in IDLE now. */
+    public int idleSessions() {
+        return services.idleSessions().current();
     }
 
     @Override

@@ -3,6 +3,7 @@ package chatmail.imap;
 import chatmail.account.Accounts;
 import chatmail.config.Config;
 import chatmail.limits.ClientLimits;
+import chatmail.metrics.DeliveryLatency;
 import chatmail.spool.BodySpool;
 import chatmail.store.MailStore;
 import java.time.Clock;
@@ -16,12 +17,22 @@ public record ImapServices(
         MailStore store,
         ServerMetadata serverMetadata,
         ImapLimits limits,
-        BodySpool spool) {
+        BodySpool spool,
+        IdleSessions idleSessions,
+        DeliveryLatency latency) {
 
-    /** @param spool where APPEND messages arrive (SEC-1) */
+    /**
+     * @param spool where APPEND messages arrive (SEC-1)
+     * @param latency told when an IDLE session reports new mail (end of DATA to {@code EXISTS})
+     */
+    public static ImapServices create(Config config, Clock clock, Accounts accounts, MailStore store, BodySpool spool,
+            ClientLimits clientLimits, DeliveryLatency latency) {
+        return new ImapServices(config, clock, accounts, clientLimits, store,
+                new ServerMetadata(config, clock), ImapLimits.fromConfig(config), spool, new IdleSessions(), latency);
+    }
+
     public static ImapServices create(Config config, Clock clock, Accounts accounts, MailStore store, BodySpool spool,
             ClientLimits clientLimits) {
-        return new ImapServices(config, clock, accounts, clientLimits, store,
-                new ServerMetadata(config, clock), ImapLimits.fromConfig(config), spool);
+        return create(config, clock, accounts, store, spool, clientLimits, DeliveryLatency.unmeasured());
     }
 }

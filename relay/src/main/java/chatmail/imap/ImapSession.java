@@ -337,6 +337,12 @@ final class ImapSession {
         }
     }
 
+    /** The selected mailbox's id, or -1 when none is selected. */
+    long selectedMailboxId() {
+        SelectedMailbox view = selected;
+        return view == null ? -1 : view.mailboxId();
+    }
+
     boolean selectedNeedsSync() {
         SelectedMailbox view = selected;
         return view != null && view.needsSync();

@@ -2,6 +2,7 @@ package chatmail.imap;
 
 import chatmail.imap.protocol.ImapCommand;
 import chatmail.imap.protocol.ImapReader;
+import chatmail.metrics.LoginService;
 import chatmail.store.Account;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -63,7 +64,7 @@ final class LoginCommand {
 
     private static Result check(ImapSession s, String user, String password) throws IOException {
         ImapServices services = s.services();
-        Optional<Account> account = services.accounts().login(user, password, s.transport().peer());
+        Optional<Account> account = services.accounts().login(LoginService.IMAP, user, password, s.transport().peer());
         if (account.isEmpty()) {
             return failed(s);
         }

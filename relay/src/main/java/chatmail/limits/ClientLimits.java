@@ -9,10 +9,12 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 /**
  * The one limits layer of the relay (SPEC SEC-2, SEC-3, SEC-9; Postfix's anvil, Dovecot's login
@@ -72,10 +74,12 @@ public final class ClientLimits implements AutoCloseable {
         this.watchdog = new ScheduledThreadPoolExecutor(1,
                 r -> Thread.ofPlatform().daemon().name("login-deadlines").unstarted(r));
         watchdog.setRemoveOnCancelPolicy(true);
+        Map<String, DoubleSupplier> open = new LinkedHashMap<>();
         for (ConnectionService service : ConnectionService.values()) {
-            metrics.gauge("chatmail_connections_" + service.label(), "Open " + service.label() + " connections.",
-                    () -> tables.get(service).total());
+            open.put(service.label(), () -> tables.get(service).total());
         }
+        metrics.gauge("chatmail_connections", "Open connections by service (port 443's IMAP and SMTP count as imap and submission "
+                + "once routed; https is port 443 before routing and HTTPS).", "service", open);
         metrics.gauge("chatmail_password_hashes_waiting", "Password hashes queued for the hashing pool.", hashing::waiting);
         metrics.gauge("chatmail_password_hashes_computed", "Password hashes computed since start.", hashing::computed);
     }

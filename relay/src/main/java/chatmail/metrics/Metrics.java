@@ -4,7 +4,18 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -104,6 +115,51 @@ public final class Metrics {
         GaugeWithCallback.builder().name(name).help(help)
                 .callback(callback -> callback.call(value.getAsDouble()))
                 .register(registry);
+    }
+
+    /**
+     * Registers a gauge with one label, read when scraped: one value source per label value, all
+     * present from the start (connections by service).
+     */
+    public void gauge(String name, String help, String labelName, Map<String, DoubleSupplier> byLabel) {
+        Map<String, DoubleSupplier> sources = new LinkedHashMap<>(byLabel);
+        GaugeWithCallback.builder().name(name).help(help).labelNames(labelName)
+                .callback(callback -> sources.forEach((label, value) -> callback.call(value.getAsDouble(), label)))
+                .register(registry);
+    }
+
+    /** One gauge of a {@link #gauges} group: its name, help and how it reads the shared snapshot. */
+    public record GaugeOf<T>(String name, String help, ToDoubleFunction<T> value) {}
+
+    /**
+     * Gauges read from one snapshot taken once per scrape (three storage numbers from one
+     * query): {@code snapshot} runs when the metrics are scraped, and each gauge reads it.
+     */
+    public <T> void gauges(Supplier<T> snapshot, List<GaugeOf<T>> gauges) {
+        List<GaugeOf<T>> fixed = List.copyOf(gauges);
+        registry.register(new MultiCollector() {
+            @Override
+            public MetricSnapshots collect() {
+                T taken = snapshot.get();
+                List<MetricSnapshot> out = new ArrayList<>();
+                for (GaugeOf<T> g : fixed) {
+                    out.add(GaugeSnapshot.builder().name(g.name()).help(g.help())
+                            .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(g.value().applyAsDouble(taken)).build())
+                            .build());
+                }
+                return new MetricSnapshots(out);
+            }
+
+            @Override
+            public List<String> getPrometheusNames() {
+                return fixed.stream().map(GaugeOf::name).toList();
+            }
+        });
+    }
+
+    /** The JVM's own metrics (memory, GC, threads, classes; {@code jvm_*}, {@code process_*}). */
+    public void registerJvmMetrics() {
+        JvmMetrics.builder().register(registry);
     }
 
     /** Registers a histogram of durations in seconds, with buckets from 1 ms to 10 s. */

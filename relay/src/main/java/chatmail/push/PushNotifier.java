@@ -1,5 +1,7 @@
 package chatmail.push;
 
+import chatmail.metrics.Metrics;
+import chatmail.metrics.PushResult;
 import chatmail.store.Account;
 import chatmail.store.MailStore;
 import chatmail.worker.QueueWorker;
@@ -58,7 +60,16 @@ public final class PushNotifier implements AutoCloseable {
     private final ReentrantLock dispatchLock = new ReentrantLock();
     private final QueueWorker worker = new QueueWorker("push-worker");
 
+    private final Metrics metrics;
+
     public PushNotifier(PushQueueStore queue, MailStore store, NotifyClient client, Clock clock, PushSettings settings) {
+        this(queue, store, client, clock, settings, new Metrics());
+    }
+
+    /** @param metrics counts each try's outcome: sent, failed (tried again later) or dropped (OPS-3) */
+    public PushNotifier(PushQueueStore queue, MailStore store, NotifyClient client, Clock clock, PushSettings settings,
+            Metrics metrics) {
+        this.metrics = metrics;
         this.queue = queue;
         this.store = store;
         this.client = client;
@@ -179,8 +190,12 @@ public final class PushNotifier implements AutoCloseable {
         }
         try {
             switch (outcome) {
-                case NotifyOutcome.Delivered d -> queue.finish(job);
+                case NotifyOutcome.Delivered d -> {
+                    metrics.push(PushResult.SENT);
+                    queue.finish(job);
+                }
                 case NotifyOutcome.TokenGone g -> {
+                    metrics.push(PushResult.DROPPED);
                     store.removeMetadataValue(job.accountId(), DEVICE_TOKEN_ENTRY, job.token());
                     queue.remove(job);
                     log.info("push service reports a device token as gone; removed it");
@@ -221,12 +236,14 @@ public final class PushNotifier implements AutoCloseable {
         Instant first = job.firstAttemptAt().orElse(started);
         Optional<Instant> next = settings.schedule().nextAttempt(first, failures);
         if (next.isEmpty()) {
+            metrics.push(PushResult.DROPPED);
             queue.finish(job);
             log.warn("push notification dropped after {} failed tries (last: {})", failures, reason);
             return;
         }
         // A worker that fell behind tries at once rather than scheduling into the past.
         Instant at = next.get().isBefore(started) ? started : next.get();
+        metrics.push(PushResult.FAILED);
         queue.retryAt(job, failures, first, at);
         log.info("push notification failed ({}), try {} of {} at {}", reason, failures + 1, settings.schedule().tries(), at);
     }
@@ -270,6 +287,11 @@ public final class PushNotifier implements AutoCloseable {
     /** Notifications waiting (due or scheduled for a retry). */
     public long queued() {
         return queue.size();
+    }
+
+    /** When the longest-waiting notification was queued; empty when none waits. */
+    public Optional<Instant> oldestQueued() {
+        return queue.oldest();
     }
 
     @Override

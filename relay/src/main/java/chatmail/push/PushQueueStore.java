@@ -44,6 +44,9 @@ public interface PushQueueStore extends AutoCloseable {
     /** Jobs waiting. */
     long size();
 
+    /** When the longest-waiting job was first queued; empty when none waits. */
+    Optional<Instant> oldest();
+
     @Override
     void close();
 }

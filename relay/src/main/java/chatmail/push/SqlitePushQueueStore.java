@@ -140,6 +140,18 @@ public final class SqlitePushQueueStore implements PushQueueStore {
     }
 
     @Override
+    public Optional<Instant> oldest() {
+        return db.call(c -> {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT min(created_at) FROM push_queue")) {
+                rs.next();
+                long value = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
+            }
+        });
+    }
+
+    @Override
     public void close() {
         db.close();
     }

@@ -1,5 +1,6 @@
 package chatmail.smtp;
 
+import chatmail.metrics.LoginService;
 import chatmail.smtp.protocol.SaslDecoder;
 import chatmail.smtp.protocol.SmtpCommand;
 import chatmail.smtp.protocol.SmtpLine;
@@ -90,7 +91,7 @@ final class AuthCommand {
         }
         Optional<Account> account;
         try {
-            account = s.services().accounts().login(user, password, s.transport().peer());
+            account = s.services().accounts().login(LoginService.SMTP, user, password, s.transport().peer());
         } catch (StoreException e) {
             // Not the client's fault: a 535 would make Delta Chat ask the user for a new password.
             log.error("login check failed", e);

@@ -3,6 +3,7 @@ package chatmail.smtp;
 import chatmail.delivery.Submission;
 import chatmail.metrics.DeliveryPath;
 import chatmail.policy.Reply;
+import chatmail.metrics.DeliveryLatency;
 import chatmail.smtp.protocol.DataReader;
 import chatmail.smtp.protocol.SmtpReplies;
 import chatmail.smtp.protocol.SmtpReply;
@@ -56,12 +57,14 @@ final class DataCommand {
             }
             case TOO_LARGE, ACCEPTED -> { }
         }
+        long endOfData = System.nanoTime();
         Reply outcome;
         try {
-            outcome = s.port().isSubmission()
+            // Local delivery times its commit and the recipients' EXISTS from here (OPS-3).
+            outcome = ScopedValue.where(DeliveryLatency.END_OF_DATA, endOfData).call(() -> s.port().isSubmission()
                     ? s.services().submission().accept(new Submission(s.authenticated(), t.envelopeSender(),
                             t.localRecipients(), t.failedRecipients(), t.remoteRecipients(), body))
-                    : s.services().inbound().accept(DeliveryPath.MX, t.localRecipients(), body);
+                    : s.services().inbound().accept(DeliveryPath.MX, t.localRecipients(), body));
         } finally {
             t.reset();
         }

@@ -40,6 +40,9 @@ public interface MailStore extends AutoCloseable {
 
     long accountCount();
 
+    /** Accounts, recent logins, messages and bytes stored, as of {@code today}. */
+    StoreStatistics statistics(LocalDate today);
+
     // ---- mailboxes
 
     List<Mailbox> mailboxes(long accountId);

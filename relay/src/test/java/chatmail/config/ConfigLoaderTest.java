@@ -211,4 +211,26 @@ class ConfigLoaderTest {
             assertThat(docs).as(key.iniName()).contains("| `" + key.iniName() + "` |");
         }
     }
+
+    @Test
+    void metricsAreOffUnlessAnAddressIsGiven() throws Exception {
+        assertThat(load("").config().metricsAddress()).isNull();
+        assertThat(load("metrics_address = 127.0.0.1:9100\n").config().metricsAddress()).isEqualTo("127.0.0.1:9100");
+        assertThat(load("metrics_address = [::1]:9100\n").config().metricsAddress()).isEqualTo("[::1]:9100");
+        assertThatThrownBy(() -> load("metrics_address = 127.0.0.1\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("metrics_address = \"127.0.0.1\"").hasMessageContaining("host:port");
+    }
+
+    @Test
+    void theReferencesMtailAddressMeansPort3903AndSaysSo() throws Exception {
+        LoadedConfig mtail = load("mtail_address = 127.0.0.1\n");
+        assertThat(mtail.config().metricsAddress()).isEqualTo("127.0.0.1:3903");
+        assertThat(mtail.warnings()).anyMatch(w -> w.contains("mtail_address is read as metrics_address = 127.0.0.1:3903"));
+        assertThat(load("mtail_address = ::1\n").config().metricsAddress()).isEqualTo("[::1]:3903");
+
+        LoadedConfig both = load("mtail_address = 127.0.0.1\nmetrics_address = 127.0.0.2:9100\n");
+        assertThat(both.config().metricsAddress()).isEqualTo("127.0.0.2:9100");
+        assertThat(both.warnings()).anyMatch(w -> w.contains("mtail_address is ignored: metrics_address is set"));
+    }
 }

@@ -101,6 +101,13 @@ class PushNotificationTest {
         relay.relay().push().runDue();
         assertThat(notify.received()).hasSize(1);
         assertThat(relay.relay().push().queued()).isZero();
+        assertThat(pushes("sent")).isEqualTo(1);
+        assertThat(pushes("failed") + pushes("dropped")).isZero();
+    }
+
+    private double pushes(String result) {
+        return chatmail.testing.PrometheusText.value(chatmail.testing.PrometheusText.scrape(relay.relay().metrics()),
+                "chatmail_push_total", "result", result);
     }
 
     @Test
@@ -122,6 +129,8 @@ class PushNotificationTest {
         relay.relay().push().runDue();
         assertThat(notify.received()).hasSize(1);
 
+        assertThat(pushes("dropped")).as("a gone token's notification is dropped").isEqualTo(1);
+        assertThat(pushes("sent") + pushes("failed")).isZero();
         // The token is gone: the next message notifies nobody.
         submit(alice, List.of(bob));
         assertThat(relay.relay().push().queued()).isZero();
@@ -155,6 +164,9 @@ class PushNotificationTest {
                 first.plusSeconds(8), first.plusSeconds(72), first.plusSeconds(584), first.plusSeconds(4680));
         assertThat(notify.received()).extracting(NotifyServer.Request::body).containsOnly("tok1");
         assertThat(relay.relay().push().queued()).as("dropped after the fifth failure").isZero();
+        assertThat(pushes("failed")).as("four tries failed and were retried").isEqualTo(4);
+        assertThat(pushes("dropped")).isEqualTo(1);
+        assertThat(pushes("sent")).isZero();
 
         clock.advance(Duration.ofDays(1));
         relay.relay().push().runDue();

@@ -46,6 +46,9 @@ public interface OutboundQueueStore extends AutoCloseable {
     /** Recipients waiting in the queue. */
     long size();
 
+    /** Recipients waiting, the oldest message's time, and the {@code maxDestinations} busiest destinations. */
+    QueueSummary summary(int maxDestinations);
+
     @Override
     void close();
 }

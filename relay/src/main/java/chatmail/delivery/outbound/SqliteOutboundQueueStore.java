@@ -219,6 +219,33 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     }
 
     @Override
+    public QueueSummary summary(int maxDestinations) {
+        return db.call(c -> {
+            long recipients;
+            Optional<Instant> oldest;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
+                    SELECT count(*), min(m.created_at)
+                    FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id""")) {
+                rs.next();
+                recipients = rs.getLong(1);
+                long first = rs.getLong(2);
+                oldest = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(first));
+            }
+            java.util.Map<String, Long> byDestination = new java.util.LinkedHashMap<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT domain, count(*) AS n FROM outbound_recipients GROUP BY domain ORDER BY n DESC, domain LIMIT ?")) {
+                s.setInt(1, maxDestinations);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        byDestination.put(rs.getString(1), rs.getLong(2));
+                    }
+                }
+            }
+            return new QueueSummary(recipients, oldest, byDestination);
+        });
+    }
+
+    @Override
     public void close() {
         db.close();
     }

@@ -12,6 +12,7 @@ import chatmail.store.MessageInfo;
 import chatmail.store.MessageRef;
 import chatmail.store.QueuedCopy;
 import chatmail.store.StoreException;
+import chatmail.store.StoreStatistics;
 import chatmail.store.StoredMessage;
 import chatmail.store.sqlite.MessageChanges.PreparedBody;
 import chatmail.store.sqlite.MessageChanges.PreparedTarget;
@@ -174,6 +175,11 @@ public final class SqliteMailStore implements MailStore {
     @Override
     public long accountCount() {
         return read(AccountTable::count);
+    }
+
+    @Override
+    public StoreStatistics statistics(LocalDate today) {
+        return read(sql -> StatisticsQueries.of(sql, today));
     }
 
     // ---- mailboxes

@@ -34,6 +34,8 @@ import chatmail.push.HttpNotifyClient;
 import chatmail.push.PushNotifier;
 import chatmail.push.PushSettings;
 import chatmail.push.SqlitePushQueueStore;
+import chatmail.turn.TurnSecretFile;
+import chatmail.turn.TurnService;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -90,6 +92,7 @@ public final class Relay implements AutoCloseable {
     private SmtpServer smtp;
     private ImapServer imap;
     private PushNotifier push;
+    private TurnService turn;
 
     private Relay(Config config, Options options) {
         this.config = config;
@@ -123,6 +126,7 @@ public final class Relay implements AutoCloseable {
             closeables.push(expiryScheduler);
         }
         startSmtp();
+        startTurn();
         startImap();
         startWeb();
         StringBuilder listening = new StringBuilder();
@@ -194,12 +198,20 @@ public final class Relay implements AutoCloseable {
     }
 
     private void startImap() throws IOException {
-        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store), tls);
+        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store, turn.announcement()), tls);
         closeables.push(imap);
         for (ImapPort port : new ImapPort[] {ImapPort.IMAP, ImapPort.IMAPS}) {
             int configured = port == ImapPort.IMAP ? config.imapPort() : config.imapsPort();
             listen(port.serviceName(), configured, (address, number) -> imap.listen(port, address, number));
         }
+    }
+
+    /** Our TURN server for calls, or the one turn_server names (TURN-1); before IMAP, which announces it. */
+    private void startTurn() throws IOException {
+        turn = TurnService.start(config, options.clock(), metrics, options.ephemeralPorts(),
+                new TurnSecretFile(config.dataDir()));
+        closeables.push(turn);
+        turn.port().ifPresent(port -> ports.put("turn", port));
     }
 
     /** Binds one service on one address and port; returns the bound port. */
@@ -285,6 +297,11 @@ public final class Relay implements AutoCloseable {
     /** Push notifications: tests move the clock and call {@link PushNotifier#runDue()}. */
     public PushNotifier push() {
         return push;
+    }
+
+    /** TURN: our server when it runs, and what METADATA announces. */
+    public TurnService turn() {
+        return turn;
     }
 
     /** The IMAP server, for the port-443 router to hand it connections. */

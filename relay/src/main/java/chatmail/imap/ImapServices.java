@@ -4,7 +4,9 @@ import chatmail.account.Accounts;
 import chatmail.account.LoginThrottle;
 import chatmail.config.Config;
 import chatmail.store.MailStore;
+import chatmail.turn.TurnAnnouncement;
 import java.time.Clock;
+import java.util.Optional;
 
 /** What every IMAP session shares: configuration and the services right of the session. */
 public record ImapServices(
@@ -16,8 +18,10 @@ public record ImapServices(
         ServerMetadata serverMetadata,
         ImapLimits limits) {
 
-    public static ImapServices create(Config config, Clock clock, Accounts accounts, MailStore store) {
+    /** @param turn the TURN server METADATA announces (SPEC TURN-1); empty: none */
+    public static ImapServices create(Config config, Clock clock, Accounts accounts, MailStore store,
+                                      Optional<TurnAnnouncement> turn) {
         return new ImapServices(config, clock, accounts, LoginThrottle.standard(clock), store,
-                new ServerMetadata(config, clock), ImapLimits.fromConfig(config));
+                new ServerMetadata(config, clock, turn), ImapLimits.fromConfig(config));
     }
 }

@@ -1,11 +1,13 @@
 package chatmail.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The one place the relay counts events (SPEC OPS-3). Each relay has its own instance and its
@@ -91,6 +93,29 @@ public final class Metrics {
     public void gauge(String name, String help, DoubleSupplier value) {
         GaugeWithCallback.builder().name(name).help(help)
                 .callback(callback -> callback.call(value.getAsDouble()))
+                .register(registry);
+    }
+
+    /**
+     * Registers a counter read when the metrics are scraped, for counts kept where counting must
+     * not allocate (the TURN relay path); {@code name} without {@code _total}.
+     */
+    public void counterWithCallback(String name, String help, DoubleSupplier value) {
+        CounterWithCallback.builder().name(name).help(help)
+                .callback(callback -> callback.call(value.getAsDouble()))
+                .register(registry);
+    }
+
+    /** The same with one label: {@code value} gets the index of each of {@code labelValues}. */
+    public void counterWithCallback(String name, String help, String labelName, String[] labelValues,
+                                    IntToDoubleFunction value) {
+        String[] values = labelValues.clone();
+        CounterWithCallback.builder().name(name).help(help).labelNames(labelName)
+                .callback(callback -> {
+                    for (int i = 0; i < values.length; i++) {
+                        callback.call(value.applyAsDouble(i), values[i]);
+                    }
+                })
                 .register(registry);
     }
 

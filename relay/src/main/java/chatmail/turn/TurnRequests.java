@@ -58,6 +58,10 @@ final class TurnRequests {
             return;
         }
         Authenticator.Authenticated who = (Authenticator.Authenticated) outcome;
+        Allocation existing = listener.allocations.get(client);
+        if (existing != null && existing.expiresAt <= now) {
+            state.free(existing); // expired, not yet swept: gone for this request too
+        }
         TurnRequest r = new TurnRequest(listener, client, m, who.username(), who.key(), now);
         byte[] response = unknownAttributes(r);
         if (response == null) {

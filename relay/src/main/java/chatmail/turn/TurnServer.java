@@ -31,7 +31,9 @@ public final class TurnServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TurnServer.class);
     /** Datagrams handled per socket before the next socket gets its turn. */
     private static final int BATCH = 64;
-    private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often expired allocations, permissions and channels are freed, by the relay's clock. */
+    private static final long SWEEP_MILLIS = 1000;
+    private static final int LISTENER_BUFFER = 4 << 20;
 
     private final Clock clock;
     private final Selector selector;
@@ -43,6 +45,7 @@ public final class TurnServer implements AutoCloseable {
     private final Consumer<SelectionKey> onReady = this::onReady;
     private final Thread thread;
     private volatile boolean running = true;
+    private long nextSweep;
 
     private TurnServer(TurnSettings settings, Clock clock, Metrics metrics) throws IOException {
         this.clock = clock;
@@ -67,6 +70,10 @@ public final class TurnServer implements AutoCloseable {
         try {
             for (InetAddress address : settings.listenAddresses()) {
                 DatagramChannel channel = RelayPorts.open(address);
+                // Every client's requests and media arrive here: room for bursts while the
+                // thread is busy (the kernel caps it at net.core.rmem_max).
+                channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, LISTENER_BUFFER);
+                channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, LISTENER_BUFFER);
                 try {
                     channel.bind(new InetSocketAddress(address, port));
                 } catch (BindException e) {
@@ -125,15 +132,11 @@ public final class TurnServer implements AutoCloseable {
     }
 
     private void run() {
-        long nextSweep = System.nanoTime() + SWEEP_NANOS;
+        nextSweep = clock.millis() + SWEEP_MILLIS;
         while (running) {
             try {
-                selector.select(onReady, 1000);
-                long t = System.nanoTime();
-                if (t - nextSweep >= 0) {
-                    state.sweep(clock.millis());
-                    nextSweep = t + SWEEP_NANOS;
-                }
+                selector.select(onReady, SWEEP_MILLIS);
+                sweepIfDue(clock.millis());
             } catch (IOException | RuntimeException e) {
                 log.warn("turn: {}", e.getClass().getSimpleName());
             }
@@ -146,8 +149,20 @@ public final class TurnServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sweeps when the relay's clock says so, also before a packet is handled: what expired is gone
+     * for it (and a test that moves the clock sees the sweep done by its next packet).
+     */
+    private void sweepIfDue(long now) {
+        if (now >= nextSweep) {
+            state.sweep(now);
+            nextSweep = now + SWEEP_MILLIS;
+        }
+    }
+
     private void onReady(SelectionKey key) {
         long now = clock.millis();
+        sweepIfDue(now);
         Object attachment = key.attachment();
         if (attachment instanceof TurnListener listener) {
             fromClients(listener, now);

@@ -87,7 +87,7 @@ class TurnCallsTest {
         assertThat(ports.get(2) % 2).isZero();
         assertThat(server().relayedPackets() - relayedBefore).isGreaterThanOrEqualTo(2 * run.received());
         // The client deletes RTP and RTCP with Refresh 0 at the end; the probe stays until its lifetime ends.
-        settle(relay);
+        TurnTestClient.settle(new java.net.InetSocketAddress("127.0.0.1", relay.port("turn")));
         assertThat(server().allocations()).isEqualTo(liveBefore + 1);
     }
 
@@ -112,16 +112,5 @@ class TurnCallsTest {
         assertThat(run.sent()).isEqualTo(120);
         assertThat(run.received()).isEqualTo(120);
         assertThat(run.lost()).isZero();
-    }
-
-    /**
-     * Returns once the server has handled every datagram sent to it so far: it reads its socket
-     * in order, so the answer to a Binding request sent now comes after all of them.
-     */
-    static void settle(TestRelay relay) throws java.io.IOException {
-        try (TurnTestClient probe = TurnTestClient.open("127.0.0.1",
-                new java.net.InetSocketAddress("127.0.0.1", relay.port("turn")))) {
-            probe.call(TurnTestClient.request(chatmail.turn.protocol.Stun.BINDING).toBytes());
-        }
     }
 }

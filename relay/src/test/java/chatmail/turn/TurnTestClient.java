@@ -37,6 +37,7 @@ final class TurnTestClient implements AutoCloseable {
     private String password;
     private String realm;
     private String nonce;
+    private byte[] lastAnswer;
 
     private TurnTestClient(DatagramChannel channel, InetSocketAddress server) {
         this.channel = channel;
@@ -90,6 +91,7 @@ final class TurnTestClient implements AutoCloseable {
     StunMessage call(byte[] request) throws IOException {
         send(request);
         byte[] answer = next();
+        lastAnswer = answer;
         try {
             StunMessage m = StunParser.parse(answer);
             assertThat(Arrays.copyOfRange(answer, 8, 20)).as("transaction of the answer")
@@ -145,6 +147,32 @@ final class TurnTestClient implements AutoCloseable {
             nonce = Values.text(challenge.first(Attribute.NONCE), 763);
         } catch (StunFormatException | NullPointerException e) {
             throw new AssertionError("not a challenge: " + challenge);
+        }
+    }
+
+    /** The bytes of the last answer {@link #call} returned, for checking its MESSAGE-INTEGRITY. */
+    byte[] lastAnswer() {
+        return lastAnswer.clone();
+    }
+
+    /** Takes realm and nonce of another client on the same address (nonces are per address). */
+    TurnTestClient sharingNonceOf(TurnTestClient other) {
+        realm = other.realm;
+        nonce = other.nonce;
+        return this;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicInteger PROBES = new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Returns once the server has handled every datagram sent to its listener so far: it reads
+     * the socket in order, so the answer to a Binding request sent now comes after all of them.
+     * Each probe comes from an address of its own, whose request budget is untouched.
+     */
+    static void settle(InetSocketAddress server) throws IOException {
+        int n = PROBES.incrementAndGet();
+        try (TurnTestClient probe = open("127.0." + (200 + n / 250) + "." + (1 + n % 250), server)) {
+            probe.call(request(Stun.BINDING).toBytes());
         }
     }
 

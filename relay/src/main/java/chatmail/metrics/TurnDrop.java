@@ -8,7 +8,9 @@ public enum TurnDrop {
     /** No permission (or channel) for that peer, or it expired. */
     NO_PERMISSION,
     /** Over the allocation's bandwidth (SPEC TURN-3). */
-    RATE_LIMIT;
+    RATE_LIMIT,
+    /** The outgoing socket's buffer was full: the relay thread does not wait. */
+    SEND_BUFFER_FULL;
 
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -93,8 +93,7 @@ final class DataRelay {
         }
         buffer.limit(offset + length).position(offset);
         try {
-            a.relay.send(buffer, peer.address);
-            metrics.relayed(length);
+            count(a.relay.send(buffer, peer.address), length);
         } catch (IOException unreachable) {
             // The peer's network is unreachable from here: UDP loses it, so do we.
         }
@@ -136,10 +135,17 @@ final class DataRelay {
         }
         buffer.limit(end).position(start);
         try {
-            a.listener.channel.send(buffer, a.client);
-            metrics.relayed(length);
+            count(a.listener.channel.send(buffer, a.client), length);
         } catch (IOException unreachable) {
             // As above: a datagram lost.
+        }
+    }
+
+    private void count(int sent, int length) {
+        if (sent == 0) {
+            metrics.dropped(TurnDrop.SEND_BUFFER_FULL);
+        } else {
+            metrics.relayed(length);
         }
     }
 

@@ -71,6 +71,10 @@ final class TurnMetrics {
         return relayedPackets.sum();
     }
 
+    long relayedBytes() {
+        return relayedBytes.sum();
+    }
+
     long droppedPackets(TurnDrop reason) {
         return dropped[reason.ordinal()].sum();
     }

@@ -250,5 +250,10 @@ public final class TurnServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        TurnMetrics m = state.metrics;
+        log.info("turn: stopped after relaying {} packets ({} bytes); dropped {} over the bandwidth limit, "
+                        + "{} without permission, {} on a full send buffer", m.relayedPackets(), m.relayedBytes(),
+                m.droppedPackets(TurnDrop.RATE_LIMIT), m.droppedPackets(TurnDrop.NO_PERMISSION),
+                m.droppedPackets(TurnDrop.SEND_BUFFER_FULL));
     }
 }

@@ -80,10 +80,14 @@ final class CoturnProcess implements TurnUnderTest {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        try {
-            Files.deleteIfExists(log);
+        // coturn adds the date to the log file's name.
+        String stem = log.getFileName().toString().replace(".log", "");
+        try (var files = Files.list(log.getParent())) {
+            for (Path f : files.filter(f -> f.getFileName().toString().startsWith(stem)).toList()) {
+                Files.deleteIfExists(f);
+            }
         } catch (IOException ignored) {
-            // harmless
+            // a log left in the temp directory is harmless
         }
     }
 }

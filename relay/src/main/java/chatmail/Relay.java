@@ -50,6 +50,8 @@ import chatmail.push.HttpNotifyClient;
 import chatmail.push.PushNotifier;
 import chatmail.push.PushSettings;
 import chatmail.push.SqlitePushQueueStore;
+import chatmail.turn.TurnSecretFile;
+import chatmail.turn.TurnService;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -123,6 +125,7 @@ public final class Relay implements AutoCloseable {
     private ImapServer imap;
     private PushNotifier push;
     private AcmeWorker acme;
+    private TurnService turn;
 
     private Relay(Config config, Options options) {
         this.config = config;
@@ -160,6 +163,7 @@ public final class Relay implements AutoCloseable {
         }
         startPipelines();
         startSmtp();
+        startTurn();
         startImap();
         startWeb();
         if (acme != null) {
@@ -280,7 +284,8 @@ public final class Relay implements AutoCloseable {
     }
 
     private void startImap() throws IOException {
-        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store, spool, limits, latency), tls);
+        imap = new ImapServer(ImapServices.create(config, options.clock(), accounts, store, spool, limits, latency,
+                turn.announcement()), tls);
         closeables.push(imap);
         for (ImapPort port : new ImapPort[] {ImapPort.IMAP, ImapPort.IMAPS}) {
             int configured = port == ImapPort.IMAP ? config.imapPort() : config.imapsPort();
@@ -364,6 +369,14 @@ public final class Relay implements AutoCloseable {
     /** The report {@code chatmail status} prints, as of now by the relay's clock. */
     public StatusReport status() {
         return StatusReport.collect(statusSources, options.clock());
+    }
+
+    /** Our TURN server for calls, or the one turn_server names (TURN-1); before IMAP, which announces it. */
+    private void startTurn() throws IOException {
+        turn = TurnService.start(config, options.clock(), metrics, options.ephemeralPorts(),
+                new TurnSecretFile(config.dataDir()));
+        closeables.push(turn);
+        turn.port().ifPresent(port -> ports.put("turn", port));
     }
 
     /** Binds one service on one address and port; returns the bound port. */
@@ -487,6 +500,11 @@ public final class Relay implements AutoCloseable {
     /** Push notifications: tests move the clock and call {@link PushNotifier#runDue()}. */
     public PushNotifier push() {
         return push;
+    }
+
+    /** TURN: our server when it runs, and what METADATA announces. */
+    public TurnService turn() {
+        return turn;
     }
 
     /** The IMAP server, for the port-443 router to hand it connections. */

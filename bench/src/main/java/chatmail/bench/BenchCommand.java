@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * launcher runs it with the relay on the class path; the relay jar does not contain it).
  */
 @Command(name = "chatmail bench", mixinStandardHelpOptions = true, description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
-        subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class})
+        subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class, BenchCommand.Turn.class})
 public final class BenchCommand implements Runnable {
 
     static final class ExitCodes {
@@ -59,6 +59,49 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             return SmokeRun.run(out, accounts, messages, Duration.ofSeconds(drainSeconds)) ? ExitCodes.OK : ExitCodes.FAILURE;
+        }
+    }
+
+    @Command(name = "turn", description = "Our TURN server and coturn side by side on loopback, driven by turnutils_uclient; prints a table.")
+    static final class Turn implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--runs", defaultValue = "5", description = "Load runs per server (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--clients", defaultValue = "16", description = "turnutils_uclient processes at once, each from its own address (default ${DEFAULT-VALUE}).")
+        int processes;
+
+        @Option(names = "--per-client", defaultValue = "4", description = "Clients per process, uclient -m, with -c (default ${DEFAULT-VALUE}; two allocations each, so at most 5).")
+        int perClient;
+
+        @Option(names = "--packets", defaultValue = "1500", description = "Packets per client, uclient -n (default ${DEFAULT-VALUE}; "
+                + "with -z 0 a client sends them in one burst, and 1500 × 100 bytes stay within the burst of our 5 Mbit/s per allocation).")
+        int packets;
+
+        @Option(names = "--size", defaultValue = "100", description = "Payload bytes per packet, uclient -l (default ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--allocations", defaultValue = "500", description = "Allocations held for the memory figure (default ${DEFAULT-VALUE}; at most 800: our limit is 1000 and uclient's probes linger).")
+        int allocations;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (perClient < 1 || perClient > 5 || allocations < 1 || allocations > 800 || processes < 1 || processes > 250 || runs < 1 || runs > 100) {
+                err.println("chatmail bench turn: --per-client 1 to 5, --allocations 1 to 800, --clients 1 to 250, --runs 1 to 100");
+                return ExitCodes.CONFIG_ERROR;
+            }
+            try {
+                chatmail.bench.turn.TurnBench.run(new chatmail.bench.turn.TurnBench.Options(runs, processes, perClient,
+                        packets, size, allocations, "127.0.2.1", "127.0.2.2", "127.0.2.3", 3478), out);
+                return ExitCodes.OK;
+            } catch (IOException e) {
+                err.println("chatmail bench turn: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
         }
     }
 

@@ -57,6 +57,11 @@ public record Config(
         String turnServer,
         String turnSecret,
         Duration turnCredentialLifetime,
+        int turnPort,
+        String turnExternalAddress,
+        int turnRelayPortMin,
+        int turnRelayPortMax,
+        boolean turnAllowPrivatePeers,
         Path appversionsFile,
         Path trustedCaFile,
         int outboundSmtpPort,
@@ -228,6 +233,11 @@ public record Config(
         public String turnServer;
         public String turnSecret;
         public Duration turnCredentialLifetime = Duration.ofDays(5);
+        public int turnPort = 3478;
+        public String turnExternalAddress;
+        public int turnRelayPortMin = 49152;
+        public int turnRelayPortMax = 65535;
+        public boolean turnAllowPrivatePeers;
         public Path appversionsFile;
         public Path trustedCaFile;
         public int outboundSmtpPort = 25;
@@ -259,6 +269,9 @@ public record Config(
             httpPort = c.httpPort; httpsPort = c.httpsPort; dnsResolver = c.dnsResolver;
             notifyUrl = c.notifyUrl; dkimSelector = c.dkimSelector; turnServer = c.turnServer;
             turnSecret = c.turnSecret; turnCredentialLifetime = c.turnCredentialLifetime;
+            turnPort = c.turnPort; turnExternalAddress = c.turnExternalAddress;
+            turnRelayPortMin = c.turnRelayPortMin; turnRelayPortMax = c.turnRelayPortMax;
+            turnAllowPrivatePeers = c.turnAllowPrivatePeers;
             appversionsFile = c.appversionsFile; trustedCaFile = c.trustedCaFile;
             outboundSmtpPort = c.outboundSmtpPort; outboundHttpsPort = c.outboundHttpsPort;
             metricsAddress = c.metricsAddress;
@@ -276,7 +289,8 @@ public record Config(
                     privacyPostal, privacyMail, privacyPdo, privacySupervisor, wwwFolder, dataDir,
                     listen, smtpPort, submissionPort, submissionsPort, imapPort, imapsPort, httpPort,
                     httpsPort, dnsResolver, notifyUrl, dkimSelector, turnServer, turnSecret,
-                    turnCredentialLifetime, appversionsFile, trustedCaFile, outboundSmtpPort,
+                    turnCredentialLifetime, turnPort, turnExternalAddress, turnRelayPortMin, turnRelayPortMax,
+                    turnAllowPrivatePeers, appversionsFile, trustedCaFile, outboundSmtpPort,
                     outboundHttpsPort, metricsAddress, timeouts);
         }
     }

@@ -71,9 +71,18 @@ public enum ConfigKey {
     DNS_RESOLVER("", "DNS server as host[:port] (unset: the system's resolver)."),
     NOTIFY_URL("https://notifications.delta.chat/notify", "Where push notification tokens are sent."),
     DKIM_SELECTOR("opendkim", "DKIM selector: the key is published at <selector>._domainkey.<domain>."),
-    TURN_SERVER("", "TURN server as host:port announced to clients (unset: no TURN entry)."),
-    TURN_SECRET("", "Shared secret of the TURN server's REST credential scheme."),
-    TURN_CREDENTIAL_LIFETIME("5d", "How long TURN credentials stay valid: seconds, or a number with s, m, h or d."),
+    TURN_SERVER("", "Another TURN server as host:port (not an IPv6 literal) announced to clients instead of ours; "
+            + "needs turn_secret. Unset: ours, when turn_port is not 0; else no TURN entry."),
+    TURN_SECRET("", "Shared secret of the TURN REST credential scheme. Unset with our own TURN server: "
+            + "a random one made at first start in data_dir/turn_secret."),
+    TURN_CREDENTIAL_LIFETIME("5d", "How long TURN credentials stay valid: seconds, or a number with s, m, h or d "
+            + "(below 1 day is a warning)."),
+    TURN_PORT("3478", "UDP port of our own TURN server for calls; not started when turn_server is set; 0 = off."),
+    TURN_EXTERNAL_ADDRESS("", "Public IP address announced as relayed address, for a relay behind 1:1 NAT "
+            + "(unset: the address of the socket)."),
+    TURN_RELAY_PORTS("49152-65535", "UDP ports of relayed addresses, one per call leg: low-high."),
+    TURN_ALLOW_PRIVATE_PEERS("false", "true: TURN may relay to loopback, private and this machine's addresses "
+            + "(tests only; never on a public relay)."),
     APPVERSIONS_FILE("", "JSON file served as app version information (unset: no entry)."),
     TRUSTED_CA_FILE("", "PEM file of extra certificate authorities trusted for outbound TLS and the ACME directory, besides the system's."),
     OUTBOUND_SMTP_PORT("25", "Port used to deliver mail to other servers."),

@@ -93,6 +93,10 @@ public final class ConfigLoader {
             throw new ConfigException("turn_server is set but turn_secret is not: "
                     + "set turn_secret to the TURN server's shared secret");
         }
+        if (b.turnCredentialLifetime.compareTo(java.time.Duration.ofDays(1)) < 0) {
+            warnings.add("turn_credential_lifetime is below 1 day: a call that starts before the credentials "
+                    + "expire may be cut off when they do");
+        }
         return new LoadedConfig(b.build(), warnings);
     }
 
@@ -154,9 +158,17 @@ public final class ConfigLoader {
             case DNS_RESOLVER -> b.dnsResolver = ConfigValues.hostAndPort(e, false);
             case NOTIFY_URL -> b.notifyUrl = ConfigValues.httpUri(e);
             case DKIM_SELECTOR -> b.dkimSelector = ConfigValues.dkimSelector(e);
-            case TURN_SERVER -> b.turnServer = ConfigValues.hostAndPort(e, true);
+            case TURN_SERVER -> b.turnServer = ConfigValues.turnServer(e);
             case TURN_SECRET -> b.turnSecret = e.value();
             case TURN_CREDENTIAL_LIFETIME -> b.turnCredentialLifetime = ConfigValues.duration(e);
+            case TURN_PORT -> b.turnPort = ConfigValues.port(e);
+            case TURN_EXTERNAL_ADDRESS -> b.turnExternalAddress = ConfigValues.ipAddress(e);
+            case TURN_RELAY_PORTS -> {
+                int[] range = ConfigValues.portRange(e);
+                b.turnRelayPortMin = range[0];
+                b.turnRelayPortMax = range[1];
+            }
+            case TURN_ALLOW_PRIVATE_PEERS -> b.turnAllowPrivatePeers = ConfigValues.bool(e);
             case APPVERSIONS_FILE -> b.appversionsFile = ConfigValues.path(e);
             case TRUSTED_CA_FILE -> b.trustedCaFile = ConfigValues.path(e);
             case OUTBOUND_SMTP_PORT -> b.outboundSmtpPort = ConfigValues.port(e);

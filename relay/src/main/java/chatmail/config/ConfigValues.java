@@ -212,6 +212,53 @@ final class ConfigValues {
         return hostAndPort(e, true);
     }
 
+    /**
+     * host:port of a TURN server; the Delta Chat core splits the METADATA value at {@code :}, so an
+     * IPv6 literal cannot be told apart from the port (SPEC TURN-1).
+     */
+    static String turnServer(IniEntry e) throws ConfigException {
+        String expected = "host:port with a host name or IPv4 address (the Delta Chat core splits at ':', "
+                + "so no IPv6 literal), such as turn.example.org:3478";
+        if (e.value().startsWith("[") || e.value().indexOf(':') != e.value().lastIndexOf(':')) {
+            throw invalid(e, expected);
+        }
+        try {
+            return hostAndPort(e, true);
+        } catch (ConfigException notHostAndPort) {
+            throw invalid(e, expected);
+        }
+    }
+
+    /** One IP address, not a wildcard. */
+    static String ipAddress(IniEntry e) throws ConfigException {
+        String expected = "one IP address such as 203.0.113.7 or 2001:db8::7";
+        String address = e.value().strip();
+        if (!isIpLiteral(address) || InetAddress.ofLiteral(address).isAnyLocalAddress()) {
+            throw invalid(e, expected);
+        }
+        return address;
+    }
+
+    /** low-high, two ports with low below high. */
+    static int[] portRange(IniEntry e) throws ConfigException {
+        String expected = "a range of UDP ports low-high such as 49152-65535, low from 1024 and below high";
+        String[] parts = e.value().split("-", -1);
+        if (parts.length != 2) {
+            throw invalid(e, expected);
+        }
+        String low = parts[0].strip();
+        String high = parts[1].strip();
+        if (!WHOLE_NUMBER.matcher(low).matches() || !WHOLE_NUMBER.matcher(high).matches()) {
+            throw invalid(e, expected);
+        }
+        long l = Long.parseLong(low);
+        long h = Long.parseLong(high);
+        if (l < 1024 || h > 65535 || l >= h) {
+            throw invalid(e, expected);
+        }
+        return new int[] {(int) l, (int) h};
+    }
+
     static String dkimSelector(IniEntry e) throws ConfigException {
         if (!DKIM_SELECTOR.matcher(e.value()).matches()) {
             throw invalid(e, "a DNS label such as opendkim (letters, digits, - and _)");

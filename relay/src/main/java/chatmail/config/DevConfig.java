@@ -23,6 +23,7 @@ public final class DevConfig {
         b.imapsPort = 1993;
         b.httpPort = 8080;
         b.httpsPort = 8443;
+        b.turnPort = 13478;
         b.dataDir = workingDir.toAbsolutePath().resolve("data");
         return b.build();
     }

@@ -1,6 +1,7 @@
 package chatmail.imap;
 
 import chatmail.config.Config;
+import chatmail.turn.TurnAnnouncement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +31,16 @@ public final class ServerMetadata {
 
     private final Config config;
     private final Clock clock;
+    private final Optional<TurnAnnouncement> turn;
     private Path cachedFile;
     private FileTime cachedTime;
     private String cachedVersions;
 
-    public ServerMetadata(Config config, Clock clock) {
+    /** @param turn the TURN server METADATA announces (TURN-1); empty: NIL */
+    public ServerMetadata(Config config, Clock clock, Optional<TurnAnnouncement> turn) {
         this.config = config;
         this.clock = clock;
+        this.turn = turn;
     }
 
     /** Every server entry in a fixed order, with null for those that have no configured value. */
@@ -51,11 +56,8 @@ public final class ServerMetadata {
     }
 
     private String turn() {
-        if (config.turnServer() == null || config.turnSecret() == null) {
-            return null;
-        }
-        return TurnCredentials.entry(config.turnServer(), config.turnSecret(),
-                clock.instant().plus(config.turnCredentialLifetime()));
+        return turn.map(t -> TurnCredentials.entry(t.server(), t.secret(),
+                clock.instant().plus(config.turnCredentialLifetime()))).orElse(null);
     }
 
     /** The JSON of appversions_file on one line; re-read when the file changes. */

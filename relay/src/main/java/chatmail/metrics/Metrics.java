@@ -1,6 +1,7 @@
 package chatmail.metrics;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -17,6 +18,7 @@ import java.util.function.ToDoubleFunction;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The one place the relay counts events (SPEC OPS-3). Each relay has its own instance and its
@@ -160,6 +162,29 @@ public final class Metrics {
     /** The JVM's own metrics (memory, GC, threads, classes; {@code jvm_*}, {@code process_*}). */
     public void registerJvmMetrics() {
         JvmMetrics.builder().register(registry);
+    }
+
+    /**
+     * Registers a counter read when the metrics are scraped, for counts kept where counting must
+     * not allocate (the TURN relay path); {@code name} without {@code _total}.
+     */
+    public void counterWithCallback(String name, String help, DoubleSupplier value) {
+        CounterWithCallback.builder().name(name).help(help)
+                .callback(callback -> callback.call(value.getAsDouble()))
+                .register(registry);
+    }
+
+    /** The same with one label: {@code value} gets the index of each of {@code labelValues}. */
+    public void counterWithCallback(String name, String help, String labelName, String[] labelValues,
+                                    IntToDoubleFunction value) {
+        String[] values = labelValues.clone();
+        CounterWithCallback.builder().name(name).help(help).labelNames(labelName)
+                .callback(callback -> {
+                    for (int i = 0; i < values.length; i++) {
+                        callback.call(value.applyAsDouble(i), values[i]);
+                    }
+                })
+                .register(registry);
     }
 
     /** Registers a histogram of durations in seconds, with buckets from 1 ms to 10 s. */

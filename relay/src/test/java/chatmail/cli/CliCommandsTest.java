@@ -81,6 +81,16 @@ class CliCommandsTest {
     }
 
     @Test
+    void runWithATurnServerButNoSecretExits2NamingTheKey() throws Exception {
+        Path data = dir.resolve("data");
+        Path ini = ini("mail_domain = chatmail.localhost", "data_dir = " + data, "turn_server = turn.example.org:3478");
+
+        assertThat(chatmail("run", "--config", ini.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("turn_secret");
+        assertThat(data).as("nothing started, nothing written").doesNotExist();
+    }
+
+    @Test
     void runWithAPublicDomainAndNoPortForTheAcmeChallengesExits2NamingBothKeys() throws Exception {
         Path data = dir.resolve("data");
         Path ini = ini("mail_domain = chat.example.org", "data_dir = " + data, "http_port = 0", "https_port = 0");

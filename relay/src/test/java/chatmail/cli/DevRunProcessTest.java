@@ -66,7 +66,7 @@ class DevRunProcessTest {
             assertThat(out.getFirst()).startsWith("chatmail relay for chatmail.localhost (dev mode), data in "
                     + workDir.toRealPath().resolve("data"));
             assertThat(text).contains("smtp         127.0.0.1:2525", "submission   127.0.0.1:5587",
-                    "submissions  127.0.0.1:4465");
+                    "submissions  127.0.0.1:4465", "turn         127.0.0.1:13478");
 
             Map<String, String> link = dclogin(out.getLast().strip());
             assertThat(link.get("email")).matches("[a-z0-9]{9}@chatmail\\.localhost");
@@ -79,7 +79,7 @@ class DevRunProcessTest {
                     .as("every listening socket of the dev relay")
                     .containsOnly("127.0.0.1")
                     .isNotEmpty();
-            assertThat(listeningPorts(child.pid())).contains(2525, 5587, 4465);
+            assertThat(listeningPorts(child.pid())).contains(2525, 5587, 4465, 13478);
 
             try (Socket s = new Socket("127.0.0.1", 2525)) {
                 s.setSoTimeout(10_000);
@@ -217,7 +217,10 @@ class DevRunProcessTest {
         return ports;
     }
 
-    /** TCP sockets in LISTEN state owned by the process: its socket inodes matched in /proc/net/tcp and tcp6. */
+    /**
+     * TCP sockets in LISTEN state and bound UDP sockets (TURN) owned by the process: its socket
+     * inodes matched in /proc/net/tcp, tcp6, udp and udp6.
+     */
     private static List<Listener> listeners(long pid) throws IOException {
         Set<String> inodes = new HashSet<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
@@ -233,12 +236,13 @@ class DevRunProcessTest {
             }
         }
         List<Listener> result = new ArrayList<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp", "/proc/net/udp6")) {
+            String listening = table.contains("udp") ? "07" : "0A";
             List<String> lines = Files.readAllLines(Path.of(table));
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.trim().split("\\s+");
-                // f[1] local address:port in hex, f[3] state (0A = LISTEN), f[9] inode
-                if (f[3].equals("0A") && inodes.contains(f[9])) {
+                // f[1] local address:port in hex, f[3] state (0A = TCP LISTEN, 07 = UDP unconnected), f[9] inode
+                if (f[3].equals(listening) && inodes.contains(f[9])) {
                     String[] local = f[1].split(":");
                     result.add(new Listener(address(local[0]), Integer.parseInt(local[1], 16)));
                 }

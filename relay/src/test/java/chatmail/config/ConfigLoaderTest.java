@@ -55,6 +55,10 @@ class ConfigLoaderTest {
         assertThat(c.notifyUrl()).isEqualTo(URI.create("https://notifications.delta.chat/notify"));
         assertThat(c.dkimSelector()).isEqualTo("opendkim");
         assertThat(c.turnCredentialLifetime()).isEqualTo(Duration.ofDays(5));
+        assertThat(c.turnPort()).isEqualTo(3478);
+        assertThat(c.turnExternalAddress()).isNull();
+        assertThat(List.of(c.turnRelayPortMin(), c.turnRelayPortMax())).containsExactly(49152, 65535);
+        assertThat(c.turnAllowPrivatePeers()).isFalse();
         assertThat(c.outboundSmtpPort()).isEqualTo(25);
         assertThat(c.outboundHttpsPort()).isEqualTo(443);
         assertThat(c).isEqualTo(Config.builder("chat.example.org").build());
@@ -164,6 +168,15 @@ class ConfigLoaderTest {
             tls_external_cert_and_key | /only/one.pem| two paths
             listen_addresses          | localhost    | IP addresses
             turn_server               | turn.org     | host:port
+            turn_server               | [2001:db8::1]:3478 | host:port with a host name or IPv4 address
+            turn_server               | 2001:db8::1  | host:port with a host name or IPv4 address
+            turn_port                 | 70000        | a port from 0 to 65535
+            turn_relay_ports          | 60000-50000  | a range of UDP ports low-high
+            turn_relay_ports          | 80-90        | a range of UDP ports low-high
+            turn_relay_ports          | 50000        | a range of UDP ports low-high
+            turn_external_address     | turn.example.org | one IP address
+            turn_external_address     | 0.0.0.0      | one IP address
+            turn_allow_private_peers  | sometimes    | true or false
             max_load_1m               | NaN          | a number
             mail_domain               | a b.org      | a domain name
             """)
@@ -185,6 +198,40 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("mail_domain is missing");
         assertThatThrownBy(() -> ConfigLoader.parse("[other]\nmail_domain = x.org\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("no [params] section");
+    }
+
+    @Test
+    void turnKeysOfTurn1And2() throws Exception {
+        Config c = load("""
+                turn_port = 3479
+                turn_external_address = 203.0.113.7
+                turn_relay_ports = 40000 - 40999
+                turn_allow_private_peers = true
+                """).config();
+        assertThat(c.turnPort()).isEqualTo(3479);
+        assertThat(c.turnExternalAddress()).isEqualTo("203.0.113.7");
+        assertThat(List.of(c.turnRelayPortMin(), c.turnRelayPortMax())).containsExactly(40000, 40999);
+        assertThat(c.turnAllowPrivatePeers()).isTrue();
+        assertThat(load("turn_port = 0\n").config().turnPort()).isZero();
+        assertThat(load("turn_server = turn.example.org:3478\nturn_secret = s\n").config().turnServer())
+                .isEqualTo("turn.example.org:3478");
+        assertThat(load("turn_server = 198.51.100.7:3478\nturn_secret = s\n").config().turnServer())
+                .isEqualTo("198.51.100.7:3478");
+    }
+
+    @Test
+    void aTurnServerWithoutSecretIsAnErrorNamingTheKey() {
+        assertThatThrownBy(() -> load("turn_server = turn.example.org:3478\n"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("turn_server is set but turn_secret is not");
+    }
+
+    @Test
+    void turnCredentialsShorterThanADayAreAWarning() throws Exception {
+        LoadedConfig loaded = load("turn_credential_lifetime = 12h\n");
+        assertThat(loaded.config().turnCredentialLifetime()).isEqualTo(Duration.ofHours(12));
+        assertThat(loaded.warnings()).singleElement().asString().contains("turn_credential_lifetime", "below 1 day");
+        assertThat(load("turn_credential_lifetime = 1d\n").warnings()).isEmpty();
     }
 
     @Test

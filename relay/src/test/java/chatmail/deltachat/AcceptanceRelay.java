@@ -185,6 +185,7 @@ final class AcceptanceRelay implements AutoCloseable {
         b.imapsPort = ports.getOrDefault("imaps", 0);
         b.httpPort = ports.getOrDefault("http", 0);
         b.httpsPort = ports.getOrDefault("https", 0);
+        b.turnPort = ports.getOrDefault("turn", 0);
         relay = Relay.start(b.build(), new Relay.Options(Clock.systemUTC(), ResourceProbe.ample(), false, false));
         if (!relay.ports().equals(ports)) {
             throw new IllegalStateException("restarted on other ports: " + relay.ports() + " instead of " + ports);

@@ -43,6 +43,8 @@ class ImapMetadataQuotaTest {
             b.turnCredentialLifetime = Duration.ofDays(5);
             b.appversionsFile = versions;
         });
+        // turn_server set: that server is announced and ours does not start (TURN-1).
+        assertThat(fx.relay.relay().ports()).doesNotContainKey("turn");
         Instant now = fx.relay.clock().instant();
         String expiry = Long.toString(now.plus(Duration.ofDays(5)).getEpochSecond());
         Mac mac = Mac.getInstance("HmacSHA1");
@@ -67,17 +69,42 @@ class ImapMetadataQuotaTest {
     }
 
     @Test
-    void serverEntriesWithNothingConfiguredAreNil() throws Exception {
+    void serverEntriesWithNothingConfiguredAreNilButOurOwnTurnServer() throws Exception {
         fx = ImapFixture.start(dir);
+        // TURN-1: no turn_server, our listener runs (on a free port in tests) with the secret made
+        // at first start in data_dir/turn_secret.
+        String secret = Files.readString(dir.resolve("turn_secret")).strip();
+        assertThat(secret).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("turn_secret"))))
+                .isEqualTo("rw-------");
+        String expiry = Long.toString(fx.relay.clock().instant().plus(Duration.ofDays(5)).getEpochSecond());
+        String turn = "chatmail.localhost:" + fx.relay.port("turn") + ":" + expiry + ":" + hmac(secret, expiry);
         try (ImapTestClient c = fx.client()) {
             assertThat(c.command("a", "GETMETADATA \"\" " + ALL_SERVER_ENTRIES)).containsExactly(
                     "* METADATA \"\" (/shared/admin NIL /shared/comment NIL /shared/vendor/deltachat/irohrelay NIL "
-                            + "/shared/vendor/deltachat/turn NIL /shared/vendor/deltachat/maxsmtprecipients \"1000\" "
+                            + "/shared/vendor/deltachat/turn \"" + turn + "\" /shared/vendor/deltachat/maxsmtprecipients \"1000\" "
                             + "/shared/vendor/deltachat/appversions NIL)",
                     "a OK Getmetadata completed.");
             assertThat(c.command("b", "SETMETADATA \"\" (/shared/comment \"x\")")).containsExactly(
                     "b NO [NOPERM] Server entries are read-only.");
         }
+    }
+
+    @Test
+    void withOurTurnServerOffAndNoTurnServerTheTurnEntryIsNil() throws Exception {
+        fx = ImapFixture.start(dir, b -> b.turnPort = 0);
+        assertThat(fx.relay.relay().ports()).doesNotContainKey("turn");
+        assertThat(dir.resolve("turn_secret")).doesNotExist();
+        try (ImapTestClient c = fx.client()) {
+            assertThat(c.command("a", "GETMETADATA \"\" /shared/vendor/deltachat/turn")).containsExactly(
+                    "* METADATA \"\" (/shared/vendor/deltachat/turn NIL)", "a OK Getmetadata completed.");
+        }
+    }
+
+    private static String hmac(String secret, String username) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        return Base64.getEncoder().encodeToString(mac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

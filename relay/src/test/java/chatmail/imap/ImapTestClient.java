@@ -24,7 +24,7 @@ import javax.net.ssl.SSLSocket;
  * exactly (a line with literals keeps them inline: {@code * 1 FETCH (BODY[] {3}\r\nabc)}).
  * Reads time out after ten seconds, so a missing response fails the test instead of hanging.
  */
-final class ImapTestClient implements AutoCloseable {
+public final class ImapTestClient implements AutoCloseable {
     static final int READ_TIMEOUT_MILLIS = 10_000;
 
     private final TestRelay relay;
@@ -42,7 +42,7 @@ final class ImapTestClient implements AutoCloseable {
     }
 
     /** Connects to 993 and runs the TLS handshake. */
-    static ImapTestClient imaps(TestRelay relay) throws IOException {
+    public static ImapTestClient imaps(TestRelay relay) throws IOException {
         return new ImapTestClient(relay, tlsOver(relay, new Socket(InetAddress.getLoopbackAddress(), relay.port("imaps"))));
     }
 
@@ -164,7 +164,7 @@ final class ImapTestClient implements AutoCloseable {
     }
 
     /** Sends {@code tag command} and returns every response line through the tagged one. */
-    List<String> command(String tag, String command) throws IOException {
+    public List<String> command(String tag, String command) throws IOException {
         send(tag + " " + command + "\r\n");
         return until(tag);
     }
@@ -183,7 +183,7 @@ final class ImapTestClient implements AutoCloseable {
     }
 
     /** Reads the greeting and logs in with quoted strings. */
-    ImapTestClient login(String user, String password) throws IOException {
+    public ImapTestClient login(String user, String password) throws IOException {
         assertThat(line()).startsWith("* OK [CAPABILITY IMAP4rev1 ");
         List<String> lines = command("l", "LOGIN " + quote(user) + " " + quote(password));
         assertThat(lines.getLast()).startsWith("l OK [CAPABILITY IMAP4rev1 ");

@@ -67,6 +67,9 @@ public final class TestRelay implements AutoCloseable {
         b.notifyUrl = URI.create("http://127.0.0.1:9/notify");
         b.dnsResolver = "127.0.0.1:9";
         b.acmeDirectory = NO_ACME;
+        // TURN on its fixed port would collide between relays of concurrent test runs; a test that
+        // needs it on these relays turns it on.
+        b.turnPort = 0;
         adjust.accept(b);
         Relay.Options ephemeral = Relay.Options.forTests(clock);
         Relay.Options fixed = new Relay.Options(clock, ephemeral.probe(), false, ephemeral.runExpiry());

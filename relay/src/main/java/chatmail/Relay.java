@@ -22,6 +22,7 @@ import chatmail.imap.ImapServer;
 import chatmail.imap.ImapServices;
 import chatmail.metrics.Metrics;
 import chatmail.spool.BodySpool;
+import chatmail.store.DataDirLock;
 import chatmail.store.MailStore;
 import chatmail.smtp.SmtpPort;
 import chatmail.smtp.SmtpServer;
@@ -112,6 +113,8 @@ public final class Relay implements AutoCloseable {
     private void startAll() throws IOException {
         long t0 = System.nanoTime();
         Files.createDirectories(config.dataDir());
+        // First in, last out: an import or restore must not write while this relay uses data_dir.
+        closeables.push(DataDirLock.acquire(config.dataDir(), "relay"));
         tls = TlsContexts.create(config);
         store = SqliteMailStore.open(config.dataDir(), options.clock());
         closeables.push(store);

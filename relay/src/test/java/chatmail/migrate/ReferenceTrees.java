@@ -50,6 +50,31 @@ final class ReferenceTrees {
         return sums;
     }
 
+    /**
+     * Puts a message file into a Maildir as Dovecot would: {@code new/<base>} without flags, else
+     * {@code cur/<base>:2,<flags>}; LF line ends; gzip-compressed when asked; mtime = internal date.
+     */
+    static Path putMessage(Path maildir, String base, String flags, String content, boolean gzip, Instant date)
+            throws IOException {
+        boolean fresh = flags == null;
+        Path sub = maildir.resolve(fresh ? "new" : "cur");
+        Files.createDirectories(sub);
+        Files.createDirectories(maildir.resolve(fresh ? "cur" : "new"));
+        Files.createDirectories(maildir.resolve("tmp"));
+        Path file = sub.resolve(fresh ? base : base + ":2," + flags);
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        if (gzip) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(out)) {
+                gz.write(bytes);
+            }
+            bytes = out.toByteArray();
+        }
+        Files.write(file, bytes);
+        Files.setLastModifiedTime(file, FileTime.from(date));
+        return file;
+    }
+
     /** chatmaild's password file: the hash, no newline; its mtime is the last login. */
     static void writePassword(Path accountDir, String hash, Instant lastLogin) throws IOException {
         Files.createDirectories(accountDir);

@@ -86,6 +86,8 @@ public final class SqliteMailStore implements MailStore {
             opened.add(writerConnection);
             database.migrate();
             BodyFiles bodyFiles = BodyFiles.open(dataDir);
+            // A backup may hold released files (MIG-2); without a live hold its list is stale.
+            BackupHolds.clearWhenNotHeld(writerConnection);
             int orphans = bodyFiles.removeOrphans(name -> referenced(writerConnection, name));
             if (orphans > 0) {
                 log.info("removed {} unreferenced body files", orphans);
@@ -112,7 +114,7 @@ public final class SqliteMailStore implements MailStore {
 
     private static boolean referenced(StatementCache sql, String file) {
         try {
-            return BodyTable.fileReferenced(sql, file);
+            return BodyTable.fileReferenced(sql, file) || BackupHolds.deferred(sql, file);
         } catch (SQLException e) {
             throw new StoreException("cannot check body files", e);
         }

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * run as nobody and must reach the mailboxes), listening on one loopback address: IMAPS, LMTP on a
  * unix socket, and optionally submissions relaying to an SMTP sink.
  */
-final class ReferenceDovecot implements AutoCloseable {
+public final class ReferenceDovecot implements AutoCloseable {
     static final int MAIL_UID = 65534;
 
     private final Path dir;
@@ -52,7 +52,7 @@ final class ReferenceDovecot implements AutoCloseable {
      * A configured, not yet started Dovecot. {@code submissionsPort} 0 leaves submission off; else
      * it relays what it accepts to an SMTP server on 127.0.0.1:{@code relayPort}.
      */
-    static ReferenceDovecot create(String domain, String address, int imapsPort, int submissionsPort, int relayPort)
+    public static ReferenceDovecot create(String domain, String address, int imapsPort, int submissionsPort, int relayPort)
             throws Exception {
         for (String program : List.of("/usr/sbin/dovecot", "/usr/bin/doveadm")) {
             if (!Files.isExecutable(Path.of(program))) {
@@ -77,7 +77,7 @@ final class ReferenceDovecot implements AutoCloseable {
     }
 
     /** A free TCP port on {@code address} now (the tests that need fixed ports pick them so). */
-    static int freePort(String address) throws IOException {
+    public static int freePort(String address) throws IOException {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(address, 0));
             return socket.getLocalPort();
@@ -92,23 +92,23 @@ final class ReferenceDovecot implements AutoCloseable {
         return dir.resolve("users");
     }
 
-    Path mailboxes() {
+    public Path mailboxes() {
         return mailboxes;
     }
 
-    Path lmtpSocket() {
+    public Path lmtpSocket() {
         return dir.resolve("run/lmtp");
     }
 
-    String address() {
+    public String address() {
         return address;
     }
 
-    int imapsPort() {
+    public int imapsPort() {
         return imapsPort;
     }
 
-    int submissionsPort() {
+    public int submissionsPort() {
         return submissionsPort;
     }
 
@@ -191,7 +191,7 @@ final class ReferenceDovecot implements AutoCloseable {
     }
 
     /** Adds a user with a hash doveadm makes; returns the hash, as chatmaild keeps it in {@code password}. */
-    String addUser(String user, String password) throws Exception {
+    public String addUser(String user, String password) throws Exception {
         Process p = new ProcessBuilder("/usr/bin/doveadm", "-c", config().toString(), "pw", "-s", "SHA512-CRYPT",
                 "-p", password).redirectErrorStream(true).start();
         String hash = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
@@ -206,7 +206,7 @@ final class ReferenceDovecot implements AutoCloseable {
     }
 
     /** Starts the master in the foreground and waits until IMAPS and LMTP accept connections. */
-    void start() throws Exception {
+    public void start() throws Exception {
         Files.deleteIfExists(lmtpSocket());
         master = new ProcessBuilder("/usr/sbin/dovecot", "-F", "-c", config().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("master.out").toFile()).start();
@@ -232,7 +232,7 @@ final class ReferenceDovecot implements AutoCloseable {
     }
 
     /** Stops the master and waits until it and every process it started are gone. */
-    void stop() throws Exception {
+    public void stop() throws Exception {
         if (master == null) {
             return;
         }
@@ -252,7 +252,7 @@ final class ReferenceDovecot implements AutoCloseable {
         master = null;
     }
 
-    String log() {
+    public String log() {
         try {
             Path log = dir.resolve("dovecot.log");
             String text = Files.exists(log) ? Files.readString(log) : "";
@@ -263,7 +263,7 @@ final class ReferenceDovecot implements AutoCloseable {
     }
 
     /** Delivers one message over LMTP, as Postfix does on the reference relay. */
-    void deliver(String recipient, byte[] message) throws IOException {
+    public void deliver(String recipient, byte[] message) throws IOException {
         try (LmtpClient lmtp = LmtpClient.connect(lmtpSocket())) {
             lmtp.deliver("sender@example.org", recipient, message);
         }

@@ -17,11 +17,11 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** Helpers for tests that build or check a reference relay's tree. */
-final class ReferenceTrees {
+public final class ReferenceTrees {
     private ReferenceTrees() {}
 
     /** Every file and directory under {@code root} with its SHA-256, size and mtime: "unchanged" means equal maps. */
-    static Map<String, String> checksums(Path root) throws IOException {
+    public static Map<String, String> checksums(Path root) throws IOException {
         Map<String, String> sums = new TreeMap<>();
         try (Stream<Path> paths = Files.walk(root)) {
             for (Path p : paths.toList()) {
@@ -54,7 +54,7 @@ final class ReferenceTrees {
      * Puts a message file into a Maildir as Dovecot would: {@code new/<base>} without flags, else
      * {@code cur/<base>:2,<flags>}; LF line ends; gzip-compressed when asked; mtime = internal date.
      */
-    static Path putMessage(Path maildir, String base, String flags, String content, boolean gzip, Instant date)
+    public static Path putMessage(Path maildir, String base, String flags, String content, boolean gzip, Instant date)
             throws IOException {
         boolean fresh = flags == null;
         Path sub = maildir.resolve(fresh ? "new" : "cur");
@@ -76,7 +76,7 @@ final class ReferenceTrees {
     }
 
     /** chatmaild's password file: the hash, no newline; its mtime is the last login. */
-    static void writePassword(Path accountDir, String hash, Instant lastLogin) throws IOException {
+    public static void writePassword(Path accountDir, String hash, Instant lastLogin) throws IOException {
         Files.createDirectories(accountDir);
         Path file = accountDir.resolve("password");
         Files.writeString(file, hash, StandardCharsets.US_ASCII);
@@ -87,7 +87,7 @@ final class ReferenceTrees {
      * A message as Delta Chat sends one (CRLF line ends), {@code size} bytes of body or more; a body
      * line starting with a dot makes the LMTP client's dot-stuffing count.
      */
-    static byte[] message(String to, int n, int size) {
+    public static byte[] message(String to, int n, int size) {
         StringBuilder b = new StringBuilder();
         b.append("From: sender@example.org\r\nTo: ").append(to).append("\r\nSubject: [...]\r\n")
                 .append("Message-ID: <m").append(n).append('.').append(to).append(">\r\n")

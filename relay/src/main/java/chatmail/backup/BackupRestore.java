@@ -40,6 +40,7 @@ public final class BackupRestore {
 
     private BackupRestore() {}
 
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
     public static Result restore(Path archive, Path dataDir) throws IOException {
         requireEmpty(dataDir);
         try (DataDirLock lock = DataDirLock.acquire(dataDir, "restore")) {

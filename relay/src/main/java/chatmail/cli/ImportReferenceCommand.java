@@ -60,6 +60,7 @@ final class ImportReferenceCommand implements Callable<Integer> {
     int progressSeconds;
 
     @Override
+    @SuppressWarnings("try") // the data_dir lock is held for the block, not used in it
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -99,6 +99,7 @@ public final class ReferenceImport {
      * @throws StoreException when this relay's store fails: the import stops, and a second run
      *     continues where it left off
      */
+    @SuppressWarnings("try") // the progress printer runs for the block, not used in it
     public ImportReport run(Path mailboxes, PrintWriter out) throws IOException {
         Instant start = clock.instant();
         long t0 = System.nanoTime();

@@ -75,6 +75,7 @@ public final class DataDirLock implements AutoCloseable {
     }
 
     /** True when some process holds the lock of {@code dataDir} now. */
+    @SuppressWarnings("try") // taking the lock is the probe
     public static boolean isHeld(Path dataDir) throws IOException {
         if (!Files.exists(dataDir.resolve(FILE_NAME))) {
             return false;

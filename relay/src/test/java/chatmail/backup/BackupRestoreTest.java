@@ -256,6 +256,11 @@ class BackupRestoreTest {
 
         Path restored = dir.resolve("restored");
         assertThat(chatmail("restore", archive.toString(), "--config", ini(restored).toString())).as(err.toString()).isZero();
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + restored.resolve("chatmail.sqlite"));
+                java.sql.ResultSet holds = db.createStatement().executeQuery("SELECT count(*) FROM backup_holds")) {
+            holds.next();
+            assertThat(holds.getLong(1)).as("the backup's own hold is not restored").isZero();
+        }
         try (SqliteMailStore back = SqliteMailStore.open(restored, Clock.systemUTC())) {
             assertThat(state(back)).isEqualTo(liveState);
         }

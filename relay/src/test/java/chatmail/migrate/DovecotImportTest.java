@@ -15,7 +15,6 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -192,9 +191,5 @@ class DovecotImportTest {
                 "--mailboxes", mailboxes.toString());
         assertThat(exit).as(out + "\n" + err).isEqualTo(expectedExit);
         return out.toString();
-    }
-
-    static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class ImportProgressTest {
 
     @Test
+    @SuppressWarnings("try") // the printer runs for the block
     void aLineEveryIntervalUntilClosed() throws Exception {
         CountDownLatch twoLines = new CountDownLatch(2);
         StringWriter text = new StringWriter();

@@ -232,7 +232,7 @@ public final class ReferenceDovecot implements AutoCloseable {
     }
 
     /** Stops the master and waits until it and every process it started are gone. */
-    public void stop() throws Exception {
+    public void stop() throws InterruptedException {
         if (master == null) {
             return;
         }
@@ -245,7 +245,7 @@ public final class ReferenceDovecot implements AutoCloseable {
         for (ProcessHandle child : children) {
             try {
                 child.onExit().get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException stuck) {
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException stuck) {
                 child.destroyForcibly();
             }
         }
@@ -270,9 +270,12 @@ public final class ReferenceDovecot implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         try {
             stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping dovecot", e);
         } finally {
             deleteRecursively(dir);
         }

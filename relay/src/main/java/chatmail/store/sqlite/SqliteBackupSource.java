@@ -110,6 +110,8 @@ public final class SqliteBackupSource implements AutoCloseable {
         }
         try (Connection copy = new SQLiteConfig().createConnection("jdbc:sqlite:" + target.toAbsolutePath());
                 Statement s = copy.createStatement()) {
+            // One self-contained file for the archive: no WAL beside it.
+            s.execute("PRAGMA journal_mode=DELETE");
             s.execute("DELETE FROM backup_holds");
             s.execute("DELETE FROM deferred_body_deletions");
             Map<String, Long> counts = counts(s);

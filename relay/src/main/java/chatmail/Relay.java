@@ -32,6 +32,7 @@ import chatmail.status.AdminEndpoint;
 import chatmail.status.CertificateSource;
 import chatmail.status.StatusReport;
 import chatmail.status.StatusSources;
+import chatmail.store.DataDirLock;
 import chatmail.store.StoreStatistics;
 import io.prometheus.metrics.core.metrics.Counter;
 import chatmail.store.MailStore;
@@ -147,6 +148,8 @@ public final class Relay implements AutoCloseable {
         long t0 = System.nanoTime();
         startedAt = options.clock().instant();
         Files.createDirectories(config.dataDir());
+        // First in, last out: an import or restore must not write while this relay uses data_dir.
+        closeables.push(DataDirLock.acquire(config.dataDir(), "relay"));
         tls = TlsContexts.create(config);
         prepareCertificate();
         limits = new ClientLimits(config, options.clock(), metrics);

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  * launcher runs it with the relay on the class path; the relay jar does not contain it).
  */
 @Command(name = "chatmail bench", mixinStandardHelpOptions = true, description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
-        subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class, BenchCommand.Turn.class})
+        subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class, BenchCommand.Turn.class,
+                BenchCommand.Import.class})
 public final class BenchCommand implements Runnable {
 
     static final class ExitCodes {
@@ -102,6 +103,41 @@ public final class BenchCommand implements Runnable {
                 err.println("chatmail bench turn: " + e.getMessage());
                 return ExitCodes.FAILURE;
             }
+        }
+    }
+
+    @Command(name = "import", description = "import-reference (MIG-1) speed on a generated reference relay tree, against a tar copy.")
+    static final class Import implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--accounts", defaultValue = "10000", description = "Addresses in the tree (default ${DEFAULT-VALUE}).")
+        int accounts;
+
+        @Option(names = "--messages", defaultValue = "200000", description = "Messages in the tree (default ${DEFAULT-VALUE}).")
+        int messages;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Imports, each into a fresh data_dir (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--jobs", defaultValue = "8", description = "Accounts imported at once (default ${DEFAULT-VALUE}).")
+        int jobs;
+
+        @Option(names = "--dir", description = "Work directory (default: a new one under java.io.tmpdir).")
+        Path dir;
+
+        @Option(names = "--keep", description = "Keep the generated tree and the last data_dir.")
+        boolean keep;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            Path work = dir != null ? dir : java.nio.file.Files.createTempDirectory("chatmail-bench-import-");
+            boolean ok = ImportBench.run(out, work, accounts, messages, runs, jobs, keep);
+            if (!keep && dir == null) {
+                ImportBench.deleteRecursively(work);
+            }
+            return ok ? ExitCodes.OK : ExitCodes.FAILURE;
         }
     }
 

@@ -59,6 +59,38 @@ public final class DkimKeyFiles {
         }
     }
 
+    /**
+     * Installs a key moved from another server (MIG-1) for {@code selector}, so the DKIM record
+     * already published stays valid. Returns false when this very key is there already; a
+     * different key there is never replaced (its record is what DNS publishes).
+     */
+    public static boolean install(Path dataDir, String selector, PrivateKey key) throws IOException {
+        if (!selector.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw new IllegalArgumentException("dkim_selector must be a DNS label: " + selector);
+        }
+        RSAPublicKey publicKey = publicOf(key);
+        Path dir = directory(dataDir);
+        Path keyFile = dir.resolve(selector + ".private");
+        if (Files.exists(keyFile)) {
+            if (publicOf(PemFiles.readPrivateKey(keyFile)).getModulus().equals(publicKey.getModulus())) {
+                return false;
+            }
+            throw new IOException(keyFile + " holds another DKIM key; move it away first if the imported one"
+                    + " is the one DNS publishes");
+        }
+        Files.createDirectories(dir);
+        Path temporary = dir.resolve(keyFile.getFileName() + ".tmp");
+        Files.deleteIfExists(temporary);
+        writeFile(temporary, PemFiles.toPem(key), true);
+        try {
+            Files.createLink(keyFile, temporary);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+        loadOrGenerate(dataDir, selector);
+        return true;
+    }
+
     private static void generate(Path dir, Path keyFile) throws IOException {
         Files.createDirectories(dir);
         KeyPair pair;

@@ -17,10 +17,9 @@ import java.util.Map;
  * each valid for 90 days after its last SETMETADATA. Other entries read as NIL and cannot be set.
  */
 final class MetadataCommand {
-    static final String DEVICE_TOKEN = "/private/devicetoken";
-    static final Duration TOKEN_LIFETIME = Duration.ofDays(90);
-    /** Devices per account whose tokens are kept; the least recently set goes first. */
-    static final int MAX_TOKENS = 20;
+    static final String DEVICE_TOKEN = DeviceTokens.ENTRY;
+    static final Duration TOKEN_LIFETIME = DeviceTokens.LIFETIME;
+    static final int MAX_TOKENS = DeviceTokens.MAX_PER_ACCOUNT;
     /** Push tokens are a few hundred bytes; the limit only stops abuse. */
     static final int MAX_VALUE_SIZE = 4096;
 

@@ -123,6 +123,41 @@ public interface MailStore extends AutoCloseable {
     /** Removes every value of an entry (SETMETADATA with NIL). */
     void clearMetadata(long accountId, String entry);
 
+    // ---- import (MIG-1): another server's state, kept as it was there
+    //
+    // For `chatmail import-reference` (chatmail.migrate), which runs while no relay serves the
+    // data. Every method is idempotent: running an import again adds only what is new.
+
+    /**
+     * Creates the account with a password hash, creation day and last-login day taken from the
+     * old server (with its INBOX) unless the address exists; for an existing account only moves
+     * the last login forward. Returns the stored account: a caller compares its hash to learn
+     * whether it is the one it imported.
+     */
+    Account importAccount(String address, String passwordHash, LocalDate created, LocalDate lastLogin);
+
+    /**
+     * Makes the mailbox exist with the old server's UIDVALIDITY and a UIDNEXT of at least
+     * {@code uidNext} (raising, never lowering it). A mailbox that already exists keeps its own
+     * UIDVALIDITY: the returned mailbox tells which one it has, and nothing is changed when it
+     * differs from {@code uidValidity}.
+     */
+    Mailbox importMailbox(long accountId, String name, long uidValidity, long uidNext);
+
+    /**
+     * Stores messages under the UIDs they had on the old server, in one commit, skipping every
+     * UID the mailbox already holds; UIDNEXT rises above the highest UID stored. Returns the UIDs
+     * stored, in ascending order.
+     */
+    List<Long> importMessages(long mailboxId, List<ImportedMessage> messages);
+
+    /**
+     * Adds a value of an account-wide entry with the time it was last set on the old server
+     * (a device token and its last SETMETADATA), as {@link #addMetadataValue} does at that time.
+     */
+    void importMetadataValue(long accountId, String entry, String value, Instant setAt, Instant expiresAt,
+                             int maxValues);
+
     MailboxEvents events();
 
     @Override

@@ -138,7 +138,7 @@ class StatusCommandTest {
     void aSecondRelayOnTheSameDataDirectoryIsRefused() {
         assertThatThrownBy(() -> Relay.start(relay.config(), Relay.Options.forTests(relay.clock())))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("another relay is running with data_dir " + relay.config().dataDir());
+                .hasMessageContaining(relay.config().dataDir() + " is in use by a running relay");
         assertThat(status()).isZero();
     }
 

@@ -118,10 +118,22 @@ final class BodyFiles {
     }
 
     Path path(String name) {
-        if (name.length() != 32 || !name.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (!isName(name)) {
             throw new IllegalArgumentException("not a body file name");
         }
         return root.resolve(name.substring(0, 2)).resolve(name);
+    }
+
+    static boolean isName(String name) {
+        return name.length() == 32 && name.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+    }
+
+    /** Where a body file lies relative to the data directory, for backups. */
+    static String relativePath(String name) {
+        if (!isName(name)) {
+            throw new IllegalArgumentException("not a body file name");
+        }
+        return "blobs/" + name.substring(0, 2) + "/" + name;
     }
 
     /** Removes files no row points at: bodies of uncommitted or deleted messages after a crash. */

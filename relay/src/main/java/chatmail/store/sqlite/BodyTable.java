@@ -50,7 +50,7 @@ final class BodyTable {
         delete.setLong(1, bodyId);
         delete.executeUpdate();
         if (file != null) {
-            tx.deleteAfterCommit(files.path(file));
+            tx.releaseBodyFile(files.path(file));
         }
     }
 

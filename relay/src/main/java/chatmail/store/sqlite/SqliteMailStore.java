@@ -3,6 +3,7 @@ package chatmail.store.sqlite;
 import chatmail.store.Acceptance;
 import chatmail.store.Account;
 import chatmail.store.DeliveryTarget;
+import chatmail.store.ImportedMessage;
 import chatmail.store.Mailbox;
 import chatmail.store.MailboxEvents;
 import chatmail.store.MailboxSnapshot;
@@ -89,6 +90,8 @@ public final class SqliteMailStore implements MailStore {
             opened.add(writerConnection);
             database.migrate();
             BodyFiles bodyFiles = BodyFiles.open(dataDir);
+            // A backup may hold released files (MIG-2); without a live hold its list is stale.
+            BackupHolds.clearWhenNotHeld(writerConnection);
             int orphans = bodyFiles.removeOrphans(name -> referenced(writerConnection, name));
             if (orphans > 0) {
                 log.info("removed {} unreferenced body files", orphans);
@@ -116,7 +119,7 @@ public final class SqliteMailStore implements MailStore {
 
     private static boolean referenced(StatementCache sql, String file) {
         try {
-            return BodyTable.fileReferenced(sql, file);
+            return BodyTable.fileReferenced(sql, file) || BackupHolds.deferred(sql, file);
         } catch (SQLException e) {
             throw new StoreException("cannot check body files", e);
         }
@@ -391,6 +394,84 @@ public final class SqliteMailStore implements MailStore {
     public void clearMetadata(long accountId, String entry) {
         write(tx -> {
             MetadataTable.clear(tx, accountId, entry);
+            return null;
+        });
+    }
+
+    // ---- import (MIG-1)
+
+    @Override
+    public Account importAccount(String address, String passwordHash, LocalDate created, LocalDate lastLogin) {
+        Account account = write(tx -> ImportChanges.account(tx, clock, address, passwordHash, created, lastLogin));
+        loginDays.forget(account.id());
+        return account;
+    }
+
+    @Override
+    public Mailbox importMailbox(long accountId, String name, long uidValidity, long uidNext) {
+        ImportChanges.checkCounters(uidValidity, uidNext);
+        return write(tx -> ImportChanges.mailbox(tx, accountId, name, uidValidity, uidNext));
+    }
+
+    @Override
+    public List<Long> importMessages(long mailboxId, List<ImportedMessage> messages) {
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        Set<Long> present = read(sql -> ImportChanges.existingUids(sql, mailboxId,
+                messages.stream().map(ImportedMessage::uid).toList()));
+        List<ImportChanges.Prepared> prepared = new ArrayList<>();
+        try {
+            for (ImportedMessage message : messages) {
+                if (present.contains(message.uid())) {
+                    continue;
+                }
+                MessageBody content = message.content();
+                String flags = FlagSet.encode(FlagSet.normalize(message.flags()));
+                // As in deliver: files are written and synced here, before the commit that names them.
+                if (content.size() > BodyFiles.INLINE_LIMIT) {
+                    prepared.add(new ImportChanges.Prepared(message.uid(), flags, message.internalDate(),
+                            content.size(), null, bodyFiles.write(content)));
+                } else {
+                    prepared.add(new ImportChanges.Prepared(message.uid(), flags, message.internalDate(),
+                            content.size(), content.readAllBytes(), null));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            deleteFiles(prepared);
+            throw e instanceof IOException io ? StoreFailures.translate(io) : (RuntimeException) e;
+        }
+        if (prepared.isEmpty()) {
+            return List.of();
+        }
+        CompletableFuture<List<Long>> result =
+                submitWrite(tx -> ImportChanges.messages(tx, bodyFiles, mailboxId, prepared));
+        try {
+            return await(result);
+        } catch (StoreException e) {
+            if (result.isCompletedExceptionally()) {
+                deleteFiles(prepared);
+            }
+            throw e;
+        }
+    }
+
+    private void deleteFiles(List<ImportChanges.Prepared> prepared) {
+        for (ImportChanges.Prepared p : prepared) {
+            if (p.file() != null) {
+                deleteQuietly(bodyFiles.path(p.file()));
+            }
+        }
+    }
+
+    @Override
+    public void importMetadataValue(long accountId, String entry, String value, Instant setAt, Instant expiresAt,
+                                    int maxValues) {
+        if (maxValues < 1) {
+            throw new IllegalArgumentException("maxValues must be at least 1");
+        }
+        write(tx -> {
+            MetadataTable.addValue(tx, accountId, entry, value, setAt, expiresAt, maxValues);
             return null;
         });
     }

@@ -15,6 +15,7 @@ final class WriteTx {
     private final StatementCache statements;
     private final List<MailboxEvent> events = new ArrayList<>();
     private final List<Path> filesToDelete = new ArrayList<>();
+    private Boolean backupHolding;
 
     WriteTx(StatementCache statements) {
         this.statements = statements;
@@ -34,6 +35,21 @@ final class WriteTx {
 
     void deleteAfterCommit(Path file) {
         filesToDelete.add(file);
+    }
+
+    /**
+     * A body file whose row this transaction deleted: unlinked after the commit, unless a backup
+     * holds deletions (MIG-2); then it is listed for the backup to unlink when it is done.
+     */
+    void releaseBodyFile(Path file) throws SQLException {
+        if (backupHolding == null) {
+            backupHolding = BackupHolds.active(statements);
+        }
+        if (backupHolding) {
+            BackupHolds.defer(statements, file.getFileName().toString());
+        } else {
+            filesToDelete.add(file);
+        }
     }
 
     List<MailboxEvent> events() {

@@ -108,6 +108,12 @@ public interface MailStore extends AutoCloseable {
     /** Removes every value of an entry (SETMETADATA with NIL). */
     void clearMetadata(long accountId, String entry);
 
+    /** How many values of {@code entry}, over all accounts, had expired at {@code now}. */
+    int expiredMetadataValues(String entry, Instant now);
+
+    /** Deletes the values of {@code entry}, over all accounts, expired at {@code now}; returns how many went. */
+    int deleteExpiredMetadataValues(String entry, Instant now);
+
     MailboxEvents events();
 
     @Override

@@ -340,6 +340,16 @@ public final class SqliteMailStore implements MailStore {
     }
 
     @Override
+    public int expiredMetadataValues(String entry, Instant now) {
+        return read(sql -> MetadataTable.countExpired(sql, entry, now));
+    }
+
+    @Override
+    public int deleteExpiredMetadataValues(String entry, Instant now) {
+        return write(tx -> MetadataTable.deleteExpired(tx, entry, now));
+    }
+
+    @Override
     public MailboxEvents events() {
         return events;
     }

@@ -17,6 +17,7 @@ import chatmail.dns.DkimKeyCache;
 import chatmail.dns.DnsResolver;
 import chatmail.expiry.Expiry;
 import chatmail.expiry.ExpiryScheduler;
+import chatmail.files.PrivateFiles;
 import chatmail.imap.ImapPort;
 import chatmail.imap.ImapServer;
 import chatmail.imap.ImapServices;
@@ -37,7 +38,6 @@ import chatmail.push.SqlitePushQueueStore;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Collections;
@@ -109,10 +109,11 @@ public final class Relay implements AutoCloseable {
 
     private void startAll() throws IOException {
         long t0 = System.nanoTime();
-        Files.createDirectories(config.dataDir());
+        PrivateFiles.createDirectories(config.dataDir());
         tls = TlsContexts.create(config);
         store = SqliteMailStore.open(config.dataDir(), options.clock());
         closeables.push(store);
+        PrivateFilesCheck.run(config);
         accounts = new Accounts(config, store, options.probe(), options.clock());
         startPush();
         localDelivery = new LocalDelivery(config, store, options.clock(), push::newMail);

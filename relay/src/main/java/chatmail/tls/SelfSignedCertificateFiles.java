@@ -1,5 +1,6 @@
 package chatmail.tls;
 
+import chatmail.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -7,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +72,7 @@ public final class SelfSignedCertificateFiles {
     }
 
     private void store(KeyMaterial material) throws IOException {
-        Files.createDirectories(directory);
-        trySetPermissions(directory, "rwx------");
+        PrivateFiles.createDirectories(directory);
         // Key first: a crash between the two leaves a certificate that no longer matches,
         // which the next start detects and regenerates.
         writeAtomically(keyFile(), PemFiles.toPem(material.privateKey()));
@@ -85,9 +84,7 @@ public final class SelfSignedCertificateFiles {
         Files.deleteIfExists(temporary);
         try {
             // Created with 0600 from the start so the key is never readable by others, not even briefly.
-            Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(temporary);
+            PrivateFiles.createFile(temporary);
         } catch (FileAlreadyExistsException e) {
             throw new IOException("another process is writing " + temporary, e);
         }
@@ -96,14 +93,6 @@ public final class SelfSignedCertificateFiles {
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void trySetPermissions(Path path, String permissions) throws IOException {
-        try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system; nothing more we can do.
         }
     }
 }

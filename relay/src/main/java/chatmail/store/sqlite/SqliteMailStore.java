@@ -1,5 +1,6 @@
 package chatmail.store.sqlite;
 
+import chatmail.files.PrivateFiles;
 import chatmail.store.Account;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.Mailbox;
@@ -78,7 +79,7 @@ public final class SqliteMailStore implements MailStore {
         Objects.requireNonNull(clock, "clock");
         List<StatementCache> opened = new ArrayList<>();
         try {
-            Files.createDirectories(dataDir);
+            PrivateFiles.createDirectories(dataDir);
             SqliteDatabase database = new SqliteDatabase(dataDir, settings);
             StatementCache writerConnection = new StatementCache(database.openWriter());
             opened.add(writerConnection);

@@ -1,4 +1,4 @@
-package chatmail.federation;
+package chatmail.testing;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -11,7 +11,7 @@ import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 
 /** The log lines of one logger while a test runs, as the operator would read them. */
-final class LogLines extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+public final class LogLines extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
     private final Logger logger;
     private final List<String> lines = new ArrayList<>();
@@ -20,7 +20,7 @@ final class LogLines extends AppenderBase<ILoggingEvent> implements AutoCloseabl
         this.logger = logger;
     }
 
-    static LogLines of(Class<?> source) {
+    public static LogLines of(Class<?> source) {
         LogLines capture = new LogLines((Logger) LoggerFactory.getLogger(source));
         capture.setContext(capture.logger.getLoggerContext());
         capture.start();
@@ -35,7 +35,7 @@ final class LogLines extends AppenderBase<ILoggingEvent> implements AutoCloseabl
     }
 
     /** Waits until a line matches; returns it. */
-    synchronized String await(Predicate<String> matching, long seconds) throws InterruptedException, TimeoutException {
+    public synchronized String await(Predicate<String> matching, long seconds) throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             for (String line : lines) {
@@ -51,7 +51,7 @@ final class LogLines extends AppenderBase<ILoggingEvent> implements AutoCloseabl
         }
     }
 
-    synchronized List<String> lines() {
+    public synchronized List<String> lines() {
         return List.copyOf(lines);
     }
 

@@ -59,7 +59,12 @@ public record Config(
         Path trustedCaFile,
         int outboundSmtpPort,
         int outboundHttpsPort,
-        Timeouts timeouts) {
+        Timeouts timeouts,
+        Duration outboundConnectTimeout,
+        Duration outboundCommandTimeout,
+        Duration outboundDataTimeout,
+        Duration outboundAttemptTimeout,
+        boolean allowPrivateDestinations) {
 
     public static final long MIB = 1L << 20;
     public static final long GIB = 1L << 30;
@@ -170,6 +175,11 @@ public record Config(
         public int outboundSmtpPort = 25;
         public int outboundHttpsPort = 443;
         public Timeouts timeouts = Timeouts.defaults();
+        public Duration outboundConnectTimeout = Duration.ofSeconds(10);
+        public Duration outboundCommandTimeout = Duration.ofMinutes(5);
+        public Duration outboundDataTimeout = Duration.ofMinutes(10);
+        public Duration outboundAttemptTimeout = Duration.ofMinutes(30);
+        public boolean allowPrivateDestinations;
 
         Builder(String mailDomain) {
             this.mailDomain = mailDomain;
@@ -196,6 +206,9 @@ public record Config(
             appversionsFile = c.appversionsFile; trustedCaFile = c.trustedCaFile;
             outboundSmtpPort = c.outboundSmtpPort; outboundHttpsPort = c.outboundHttpsPort;
             timeouts = c.timeouts;
+            outboundConnectTimeout = c.outboundConnectTimeout; outboundCommandTimeout = c.outboundCommandTimeout;
+            outboundDataTimeout = c.outboundDataTimeout; outboundAttemptTimeout = c.outboundAttemptTimeout;
+            allowPrivateDestinations = c.allowPrivateDestinations;
         }
 
         public Config build() {
@@ -210,7 +223,8 @@ public record Config(
                     listen, smtpPort, submissionPort, submissionsPort, imapPort, imapsPort, httpPort,
                     httpsPort, dnsResolver, notifyUrl, dkimSelector, turnServer, turnSecret,
                     turnCredentialLifetime, appversionsFile, trustedCaFile, outboundSmtpPort,
-                    outboundHttpsPort, timeouts);
+                    outboundHttpsPort, timeouts, outboundConnectTimeout, outboundCommandTimeout,
+                    outboundDataTimeout, outboundAttemptTimeout, allowPrivateDestinations);
         }
     }
 }

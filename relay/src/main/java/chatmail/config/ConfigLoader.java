@@ -138,6 +138,11 @@ public final class ConfigLoader {
             case TRUSTED_CA_FILE -> b.trustedCaFile = ConfigValues.path(e);
             case OUTBOUND_SMTP_PORT -> b.outboundSmtpPort = ConfigValues.port(e);
             case OUTBOUND_HTTPS_PORT -> b.outboundHttpsPort = ConfigValues.port(e);
+            case OUTBOUND_CONNECT_TIMEOUT -> b.outboundConnectTimeout = ConfigValues.duration(e);
+            case OUTBOUND_COMMAND_TIMEOUT -> b.outboundCommandTimeout = ConfigValues.duration(e);
+            case OUTBOUND_DATA_TIMEOUT -> b.outboundDataTimeout = ConfigValues.duration(e);
+            case OUTBOUND_ATTEMPT_TIMEOUT -> b.outboundAttemptTimeout = ConfigValues.duration(e);
+            case ALLOW_PRIVATE_DESTINATIONS -> b.allowPrivateDestinations = ConfigValues.bool(e);
         }
     }
 }

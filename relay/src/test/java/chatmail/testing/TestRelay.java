@@ -44,6 +44,9 @@ public final class TestRelay implements AutoCloseable {
         // Nor may DNS questions leave the machine: nothing answers on this port, so lookups of
         // other domains fail as temporary and queued mail waits. DNS tests set their own server.
         b.dnsResolver = "127.0.0.1:9";
+        // Test peers are other servers on 127.0.0.x, which SEC-5 refuses by default; the test
+        // of that refusal sets it back to false.
+        b.allowPrivateDestinations = true;
         adjust.accept(b);
         return new TestRelay(Relay.start(b.build(), Relay.Options.forTests(clock)), clock);
     }
@@ -61,6 +64,7 @@ public final class TestRelay implements AutoCloseable {
         b.listenAddresses = List.of("127.0.0.1");
         b.notifyUrl = URI.create("http://127.0.0.1:9/notify");
         b.dnsResolver = "127.0.0.1:9";
+        b.allowPrivateDestinations = true;
         adjust.accept(b);
         Relay.Options ephemeral = Relay.Options.forTests(clock);
         Relay.Options fixed = new Relay.Options(clock, ephemeral.probe(), false, ephemeral.runExpiry());

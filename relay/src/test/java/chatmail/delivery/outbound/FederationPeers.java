@@ -80,6 +80,7 @@ final class FederationPeers implements AutoCloseable {
         b.trustedCaFile = trustCa ? caFile : null;
         b.outboundSmtpPort = relay.port("smtp");
         b.outboundHttpsPort = https.port();
+        b.allowPrivateDestinations = true; // the peers are on loopback
         return b.build();
     }
 

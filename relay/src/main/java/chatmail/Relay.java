@@ -7,6 +7,7 @@ import chatmail.config.Config;
 import chatmail.account.AddressRules;
 import chatmail.delivery.BounceBuilder;
 import chatmail.delivery.LocalDelivery;
+import chatmail.delivery.outbound.DestinationPolicy;
 import chatmail.delivery.outbound.OutboundDelivery;
 import chatmail.delivery.outbound.OutboundSettings;
 import chatmail.delivery.outbound.RemoteDelivery;
@@ -142,15 +143,15 @@ public final class Relay implements AutoCloseable {
         dkimVerifier = new DkimVerifier(DkimKeyCache.standard(dns, options.clock()));
         SqliteOutboundQueueStore queue = SqliteOutboundQueueStore.open(config.dataDir());
         closeables.push(queue);
-        OutboundSettings settings = OutboundSettings.defaults();
-        RemoteDelivery remote = new RemoteDelivery(dns, tls, options.clock(), settings, config.mailDomain(),
-                config.outboundSmtpPort(), config.outboundHttpsPort(), !config.disableIpv6());
+        OutboundSettings settings = OutboundSettings.of(config);
+        RemoteDelivery remote = new RemoteDelivery(dns, tls, options.clock(), settings, DestinationPolicy.forRelay(config),
+                config.mailDomain(), config.outboundSmtpPort(), config.outboundHttpsPort(), !config.disableIpv6());
         closeables.push(remote);
         outbound = new OutboundDelivery(queue, remote::deliver, new BounceBuilder(config.addressDomain(), options.clock()),
                 dkimSigner, (sender, dsn) -> localDelivery.deliver(dsn,
                         List.of(store.findAccount(AddressRules.normalize(sender)).orElseThrow(
                                 () -> new IllegalStateException("the sender's account is gone")))),
-                options.clock(), settings);
+                options.clock(), settings, metrics);
         closeables.push(outbound);
         outbound.start();
     }

@@ -87,8 +87,8 @@ final class FederationPeers implements AutoCloseable {
     RemoteDelivery remoteDelivery(Config sender) {
         TlsContexts tls = TlsContexts.create(sender, clock, Duration.ofMinutes(1));
         return new RemoteDelivery(chatmail.dns.DnsResolver.fromConfig(sender, Duration.ofSeconds(2)), tls, clock,
-                OutboundSettings.defaults(), sender.mailDomain(), sender.outboundSmtpPort(),
-                sender.outboundHttpsPort(), false);
+                OutboundSettings.of(sender), DestinationPolicy.forRelay(sender), sender.mailDomain(),
+                sender.outboundSmtpPort(), sender.outboundHttpsPort(), false);
     }
 
     /** A local account on the receiving relay. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import chatmail.config.Config;
 import chatmail.delivery.BounceBuilder;
 import chatmail.dkim.DkimSigner;
+import chatmail.metrics.Metrics;
 import chatmail.store.MailboxEvents;
 import chatmail.testing.TestRelay;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ class OutboundQueueTest {
         outbound = new OutboundDelivery(store, peers.remoteDelivery(sender)::deliver,
                 new BounceBuilder(sender.addressDomain(), peers.clock), DkimSigner.forRelay(sender),
                 (to, dsn) -> bounces.add(new Bounce(to, new String(dsn, StandardCharsets.UTF_8))),
-                peers.clock, OutboundSettings.defaults());
+                peers.clock, OutboundSettings.defaults(), new Metrics());
     }
 
     void reopen() {

@@ -64,6 +64,7 @@ public final class OutboundDelivery implements AutoCloseable {
     private final QueueWorker worker = new QueueWorker("outbound-queue");
     /** The last look at the queue found more due than it took. */
     private volatile boolean backlog;
+    private volatile boolean closing;
     private final Counter attempts;
 
     public OutboundDelivery(OutboundQueueStore queue, Transport transport, BounceBuilder bounces, DkimSigner signer,
@@ -122,6 +123,9 @@ public final class OutboundDelivery implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
+                if (closing) {
+                    return; // the stop interrupted a queue call
+                }
                 log.error("outbound queue round failed; retrying", e);
                 try {
                     worker.sleep(Optional.of(settings.pollInterval()));
@@ -247,7 +251,12 @@ public final class OutboundDelivery implements AutoCloseable {
                         // Stopping: the entries stay claimed until the next start clears the claims.
                         Thread.currentThread().interrupt();
                     } catch (RuntimeException e) {
-                        log.error("outbound delivery to {} failed", group.getKey(), e);
+                        if (closing) {
+                            log.info("outbound attempt for {} ended by the shutdown; retried after the next start",
+                                    group.getKey());
+                        } else {
+                            log.error("outbound delivery to {} failed", group.getKey(), e);
+                        }
                         result.completeExceptionally(e);
                     }
                 }, () -> {
@@ -379,6 +388,7 @@ public final class OutboundDelivery implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         worker.stop();
         workers.close();
     }

@@ -79,23 +79,35 @@ final class DestinationWorkers implements AutoCloseable {
     private void work(String key, Destination d) {
         Job job = next(key, d);
         while (job != null) {
-            boolean ran = false;
+            boolean stopping = false;
+            VirtualMachineError fatal = null;
             try {
                 overall.acquire();
                 try {
                     job.attempt().run();
-                } catch (RuntimeException e) {
-                    log.error("outbound attempt failed unexpectedly", e);
                 } finally {
                     overall.release();
                 }
-                ran = true;
-            } catch (InterruptedException stopping) {
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                stopping = true;
+            } catch (VirtualMachineError e) {
+                fatal = e;
+            } catch (Exception | Error e) {
+                // Whatever an attempt throws, the destination's bookkeeping below must happen:
+                // a worker lost without it would leave the destination's later mail unsent.
+                log.error("outbound attempt failed unexpectedly", e);
             }
-            // The next job is taken (or the destination forgotten) before this one counts as settled.
-            Job following = ran ? next(key, d) : leave(key, d);
-            job.settled().run();
+            // The next job is taken (or the destination left) before this one counts as settled.
+            Job following = stopping || fatal != null ? leave(key, d) : next(key, d);
+            try {
+                job.settled().run();
+            } catch (RuntimeException e) {
+                log.error("settling an outbound attempt failed", e);
+            }
+            if (fatal != null) {
+                throw fatal;
+            }
             job = following;
         }
     }
@@ -124,10 +136,16 @@ final class DestinationWorkers implements AutoCloseable {
         }
     }
 
+    /** This worker stops; a destination that still has work keeps one worker, else it is forgotten. */
     private void leaveLocked(String key, Destination d) {
         d.workers--;
         if (d.workers == 0) {
-            destinations.remove(key, d);
+            if (d.waiting.isEmpty() || closed) {
+                destinations.remove(key, d);
+            } else {
+                d.workers++;
+                threads.execute(() -> work(key, d));
+            }
         }
     }
 

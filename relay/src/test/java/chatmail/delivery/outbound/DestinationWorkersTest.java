@@ -62,6 +62,25 @@ class DestinationWorkersTest {
     }
 
     @Test
+    void anAttemptThatThrowsDoesNotStrandItsDestination() throws Exception {
+        try (DestinationWorkers workers = new DestinationWorkers(4, 1)) {
+            CountDownLatch settled = new CountDownLatch(4);
+            CountDownLatch laterRan = new CountDownLatch(2);
+            workers.submit("a.example", () -> {
+                throw new AssertionError("an Error from deep inside an attempt");
+            }, settled::countDown);
+            workers.submit("a.example", () -> {
+                throw new IllegalStateException("and an exception");
+            }, settled::countDown);
+            workers.submit("a.example", laterRan::countDown, settled::countDown);
+            workers.submit("a.example", laterRan::countDown, settled::countDown);
+            assertThat(laterRan.await(30, TimeUnit.SECONDS)).as("the destination's later attempts still run").isTrue();
+            assertThat(settled.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(workers.destinations()).isZero();
+        }
+    }
+
+    @Test
     void closingSettlesWhatWaitsAndRefusesNewWork() throws Exception {
         DestinationWorkers workers = new DestinationWorkers(1, 1);
         CountDownLatch started = new CountDownLatch(1);

@@ -38,10 +38,11 @@ final class DestinationWorkers implements AutoCloseable {
     /** An attempt and what to do once it ran (or will not run), after its destination's bookkeeping. */
     private record Job(Runnable attempt, Runnable settled) {}
 
-    /** One destination's waiting attempts and how many workers take from them. */
+    /** One destination's waiting attempts, the workers taking from them and the attempts running. */
     private static final class Destination {
         final ArrayDeque<Job> waiting = new ArrayDeque<>();
         int workers;
+        int running;
     }
 
     DestinationWorkers(int overall, int perDestination) {
@@ -77,7 +78,7 @@ final class DestinationWorkers implements AutoCloseable {
     }
 
     private void work(String key, Destination d) {
-        Job job = next(key, d);
+        Job job = take(key, d, false);
         while (job != null) {
             boolean stopping = false;
             VirtualMachineError fatal = null;
@@ -98,8 +99,8 @@ final class DestinationWorkers implements AutoCloseable {
                 // a worker lost without it would leave the destination's later mail unsent.
                 log.error("outbound attempt failed unexpectedly", e);
             }
-            // The next job is taken (or the destination left) before this one counts as settled.
-            Job following = stopping || fatal != null ? leave(key, d) : next(key, d);
+            // The next job is taken (or the destination forgotten) before this one counts as settled.
+            Job following = stopping || fatal != null ? quit(key, d) : take(key, d, true);
             try {
                 job.settled().run();
             } catch (RuntimeException e) {
@@ -112,40 +113,53 @@ final class DestinationWorkers implements AutoCloseable {
         }
     }
 
-    /** The destination's next job, or null after this worker left it. */
-    private Job next(String key, Destination d) {
+    /**
+     * The destination's next job for this worker; null when there is none, and the worker
+     * leaves. {@code finishedOne}: the worker's previous job ended.
+     */
+    private Job take(String key, Destination d, boolean finishedOne) {
         lock.lock();
         try {
-            Job job = closed ? null : d.waiting.poll();
-            if (job == null) {
-                leaveLocked(key, d);
+            if (finishedOne) {
+                d.running--;
             }
-            return job;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private Job leave(String key, Destination d) {
-        lock.lock();
-        try {
-            leaveLocked(key, d);
+            Job job = closed ? null : d.waiting.poll();
+            if (job != null) {
+                d.running++;
+                return job;
+            }
+            d.workers--;
+            forgetIfIdle(key, d);
             return null;
         } finally {
             lock.unlock();
         }
     }
 
-    /** This worker stops; a destination that still has work keeps one worker, else it is forgotten. */
-    private void leaveLocked(String key, Destination d) {
-        d.workers--;
-        if (d.workers == 0) {
-            if (d.waiting.isEmpty() || closed) {
-                destinations.remove(key, d);
-            } else {
+    /** This worker stops after its job ended (stopping, or a fatal error); work left keeps a worker. */
+    private Job quit(String key, Destination d) {
+        lock.lock();
+        try {
+            d.running--;
+            d.workers--;
+            if (d.workers == 0 && !d.waiting.isEmpty() && !closed) {
                 d.workers++;
                 threads.execute(() -> work(key, d));
             }
+            forgetIfIdle(key, d);
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Forgets a destination with nothing waiting and nothing running, even while a worker that
+     * never got a job is still on its way out (it only touches this object, not a newer one).
+     */
+    private void forgetIfIdle(String key, Destination d) {
+        if (d.running == 0 && d.waiting.isEmpty()) {
+            destinations.remove(key, d);
         }
     }
 

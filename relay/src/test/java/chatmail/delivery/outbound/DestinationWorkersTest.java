@@ -34,7 +34,7 @@ class DestinationWorkersTest {
             }
             CountDownLatch otherDone = new CountDownLatch(10);
             for (int i = 0; i < 10; i++) {
-                workers.submit("other" + (i % 3) + ".example", otherDone::countDown, () -> { });
+                workers.submit("other" + (i % 3) + ".example", () -> { }, otherDone::countDown);
             }
             assertThat(otherDone.await(30, TimeUnit.SECONDS)).as("other destinations delivered while one hangs").isTrue();
             assertThat(tarpitSettled.getCount()).as("nothing at the hanging destination finished").isEqualTo(5);

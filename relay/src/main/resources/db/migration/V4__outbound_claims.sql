@@ -2,4 +2,23 @@
 -- claimed until claimed_until (epoch ms), so it is not taken again while the attempt runs. The
 -- SQLite store clears all claims when it opens (one process owns the file); a shared backend
 -- lets them run out instead.
-ALTER TABLE outbound_recipients ADD COLUMN claimed_until INTEGER;
+--
+-- The table is rebuilt with AUTOINCREMENT: a plain INTEGER PRIMARY KEY reuses the id of the
+-- last row deleted, so a message queued right after another was delivered could get the id that
+-- the finished attempt still held in memory, and be taken for already in flight.
+CREATE TABLE outbound_recipients_v4 (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id      INTEGER NOT NULL REFERENCES outbound_messages (id) ON DELETE CASCADE,
+    recipient       TEXT NOT NULL,
+    domain          TEXT NOT NULL,     -- lower case, IP literals in brackets
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,  -- epoch ms
+    last_error      TEXT,
+    claimed_until   INTEGER            -- epoch ms; NULL when not claimed
+);
+INSERT INTO outbound_recipients_v4 (id, message_id, recipient, domain, attempts, next_attempt_at, last_error)
+    SELECT id, message_id, recipient, domain, attempts, next_attempt_at, last_error FROM outbound_recipients;
+DROP TABLE outbound_recipients;
+ALTER TABLE outbound_recipients_v4 RENAME TO outbound_recipients;
+CREATE INDEX outbound_recipients_due ON outbound_recipients (next_attempt_at);
+CREATE INDEX outbound_recipients_by_message ON outbound_recipients (message_id);

@@ -9,6 +9,7 @@ import chatmail.config.Config;
 import chatmail.account.AddressRules;
 import chatmail.delivery.BounceBuilder;
 import chatmail.delivery.LocalDelivery;
+import chatmail.delivery.outbound.DestinationPolicy;
 import chatmail.delivery.outbound.OutboundDelivery;
 import chatmail.delivery.outbound.OutboundSettings;
 import chatmail.delivery.outbound.RemoteDelivery;
@@ -19,6 +20,7 @@ import chatmail.dns.DkimKeyCache;
 import chatmail.dns.DnsResolver;
 import chatmail.expiry.Expiry;
 import chatmail.expiry.ExpiryScheduler;
+import chatmail.files.PrivateFiles;
 import chatmail.imap.ImapPort;
 import chatmail.imap.ImapServer;
 import chatmail.imap.ImapServices;
@@ -56,7 +58,6 @@ import chatmail.turn.TurnService;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -147,7 +148,7 @@ public final class Relay implements AutoCloseable {
     private void startAll() throws IOException {
         long t0 = System.nanoTime();
         startedAt = options.clock().instant();
-        Files.createDirectories(config.dataDir());
+        PrivateFiles.createDirectories(config.dataDir());
         // First in, last out: an import or restore must not write while this relay uses data_dir.
         closeables.push(DataDirLock.acquire(config.dataDir(), "relay"));
         tls = TlsContexts.create(config);
@@ -156,6 +157,7 @@ public final class Relay implements AutoCloseable {
         closeables.push(limits);
         store = SqliteMailStore.open(config.dataDir(), options.clock());
         closeables.push(store);
+        PrivateFilesCheck.run(config);
         spool = BodySpool.open(config.dataDir());
         accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing(), metrics);
         startPush();
@@ -218,15 +220,15 @@ public final class Relay implements AutoCloseable {
         SqliteOutboundQueueStore queue = SqliteOutboundQueueStore.open(config.dataDir());
         closeables.push(queue);
         outboundQueue = queue;
-        OutboundSettings settings = OutboundSettings.defaults();
-        RemoteDelivery remote = new RemoteDelivery(dns, tls, options.clock(), settings, config.mailDomain(),
-                config.outboundSmtpPort(), config.outboundHttpsPort(), !config.disableIpv6());
+        OutboundSettings settings = OutboundSettings.of(config);
+        RemoteDelivery remote = new RemoteDelivery(dns, tls, options.clock(), settings, DestinationPolicy.forRelay(config),
+                config.mailDomain(), config.outboundSmtpPort(), config.outboundHttpsPort(), !config.disableIpv6());
         closeables.push(remote);
         outbound = new OutboundDelivery(queue, remote::deliver, new BounceBuilder(config.addressDomain(), options.clock()),
                 dkimSigner, (sender, dsn) -> localDelivery.deliver(dsn,
                         List.of(store.findAccount(AddressRules.normalize(sender)).orElseThrow(
                                 () -> new IllegalStateException("the sender's account is gone")))),
-                options.clock(), settings);
+                options.clock(), settings, metrics);
         closeables.push(outbound);
         outbound.start();
     }
@@ -254,7 +256,7 @@ public final class Relay implements AutoCloseable {
     private void startPipelines() {
         submission = new SubmissionPipeline(config, options.clock(), spool, metrics, localDelivery,
                 RateLimiter.fromConfig(config, options.clock()), dkimSigner,
-                new BounceBuilder(config.addressDomain(), options.clock()), outbound::wake);
+                new BounceBuilder(config.addressDomain(), options.clock()), outbound);
         inbound = new InboundPipeline(config, spool, metrics, localDelivery, dkimVerifier);
     }
 

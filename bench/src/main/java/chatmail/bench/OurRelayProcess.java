@@ -105,6 +105,8 @@ public final class OurRelayProcess implements ServerUnderTest {
                 max_load_1m = 100000
                 min_available_memory = 1
                 min_free_disk_space = 1
+                # Peers of a benchmark are on loopback (SEC-5 refuses such destinations by default).
+                allow_private_destinations = true
                 """.formatted(DOMAIN, dataDir, address);
     }
 

@@ -1,8 +1,8 @@
 package chatmail.acme;
 
+import chatmail.files.PrivateFiles;
 import chatmail.tls.KeyMaterial;
 import chatmail.tls.PemFiles;
-import chatmail.tls.PrivateFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -46,7 +46,7 @@ public final class FileAcmeState implements AcmeState {
         return directory.resolve("key.pem");
     }
 
-    private Path accountKeyFile() {
+    public Path accountKeyFile() {
         return directory.resolve("account.pem");
     }
 
@@ -78,7 +78,7 @@ public final class FileAcmeState implements AcmeState {
 
     @Override
     public void saveAccount(AcmeAccount account) throws IOException {
-        PrivateFiles.directory(directory);
+        PrivateFiles.createDirectories(directory);
         // Both halves: the JDK's PKCS#8 form of an EC key does not carry the public key.
         PrivateFiles.writeAtomically(accountKeyFile(), PemFiles.toPem(account.keys().getPrivate(), account.keys().getPublic()));
         PrivateFiles.writeAtomically(accountUrlFile(), account.directory() + "\n"
@@ -95,7 +95,7 @@ public final class FileAcmeState implements AcmeState {
 
     @Override
     public void saveCertificate(KeyMaterial certificate) throws IOException {
-        PrivateFiles.directory(directory);
+        PrivateFiles.createDirectories(directory);
         // Key first: a crash between the two leaves a pair that does not match, which the next
         // start notices (and orders again) rather than serving a certificate without its key.
         PrivateFiles.writeAtomically(keyFile(), PemFiles.toPem(certificate.privateKey()));

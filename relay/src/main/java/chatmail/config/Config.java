@@ -67,7 +67,12 @@ public record Config(
         int outboundSmtpPort,
         int outboundHttpsPort,
         String metricsAddress,
-        Timeouts timeouts) {
+        Timeouts timeouts,
+        Duration outboundConnectTimeout,
+        Duration outboundCommandTimeout,
+        Duration outboundDataTimeout,
+        Duration outboundAttemptTimeout,
+        boolean allowPrivateDestinations) {
 
     public static final long MIB = 1L << 20;
     public static final long GIB = 1L << 30;
@@ -245,6 +250,11 @@ public record Config(
         /** host:port of the /metrics listener; null = off. */
         public String metricsAddress;
         public Timeouts timeouts = Timeouts.defaults();
+        public Duration outboundConnectTimeout = Duration.ofSeconds(10);
+        public Duration outboundCommandTimeout = Duration.ofMinutes(5);
+        public Duration outboundDataTimeout = Duration.ofMinutes(10);
+        public Duration outboundAttemptTimeout = Duration.ofMinutes(30);
+        public boolean allowPrivateDestinations;
 
         Builder(String mailDomain) {
             this.mailDomain = mailDomain;
@@ -276,6 +286,9 @@ public record Config(
             outboundSmtpPort = c.outboundSmtpPort; outboundHttpsPort = c.outboundHttpsPort;
             metricsAddress = c.metricsAddress;
             timeouts = c.timeouts;
+            outboundConnectTimeout = c.outboundConnectTimeout; outboundCommandTimeout = c.outboundCommandTimeout;
+            outboundDataTimeout = c.outboundDataTimeout; outboundAttemptTimeout = c.outboundAttemptTimeout;
+            allowPrivateDestinations = c.allowPrivateDestinations;
         }
 
         public Config build() {
@@ -291,7 +304,8 @@ public record Config(
                     httpsPort, dnsResolver, notifyUrl, dkimSelector, turnServer, turnSecret,
                     turnCredentialLifetime, turnPort, turnExternalAddress, turnRelayPortMin, turnRelayPortMax,
                     turnAllowPrivatePeers, appversionsFile, trustedCaFile, outboundSmtpPort,
-                    outboundHttpsPort, metricsAddress, timeouts);
+                    outboundHttpsPort, metricsAddress, timeouts, outboundConnectTimeout, outboundCommandTimeout,
+                    outboundDataTimeout, outboundAttemptTimeout, allowPrivateDestinations);
         }
     }
 }

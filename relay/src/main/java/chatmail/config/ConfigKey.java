@@ -91,6 +91,16 @@ public enum ConfigKey {
             + "unset: off. Bind it to loopback or a private address."),
     MTAIL_ADDRESS("", "The reference relay's mtail address: an IP here means metrics_address = <IP>:3903 "
             + "(our metrics, not mtail's). Ignored when metrics_address is set."),
+    OUTBOUND_CONNECT_TIMEOUT("10s", "Outbound delivery: longest wait for a TCP connection to another server (SMTP and /mxdeliv)."),
+    OUTBOUND_COMMAND_TIMEOUT("5m", "Outbound SMTP: longest wait for the greeting and for each reply before the message "
+            + "is sent (RFC 5321 4.5.3.2: 5 minutes)."),
+    OUTBOUND_DATA_TIMEOUT("10m", "Outbound delivery: longest wait for the answer after the whole message was sent "
+            + "(RFC 5321 4.5.3.2: 10 minutes), and for a whole /mxdeliv request."),
+    OUTBOUND_ATTEMPT_TIMEOUT("30m", "Outbound delivery: one attempt to deliver to a destination (all its servers, "
+            + "/mxdeliv and SMTP) ends after this, however slowly a server answers; the mail is retried later."),
+    ALLOW_PRIVATE_DESTINATIONS("false", "true: also deliver to servers on loopback, private, link-local or multicast "
+            + "addresses and to this relay's own addresses (tests and closed networks). false (off): refused, "
+            + "the sender gets a bounce."),
     ;
 
     private final String defaultText;

@@ -175,6 +175,11 @@ public final class ConfigLoader {
             case OUTBOUND_HTTPS_PORT -> b.outboundHttpsPort = ConfigValues.port(e);
             case METRICS_ADDRESS -> b.metricsAddress = ConfigValues.hostAndPort(e, true);
             case MTAIL_ADDRESS -> { } // read after the loop: metrics_address wins wherever it stands
+            case OUTBOUND_CONNECT_TIMEOUT -> b.outboundConnectTimeout = ConfigValues.duration(e);
+            case OUTBOUND_COMMAND_TIMEOUT -> b.outboundCommandTimeout = ConfigValues.duration(e);
+            case OUTBOUND_DATA_TIMEOUT -> b.outboundDataTimeout = ConfigValues.duration(e);
+            case OUTBOUND_ATTEMPT_TIMEOUT -> b.outboundAttemptTimeout = ConfigValues.duration(e);
+            case ALLOW_PRIVATE_DESTINATIONS -> b.allowPrivateDestinations = ConfigValues.bool(e);
         }
     }
 }

@@ -5,6 +5,7 @@ import chatmail.config.Config;
 import chatmail.metrics.DeliveryLatency;
 import chatmail.store.Acceptance;
 import chatmail.store.Account;
+import chatmail.store.Committed;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.MailStore;
 import chatmail.store.Mailbox;
@@ -103,7 +104,8 @@ public final class LocalDelivery {
      * devices (PUSH-1).
      */
     public List<StoredMessage> deliverSubmitted(byte[] message, List<Account> recipients, Account submitter) {
-        return commitSubmitted(MessageBody.of(message), recipients, submitter, Optional.empty(), Optional.empty());
+        return commitSubmitted(MessageBody.of(message), recipients, submitter, Optional.empty(), Optional.empty())
+                .copies().getFirst();
     }
 
     /**
@@ -114,9 +116,9 @@ public final class LocalDelivery {
      *
      * @param bounce a DSN for the submitter, or empty
      * @param queued the copy for remote recipients, or empty
-     * @return the stored local copies of the message
+     * @return what the commit stored: first the local copies of the message, and the queue entries
      */
-    public List<StoredMessage> commitSubmitted(MessageBody message, List<Account> recipients, Account submitter,
+    public Committed commitSubmitted(MessageBody message, List<Account> recipients, Account submitter,
             Optional<MessageBody> bounce, Optional<QueuedCopy> queued) {
         Instant now = clock.instant();
         Map<Long, Account> unique = unique(recipients);
@@ -125,7 +127,7 @@ public final class LocalDelivery {
         copies.add(new Acceptance.Copy(new NewMessage(message, now), local));
         bounce.ifPresent(dsn -> copies.add(new Acceptance.Copy(new NewMessage(dsn, now),
                 targets(List.of(submitter), "INBOX", Set.of()))));
-        List<List<StoredMessage>> stored = timed(local, () -> store.commit(new Acceptance(copies, queued)));
+        Committed stored = timed(local, () -> store.commit(new Acceptance(copies, queued)));
         List<Account> told = new ArrayList<>(unique.values().stream().filter(a -> a.id() != submitter.id()).toList());
         List<Account> delivered = new ArrayList<>(unique.values());
         if (bounce.isPresent()) {
@@ -135,7 +137,7 @@ public final class LocalDelivery {
             }
         }
         afterCommit(told, delivered);
-        return stored.getFirst();
+        return stored;
     }
 
     public List<StoredMessage> deliver(byte[] message, List<Account> recipients, String mailboxName, Set<String> flags) {

@@ -2,6 +2,7 @@ package chatmail.delivery;
 
 import chatmail.account.AddressRules;
 import chatmail.config.Config;
+import chatmail.delivery.outbound.OutboundDelivery;
 import chatmail.dkim.DkimSigner;
 import chatmail.metrics.DeliveryPath;
 import chatmail.metrics.Metrics;
@@ -21,6 +22,7 @@ import chatmail.spool.BodySpool;
 import chatmail.spool.SpoolWriter;
 import chatmail.spool.SpooledBody;
 import chatmail.store.Account;
+import chatmail.store.Committed;
 import chatmail.store.MessageBody;
 import chatmail.store.QueuedCopy;
 import chatmail.store.StoreException;
@@ -50,13 +52,13 @@ public final class SubmissionPipeline extends MessagePipeline {
     private final RateLimiter rateLimiter;
     private final DkimSigner signer;
     private final BounceBuilder bounces;
-    private final Runnable wakeOutbound;
+    private final OutboundDelivery outbound;
 
     /**
-     * @param wakeOutbound tells the outbound queue that an entry was committed
+     * @param outbound claims the queue entries a commit writes and takes them over after it
      */
     public SubmissionPipeline(Config config, Clock clock, BodySpool spool, Metrics metrics, LocalDelivery localDelivery,
-            RateLimiter rateLimiter, DkimSigner signer, BounceBuilder bounces, Runnable wakeOutbound) {
+            RateLimiter rateLimiter, DkimSigner signer, BounceBuilder bounces, OutboundDelivery outbound) {
         super(config, spool, metrics);
         this.clock = clock;
         this.rules = new AddressRules(config);
@@ -64,7 +66,7 @@ public final class SubmissionPipeline extends MessagePipeline {
         this.rateLimiter = rateLimiter;
         this.signer = signer;
         this.bounces = bounces;
-        this.wakeOutbound = wakeOutbound;
+        this.outbound = outbound;
     }
 
     /**
@@ -155,17 +157,22 @@ public final class SubmissionPipeline extends MessagePipeline {
     private void commit(Submission s, SpooledBody cleaned, HeaderSection header) throws IOException {
         Optional<QueuedCopy> queued = Optional.empty();
         if (!s.remoteRecipients().isEmpty()) {
+            // The queue entries are claimed for this node in the submission's one commit, and the
+            // commit hands back their ids, so they go to their destinations right after it (SEC-5)
+            // without a look at the queue. Claiming afterwards, in a second write, would cost
+            // another fsync per message and leave a window in which the loop could take them
+            // first (delivered once all the same, but after its poll, not at once).
             queued = Optional.of(new QueuedCopy(s.envelopeSender(), s.remoteRecipients(),
-                    signer.signatureField(header, cleaned), cleaned, clock.instant()));
+                    signer.signatureField(header, cleaned), cleaned, clock.instant(), outbound.claimUntil()));
         }
         Optional<MessageBody> bounce = Optional.empty();
         if (!s.failedRecipients().isEmpty()) {
             bounce = Optional.of(MessageBody.of(signer.sign(
                     bounces.build(header, s.submitter().address(), s.failedRecipients()))));
         }
-        localDelivery.commitSubmitted(cleaned, s.localRecipients(), s.submitter(), bounce, queued);
+        Committed committed = localDelivery.commitSubmitted(cleaned, s.localRecipients(), s.submitter(), bounce, queued);
         if (queued.isPresent()) {
-            wakeOutbound.run();
+            outbound.committed(queued.get(), committed.queued().orElseThrow());
         }
     }
 

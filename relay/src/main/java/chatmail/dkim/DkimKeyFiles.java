@@ -1,5 +1,6 @@
 package chatmail.dkim;
 
+import chatmail.files.PrivateFiles;
 import chatmail.tls.PemFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +10,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -78,7 +78,7 @@ public final class DkimKeyFiles {
             throw new IOException(keyFile + " holds another DKIM key; move it away first if the imported one"
                     + " is the one DNS publishes");
         }
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         Path temporary = dir.resolve(keyFile.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);
         writeFile(temporary, PemFiles.toPem(key), true);
@@ -92,7 +92,7 @@ public final class DkimKeyFiles {
     }
 
     private static void generate(Path dir, Path keyFile) throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         KeyPair pair;
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -139,11 +139,7 @@ public final class DkimKeyFiles {
 
     private static void writeFile(Path file, String content, boolean secret) throws IOException {
         if (secret) {
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(file);
-            }
+            PrivateFiles.createFile(file);
             Files.writeString(file, content, StandardCharsets.US_ASCII);
         } else {
             Files.writeString(file, content, StandardCharsets.US_ASCII);

@@ -1,6 +1,7 @@
 package chatmail.expiry;
 
 import chatmail.config.Config;
+import chatmail.push.PushNotifier;
 import chatmail.store.Account;
 import chatmail.store.MailStore;
 import chatmail.store.MessageRef;
@@ -18,7 +19,8 @@ import java.util.function.LongConsumer;
  * Deletes what the relay promises not to keep (SPEC EXP-1, ACC-6): every message older than
  * {@code delete_mails_after} days, seen messages over 200 000 bytes older than
  * {@code delete_large_after} days, and accounts without a login for
- * {@code delete_inactive_users_after} days, with all their mail.
+ * {@code delete_inactive_users_after} days, with all their mail; and push device tokens past
+ * their expiry (SEC-9), which no notification uses any more but which would otherwise stay.
  */
 public final class Expiry {
 
@@ -58,7 +60,12 @@ public final class Expiry {
         for (MessageRef m : old.values()) bytes += m.size();
         for (MessageRef m : large.values()) bytes += m.size();
 
-        if (!dryRun) {
+        int expiredTokens;
+        if (dryRun) {
+            expiredTokens = store.expiredMetadataValues(PushNotifier.DEVICE_TOKEN_ENTRY, now);
+        } else {
+            // Before the accounts: tokens of an inactive account count here, not silently with it.
+            expiredTokens = store.deleteExpiredMetadataValues(PushNotifier.DEVICE_TOKEN_ENTRY, now);
             store.delete(old.values());
             store.delete(large.values());
             for (Account a : inactive) {
@@ -66,7 +73,7 @@ public final class Expiry {
                 accountDeleted.accept(a.id());
             }
         }
-        return new ExpiryReport(dryRun, old.size(), large.size(), bytes, inactive.size());
+        return new ExpiryReport(dryRun, old.size(), large.size(), bytes, inactive.size(), expiredTokens);
     }
 
     private static Map<String, MessageRef> byKey(List<MessageRef> refs) {

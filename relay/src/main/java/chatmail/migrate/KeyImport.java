@@ -1,6 +1,7 @@
 package chatmail.migrate;
 
 import chatmail.dkim.DkimKeyFiles;
+import chatmail.files.PrivateFiles;
 import chatmail.tls.KeyMaterial;
 import chatmail.tls.PemFiles;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.interfaces.RSAPrivateKey;
 
@@ -58,7 +58,7 @@ public final class KeyImport {
             return;
         }
         Path dir = certificateDir(dataDir);
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         Path certTarget = dir.resolve("fullchain.pem");
         Path keyTarget = dir.resolve("privkey.pem");
         copy(fullchain, certTarget, false);
@@ -73,11 +73,7 @@ public final class KeyImport {
         Path temporary = to.resolveSibling(to.getFileName() + ".tmp");
         Files.deleteIfExists(temporary);
         if (secret) {
-            try {
-                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException notPosix) {
-                Files.createFile(temporary);
-            }
+            PrivateFiles.createFile(temporary);
         }
         Files.write(temporary, content);
         try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.WRITE)) {

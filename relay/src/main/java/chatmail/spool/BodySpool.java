@@ -1,11 +1,11 @@
 package chatmail.spool;
 
+import chatmail.files.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +41,7 @@ public final class BodySpool {
         Path dir = dataDir.resolve("tmp");
         try {
             if (!Files.isDirectory(dir)) {
-                try {
-                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                } catch (UnsupportedOperationException notPosix) {
-                    Files.createDirectories(dir);
-                }
+                PrivateFiles.createDirectories(dir);
             }
             int removed = 0;
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {

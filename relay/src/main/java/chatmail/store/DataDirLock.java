@@ -1,5 +1,6 @@
 package chatmail.store;
 
+import chatmail.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -44,7 +45,7 @@ public final class DataDirLock implements AutoCloseable {
      * @throws HeldException when another process (or another holder in this one) has it
      */
     public static DataDirLock acquire(Path dataDir, String purpose) throws IOException {
-        Files.createDirectories(dataDir);
+        PrivateFiles.createDirectories(dataDir);
         Path file = dataDir.resolve(FILE_NAME);
         FileChannel channel = open(file);
         FileLock lock;

@@ -62,15 +62,16 @@ public interface MailStore extends AutoCloseable {
         if (targets.isEmpty()) {
             return List.of();
         }
-        return commit(new Acceptance(List.of(new Acceptance.Copy(message, targets)), Optional.empty())).getFirst();
+        return commit(new Acceptance(List.of(new Acceptance.Copy(message, targets)), Optional.empty())).copies().getFirst();
     }
 
     /**
      * Stores every copy and queues the outbound copy of an accepted message in one commit and
-     * returns after it is durable; the result has the stored messages of each copy, in order.
+     * returns after it is durable; the result has the stored messages of each copy, in order,
+     * and the ids of the queue entries (claimed as {@link QueuedCopy#claimedUntil()} says).
      * A spooled body may be taken over (renamed) by the store.
      */
-    List<List<StoredMessage>> commit(Acceptance acceptance);
+    Committed commit(Acceptance acceptance);
 
     /** The mailbox's current state with every message in UID order. */
     MailboxSnapshot snapshot(long mailboxId);
@@ -157,6 +158,12 @@ public interface MailStore extends AutoCloseable {
      */
     void importMetadataValue(long accountId, String entry, String value, Instant setAt, Instant expiresAt,
                              int maxValues);
+
+    /** How many values of {@code entry}, over all accounts, had expired at {@code now}. */
+    int expiredMetadataValues(String entry, Instant now);
+
+    /** Deletes the values of {@code entry}, over all accounts, expired at {@code now}; returns how many went. */
+    int deleteExpiredMetadataValues(String entry, Instant now);
 
     MailboxEvents events();
 

@@ -9,8 +9,12 @@ import java.util.List;
  * once for the local copies and the queue (the SQLite store links the spooled file twice).
  *
  * @param sender the envelope sender, empty for the null sender
+ * @param claimedUntil when not null, the entries are claimed by the accepting node until then, in
+ *     the same commit, so it hands them to their destinations at once and no other look at the
+ *     queue takes them meanwhile (SEC-5)
  */
-public record QueuedCopy(String sender, List<String> recipients, byte[] header, MessageBody body, Instant createdAt) {
+public record QueuedCopy(String sender, List<String> recipients, byte[] header, MessageBody body, Instant createdAt,
+        Instant claimedUntil) {
 
     public QueuedCopy {
         recipients = List.copyOf(recipients);

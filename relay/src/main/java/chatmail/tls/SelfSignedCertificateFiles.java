@@ -1,5 +1,6 @@
 package chatmail.tls;
 
+import chatmail.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ public final class SelfSignedCertificateFiles {
     }
 
     private void store(KeyMaterial material) throws IOException {
-        PrivateFiles.directory(directory);
+        PrivateFiles.createDirectories(directory);
         // Key first: a crash between the two leaves a certificate that no longer matches,
         // which the next start detects and regenerates.
         PrivateFiles.writeAtomically(keyFile(), PemFiles.toPem(material.privateKey()));

@@ -1,27 +1,22 @@
 package chatmail.turn;
 
+import chatmail.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The TURN secret of a single relay: {@code data_dir/turn_secret}, 256 random bits made at first
  * start, created 0600 from the start (SPEC TURN-1, SEC-6). A group- or world-readable file is
- * used but warned about.
+ * used; {@code chatmail.PrivateFilesCheck} warns about it at start-up.
  */
 public final class TurnSecretFile implements TurnSecretSource {
     public static final String NAME = "turn_secret";
-    private static final Logger log = LoggerFactory.getLogger(TurnSecretFile.class);
 
     private final Path file;
 
@@ -46,7 +41,6 @@ public final class TurnSecretFile implements TurnSecretSource {
                 // Made meanwhile: read what is there.
             }
         }
-        warnIfReadableByOthers();
         String secret = Files.readString(file, StandardCharsets.US_ASCII).strip();
         if (secret.isEmpty()) {
             throw new IOException(file + " is empty; delete it to get a new TURN secret");
@@ -55,26 +49,11 @@ public final class TurnSecretFile implements TurnSecretSource {
     }
 
     private void create(String secret) throws IOException {
-        Files.createDirectories(file.getParent());
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException notPosix) {
-            Files.createFile(file);
-        }
+        PrivateFiles.createDirectories(file.getParent());
+        PrivateFiles.createFile(file);
         try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.write(java.nio.ByteBuffer.wrap((secret + "\n").getBytes(StandardCharsets.US_ASCII)));
             channel.force(true);
-        }
-    }
-
-    private void warnIfReadableByOthers() {
-        try {
-            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-            if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                log.warn("{} is readable by group or others; chmod 600 it", file);
-            }
-        } catch (IOException | UnsupportedOperationException e) {
-            // Not a POSIX file system: nothing to check.
         }
     }
 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chatmail.cli.Main;
 import chatmail.dns.NsdServer;
-import chatmail.federation.LogLines;
+import chatmail.testing.LogLines;
 import chatmail.testing.FreePorts;
 import chatmail.testing.MutableClock;
 import chatmail.testing.TestCa;

@@ -50,7 +50,7 @@ class CliCommandsTest {
 
         assertThat(chatmail("expire", "--dry-run", "--config", ini.toString())).isZero();
         assertThat(out.toString()).isEqualTo("would delete 1 messages older than the retention, 0 large seen messages, "
-                + message().length + " bytes in all, and 1 inactive accounts" + System.lineSeparator());
+                + message().length + " bytes in all, 1 inactive accounts and 0 expired device tokens" + System.lineSeparator());
         try (SqliteMailStore store = SqliteMailStore.open(data, clock)) {
             assertThat(store.accountCount()).isEqualTo(1);
             assertThat(store.messagesReceivedBefore(clock.instant())).hasSize(1);
@@ -59,7 +59,7 @@ class CliCommandsTest {
         out.getBuffer().setLength(0);
         assertThat(chatmail("expire", "-c", ini.toString())).isZero();
         assertThat(out.toString()).startsWith("deleted 1 messages older than the retention")
-                .contains("and 1 inactive accounts");
+                .contains(", 1 inactive accounts and 0 expired device tokens");
         try (SqliteMailStore store = SqliteMailStore.open(data, clock)) {
             assertThat(store.accountCount()).isZero();
             assertThat(store.messagesReceivedBefore(clock.instant().plus(Duration.ofDays(1)))).isEmpty();

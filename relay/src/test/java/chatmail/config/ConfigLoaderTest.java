@@ -61,6 +61,11 @@ class ConfigLoaderTest {
         assertThat(c.turnAllowPrivatePeers()).isFalse();
         assertThat(c.outboundSmtpPort()).isEqualTo(25);
         assertThat(c.outboundHttpsPort()).isEqualTo(443);
+        // RFC 5321 4.5.3.2's timeouts; DLV-2's connect timeout
+        assertThat(List.of(c.outboundConnectTimeout(), c.outboundCommandTimeout(), c.outboundDataTimeout(),
+                c.outboundAttemptTimeout())).containsExactly(Duration.ofSeconds(10), Duration.ofMinutes(5),
+                Duration.ofMinutes(10), Duration.ofMinutes(30));
+        assertThat(c.allowPrivateDestinations()).isFalse();
         assertThat(c).isEqualTo(Config.builder("chat.example.org").build());
     }
 
@@ -118,6 +123,24 @@ class ConfigLoaderTest {
         assertThat(load("disable_ipv6 = true\n").config().listenAddresses()).containsExactly("0.0.0.0");
         assertThat(load("turn_credential_lifetime = 3600\n").config().turnCredentialLifetime())
                 .isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void outboundTimeoutsAndPrivateDestinationsAreRead() throws Exception {
+        Config c = load("""
+                outbound_connect_timeout = 3
+                outbound_command_timeout = 2m
+                outbound_data_timeout = 1h
+                outbound_attempt_timeout = 2h
+                allow_private_destinations = true
+                """).config();
+        assertThat(List.of(c.outboundConnectTimeout(), c.outboundCommandTimeout(), c.outboundDataTimeout(),
+                c.outboundAttemptTimeout())).containsExactly(Duration.ofSeconds(3), Duration.ofMinutes(2),
+                Duration.ofHours(1), Duration.ofHours(2));
+        assertThat(c.allowPrivateDestinations()).isTrue();
+        assertThatThrownBy(() -> load("outbound_attempt_timeout = 0\n")).isInstanceOf(ConfigException.class)
+                .hasMessage("outbound_attempt_timeout = \"0\" (line 3) is not valid: expected a positive duration:"
+                        + " seconds, or a number with s, m, h or d such as 5d");
     }
 
     @Test

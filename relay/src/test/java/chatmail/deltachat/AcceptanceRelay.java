@@ -72,6 +72,8 @@ final class AcceptanceRelay implements AutoCloseable {
         // (the federation scenario sets its own DNS server).
         b.notifyUrl = java.net.URI.create("http://127.0.0.1:9/notify");
         b.dnsResolver = "127.0.0.1:9";
+        // Federation peers are other relays on 127.0.0.x (SEC-5 refuses those by default).
+        b.allowPrivateDestinations = true;
         adjust.accept(b);
         return b.build();
     }

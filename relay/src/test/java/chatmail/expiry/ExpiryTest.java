@@ -3,6 +3,7 @@ package chatmail.expiry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.config.Config;
+import chatmail.push.PushNotifier;
 import chatmail.store.Account;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.MessageInfo;
@@ -162,7 +163,39 @@ class ExpiryTest {
         assertThat(bodyFiles()).isEmpty();
 
         ExpiryReport again = new Expiry(config, store, clock).run(false);
-        assertThat(again).isEqualTo(new ExpiryReport(false, 0, 0, 0, 0));
+        assertThat(again).isEqualTo(new ExpiryReport(false, 0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void expiredDeviceTokensArePurgedAndTheDryRunCountsThem() {
+        String entry = PushNotifier.DEVICE_TOKEN_ENTRY;
+        Duration lifetime = Duration.ofDays(90); // what IMAP SETMETADATA gives a token
+        Instant setAt = clock.instant();
+        store.addMetadataValue(active.id(), entry, "old-device", setAt.plus(lifetime), 10);
+        Account other = store.createAccountIfAbsent("otherone@" + DOMAIN, "{SHA512-CRYPT}x", today());
+        store.addMetadataValue(other.id(), entry, "other-old", setAt.plus(lifetime), 10);
+        clock.advance(Duration.ofDays(30));
+        store.addMetadataValue(active.id(), entry, "new-device", clock.instant().plus(lifetime), 10);
+        Expiry expiry = new Expiry(config, store, clock);
+
+        clock.set(setAt.plus(lifetime).minusSeconds(1));
+        assertThat(expiry.run(true).expiredDeviceTokens()).as("not yet expired").isZero();
+        clock.set(setAt.plus(lifetime));
+        ExpiryReport dry = expiry.run(true);
+        assertThat(dry.expiredDeviceTokens()).isEqualTo(2);
+        assertThat(dry.toString()).endsWith(", 0 inactive accounts and 2 expired device tokens");
+        assertThat(storedTokens(active)).as("a dry run deletes nothing").containsExactly("old-device", "new-device");
+
+        ExpiryReport real = expiry.run(false);
+        assertThat(real.expiredDeviceTokens()).isEqualTo(2);
+        assertThat(storedTokens(active)).containsExactly("new-device");
+        assertThat(storedTokens(other)).isEmpty();
+        assertThat(expiry.run(true).expiredDeviceTokens()).isZero();
+    }
+
+    /** Every stored token of the account, expired or not (asked as of the epoch). */
+    private List<String> storedTokens(Account account) {
+        return store.metadataValues(account.id(), PushNotifier.DEVICE_TOKEN_ENTRY, Instant.EPOCH);
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import chatmail.delivery.outbound.OutboundDelivery;
 import chatmail.dkim.DkimVerifier;
 import chatmail.dns.DkimKeyCache;
+import chatmail.testing.LogLines;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -49,6 +49,9 @@ public final class TestRelay implements AutoCloseable {
         // A test relay for a public domain without certificate files never reaches a public CA
         // either; ACME tests point this at their Pebble.
         b.acmeDirectory = NO_ACME;
+        // Test peers are other servers on 127.0.0.x, which SEC-5 refuses by default; the test
+        // of that refusal sets it back to false.
+        b.allowPrivateDestinations = true;
         adjust.accept(b);
         return new TestRelay(Relay.start(b.build(), Relay.Options.forTests(clock)), clock);
     }
@@ -70,6 +73,7 @@ public final class TestRelay implements AutoCloseable {
         // TURN on its fixed port would collide between relays of concurrent test runs; a test that
         // needs it on these relays turns it on.
         b.turnPort = 0;
+        b.allowPrivateDestinations = true;
         adjust.accept(b);
         Relay.Options ephemeral = Relay.Options.forTests(clock);
         Relay.Options fixed = new Relay.Options(clock, ephemeral.probe(), false, ephemeral.runExpiry());

@@ -123,12 +123,21 @@ public final class MxDelivClient implements AutoCloseable {
      */
     public MxDelivOutcome post(String host, boolean verify, String sender, List<String> recipients, byte[] message)
             throws InterruptedException {
+        return post(host, verify, sender, recipients, message, requestTimeout);
+    }
+
+    /**
+     * As {@link #post(String, boolean, String, List, byte[])}, the whole request (connect, TLS,
+     * body, answer) ending after {@code timeout} at the latest.
+     */
+    public MxDelivOutcome post(String host, boolean verify, String sender, List<String> recipients, byte[] message,
+            Duration timeout) throws InterruptedException {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         Request request = (verify ? verified : unverified()).newRequest(bare, port)
                 .scheme("https")
                 .path("/mxdeliv")
                 .method(HttpMethod.POST)
-                .timeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                .timeout(Math.max(1, Math.min(timeout.toMillis(), requestTimeout.toMillis())), TimeUnit.MILLISECONDS)
                 .body(new BytesRequestContent("message/rfc822", message));
         try {
             request.headers(h -> {

@@ -3,37 +3,44 @@ package chatmail.delivery.outbound;
 import chatmail.delivery.BounceBuilder;
 import chatmail.delivery.FailedRecipient;
 import chatmail.dkim.DkimSigner;
+import chatmail.metrics.Metrics;
+import chatmail.metrics.OutboundResult;
+import chatmail.store.QueuedCopy;
+import chatmail.store.QueuedEntries;
 import chatmail.store.StoreException;
 import chatmail.worker.QueueWorker;
+import io.prometheus.metrics.core.metrics.Counter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outbound queue (DLV-3): {@link #enqueue} stores a message durably and wakes the worker,
- * which delivers due recipients grouped by message and domain through {@link RemoteDelivery},
- * with bounded concurrency overall and per domain. Temporary failures are retried with backoff;
- * a final refusal, or a recipient still undelivered {@code maxAge} (2 days) after enqueueing,
- * produces one DKIM-signed RFC 3464 bounce per message and round for the (non-null) sender.
+ * The outbound queue (DLV-3): a submission's queue entries are committed with its local copies
+ * by the mail store, claimed by this node in that commit ({@link #claimUntil}) and handed
+ * straight to the worker of each recipient domain ({@link #committed}); {@link #enqueue} does the
+ * same through the queue alone. A background loop claims what else is due (retries, what a
+ * previous run left) and hands it over the same way.
+ * Attempts run per destination ({@link DestinationWorkers}, SEC-5): a slow or tarpitting
+ * destination delays only its own mail, and each attempt ends at its deadline
+ * ({@code outbound_attempt_timeout}). Temporary failures are retried with backoff; a final
+ * refusal, or a recipient still undelivered {@code maxAge} (2 days) after enqueueing, produces
+ * one DKIM-signed RFC 3464 bounce per message and destination attempt for the (non-null) sender.
  *
- * <p>Time comes from the injected {@link Clock}; {@link #runDue()} does one round at once, so
- * tests move the clock and run a round instead of waiting.
+ * <p>Time comes from the injected {@link Clock}; {@link #runDue()} does a round at once and
+ * waits for it, so tests move the clock and run a round instead of waiting.
  */
 public final class OutboundDelivery implements AutoCloseable {
 
@@ -54,15 +61,19 @@ public final class OutboundDelivery implements AutoCloseable {
     private final Clock clock;
     private final OutboundSettings settings;
 
-    private final ExecutorService deliveries = Executors.newVirtualThreadPerTaskExecutor();
-    private final Semaphore overall;
-    private final Map<String, Semaphore> perDomain = new ConcurrentHashMap<>();
+    private final DestinationWorkers workers;
+    /** Entries handed to a destination and not yet settled: never handed over twice. */
     private final Set<Long> inFlight = ConcurrentHashMap.newKeySet();
-    private final ReentrantLock roundLock = new ReentrantLock();
+    private final ReentrantLock idleLock = new ReentrantLock();
+    private final Condition idle = idleLock.newCondition();
     private final QueueWorker worker = new QueueWorker("outbound-queue");
+    /** The last look at the queue found more due than it took. */
+    private volatile boolean backlog;
+    private volatile boolean closing;
+    private final Counter attempts;
 
     public OutboundDelivery(OutboundQueueStore queue, Transport transport, BounceBuilder bounces, DkimSigner signer,
-            BounceSink bounceSink, Clock clock, OutboundSettings settings) {
+            BounceSink bounceSink, Clock clock, OutboundSettings settings, Metrics metrics) {
         this.queue = queue;
         this.transport = transport;
         this.bounces = bounces;
@@ -70,12 +81,25 @@ public final class OutboundDelivery implements AutoCloseable {
         this.bounceSink = bounceSink;
         this.clock = clock;
         this.settings = settings;
-        this.overall = new Semaphore(settings.maxConcurrent());
+        this.workers = new DestinationWorkers(settings.maxConcurrent(), settings.maxPerDestination());
+        attempts = metrics.counter("chatmail_outbound_attempts",
+                "Outbound delivery attempts by result, one per recipient and attempt.", "result");
+        for (OutboundResult result : OutboundResult.values()) {
+            attempts.initLabelValues(result.label());
+        }
+        // The queue's one summary (as `chatmail status` shows it), taken once per scrape for both gauges.
+        metrics.gauges(() -> queue.summary(0), List.<Metrics.GaugeOf<QueueSummary>>of(
+                new Metrics.GaugeOf<>("chatmail_outbound_queue_size", "Recipients waiting in the outbound queue.",
+                        QueueSummary::recipients),
+                new Metrics.GaugeOf<>("chatmail_outbound_queue_oldest_age_seconds",
+                        "Age of the oldest message in the outbound queue in seconds; 0 when it is empty.",
+                        s -> s.oldest().map(t -> Metrics.seconds(Duration.between(t, clock.instant()))).orElse(0.0))));
     }
 
     /**
      * Queues a message for remote recipients and returns once the queue entry is on stable
-     * storage; delivery starts at once in the background.
+     * storage. Once {@link #start() started}, the entries are claimed in the same write and
+     * their attempts start at once, without a further look at the queue.
      *
      * @param envelopeFrom the envelope sender, empty (or null) for the null sender
      * @param signedMessage the message as it goes out: header-cleaned and DKIM-signed
@@ -85,11 +109,45 @@ public final class OutboundDelivery implements AutoCloseable {
         if (recipients.isEmpty()) {
             return;
         }
-        queue.add(envelopeFrom == null ? "" : envelopeFrom, List.copyOf(recipients), signedMessage, clock.instant());
-        wakeUp();
+        Instant claim = claimUntil();
+        List<QueuedRecipient> queued = queue.add(envelopeFrom == null ? "" : envelopeFrom, List.copyOf(recipients),
+                signedMessage, clock.instant(), claim);
+        if (claim != null) {
+            dispatch(queued);
+        }
     }
 
-    /** Starts the background worker. */
+    /**
+     * Until when this node claims queue entries that a commit writes now: the entries are then
+     * its own to try at once ({@link #committed}), and the loop does not take them meanwhile.
+     * Null before {@link #start()} (and after {@link #close()}): then they are not claimed and
+     * the loop takes them when it runs.
+     */
+    public Instant claimUntil() {
+        return worker.running() && !closing ? clock.instant().plus(settings.claimLease()) : null;
+    }
+
+    /**
+     * Hands the entries a mail store commit just queued to their destinations, without a look
+     * at the queue (SEC-5: the accepting node tries its mail first, at once). The copy's
+     * {@link QueuedCopy#claimedUntil()} came from {@link #claimUntil}; an unclaimed copy is left
+     * to the loop, which is woken.
+     */
+    public void committed(QueuedCopy copy, QueuedEntries entries) {
+        if (copy.claimedUntil() == null) {
+            wake();
+            return;
+        }
+        List<QueuedRecipient> claimed = new ArrayList<>(entries.recipientIds().size());
+        for (int i = 0; i < entries.recipientIds().size(); i++) {
+            String recipient = copy.recipients().get(i);
+            claimed.add(new QueuedRecipient(entries.recipientIds().get(i), entries.messageId(), copy.sender(), recipient,
+                    QueuedEntries.domainOf(recipient), 0, copy.createdAt(), copy.createdAt(), null, null));
+        }
+        dispatch(claimed);
+    }
+
+    /** Starts the background loop, which first takes what a previous run left queued. */
     public void start() {
         worker.start(this::workLoop);
     }
@@ -97,14 +155,17 @@ public final class OutboundDelivery implements AutoCloseable {
     private void workLoop() {
         while (worker.running()) {
             try {
-                runDue();
+                dispatchDue();
                 awaitWork();
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
+                if (closing) {
+                    return; // the stop interrupted a queue call
+                }
                 log.error("outbound queue round failed; retrying", e);
                 try {
-                    awaitWork();
+                    worker.sleep(Optional.of(settings.pollInterval()));
                 } catch (InterruptedException interrupted) {
                     return;
                 }
@@ -112,147 +173,230 @@ public final class OutboundDelivery implements AutoCloseable {
         }
     }
 
-    /** Waits until woken by an enqueue, the earliest due entry (by the wall clock) or the poll interval. */
+    /** Most entries in flight (running or waiting for their destination) at once. */
+    private int maxInFlight() {
+        return settings.batchSize() * 2;
+    }
+
+    /** Claims what is due, as far as there is room, and hands it to the destinations; does not wait. */
+    private void dispatchDue() {
+        int room = maxInFlight() - inFlight.size();
+        if (room <= 0) {
+            backlog = true;
+            return;
+        }
+        int limit = Math.min(room, settings.batchSize());
+        Instant now = clock.instant();
+        List<QueuedRecipient> claimed = queue.claimDue(now, now.plus(settings.claimLease()), limit);
+        backlog = claimed.size() == limit;
+        dispatch(claimed);
+    }
+
+    /**
+     * Waits until woken by {@link #wake()}, the earliest unclaimed entry comes due (by the
+     * injected clock), the poll interval passed, or (with a backlog) an attempt ended.
+     */
     private void awaitWork() throws InterruptedException {
+        if (backlog && inFlight.size() < maxInFlight()) {
+            return;
+        }
         Duration wait = settings.pollInterval();
-        var next = queue.nextDue();
-        if (next.isPresent()) {
-            Duration untilDue = Duration.between(clock.instant(), next.get());
-            if (untilDue.compareTo(wait) < 0) {
-                wait = untilDue;
+        if (!backlog) {
+            var next = queue.nextDue();
+            if (next.isPresent()) {
+                Duration untilDue = Duration.between(clock.instant(), next.get());
+                if (untilDue.compareTo(wait) < 0) {
+                    wait = untilDue;
+                }
             }
         }
         worker.sleep(Optional.of(wait));
     }
 
     /**
-     * Makes the worker look at the queue now instead of at its next poll, e.g. after the clock
+     * Makes the loop look at the queue now instead of at its next poll, e.g. after the clock
      * moved (tests) or an operator knows a peer is back.
      */
     public void wake() {
-        wakeUp();
-    }
-
-    private void wakeUp() {
         worker.wakeUp();
     }
 
     /** What one round did. */
     public record Round(int delivered, int failed, int deferred, int bounces) {
         static final Round NONE = new Round(0, 0, 0, 0);
+
+        Round plus(Round other) {
+            return new Round(delivered + other.delivered, failed + other.failed, deferred + other.deferred,
+                    bounces + other.bounces);
+        }
     }
 
-    /** Delivers everything due now and waits for it; returns what happened. */
+    /**
+     * Claims everything due now, delivers it and waits until it and every other attempt in flight
+     * has ended; returns what this round's own attempts did.
+     */
     public Round runDue() throws InterruptedException {
-        roundLock.lock();
-        try {
-            List<QueuedRecipient> due = queue.due(clock.instant(), settings.batchSize());
-            due.removeIf(r -> inFlight.contains(r.id()));
-            if (due.isEmpty()) {
-                return Round.NONE;
-            }
-            due.forEach(r -> inFlight.add(r.id()));
+        Instant now = clock.instant();
+        List<CompletableFuture<Round>> running = dispatch(
+                queue.claimDue(now, now.plus(settings.claimLease()), settings.batchSize()));
+        Round total = Round.NONE;
+        for (CompletableFuture<Round> attempt : running) {
             try {
-                return deliverAll(due);
-            } finally {
-                due.forEach(r -> inFlight.remove(r.id()));
-            }
-        } finally {
-            roundLock.unlock();
-        }
-    }
-
-    private Round deliverAll(List<QueuedRecipient> due) throws InterruptedException {
-        Map<Long, Map<String, List<QueuedRecipient>>> groups = new LinkedHashMap<>();
-        for (QueuedRecipient r : due) {
-            groups.computeIfAbsent(r.messageId(), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(r.domain(), k -> new ArrayList<>()).add(r);
-        }
-        List<Future<Round>> running = new ArrayList<>();
-        for (var message : groups.entrySet()) {
-            running.add(deliveries.submit(() -> deliverMessage(message.getKey(), message.getValue())));
-        }
-        int delivered = 0;
-        int failed = 0;
-        int deferred = 0;
-        int bounced = 0;
-        for (Future<Round> f : running) {
-            try {
-                Round r = f.get();
-                delivered += r.delivered();
-                failed += r.failed();
-                deferred += r.deferred();
-                bounced += r.bounces();
-            } catch (java.util.concurrent.ExecutionException e) {
+                total = total.plus(attempt.get());
+            } catch (ExecutionException e) {
                 log.error("outbound delivery failed", e.getCause());
             }
         }
-        return new Round(delivered, failed, deferred, bounced);
+        awaitIdle();
+        return total;
     }
 
-    /** All due domains of one message, in parallel; one bounce for whatever failed finally. */
-    private Round deliverMessage(long messageId, Map<String, List<QueuedRecipient>> byDomain) throws Exception {
+    /** Waits until no attempt is in flight. */
+    private void awaitIdle() throws InterruptedException {
+        idleLock.lock();
+        try {
+            while (!inFlight.isEmpty()) {
+                idle.await();
+            }
+        } finally {
+            idleLock.unlock();
+        }
+    }
+
+    /**
+     * Hands claimed entries to their destinations, one attempt per message and domain; entries
+     * already in flight are skipped.
+     */
+    private List<CompletableFuture<Round>> dispatch(List<QueuedRecipient> claimed) {
+        Map<Long, Map<String, List<QueuedRecipient>>> groups = new LinkedHashMap<>();
+        for (QueuedRecipient r : claimed) {
+            if (inFlight.add(r.id())) {
+                groups.computeIfAbsent(r.messageId(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(r.domain(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<CompletableFuture<Round>> running = new ArrayList<>();
+        for (var message : groups.entrySet()) {
+            for (var group : message.getValue().entrySet()) {
+                List<QueuedRecipient> entries = group.getValue();
+                CompletableFuture<Round> result = new CompletableFuture<>();
+                running.add(result);
+                boolean taken = workers.submit(group.getKey(), () -> {
+                    try {
+                        result.complete(attempt(message.getKey(), group.getKey(), entries));
+                    } catch (InterruptedException e) {
+                        // Stopping: the entries stay claimed until the next start clears the claims.
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException e) {
+                        if (closing) {
+                            log.info("outbound attempt for {} ended by the shutdown; retried after the next start",
+                                    group.getKey());
+                        } else {
+                            log.error("outbound delivery to {} failed", group.getKey(), e);
+                        }
+                        result.completeExceptionally(e);
+                    }
+                }, () -> {
+                    result.complete(Round.NONE); // unless the attempt completed it
+                    settled(entries);
+                });
+                if (!taken) {
+                    result.complete(Round.NONE);
+                    settled(entries);
+                }
+            }
+        }
+        return running;
+    }
+
+    private void settled(List<QueuedRecipient> entries) {
+        entries.forEach(r -> inFlight.remove(r.id()));
+        idleLock.lock();
+        try {
+            if (inFlight.isEmpty()) {
+                idle.signalAll();
+            }
+        } finally {
+            idleLock.unlock();
+        }
+        if (backlog) {
+            worker.wakeUp();
+        }
+    }
+
+    /**
+     * One attempt for the recipients of one message in one domain; one bounce for what failed
+     * finally. Recipients that failed in an earlier attempt but whose bounce could not be stored
+     * then (they carry their final reply) are not sent again: only their bounce is tried.
+     */
+    private Round attempt(long messageId, String domain, List<QueuedRecipient> group) throws InterruptedException {
         byte[] message = queue.message(messageId);
+        String sender = group.getFirst().sender();
         List<FailedRecipient> failed = new ArrayList<>();
         List<Long> done = new ArrayList<>();
-        // Recipients that failed in an earlier round but whose bounce could not be stored then:
-        // only the bounce is tried again.
         Map<Long, String> finalReplies = new LinkedHashMap<>();
-        List<Future<Map<QueuedRecipient, RecipientResult>>> parts = new ArrayList<>();
-        for (var group : byDomain.entrySet()) {
-            List<QueuedRecipient> toSend = new ArrayList<>();
-            for (QueuedRecipient r : group.getValue()) {
-                if (r.finalReply() != null) {
-                    failed.add(new FailedRecipient(r.recipient(), r.finalReply()));
-                    finalReplies.put(r.id(), r.finalReply());
-                    done.add(r.id());
-                } else {
-                    toSend.add(r);
-                }
-            }
-            if (!toSend.isEmpty()) {
-                parts.add(deliveries.submit(() -> deliverGroup(group.getKey(), toSend, message)));
+        List<QueuedRecipient> toSend = new ArrayList<>();
+        for (QueuedRecipient r : group) {
+            if (r.finalReply() != null) {
+                failed.add(new FailedRecipient(r.recipient(), r.finalReply()));
+                finalReplies.put(r.id(), r.finalReply());
+                done.add(r.id());
+            } else {
+                toSend.add(r);
             }
         }
-        Map<String, Deferral> deferrals = new LinkedHashMap<>();
+        int bouncesOnly = failed.size();
+        Map<String, RecipientResult> byAddress = Map.of();
+        if (!toSend.isEmpty()) {
+            try {
+                byAddress = transport.deliver(domain, sender, toSend.stream().map(QueuedRecipient::recipient).toList(),
+                        message);
+            } catch (RuntimeException e) {
+                log.error("delivery to {} failed unexpectedly", domain, e);
+            }
+        }
+        Deferral deferral = null;
         int delivered = 0;
         int deferred = 0;
-        String sender = byDomain.values().iterator().next().getFirst().sender();
         Instant now = clock.instant();
-        for (var part : parts) {
-            for (var entry : part.get().entrySet()) {
-                QueuedRecipient r = entry.getKey();
-                switch (entry.getValue()) {
-                    case RecipientResult.Delivered d -> {
-                        delivered++;
+        for (QueuedRecipient r : toSend) {
+            switch (byAddress.getOrDefault(r.recipient(), new RecipientResult.Deferred("local error"))) {
+                case RecipientResult.Delivered d -> {
+                    delivered++;
+                    done.add(r.id());
+                }
+                case RecipientResult.Failed f -> {
+                    failed.add(new FailedRecipient(r.recipient(), f.reply()));
+                    finalReplies.put(r.id(), f.reply());
+                    done.add(r.id());
+                }
+                case RecipientResult.Deferred d -> {
+                    Instant expires = r.createdAt().plus(settings.maxAge());
+                    if (!now.isBefore(expires)) {
+                        failed.add(new FailedRecipient(r.recipient(), expiredReply(d.reason())));
+                        finalReplies.put(r.id(), expiredReply(d.reason()));
                         done.add(r.id());
-                    }
-                    case RecipientResult.Failed f -> {
-                        failed.add(new FailedRecipient(r.recipient(), f.reply()));
-                        finalReplies.put(r.id(), f.reply());
-                        done.add(r.id());
-                    }
-                    case RecipientResult.Deferred d -> {
-                        Instant expires = r.createdAt().plus(settings.maxAge());
-                        if (!now.isBefore(expires)) {
-                            failed.add(new FailedRecipient(r.recipient(), expiredReply(d.reason())));
-                            finalReplies.put(r.id(), expiredReply(d.reason()));
-                            done.add(r.id());
-                        } else {
-                            int attempts = r.attempts() + 1;
-                            Instant next = now.plus(settings.backoffAfter(attempts));
-                            Instant retry = next.isAfter(expires) ? expires : next;
-                            queue.retryAt(r.id(), attempts, retry, d.reason());
-                            deferrals.merge(r.domain(), new Deferral(1, attempts, retry, d.reason()), Deferral::plus);
-                            deferred++;
-                        }
+                    } else {
+                        int attempt = r.attempts() + 1;
+                        Instant next = now.plus(settings.backoffAfter(attempt));
+                        Instant retry = next.isAfter(expires) ? expires : next;
+                        queue.retryAt(r.id(), attempt, retry, d.reason());
+                        Deferral one = new Deferral(1, attempt, retry, d.reason());
+                        deferral = deferral == null ? one : deferral.plus(one);
+                        deferred++;
                     }
                 }
             }
         }
+        attempts.labelValues(OutboundResult.DELIVERED.label()).inc(delivered);
+        attempts.labelValues(OutboundResult.DEFERRED.label()).inc(deferred);
+        // A bounce retried for an earlier attempt's failure is no new attempt.
+        attempts.labelValues(OutboundResult.FAILED.label()).inc(failed.size() - bouncesOnly);
         // The operator sees why mail waits; domains and reasons only, never addresses.
-        deferrals.forEach((domain, d) -> log.info("outbound message for {} recipient(s) at {} deferred after attempt {},"
-                + " next attempt {}: {}", d.recipients(), domain, d.attempts(), d.retry(), d.reason()));
+        if (deferral != null) {
+            log.info("outbound message for {} recipient(s) at {} deferred after attempt {}, next attempt {}: {}",
+                    deferral.recipients(), domain, deferral.attempts(), deferral.retry(), deferral.reason());
+        }
         int bounced = 0;
         if (!failed.isEmpty() && !sender.isEmpty()) {
             // Bounce before forgetting the recipients: a crash in between repeats the attempt, never loses the bounce.
@@ -261,7 +405,7 @@ public final class OutboundDelivery implements AutoCloseable {
                 bounced = 1;
             } catch (StoreException e) {
                 // The store cannot take it now: the failed recipients stay queued with their final
-                // replies and the next round tries the bounce again, so it is never lost.
+                // replies (their claim ends) and a later attempt tries the bounce again, so it is never lost.
                 log.warn("could not store a bounce now, retrying later: {}", e.toString());
                 queue.holdForBounce(finalReplies, now.plus(settings.backoffAfter(1)));
                 done.removeAll(finalReplies.keySet());
@@ -273,7 +417,8 @@ public final class OutboundDelivery implements AutoCloseable {
         }
         queue.remove(done);
         if (!failed.isEmpty()) {
-            log.info("outbound message failed for {} recipient(s){}", failed.size(), sender.isEmpty() ? " (null sender, no bounce)" : "");
+            log.info("outbound message failed for {} recipient(s) at {}{}", failed.size(), domain,
+                    sender.isEmpty() ? " (null sender, no bounce)" : "");
         }
         return new Round(delivered, failed.size(), deferred, bounced);
     }
@@ -282,35 +427,6 @@ public final class OutboundDelivery implements AutoCloseable {
         Deferral plus(Deferral other) {
             return new Deferral(recipients + other.recipients, Math.max(attempts, other.attempts), retry, reason);
         }
-    }
-
-    private Map<QueuedRecipient, RecipientResult> deliverGroup(String domain, List<QueuedRecipient> group, byte[] message)
-            throws InterruptedException {
-        Semaphore domainLimit = perDomain.computeIfAbsent(domain.toLowerCase(Locale.ROOT),
-                d -> new Semaphore(settings.maxPerDomain()));
-        Map<QueuedRecipient, RecipientResult> results = new LinkedHashMap<>();
-        overall.acquire();
-        try {
-            domainLimit.acquire();
-            try {
-                List<String> recipients = group.stream().map(QueuedRecipient::recipient).toList();
-                Map<String, RecipientResult> byAddress;
-                try {
-                    byAddress = transport.deliver(domain, group.getFirst().sender(), recipients, message);
-                } catch (RuntimeException e) {
-                    log.error("delivery to {} failed unexpectedly", domain, e);
-                    byAddress = Map.of();
-                }
-                for (QueuedRecipient r : group) {
-                    results.put(r, byAddress.getOrDefault(r.recipient(), new RecipientResult.Deferred("local error")));
-                }
-            } finally {
-                domainLimit.release();
-            }
-        } finally {
-            overall.release();
-        }
-        return results;
     }
 
     private static String expiredReply(String lastError) {
@@ -326,14 +442,18 @@ public final class OutboundDelivery implements AutoCloseable {
         return queue.size();
     }
 
+    /**
+     * Destinations with attempts running or waiting: only those are tracked, so this does not
+     * grow with the number of domains ever delivered to.
+     */
+    public int activeDestinations() {
+        return workers.destinations();
+    }
+
     @Override
     public void close() {
+        closing = true;
         worker.stop();
-        deliveries.shutdownNow();
-        try {
-            deliveries.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        workers.close();
     }
 }

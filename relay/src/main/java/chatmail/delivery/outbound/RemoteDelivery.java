@@ -35,23 +35,29 @@ public final class RemoteDelivery implements AutoCloseable {
     private final MxDelivClient mxDeliv;
     private final MxDelivAvailability availability;
     private final SmtpTransaction smtp;
+    private final OutboundSettings settings;
+    private final DestinationPolicy destinations;
     private final int smtpPort;
     private final boolean preferIpv6;
 
     /**
      * @param heloName the name this relay gives in EHLO (its mail domain)
+     * @param destinations which addresses may be connected to (SEC-5)
      * @param smtpPort {@code outbound_smtp_port}
      * @param httpsPort {@code outbound_https_port}
      * @param preferIpv6 false when the relay runs with {@code disable_ipv6}
      */
-    public RemoteDelivery(DnsResolver dns, TlsContexts tls, Clock clock, OutboundSettings settings, String heloName,
-            int smtpPort, int httpsPort, boolean preferIpv6) {
+    public RemoteDelivery(DnsResolver dns, TlsContexts tls, Clock clock, OutboundSettings settings,
+            DestinationPolicy destinations, String heloName, int smtpPort, int httpsPort, boolean preferIpv6) {
         this.dns = dns;
         this.tls = tls;
-        // The HTTPS path resolves MX hosts through dns_resolver too, as the SMTP path does.
+        this.settings = settings;
+        this.destinations = destinations;
+        // The HTTPS path resolves MX hosts through dns_resolver too, as the SMTP path does, and
+        // checks the addresses again where it connects: the answer may differ from the first.
         this.mxDeliv = new MxDelivClient(tls.outboundContext(), tls.insecureOutboundContext(),
-                host -> isIpAddress(host) ? List.of(InetAddress.getByName(host)) : dns.addresses(host, preferIpv6),
-                httpsPort, settings.connectTimeout(), settings.httpsRequestTimeout());
+                host -> permittedOrRefused(resolve(host, isIpAddress(host))), httpsPort, settings.connectTimeout(),
+                settings.httpsRequestTimeout());
         this.availability = new MxDelivAvailability(clock, settings.noMxDelivMemory());
         this.smtp = new SmtpTransaction(settings, heloName);
         this.smtpPort = smtpPort;
@@ -59,12 +65,15 @@ public final class RemoteDelivery implements AutoCloseable {
     }
 
     /**
+     * One attempt, ended by {@code outbound_attempt_timeout} however slowly the servers answer.
+     *
      * @param domain the recipients' domain, lower case; {@code [1.2.3.4]} for an IP literal
      * @param sender the envelope sender, empty for the null sender
      * @return one result per recipient
      */
     public Map<String, RecipientResult> deliver(String domain, String sender, List<String> recipients, byte[] message)
             throws InterruptedException {
+        AttemptDeadline deadline = AttemptDeadline.in(settings.attemptTimeout());
         Map<String, RecipientResult> results = new LinkedHashMap<>();
         List<String> hosts;
         boolean implicitMx = false;
@@ -98,24 +107,17 @@ public final class RemoteDelivery implements AutoCloseable {
         String lastProblem = "no MX host reachable";
         boolean anyAddress = false;
         boolean addressLookupFailed = false;
+        boolean anyRefused = false;
+        boolean anyPermitted = false;
         for (String host : hosts) {
-            boolean verifyHost = verify && !host.startsWith("_");
-            if (availability.mayTry(host)) {
-                MxDelivOutcome outcome = viaHttps(host, verifyHost, sender, remaining, message, results);
-                if (outcome == null) {
-                    return results; // every recipient has an answer
-                }
-                if (outcome instanceof MxDelivOutcome.Temporary t) {
-                    remaining.forEach(r -> results.put(r, new RecipientResult.Deferred(t.reason())));
-                    return results;
-                }
-                availability.unavailable(host);
-                log.debug("{} has no /mxdeliv ({}), using SMTP", host, ((MxDelivOutcome.NotAvailable) outcome).reason());
+            if (deadline.passed()) {
+                lastProblem = deadline.reason();
+                break;
             }
-
+            boolean verifyHost = verify && !host.startsWith("_");
             List<InetAddress> addresses;
             try {
-                addresses = ipLiteral ? List.of(InetAddress.getByName(host)) : dns.addresses(host, preferIpv6);
+                addresses = resolve(host, ipLiteral);
             } catch (DnsTemporaryException e) {
                 addressLookupFailed = true;
                 lastProblem = "DNS for " + host + ": " + e.getMessage();
@@ -124,26 +126,72 @@ public final class RemoteDelivery implements AutoCloseable {
                 return all(remaining, results, new RecipientResult.Failed("550 5.1.2 Bad IP literal " + domain));
             }
             anyAddress |= !addresses.isEmpty();
+            List<InetAddress> permitted = destinations.permitted(addresses);
+            if (permitted.isEmpty()) {
+                if (!addresses.isEmpty()) {
+                    anyRefused = true;
+                    log.info("delivery to {} refused for {}: only loopback, private, link-local, multicast"
+                            + " or own addresses", domain, host);
+                }
+                continue;
+            }
+            anyPermitted = true;
+
+            if (availability.mayTry(host)) {
+                MxDelivOutcome outcome = viaHttps(host, verifyHost, sender, remaining, message, results, deadline);
+                if (outcome == null) {
+                    return results; // every recipient has an answer
+                }
+                if (outcome instanceof MxDelivOutcome.Temporary t) {
+                    remaining.forEach(r -> results.put(r, new RecipientResult.Deferred(t.reason())));
+                    return results;
+                }
+                if (deadline.passed()) {
+                    return all(remaining, results, new RecipientResult.Deferred(deadline.reason()));
+                }
+                availability.unavailable(host);
+                log.debug("{} has no /mxdeliv ({}), using SMTP", host, ((MxDelivOutcome.NotAvailable) outcome).reason());
+            }
+
             SSLContext context = verifyHost ? tls.outboundContext() : tls.insecureOutboundContext();
             SSLParameters parameters = tls.outboundParameters(host);
             if (!verifyHost) {
                 parameters.setEndpointIdentificationAlgorithm(null);
             }
-            for (InetAddress address : addresses) {
+            for (InetAddress address : permitted) {
                 SmtpHostOutcome outcome = smtp.deliver(new InetSocketAddress(address, smtpPort), host, context,
-                        parameters, sender, remaining, message);
+                        parameters, sender, remaining, message, deadline);
                 if (outcome instanceof SmtpHostOutcome.Answered answered) {
                     results.putAll(answered.results());
                     return all(remaining, results, new RecipientResult.Deferred(host + " gave no answer"));
                 }
                 lastProblem = host + ": " + ((SmtpHostOutcome.Unreachable) outcome).reason();
                 log.info("delivery to {} via {} failed: {}", domain, host, ((SmtpHostOutcome.Unreachable) outcome).reason());
+                if (deadline.passed()) {
+                    break;
+                }
             }
+        }
+        if (anyRefused && !anyPermitted && !addressLookupFailed) {
+            return all(remaining, results, new RecipientResult.Failed(DestinationPolicy.refusedReply(domain)));
         }
         if (implicitMx && !anyAddress && !addressLookupFailed) {
             return all(remaining, results, new RecipientResult.Failed("550 5.1.2 Domain " + domain + " has no mail server"));
         }
         return all(remaining, results, new RecipientResult.Deferred(lastProblem));
+    }
+
+    /** The host's addresses: the literal itself, or from DNS. */
+    private List<InetAddress> resolve(String host, boolean ipLiteral) throws DnsTemporaryException, UnknownHostException {
+        return ipLiteral ? List.of(DestinationPolicy.literal(host)) : dns.addresses(host, preferIpv6);
+    }
+
+    private List<InetAddress> permittedOrRefused(List<InetAddress> addresses) throws UnknownHostException {
+        List<InetAddress> permitted = destinations.permitted(addresses);
+        if (permitted.isEmpty() && !addresses.isEmpty()) {
+            throw new UnknownHostException("destination refused (SEC-5)");
+        }
+        return permitted;
     }
 
     /**
@@ -153,9 +201,13 @@ public final class RemoteDelivery implements AutoCloseable {
      * re-posts to the others.
      */
     private MxDelivOutcome viaHttps(String host, boolean verify, String sender, List<String> remaining, byte[] message,
-            Map<String, RecipientResult> results) throws InterruptedException {
+            Map<String, RecipientResult> results, AttemptDeadline deadline) throws InterruptedException {
         while (!remaining.isEmpty()) {
-            MxDelivOutcome outcome = mxDeliv.post(host, verify, sender, List.copyOf(remaining), message);
+            if (deadline.passed()) {
+                return new MxDelivOutcome.NotAvailable(deadline.reason());
+            }
+            MxDelivOutcome outcome = mxDeliv.post(host, verify, sender, List.copyOf(remaining), message,
+                    deadline.cap(settings.httpsRequestTimeout()));
             switch (outcome) {
                 case MxDelivOutcome.Delivered d -> {
                     remaining.forEach(r -> results.put(r, RecipientResult.DELIVERED));

@@ -30,6 +30,7 @@ public final class SmtpClient implements AutoCloseable {
     private static final int MAX_LINE = 4096;
     private static final int MAX_LINES = 200;
 
+    private final Socket raw;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -38,6 +39,7 @@ public final class SmtpClient implements AutoCloseable {
     private boolean tls;
 
     private SmtpClient(Socket socket, Duration commandTimeout) throws IOException {
+        this.raw = socket;
         this.commandTimeout = commandTimeout;
         use(socket);
     }
@@ -173,12 +175,29 @@ public final class SmtpClient implements AutoCloseable {
         out.write(message, from, to - from);
     }
 
-    /** QUIT, politely; errors are ignored, the connection closes either way. */
-    public void quit() {
+    /**
+     * QUIT, politely, waiting at most {@code timeout} for the reply; errors are ignored, the
+     * connection closes either way.
+     */
+    public void quit(Duration timeout) {
         try {
+            socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
             command("QUIT");
         } catch (IOException | RuntimeException ignored) {
             // the transaction's outcome is known already
+        }
+    }
+
+    /**
+     * Ends the connection from another thread: closes the TCP socket under TLS, which ends a
+     * blocked read or write at once (closing the TLS socket would first try to send a
+     * close_notify, and could wait behind a blocked write).
+     */
+    public void abort() {
+        try {
+            raw.close();
+        } catch (IOException ignored) {
+            // closed either way
         }
     }
 

@@ -32,13 +32,26 @@ final class SmtpTransaction {
      * @param sender the envelope sender; empty for the null sender
      */
     SmtpHostOutcome deliver(InetSocketAddress address, String tlsHost, SSLContext tls, SSLParameters tlsParameters,
-            String sender, List<String> recipients, byte[] message) {
+            String sender, List<String> recipients, byte[] message, AttemptDeadline deadline) {
+        if (deadline.passed()) {
+            return new SmtpHostOutcome.Unreachable(deadline.reason());
+        }
         SmtpClient client;
         try {
-            client = SmtpClient.connect(address, settings.connectTimeout(), settings.smtpCommandTimeout());
+            client = SmtpClient.connect(address, deadline.cap(settings.connectTimeout()), settings.smtpCommandTimeout());
         } catch (IOException e) {
-            return new SmtpHostOutcome.Unreachable("connect: " + e.getClass().getSimpleName());
+            return new SmtpHostOutcome.Unreachable(deadline.passed() ? deadline.reason()
+                    : "connect: " + e.getClass().getSimpleName());
         }
+        // Per-read timeouts do not end a server that trickles bytes or stops reading; this does.
+        Thread watchdog = Thread.ofVirtual().name("outbound-smtp-deadline").start(() -> {
+            try {
+                Thread.sleep(deadline.remaining());
+                client.abort();
+            } catch (InterruptedException finished) {
+                // the transaction ended in time
+            }
+        });
         try (client) {
             SmtpResponse greeting = client.greeting();
             if (greeting.code() != 220) {
@@ -60,10 +73,13 @@ final class SmtpTransaction {
                 return new SmtpHostOutcome.Unreachable("EHLO after STARTTLS " + ehlo.line());
             }
             SmtpHostOutcome outcome = transaction(client, sender, recipients, message);
-            client.quit();
+            client.quit(settings.connectTimeout());
             return outcome;
         } catch (IOException e) {
-            return new SmtpHostOutcome.Unreachable(e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new SmtpHostOutcome.Unreachable(deadline.passed() ? deadline.reason()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage());
+        } finally {
+            watchdog.interrupt();
         }
     }
 

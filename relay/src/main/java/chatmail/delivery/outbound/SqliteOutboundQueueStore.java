@@ -1,5 +1,6 @@
 package chatmail.delivery.outbound;
 
+import chatmail.store.QueuedEntries;
 import chatmail.store.StoreException;
 import chatmail.store.sqlite.OutboundRows;
 import chatmail.store.sqlite.QueueFiles;
@@ -7,12 +8,14 @@ import chatmail.store.sqlite.SqliteSideConnection;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +23,7 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * {@link OutboundQueueStore} in the relay's SQLite database ({@code <data_dir>/chatmail.sqlite},
- * the mail store's file; schema in {@code V2__outbound_queue.sql}). One connection on one
+ * the mail store's file; schema in {@code V2__outbound_queue.sql}, V4, V6). One connection on one
  * platform thread: sqlite-jdbc is JNI and would pin the virtual threads that call in, and queue
  * writes are few (one per outgoing message and attempt), so a second writer beside the mail
  * store's is cheap; SQLite's busy timeout orders the two. {@code synchronous=FULL} makes every
@@ -28,6 +31,9 @@ import org.sqlite.SQLiteConfig;
  *
  * <p>A message larger than the inline limit keeps its body in a {@link QueueFiles} file; files no
  * entry names (a crash before the commit, or after the last recipient went) are removed at open.
+ *
+ * <p>One process owns the file, so claims left by an earlier run (a crash during an attempt)
+ * are void: opening clears them, and such entries are due again at once.
  */
 public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
@@ -44,6 +50,17 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     public static SqliteOutboundQueueStore open(Path dataDir) {
         SqliteSideConnection db = SqliteSideConnection.open(dataDir, "outbound queue", "outbound-queue-db",
                 config -> config.setSynchronous(SQLiteConfig.SynchronousMode.FULL));
+        try {
+            db.call(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("UPDATE outbound_recipients SET claimed_until = NULL WHERE claimed_until IS NOT NULL");
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
         QueueFiles files = QueueFiles.open(dataDir);
         try {
             files.removeOrphans(name -> db.call(c -> {
@@ -62,43 +79,73 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     }
 
     @Override
-    public long add(String sender, List<String> recipients, byte[] message, Instant now) {
-        return db.call(c -> SqliteSideConnection.transaction(c,
-                tx -> OutboundRows.insert(tx, sender, recipients, message, null, now)));
+    public List<QueuedRecipient> add(String sender, List<String> recipients, byte[] message, Instant now,
+            Instant claimedUntil) {
+        QueuedEntries entries = db.call(c -> SqliteSideConnection.transaction(c,
+                tx -> OutboundRows.insert(tx, sender, recipients, message, null, now, claimedUntil)));
+        Instant at = Instant.ofEpochMilli(now.toEpochMilli());
+        List<QueuedRecipient> added = new ArrayList<>(recipients.size());
+        for (int i = 0; i < recipients.size(); i++) {
+            String recipient = recipients.get(i);
+            added.add(new QueuedRecipient(entries.recipientIds().get(i), entries.messageId(), sender, recipient,
+                    QueuedEntries.domainOf(recipient), 0, at, at, null, null));
+        }
+        return added;
     }
 
-    static String domainOf(String address) {
-        return OutboundRows.domainOf(address);
+    private static final String SELECT_ENTRIES = """
+            SELECT r.id, r.message_id, m.sender, r.recipient, r.domain, r.attempts, m.created_at,
+                   r.next_attempt_at, r.last_error, r.final_reply
+            FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id
+            """;
+
+    @Override
+    public List<QueuedRecipient> claimDue(Instant now, Instant claimedUntil, int limit) {
+        return db.call(c -> SqliteSideConnection.transaction(c, tx -> {
+            List<QueuedRecipient> due = select(tx, SELECT_ENTRIES + "WHERE r.next_attempt_at <= ?"
+                    + " AND (r.claimed_until IS NULL OR r.claimed_until <= ?) ORDER BY r.next_attempt_at, r.id LIMIT ?",
+                    now.toEpochMilli(), now.toEpochMilli(), limit);
+            try (PreparedStatement s = tx.prepareStatement("UPDATE outbound_recipients SET claimed_until = ? WHERE id = ?")) {
+                for (QueuedRecipient r : due) {
+                    s.setLong(1, claimedUntil.toEpochMilli());
+                    s.setLong(2, r.id());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            return due;
+        }));
     }
 
     @Override
     public List<QueuedRecipient> due(Instant now, int limit) {
-        return db.call(c -> {
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT r.id, r.message_id, m.sender, r.recipient, r.domain, r.attempts, m.created_at,
-                           r.next_attempt_at, r.last_error, r.final_reply
-                    FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id
-                    WHERE r.next_attempt_at <= ? ORDER BY r.next_attempt_at, r.id LIMIT ?""")) {
-                s.setLong(1, now.toEpochMilli());
-                s.setInt(2, limit);
-                List<QueuedRecipient> due = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        due.add(new QueuedRecipient(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getInt(6), Instant.ofEpochMilli(rs.getLong(7)),
-                                Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), rs.getString(10)));
-                    }
-                }
-                return due;
+        return db.call(c -> select(c, SELECT_ENTRIES + "WHERE r.next_attempt_at <= ? ORDER BY r.next_attempt_at, r.id LIMIT ?",
+                now.toEpochMilli(), limit));
+    }
+
+    private static List<QueuedRecipient> select(Connection c, String sql, long... parameters) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setLong(i + 1, parameters[i]);
             }
-        });
+            List<QueuedRecipient> entries = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    entries.add(new QueuedRecipient(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getInt(6), Instant.ofEpochMilli(rs.getLong(7)),
+                            Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), rs.getString(10)));
+                }
+            }
+            return entries;
+        }
     }
 
     @Override
     public Optional<Instant> nextDue() {
         return db.call(c -> {
             try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT min(next_attempt_at) FROM outbound_recipients")) {
+                    ResultSet rs = s.executeQuery("SELECT min(max(next_attempt_at, coalesce(claimed_until, 0)))"
+                            + " FROM outbound_recipients")) {
                 rs.next();
                 long value = rs.getLong(1);
                 return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
@@ -178,8 +225,8 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
             return;
         }
         db.call(c -> SqliteSideConnection.transaction(c, tx -> {
-            try (PreparedStatement s = tx.prepareStatement(
-                    "UPDATE outbound_recipients SET final_reply = ?, next_attempt_at = ? WHERE id = ?")) {
+            try (PreparedStatement s = tx.prepareStatement("UPDATE outbound_recipients"
+                    + " SET final_reply = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ?")) {
                 for (var e : finalReplies.entrySet()) {
                     s.setString(1, e.getValue());
                     s.setLong(2, next.toEpochMilli());
@@ -196,7 +243,8 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     public void retryAt(long recipientId, int attempts, Instant next, String lastError) {
         db.call(c -> {
             try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE outbound_recipients SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?")) {
+                    "UPDATE outbound_recipients SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_until = NULL"
+                            + " WHERE id = ?")) {
                 s.setInt(1, attempts);
                 s.setLong(2, next.toEpochMilli());
                 s.setString(3, lastError);
@@ -231,13 +279,15 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
                 long first = rs.getLong(2);
                 oldest = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(first));
             }
-            java.util.Map<String, Long> byDestination = new java.util.LinkedHashMap<>();
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT domain, count(*) AS n FROM outbound_recipients GROUP BY domain ORDER BY n DESC, domain LIMIT ?")) {
-                s.setInt(1, maxDestinations);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        byDestination.put(rs.getString(1), rs.getLong(2));
+            Map<String, Long> byDestination = new LinkedHashMap<>();
+            if (maxDestinations > 0) {
+                try (PreparedStatement s = c.prepareStatement(
+                        "SELECT domain, count(*) AS n FROM outbound_recipients GROUP BY domain ORDER BY n DESC, domain LIMIT ?")) {
+                    s.setInt(1, maxDestinations);
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            byDestination.put(rs.getString(1), rs.getLong(2));
+                        }
                     }
                 }
             }

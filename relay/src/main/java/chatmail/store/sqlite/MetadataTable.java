@@ -83,6 +83,26 @@ final class MetadataTable {
         delete.executeUpdate();
     }
 
+    /** Account-wide values of {@code entry} expired at {@code now}, over all accounts. */
+    static int countExpired(StatementCache sql, String entry, Instant now) throws SQLException {
+        PreparedStatement count = sql.get("SELECT count(*) FROM metadata WHERE mailbox_id IS NULL AND name = ?"
+                + " AND expires_at IS NOT NULL AND expires_at <= ?");
+        count.setString(1, entry);
+        count.setLong(2, now.toEpochMilli());
+        try (ResultSet rows = count.executeQuery()) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+
+    static int deleteExpired(WriteTx tx, String entry, Instant now) throws SQLException {
+        PreparedStatement delete = tx.statement("DELETE FROM metadata WHERE mailbox_id IS NULL AND name = ?"
+                + " AND expires_at IS NOT NULL AND expires_at <= ?");
+        delete.setString(1, entry);
+        delete.setLong(2, now.toEpochMilli());
+        return delete.executeUpdate();
+    }
+
     private static byte[] bytes(String value) {
         return value.getBytes(StandardCharsets.UTF_8);
     }

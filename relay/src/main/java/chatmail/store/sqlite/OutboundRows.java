@@ -1,17 +1,19 @@
 package chatmail.store.sqlite;
 
+import chatmail.store.QueuedEntries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * The one INSERT of an outbound queue entry (schema {@code V2__outbound_queue.sql}, V4): used by
- * the queue's own connection and by the mail store's writer, which queues a submission in the
+ * The one INSERT of an outbound queue entry (schema {@code V2__outbound_queue.sql}, V4, V6): used
+ * by the queue's own connection and by the mail store's writer, which queues a submission in the
  * same commit as its local copies.
  */
 public final class OutboundRows {
@@ -20,10 +22,11 @@ public final class OutboundRows {
     /**
      * @param content the whole message, or (with {@code file}) the header on top of the file's bytes
      * @param file the queue file with the rest of the message, or null
-     * @return the message id
+     * @param claimedUntil when not null, the new entries are claimed until then
+     * @return the message id and the entry ids, in the order of {@code recipients}
      */
-    public static long insert(Connection c, String sender, List<String> recipients, byte[] content, String file,
-            Instant now) throws SQLException {
+    public static QueuedEntries insert(Connection c, String sender, List<String> recipients, byte[] content, String file,
+            Instant now, Instant claimedUntil) throws SQLException {
         long id;
         try (PreparedStatement s = c.prepareStatement(
                 "INSERT INTO outbound_messages (sender, content, file, created_at) VALUES (?, ?, ?, ?)",
@@ -38,21 +41,28 @@ public final class OutboundRows {
                 id = keys.getLong(1);
             }
         }
-        try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO outbound_recipients (message_id, recipient, domain, next_attempt_at) VALUES (?, ?, ?, ?)")) {
+        List<Long> ids = new ArrayList<>(recipients.size());
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO outbound_recipients"
+                + " (message_id, recipient, domain, next_attempt_at, claimed_until) VALUES (?, ?, ?, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            // One row at a time: each entry's id is handed back, which a batch does not give.
             for (String recipient : recipients) {
                 s.setLong(1, id);
                 s.setString(2, recipient);
-                s.setString(3, domainOf(recipient));
+                s.setString(3, QueuedEntries.domainOf(recipient));
                 s.setLong(4, now.toEpochMilli());
-                s.addBatch();
+                if (claimedUntil == null) {
+                    s.setNull(5, Types.INTEGER);
+                } else {
+                    s.setLong(5, claimedUntil.toEpochMilli());
+                }
+                s.executeUpdate();
+                try (ResultSet keys = s.getGeneratedKeys()) {
+                    keys.next();
+                    ids.add(keys.getLong(1));
+                }
             }
-            s.executeBatch();
         }
-        return id;
-    }
-
-    public static String domainOf(String address) {
-        return address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        return new QueuedEntries(id, ids);
     }
 }

@@ -1,5 +1,6 @@
 package chatmail.store.sqlite;
 
+import chatmail.files.PrivateFiles;
 import chatmail.store.MessageBody;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,7 +37,7 @@ public final class QueueFiles {
         Path dir = dataDir.resolve("queue");
         try {
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
+                PrivateFiles.createDirectories(dir);
                 BodyFiles.fsyncDirectory(dataDir);
             }
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package chatmail.store.sqlite;
 
+import chatmail.files.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ final class SqliteDatabase {
 
     SqliteDatabase(Path dataDir, SqliteStoreSettings settings) throws IOException {
         ensureNativeLibraryDirectory();
+        createPrivately(dataDir);
         this.url = "jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath();
         this.settings = settings;
     }
@@ -49,6 +51,15 @@ final class SqliteDatabase {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
+    }
+
+    /**
+     * Creates the database file, empty and 0600, unless it exists: SQLite would create it with
+     * the process's umask (0644 under systemd's default), and gives its -wal and -shm files the
+     * main file's mode, so all three stay private (SEC-6).
+     */
+    static void createPrivately(Path dataDir) throws IOException {
+        PrivateFiles.createFileIfAbsent(dataDir.resolve(FILE_NAME));
     }
 
     /**

@@ -1,7 +1,9 @@
 package chatmail.store.sqlite;
 
+import chatmail.files.PrivateFiles;
 import chatmail.store.Acceptance;
 import chatmail.store.Account;
+import chatmail.store.Committed;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.ImportedMessage;
 import chatmail.store.Mailbox;
@@ -12,6 +14,7 @@ import chatmail.store.MessageBody;
 import chatmail.store.MessageInfo;
 import chatmail.store.MessageRef;
 import chatmail.store.QueuedCopy;
+import chatmail.store.QueuedEntries;
 import chatmail.store.StoreException;
 import chatmail.store.StoreStatistics;
 import chatmail.store.StoredMessage;
@@ -84,7 +87,7 @@ public final class SqliteMailStore implements MailStore {
         Objects.requireNonNull(clock, "clock");
         List<StatementCache> opened = new ArrayList<>();
         try {
-            Files.createDirectories(dataDir);
+            PrivateFiles.createDirectories(dataDir);
             SqliteDatabase database = new SqliteDatabase(dataDir, settings);
             StatementCache writerConnection = new StatementCache(database.openWriter());
             opened.add(writerConnection);
@@ -205,7 +208,7 @@ public final class SqliteMailStore implements MailStore {
     // ---- messages
 
     @Override
-    public List<List<StoredMessage>> commit(Acceptance acceptance) {
+    public Committed commit(Acceptance acceptance) {
         // Files are written (or spool files renamed) and fsynced here, on the caller's thread,
         // so the writer thread spends its time on SQL only and many callers' files are written
         // in parallel. The queue's file comes first: it may be a second name of a spool file
@@ -225,17 +228,19 @@ public final class SqliteMailStore implements MailStore {
             throw StoreFailures.translate(e);
         }
         PreparedQueued queuedRow = queued;
-        CompletableFuture<List<List<StoredMessage>>> result = submitWrite(tx -> {
+        CompletableFuture<Committed> result = submitWrite(tx -> {
             List<List<StoredMessage>> stored = new ArrayList<>();
             for (PreparedCopy copy : copies) {
                 stored.add(copy.targets().isEmpty() ? List.of()
                         : MessageChanges.deliver(tx, copy.body(), copy.internalDate(), copy.targets()));
             }
+            Optional<QueuedEntries> entries = Optional.empty();
             if (queuedRow != null) {
-                OutboundRows.insert(tx.sql().connection(), queuedRow.copy().sender(), queuedRow.copy().recipients(),
-                        queuedRow.content(), queuedRow.file(), queuedRow.copy().createdAt());
+                QueuedCopy q = queuedRow.copy();
+                entries = Optional.of(OutboundRows.insert(tx.sql().connection(), q.sender(), q.recipients(),
+                        queuedRow.content(), queuedRow.file(), q.createdAt(), q.claimedUntil()));
             }
-            return stored;
+            return new Committed(stored, entries);
         });
         try {
             return await(result);
@@ -474,6 +479,16 @@ public final class SqliteMailStore implements MailStore {
             MetadataTable.addValue(tx, accountId, entry, value, setAt, expiresAt, maxValues);
             return null;
         });
+    }
+
+    @Override
+    public int expiredMetadataValues(String entry, Instant now) {
+        return read(sql -> MetadataTable.countExpired(sql, entry, now));
+    }
+
+    @Override
+    public int deleteExpiredMetadataValues(String entry, Instant now) {
+        return write(tx -> MetadataTable.deleteExpired(tx, entry, now));
     }
 
     @Override

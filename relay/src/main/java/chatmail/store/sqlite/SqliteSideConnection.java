@@ -1,9 +1,9 @@
 package chatmail.store.sqlite;
 
+import chatmail.files.PrivateFiles;
 import chatmail.store.StoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -53,7 +53,8 @@ public final class SqliteSideConnection implements AutoCloseable {
         String url = "jdbc:sqlite:" + dataDir.resolve(FILE_NAME).toAbsolutePath();
         ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name(threadName).factory());
         try {
-            Files.createDirectories(dataDir);
+            PrivateFiles.createDirectories(dataDir);
+            SqliteDatabase.createPrivately(dataDir);
             SqliteDatabase.ensureNativeLibraryDirectory();
             Connection connection = thread.submit(() -> {
                 Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").load().migrate();

@@ -80,14 +80,15 @@ final class FederationPeers implements AutoCloseable {
         b.trustedCaFile = trustCa ? caFile : null;
         b.outboundSmtpPort = relay.port("smtp");
         b.outboundHttpsPort = https.port();
+        b.allowPrivateDestinations = true; // the peers are on loopback
         return b.build();
     }
 
     RemoteDelivery remoteDelivery(Config sender) {
         TlsContexts tls = TlsContexts.create(sender, clock, Duration.ofMinutes(1));
         return new RemoteDelivery(chatmail.dns.DnsResolver.fromConfig(sender, Duration.ofSeconds(2)), tls, clock,
-                OutboundSettings.defaults(), sender.mailDomain(), sender.outboundSmtpPort(),
-                sender.outboundHttpsPort(), false);
+                OutboundSettings.of(sender), DestinationPolicy.forRelay(sender), sender.mailDomain(),
+                sender.outboundSmtpPort(), sender.outboundHttpsPort(), false);
     }
 
     /** A local account on the receiving relay. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import chatmail.config.Config;
 import chatmail.delivery.BounceBuilder;
 import chatmail.dkim.DkimSigner;
+import chatmail.metrics.Metrics;
 import chatmail.store.MailboxEvents;
 import chatmail.store.StoreException;
 import chatmail.testing.TestRelay;
@@ -87,7 +88,7 @@ class OutboundQueueTest {
                     }
                     bounces.add(new Bounce(to, new String(dsn, StandardCharsets.UTF_8)));
                 },
-                peers.clock, OutboundSettings.defaults());
+                peers.clock, OutboundSettings.defaults(), new Metrics());
     }
 
     void reopen() {

@@ -1,4 +1,4 @@
-package chatmail.federation;
+package chatmail.testing;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

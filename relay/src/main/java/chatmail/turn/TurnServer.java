@@ -161,17 +161,18 @@ public final class TurnServer implements AutoCloseable {
     }
 
     private void onReady(SelectionKey key) {
-        long now = clock.millis();
-        sweepIfDue(now);
+        sweepIfDue(clock.millis());
         Object attachment = key.attachment();
         if (attachment instanceof TurnListener listener) {
-            fromClients(listener, now);
+            fromClients(listener);
         } else if (attachment instanceof Allocation allocation) {
-            fromPeers(allocation, now);
+            fromPeers(allocation);
         }
     }
 
-    private void fromClients(TurnListener listener, long now) {
+    // The clock is read per packet, not per batch: a packet that arrives while a batch is being read
+    // is judged (rate limits, lifetimes) at its own time.
+    private void fromClients(TurnListener listener) {
         for (int i = 0; i < BATCH; i++) {
             buffer.clear();
             SocketAddress from;
@@ -184,7 +185,7 @@ public final class TurnServer implements AutoCloseable {
                 return;
             }
             try {
-                fromClient(listener, (InetSocketAddress) from, buffer.position(), now);
+                fromClient(listener, (InetSocketAddress) from, buffer.position(), clock.millis());
             } catch (IOException | RuntimeException e) {
                 log.warn("turn: a client packet: {}", e.getClass().getSimpleName());
             }
@@ -222,7 +223,7 @@ public final class TurnServer implements AutoCloseable {
         requests.handle(listener, client, raw, now);
     }
 
-    private void fromPeers(Allocation a, long now) {
+    private void fromPeers(Allocation a) {
         for (int i = 0; i < BATCH && a.alive; i++) {
             buffer.clear().position(DataRelay.HEADROOM).limit(buffer.capacity() - 4);
             SocketAddress from;
@@ -234,6 +235,7 @@ public final class TurnServer implements AutoCloseable {
             if (from == null) {
                 return;
             }
+            long now = clock.millis();
             if (a.expiresAt <= now) {
                 continue;
             }

@@ -2,7 +2,6 @@ package chatmail;
 
 import chatmail.account.Accounts;
 import chatmail.acme.AcmeWorker;
-import chatmail.acme.FileAcmeState;
 import chatmail.account.LinuxResourceProbe;
 import chatmail.account.ResourceProbe;
 import chatmail.config.Config;
@@ -13,7 +12,7 @@ import chatmail.delivery.outbound.DestinationPolicy;
 import chatmail.delivery.outbound.OutboundDelivery;
 import chatmail.delivery.outbound.OutboundSettings;
 import chatmail.delivery.outbound.RemoteDelivery;
-import chatmail.delivery.outbound.SqliteOutboundQueueStore;
+import chatmail.delivery.outbound.OutboundQueueStore;
 import chatmail.dkim.DkimSigner;
 import chatmail.dkim.DkimVerifier;
 import chatmail.dns.DkimKeyCache;
@@ -41,7 +40,7 @@ import chatmail.store.MailStore;
 import chatmail.smtp.SmtpPort;
 import chatmail.smtp.SmtpServer;
 import chatmail.smtp.SmtpServices;
-import chatmail.store.sqlite.SqliteMailStore;
+import chatmail.storage.Storage;
 import chatmail.tls.CertificateStatus;
 import chatmail.tls.TlsContexts;
 import chatmail.web.WebServer;
@@ -52,8 +51,6 @@ import chatmail.policy.RateLimiter;
 import chatmail.push.HttpNotifyClient;
 import chatmail.push.PushNotifier;
 import chatmail.push.PushSettings;
-import chatmail.push.SqlitePushQueueStore;
-import chatmail.turn.TurnSecretFile;
 import chatmail.turn.TurnService;
 import java.io.IOException;
 import java.net.BindException;
@@ -108,7 +105,8 @@ public final class Relay implements AutoCloseable {
     private final DeliveryLatency latency = new DeliveryLatency(metrics);
     private final AtomicReference<StatusSources.ExpiryRun> lastExpiry = new AtomicReference<>();
     private Instant startedAt;
-    private SqliteOutboundQueueStore outboundQueue;
+    private OutboundQueueStore outboundQueue;
+    private Storage storage;
     /** What status reads; the certificate and queue sources are the ones to rewire when they change. */
     private StatusSources statusSources;
     private MailStore store;
@@ -151,12 +149,14 @@ public final class Relay implements AutoCloseable {
         PrivateFiles.createDirectories(config.dataDir());
         // First in, last out: an import or restore must not write while this relay uses data_dir.
         closeables.push(DataDirLock.acquire(config.dataDir(), "relay"));
+        // Closed after every component that uses it; the ACME state comes from it, so it opens first.
+        storage = Storage.open(config, options.clock());
+        closeables.push(storage);
         tls = TlsContexts.create(config);
         prepareCertificate();
         limits = new ClientLimits(config, options.clock(), metrics);
         closeables.push(limits);
-        store = SqliteMailStore.open(config.dataDir(), options.clock());
-        closeables.push(store);
+        store = storage.mailStore();
         PrivateFilesCheck.run(config);
         spool = BodySpool.open(config.dataDir());
         accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing(), metrics);
@@ -204,7 +204,7 @@ public final class Relay implements AutoCloseable {
                     .replace('_', '-'), String.join(", ", status.names()), status.notAfter());
             return;
         }
-        acme = new AcmeWorker(config, new FileAcmeState(config.dataDir()), tls.issuedCertificates().get(),
+        acme = new AcmeWorker(config, storage.acmeState(), tls.issuedCertificates().get(),
                 DnsResolver.fromConfig(config), tls.outboundContext(), options.clock(), AcmeWorker.Settings.standard());
         closeables.push(acme);
     }
@@ -217,8 +217,7 @@ public final class Relay implements AutoCloseable {
         DnsResolver dns = DnsResolver.fromConfig(config);
         dkimSigner = DkimSigner.forRelay(config);
         dkimVerifier = new DkimVerifier(DkimKeyCache.standard(dns, options.clock()));
-        SqliteOutboundQueueStore queue = SqliteOutboundQueueStore.open(config.dataDir());
-        closeables.push(queue);
+        OutboundQueueStore queue = storage.outboundQueue();
         outboundQueue = queue;
         OutboundSettings settings = OutboundSettings.of(config);
         RemoteDelivery remote = new RemoteDelivery(dns, tls, options.clock(), settings, DestinationPolicy.forRelay(config),
@@ -240,8 +239,7 @@ public final class Relay implements AutoCloseable {
      */
     private void startPush() {
         PushSettings settings = PushSettings.defaults();
-        SqlitePushQueueStore queue = SqlitePushQueueStore.open(config.dataDir());
-        closeables.push(queue);
+        var queue = storage.pushQueue();
         HttpNotifyClient client = new HttpNotifyClient(config.notifyUrl(), tls.outboundContext(), settings);
         closeables.push(client);
         push = new PushNotifier(queue, store, client, options.clock(), settings, metrics);
@@ -379,7 +377,7 @@ public final class Relay implements AutoCloseable {
     /** Our TURN server for calls, or the one turn_server names (TURN-1); before IMAP, which announces it. */
     private void startTurn() throws IOException {
         turn = TurnService.start(config, options.clock(), metrics, options.ephemeralPorts(),
-                new TurnSecretFile(config.dataDir()));
+                storage.turnSecret());
         closeables.push(turn);
         turn.port().ifPresent(port -> ports.put("turn", port));
     }

@@ -3,7 +3,6 @@ package chatmail.cli;
 import chatmail.config.Config;
 import chatmail.config.ConfigException;
 import chatmail.expiry.Expiry;
-import chatmail.store.sqlite.SqliteMailStore;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -36,7 +35,7 @@ final class ExpireCommand implements Callable<Integer> {
             return ExitCodes.CONFIG_ERROR;
         }
         Clock clock = Clock.systemUTC();
-        try (var store = SqliteMailStore.open(config.dataDir(), clock)) {
+        try (var store = StorageBackend.open(config, clock)) {
             out.println(new Expiry(config, store, clock).run(dryRun));
         }
         return ExitCodes.OK;

@@ -2,7 +2,6 @@ package chatmail.cli;
 
 import chatmail.config.Config;
 import chatmail.store.MailStore;
-import chatmail.store.sqlite.SqliteMailStore;
 import java.time.Clock;
 import java.util.Optional;
 
@@ -15,14 +14,18 @@ final class StorageBackend {
     private StorageBackend() {}
 
     static MailStore open(Config config, Clock clock) {
-        return SqliteMailStore.open(config.dataDir(), clock);
+        return chatmail.storage.Storage.openMailStore(config, clock);
     }
 
     /**
-     * Why backup and restore cannot run with this config, or empty when they can. Only the
-     * embedded store exists yet; with {@code storage = postgresql} this answers "use pg_dump".
+     * Why backup and restore cannot run with this config, or empty when they can: with
+     * {@code storage = postgresql} the state is in the database, which pg_dump backs up.
      */
     static Optional<String> fileBackupRefusal(Config config) {
+        if (config.storage().kind() == chatmail.config.StorageSettings.Kind.POSTGRESQL) {
+            return Optional.of("storage = postgresql keeps the relay's state in PostgreSQL: back it up with pg_dump"
+                    + " and restore it with pg_restore (docs/scale-out.md); data_dir holds only per-node files");
+        }
         return Optional.empty();
     }
 }

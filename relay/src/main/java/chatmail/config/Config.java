@@ -43,6 +43,7 @@ public record Config(
         String privacySupervisor,
         Path wwwFolder,
         Path dataDir,
+        StorageSettings storage,
         List<String> listenAddresses,
         int smtpPort,
         int submissionPort,
@@ -223,6 +224,7 @@ public record Config(
         public String privacySupervisor;
         public Path wwwFolder;
         public Path dataDir = Path.of("/var/lib/chatmail");
+        public StorageSettings storage = StorageSettings.sqlite();
         /** null means: "::" or, with disable_ipv6, "0.0.0.0". */
         public List<String> listenAddresses;
         public int smtpPort = 25;
@@ -274,6 +276,7 @@ public record Config(
             acmeEmail = c.acmeEmail; acmeDirectory = c.acmeDirectory; irohRelay = c.irohRelay; imapCompress = c.imapCompress;
             privacyPostal = c.privacyPostal; privacyMail = c.privacyMail; privacyPdo = c.privacyPdo;
             privacySupervisor = c.privacySupervisor; wwwFolder = c.wwwFolder; dataDir = c.dataDir;
+            storage = c.storage;
             listenAddresses = c.listenAddresses; smtpPort = c.smtpPort; submissionPort = c.submissionPort;
             submissionsPort = c.submissionsPort; imapPort = c.imapPort; imapsPort = c.imapsPort;
             httpPort = c.httpPort; httpsPort = c.httpsPort; dnsResolver = c.dnsResolver;
@@ -299,7 +302,7 @@ public record Config(
                     usernameMinLength, usernameMaxLength, passwordMinLength, maxLoad1m,
                     minAvailableMemory, minFreeDiskSpace, maxImapConnections, maxSmtpConnections, limits,
                     tlsCertFile, tlsKeyFile, disableIpv6, acmeEmail, acmeDirectory, irohRelay, imapCompress,
-                    privacyPostal, privacyMail, privacyPdo, privacySupervisor, wwwFolder, dataDir,
+                    privacyPostal, privacyMail, privacyPdo, privacySupervisor, wwwFolder, dataDir, storage,
                     listen, smtpPort, submissionPort, submissionsPort, imapPort, imapsPort, httpPort,
                     httpsPort, dnsResolver, notifyUrl, dkimSelector, turnServer, turnSecret,
                     turnCredentialLifetime, turnPort, turnExternalAddress, turnRelayPortMin, turnRelayPortMax,

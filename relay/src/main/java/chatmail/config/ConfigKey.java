@@ -59,6 +59,12 @@ public enum ConfigKey {
     PRIVACY_SUPERVISOR("", "Supervisory authority, for the privacy policy page."),
     WWW_FOLDER("", "Folder of web pages served instead of the built-in ones."),
     DATA_DIR("/var/lib/chatmail", "Where accounts, mail, keys and the queue are stored."),
+    STORAGE("sqlite", "Where accounts, mail and queues are kept: sqlite (embedded in data_dir, one node) or "
+            + "postgresql (shared by several identical nodes, see docs/scale-out.md). No off value."),
+    POSTGRESQL_URL("", "With storage = postgresql (required then): JDBC URL of the database, such as "
+            + "jdbc:postgresql://10.0.0.5:5432/chatmail?user=chatmail. Unset: not used."),
+    POSTGRESQL_PASSWORD_FILE("", "With storage = postgresql: file whose first line is the database password, "
+            + "so it stays out of chatmail.ini. Unset: the password in postgresql_url, or none."),
     LISTEN_ADDRESSES("", "Comma-separated IP addresses to listen on (unset: ::, which also accepts IPv4; "
             + "0.0.0.0 when disable_ipv6)."),
     SMTP_PORT("25", "SMTP port for mail from other servers (MX); 0 = off."),

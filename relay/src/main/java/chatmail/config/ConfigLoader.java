@@ -89,6 +89,9 @@ public final class ConfigLoader {
             throw new ConfigException("username_min_length (" + b.usernameMinLength
                     + ") is greater than username_max_length (" + b.usernameMaxLength + ")");
         }
+        if (b.storage.kind() == StorageSettings.Kind.POSTGRESQL && b.storage.postgresqlUrl() == null) {
+            throw new ConfigException("storage = postgresql needs postgresql_url (jdbc:postgresql://host:port/database)");
+        }
         if (b.turnServer != null && b.turnSecret == null) {
             throw new ConfigException("turn_server is set but turn_secret is not: "
                     + "set turn_secret to the TURN server's shared secret");
@@ -147,6 +150,12 @@ public final class ConfigLoader {
             case PRIVACY_SUPERVISOR -> b.privacySupervisor = e.value().strip();
             case WWW_FOLDER -> b.wwwFolder = ConfigValues.path(e);
             case DATA_DIR -> b.dataDir = ConfigValues.path(e);
+            case STORAGE -> b.storage = new StorageSettings(ConfigValues.storageKind(e), b.storage.postgresqlUrl(),
+                    b.storage.postgresqlPasswordFile());
+            case POSTGRESQL_URL -> b.storage = new StorageSettings(b.storage.kind(), ConfigValues.postgresqlUrl(e),
+                    b.storage.postgresqlPasswordFile());
+            case POSTGRESQL_PASSWORD_FILE -> b.storage = new StorageSettings(b.storage.kind(), b.storage.postgresqlUrl(),
+                    ConfigValues.path(e));
             case LISTEN_ADDRESSES -> b.listenAddresses = ConfigValues.ipAddresses(e);
             case SMTP_PORT -> b.smtpPort = ConfigValues.port(e);
             case SUBMISSION_PORT -> b.submissionPort = ConfigValues.port(e);

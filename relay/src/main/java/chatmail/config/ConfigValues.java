@@ -134,6 +134,23 @@ final class ConfigValues {
         }
     }
 
+    static StorageSettings.Kind storageKind(IniEntry e) throws ConfigException {
+        return switch (e.value().strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "sqlite" -> StorageSettings.Kind.SQLITE;
+            case "postgresql" -> StorageSettings.Kind.POSTGRESQL;
+            default -> throw invalid(e, "sqlite or postgresql");
+        };
+    }
+
+    /** A pgjdbc URL; its text is never repeated in an error, since it may carry a password. */
+    static String postgresqlUrl(IniEntry e) throws ConfigException {
+        String url = e.value().strip();
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new ConfigException("line " + e.line() + ": postgresql_url must start with jdbc:postgresql://");
+        }
+        return url;
+    }
+
     static Path path(IniEntry e) throws ConfigException {
         try {
             return Path.of(e.value());

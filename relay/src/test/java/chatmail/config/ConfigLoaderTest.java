@@ -275,6 +275,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void storageIsSqliteUnlessPostgresqlIsChosenWithAUrl() throws Exception {
+        assertThat(load("").config().storage()).isEqualTo(StorageSettings.sqlite());
+        StorageSettings pg = load("storage = postgresql\npostgresql_url = jdbc:postgresql://127.0.0.1:5433/chatmail?user=c\n"
+                + "postgresql_password_file = /etc/chatmail/pgpass\n").config().storage();
+        assertThat(pg).isEqualTo(StorageSettings.postgresql("jdbc:postgresql://127.0.0.1:5433/chatmail?user=c",
+                java.nio.file.Path.of("/etc/chatmail/pgpass")));
+        assertThatThrownBy(() -> load("storage = postgresql\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("storage = postgresql needs postgresql_url");
+        assertThatThrownBy(() -> load("storage = mysql\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("expected sqlite or postgresql");
+        assertThatThrownBy(() -> load("storage = postgresql\npostgresql_url = postgres://u:secret@h/db\n"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("must start with jdbc:postgresql://")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
     void docsTableListsEveryKey() throws Exception {
         String docs = Files.readString(chatmail.testing.ProjectDir.resolve("docs/configuration.md"));
         for (ConfigKey key : ConfigKey.values()) {

@@ -1,0 +1,57 @@
+package chatmail.storage;
+
+import chatmail.acme.AcmeState;
+import chatmail.config.Config;
+import chatmail.delivery.outbound.OutboundQueueStore;
+import chatmail.push.PushQueueStore;
+import chatmail.store.MailStore;
+import chatmail.turn.TurnSecretSource;
+import java.time.Clock;
+
+/**
+ * Everything the relay keeps beyond its config, from one backend (SPEC SCALE-1): the mail store
+ * with its accounts, the outbound and push queues, and the state several nodes must share
+ * (SCALE-2: ACME account, certificate and challenges, the TURN secret). {@code storage = sqlite}
+ * keeps it in {@code data_dir} for one node; {@code storage = postgresql} in one database that
+ * any number of identical nodes share.
+ *
+ * <p>The parts are opened together and closed together, after every component that uses them.
+ */
+public interface Storage extends AutoCloseable {
+
+    MailStore mailStore();
+
+    OutboundQueueStore outboundQueue();
+
+    PushQueueStore pushQueue();
+
+    AcmeState acmeState();
+
+    /** The TURN secret when {@code turn_secret} is not set. */
+    TurnSecretSource turnSecret();
+
+    /**
+     * True when other nodes may use the same storage: queue figures are then cluster-wide, and
+     * claims left by a dead process run out instead of being cleared at start.
+     */
+    boolean shared();
+
+    @Override
+    void close();
+
+    /** Opens the backend {@code storage} names, creating or migrating its schema as needed. */
+    static Storage open(Config config, Clock clock) {
+        return switch (config.storage().kind()) {
+            case SQLITE -> SqliteStorage.open(config, clock);
+            case POSTGRESQL -> throw new chatmail.store.StoreException("storage = postgresql is not built yet");
+        };
+    }
+
+    /** Only the mail store, for the commands that work on stored data while no relay runs (import, expire). */
+    static MailStore openMailStore(Config config, Clock clock) {
+        return switch (config.storage().kind()) {
+            case SQLITE -> chatmail.store.sqlite.SqliteMailStore.open(config.dataDir(), clock);
+            case POSTGRESQL -> throw new chatmail.store.StoreException("storage = postgresql is not built yet");
+        };
+    }
+}

@@ -43,7 +43,7 @@ public interface Storage extends AutoCloseable {
     static Storage open(Config config, Clock clock) {
         return switch (config.storage().kind()) {
             case SQLITE -> SqliteStorage.open(config, clock);
-            case POSTGRESQL -> throw new chatmail.store.StoreException("storage = postgresql is not built yet");
+            case POSTGRESQL -> PostgresStorage.open(config, clock);
         };
     }
 
@@ -51,7 +51,7 @@ public interface Storage extends AutoCloseable {
     static MailStore openMailStore(Config config, Clock clock) {
         return switch (config.storage().kind()) {
             case SQLITE -> chatmail.store.sqlite.SqliteMailStore.open(config.dataDir(), clock);
-            case POSTGRESQL -> throw new chatmail.store.StoreException("storage = postgresql is not built yet");
+            case POSTGRESQL -> PostgresStorage.openMailStoreOnly(config, clock);
         };
     }
 }

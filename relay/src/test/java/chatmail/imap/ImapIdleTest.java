@@ -25,9 +25,16 @@ class ImapIdleTest {
         // 10-second read deadline.
         boolean aboutKeepAlives = test.getTestMethod().orElseThrow().getName().startsWith("keepAlives");
         Duration keepAlive = aboutKeepAlives ? Duration.ofMillis(700) : Duration.ofMinutes(2);
-        fx = ImapFixture.start(dir, b -> b.timeouts = new chatmail.config.Config.Timeouts(
-                Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(1),
-                Duration.ofSeconds(4), keepAlive, Duration.ofDays(1)));
+        fx = ImapFixture.start(dir, b -> {
+            b.timeouts = new chatmail.config.Config.Timeouts(
+                    Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(1),
+                    Duration.ofSeconds(4), keepAlive, Duration.ofDays(1));
+            storage(b);
+        });
+    }
+
+    /** The backend these tests run on: the default (SQLite) here; a subclass picks another. */
+    void storage(chatmail.config.Config.Builder b) {
     }
 
     @AfterEach

@@ -10,15 +10,15 @@ import java.util.TreeSet;
  * The flags of one message in their stored form: system flags in their RFC 3501 spelling,
  * keywords as first given, duplicates removed ignoring case, sorted, joined by spaces.
  */
-final class FlagSet {
-    static final String SEEN = "\\Seen";
+public final class FlagSet {
+    public static final String SEEN = "\\Seen";
     private static final List<String> SYSTEM_FLAGS =
             List.of("\\Answered", "\\Flagged", "\\Deleted", SEEN, "\\Draft");
 
     private FlagSet() {}
 
     /** Checks and normalizes flags from a caller; {@code \Recent} is a session state and dropped. */
-    static TreeSet<String> normalize(Collection<String> flags) {
+    public static TreeSet<String> normalize(Collection<String> flags) {
         TreeSet<String> result = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         for (String flag : flags) {
             if (flag == null || flag.isEmpty() || flag.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
@@ -37,11 +37,11 @@ final class FlagSet {
         return result;
     }
 
-    static String encode(Collection<String> normalized) {
+    public static String encode(Collection<String> normalized) {
         return String.join(" ", normalized);
     }
 
-    static TreeSet<String> decode(String stored) {
+    public static TreeSet<String> decode(String stored) {
         TreeSet<String> result = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         if (!stored.isEmpty()) {
             result.addAll(List.of(stored.split(" ")));
@@ -49,12 +49,12 @@ final class FlagSet {
         return result;
     }
 
-    static Set<String> decodeToSet(String stored) {
+    public static Set<String> decodeToSet(String stored) {
         return stored.isEmpty() ? Set.of() : Set.of(stored.split(" "));
     }
 
     /** The stored form after applying the update to the stored form {@code current}. */
-    static String apply(String current, FlagUpdate update, TreeSet<String> change) {
+    public static String apply(String current, FlagUpdate update, TreeSet<String> change) {
         TreeSet<String> result = switch (update) {
             case REPLACE -> new TreeSet<>(change);
             case ADD -> {
@@ -71,7 +71,7 @@ final class FlagSet {
         return encode(result);
     }
 
-    static boolean isSeen(String stored) {
+    public static boolean isSeen(String stored) {
         return decode(stored).contains(SEEN);
     }
 }

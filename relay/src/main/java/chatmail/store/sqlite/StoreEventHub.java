@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Hands committed mailbox changes to the listeners of the account they belong to. */
-final class StoreEventHub implements MailboxEvents {
+public final class StoreEventHub implements MailboxEvents {
     private static final Logger log = LoggerFactory.getLogger(StoreEventHub.class);
 
     private final ConcurrentHashMap<Long, List<Listener>> listeners = new ConcurrentHashMap<>();
@@ -26,7 +26,7 @@ final class StoreEventHub implements MailboxEvents {
         });
     }
 
-    void publish(MailboxEvent event) {
+    public void publish(MailboxEvent event) {
         List<Listener> subscribed = listeners.get(event.accountId());
         if (subscribed == null) {
             return;

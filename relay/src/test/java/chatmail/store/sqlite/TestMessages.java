@@ -4,11 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /** Message contents with known bytes, reproducible from a seed. */
-final class TestMessages {
+public final class TestMessages {
     private TestMessages() {}
 
     /** An RFC 5322 message of exactly {@code size} bytes (size ≥ 100), its body derived from the seed. */
-    static byte[] message(long seed, int size) {
+    public static byte[] message(long seed, int size) {
         byte[] header = ("From: a@example.org\r\nTo: b@example.org\r\nSubject: " + seed + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
         if (size < header.length) {

@@ -1,0 +1,86 @@
+package chatmail.storage;
+
+import chatmail.acme.AcmeState;
+import chatmail.acme.FileAcmeState;
+import chatmail.config.Config;
+import chatmail.delivery.outbound.OutboundQueueStore;
+import chatmail.delivery.outbound.PostgresOutboundQueueStore;
+import chatmail.push.PostgresPushQueueStore;
+import chatmail.push.PushQueueStore;
+import chatmail.store.MailStore;
+import chatmail.store.postgresql.PostgresDatabase;
+import chatmail.store.postgresql.PostgresMailStore;
+import chatmail.turn.SharedTurnSecret;
+import chatmail.turn.TurnSecretSource;
+import java.time.Clock;
+
+/**
+ * {@code storage = postgresql}: the state of every node in one shared database (SCALE-1,
+ * SCALE-2). What stays per node is in {@code data_dir}: the spool, the DKIM key, the ACME state
+ * (until it moves into the database too; docs/scale-out.md says what is shared).
+ */
+final class PostgresStorage implements Storage {
+    /** Connections per node: enough for the store's callers, few enough for many nodes on one server. */
+    static final int POOL_SIZE = 16;
+
+    private final PostgresDatabase db;
+    private final PostgresMailStore store;
+    private final PostgresOutboundQueueStore outbound;
+    private final PostgresPushQueueStore push;
+    private final FileAcmeState acme;
+    private final SharedTurnSecret turnSecret;
+
+    private PostgresStorage(Config config, Clock clock, PostgresDatabase db) {
+        this.db = db;
+        this.store = new PostgresMailStore(db, clock, events -> { }, false);
+        this.outbound = new PostgresOutboundQueueStore(db);
+        this.push = new PostgresPushQueueStore(db);
+        this.acme = new FileAcmeState(config.dataDir());
+        this.turnSecret = new SharedTurnSecret(db);
+    }
+
+    static PostgresStorage open(Config config, Clock clock) {
+        return new PostgresStorage(config, clock, PostgresDatabase.open(config.storage(), POOL_SIZE));
+    }
+
+    /** A mail store that owns its database connection, for commands that need nothing else. */
+    static MailStore openMailStoreOnly(Config config, Clock clock) {
+        PostgresDatabase db = PostgresDatabase.open(config.storage(), 4);
+        return new PostgresMailStore(db, clock, events -> { }, true);
+    }
+
+    @Override
+    public MailStore mailStore() {
+        return store;
+    }
+
+    @Override
+    public OutboundQueueStore outboundQueue() {
+        return outbound;
+    }
+
+    @Override
+    public PushQueueStore pushQueue() {
+        return push;
+    }
+
+    @Override
+    public AcmeState acmeState() {
+        return acme;
+    }
+
+    @Override
+    public TurnSecretSource turnSecret() {
+        return turnSecret;
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        db.close();
+    }
+}

@@ -1,0 +1,166 @@
+package chatmail.store.postgresql;
+
+import chatmail.config.StorageSettings;
+import chatmail.store.StoreException;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared PostgreSQL database (SCALE-1): a connection pool, the schema migrated by Flyway from
+ * {@code db/postgresql} (Flyway holds an advisory lock meanwhile, so nodes that start at the same
+ * moment on an empty database migrate it once), and transactions that are retried when PostgreSQL
+ * aborts them for a deadlock or a serialization failure.
+ *
+ * <p>pgjdbc is plain Java, so callers run their SQL on their own (virtual) threads; the pool
+ * bounds how many connections one node holds.
+ */
+public final class PostgresDatabase implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PostgresDatabase.class);
+    public static final String MIGRATIONS = "classpath:db/postgresql";
+    private static final int ATTEMPTS = 5;
+
+    private final HikariDataSource pool;
+    private final String url;
+    private final Properties credentials;
+
+    private PostgresDatabase(HikariDataSource pool, String url, Properties credentials) {
+        this.pool = pool;
+        this.url = url;
+        this.credentials = credentials;
+    }
+
+    /** Connects, migrates the schema, and keeps up to {@code poolSize} connections. */
+    public static PostgresDatabase open(StorageSettings settings, int poolSize) {
+        Properties credentials = new Properties();
+        if (settings.postgresqlPasswordFile() != null) {
+            try {
+                List<String> lines = Files.readAllLines(settings.postgresqlPasswordFile(), StandardCharsets.UTF_8);
+                credentials.setProperty("password", lines.isEmpty() ? "" : lines.getFirst().strip());
+            } catch (IOException e) {
+                throw new StoreException("cannot read postgresql_password_file " + settings.postgresqlPasswordFile()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("chatmail-postgresql");
+        config.setJdbcUrl(settings.postgresqlUrl());
+        config.setDataSourceProperties(credentials);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+        config.setValidationTimeout(Duration.ofSeconds(3).toMillis());
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            // The URL may hold a password: name the failure, not the URL.
+            throw new StoreException("cannot connect to PostgreSQL: " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure().dataSource(pool).locations(MIGRATIONS).load().migrate();
+        } catch (FlywayException e) {
+            pool.close();
+            throw new StoreException("PostgreSQL schema migration failed: " + rootMessage(e), e);
+        }
+        return new PostgresDatabase(pool, settings.postgresqlUrl(), credentials);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    /** SQL that runs in one transaction; may run again when PostgreSQL aborted an earlier attempt. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException, IOException;
+    }
+
+    /**
+     * Runs {@code work} in a transaction and commits it. A deadlock or serialization failure rolls
+     * back and runs the work again on a fresh transaction, so the work must be repeatable.
+     */
+    public <T> T transaction(Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | IOException | RuntimeException e) {
+                    rollbackQuietly(c);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (retryable(e) && attempt < ATTEMPTS) {
+                    continue;
+                }
+                throw failure(e);
+            } catch (IOException e) {
+                throw failure(e);
+            }
+        }
+    }
+
+    /** Runs {@code work} outside a transaction (each statement commits on its own); for reads. */
+    public <T> T read(Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException | IOException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * A connection outside the pool, for a node's LISTEN connection, which lives as long as the
+     * node and must not take a pool slot.
+     */
+    public Connection dedicatedConnection() throws SQLException {
+        return DriverManager.getConnection(url, credentials);
+    }
+
+    private static boolean retryable(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+
+    private static StoreException failure(Exception e) {
+        if (e instanceof SQLException sql) {
+            // The server's message may quote a row (an address): the state says what happened.
+            log.warn("PostgreSQL operation failed: SQLSTATE {}", sql.getSQLState());
+            return new StoreException("storage failure: " + e.getClass().getSimpleName(), e);
+        }
+        log.warn("PostgreSQL operation failed", e);
+        return new StoreException("storage failure: " + e.getClass().getSimpleName(), e);
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            log.debug("rollback failed: SQLSTATE {}", e.getSQLState());
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

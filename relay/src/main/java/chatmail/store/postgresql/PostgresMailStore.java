@@ -1,0 +1,866 @@
+package chatmail.store.postgresql;
+
+import chatmail.store.Acceptance;
+import chatmail.store.Account;
+import chatmail.store.Committed;
+import chatmail.store.DeliveryTarget;
+import chatmail.store.ImportedMessage;
+import chatmail.store.MailStore;
+import chatmail.store.Mailbox;
+import chatmail.store.MailboxEvents;
+import chatmail.store.MailboxEvents.FlagsChanged;
+import chatmail.store.MailboxEvents.MailboxEvent;
+import chatmail.store.MailboxEvents.MessagesAdded;
+import chatmail.store.MailboxEvents.MessagesExpunged;
+import chatmail.store.MailboxSnapshot;
+import chatmail.store.MessageInfo;
+import chatmail.store.MessageRef;
+import chatmail.store.QueuedCopy;
+import chatmail.store.QueuedEntries;
+import chatmail.store.StoreException;
+import chatmail.store.StoreStatistics;
+import chatmail.store.StoredMessage;
+import chatmail.store.sqlite.FlagSet;
+import chatmail.store.sqlite.StoreEventHub;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The mail store in a PostgreSQL database that several relay nodes share (SCALE-1, SCALE-2).
+ * Every call is one transaction on the caller's thread. UIDs and MODSEQs are taken with
+ * {@code UPDATE mailboxes ... RETURNING} inside the delivery transaction, so the mailbox row's
+ * lock orders concurrent deliveries and a client never sees a UID appear below one it has seen.
+ *
+ * <p>Changes are announced to this node's listeners after the commit, and handed to
+ * {@code afterCommit} (the cross-node notifier) in the same order.
+ */
+public final class PostgresMailStore implements MailStore {
+    private static final long MAX_UID = 0xFFFF_FFFFL;
+    private static final String ACCOUNT_COLUMNS = "id, address, password_hash, created_day, last_login_day";
+    private static final String MAILBOX_COLUMNS = "id, account_id, name, uidvalidity";
+    private static final String REF_COLUMNS = "account_id, mailbox_id, uid, size, internal_date";
+
+    private final PostgresDatabase db;
+    private final Clock clock;
+    private final StoreEventHub events = new StoreEventHub();
+    private final Consumer<List<MailboxEvent>> afterCommit;
+    /** Accounts whose last login this node knows is recorded for that day (saves a write per login). */
+    private final Map<Long, LocalDate> loginDays = new ConcurrentHashMap<>();
+
+    private final boolean ownsDatabase;
+
+    /**
+     * @param afterCommit gets every committed transaction's events, after this node's listeners
+     * @param ownsDatabase close the database with the store (a command that uses only the store)
+     */
+    public PostgresMailStore(PostgresDatabase db, Clock clock, Consumer<List<MailboxEvent>> afterCommit,
+                             boolean ownsDatabase) {
+        this.db = db;
+        this.ownsDatabase = ownsDatabase;
+        this.clock = clock;
+        this.afterCommit = afterCommit;
+    }
+
+    /** This node's event hub, which the cross-node listener feeds with other nodes' changes. */
+    public StoreEventHub hub() {
+        return events;
+    }
+
+    // ---- plumbing
+
+    @FunctionalInterface
+    private interface TxWork<T> {
+        T run(PgTx tx) throws SQLException, IOException;
+    }
+
+    private <T> T write(TxWork<T> work) {
+        PgTx[] last = new PgTx[1];
+        T result = db.transaction(c -> {
+            last[0] = new PgTx(c);
+            return work.run(last[0]);
+        });
+        List<MailboxEvent> committed = last[0].events();
+        if (!committed.isEmpty()) {
+            committed.forEach(events::publish);
+            afterCommit.accept(List.copyOf(committed));
+        }
+        return result;
+    }
+
+    private <T> T read(PostgresDatabase.Work<T> work) {
+        return db.read(work);
+    }
+
+    private static PreparedStatement bind(PreparedStatement s, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            Object v = values[i];
+            switch (v) {
+                case null -> s.setNull(i + 1, Types.BIGINT);
+                case Long l -> s.setLong(i + 1, l);
+                case Integer n -> s.setInt(i + 1, n);
+                case String str -> s.setString(i + 1, str);
+                case Boolean b -> s.setBoolean(i + 1, b);
+                case byte[] bytes -> s.setBytes(i + 1, bytes);
+                default -> throw new IllegalArgumentException("unsupported parameter " + v.getClass());
+            }
+        }
+        return s;
+    }
+
+    private static int update(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement s = bind(c.prepareStatement(sql), values)) {
+            return s.executeUpdate();
+        }
+    }
+
+    private static Optional<Long> queryLong(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement s = bind(c.prepareStatement(sql), values); ResultSet rs = s.executeQuery()) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            long value = rs.getLong(1);
+            return rs.wasNull() ? Optional.empty() : Optional.of(value);
+        }
+    }
+
+    // ---- accounts
+
+    @Override
+    public Optional<Account> findAccount(String address) {
+        Optional<Account> account = read(c -> findAccount(c, address));
+        account.ifPresent(found -> loginDays.put(found.id(), found.lastLogin()));
+        return account;
+    }
+
+    private static Optional<Account> findAccount(Connection c, String address) throws SQLException {
+        try (PreparedStatement s = bind(c.prepareStatement("SELECT " + ACCOUNT_COLUMNS
+                + " FROM accounts WHERE lower(address) = lower(?)"), address); ResultSet rs = s.executeQuery()) {
+            return rs.next() ? Optional.of(account(rs)) : Optional.empty();
+        }
+    }
+
+    private static Account account(ResultSet rs) throws SQLException {
+        return new Account(rs.getLong(1), rs.getString(2), rs.getString(3), LocalDate.ofEpochDay(rs.getLong(4)),
+                LocalDate.ofEpochDay(rs.getLong(5)));
+    }
+
+    /** Nodes racing to create one address meet at the unique index: one insert wins, all read it. */
+    @Override
+    public Account createAccountIfAbsent(String address, String passwordHash, LocalDate today) {
+        Account account = write(tx -> {
+            Optional<Long> created = insertAccount(tx.c(), address, passwordHash, today, today);
+            if (created.isPresent()) {
+                createMailbox(tx, created.get(), "INBOX");
+            }
+            return findAccount(tx.c(), address).orElseThrow();
+        });
+        loginDays.put(account.id(), account.lastLogin());
+        return account;
+    }
+
+    private static Optional<Long> insertAccount(Connection c, String address, String hash, LocalDate created,
+                                                LocalDate lastLogin) throws SQLException {
+        return queryLong(c, "INSERT INTO accounts (address, password_hash, created_day, last_login_day)"
+                + " VALUES (?, ?, ?, ?) ON CONFLICT ((lower(address))) DO NOTHING RETURNING id",
+                address, hash, (int) created.toEpochDay(), (int) lastLogin.toEpochDay());
+    }
+
+    @Override
+    public void recordLogin(long accountId, LocalDate day) {
+        if (day.equals(loginDays.get(accountId))) {
+            return;
+        }
+        write(tx -> update(tx.c(), "UPDATE accounts SET last_login_day = ? WHERE id = ? AND last_login_day < ?",
+                (int) day.toEpochDay(), accountId, (int) day.toEpochDay()));
+        loginDays.put(accountId, day);
+    }
+
+    @Override
+    public List<Account> accountsLastLoginBefore(LocalDate day) {
+        return read(c -> {
+            try (PreparedStatement s = bind(c.prepareStatement("SELECT " + ACCOUNT_COLUMNS
+                    + " FROM accounts WHERE last_login_day < ? ORDER BY last_login_day, id"), (int) day.toEpochDay());
+                    ResultSet rs = s.executeQuery()) {
+                List<Account> accounts = new ArrayList<>();
+                while (rs.next()) {
+                    accounts.add(account(rs));
+                }
+                return accounts;
+            }
+        });
+    }
+
+    @Override
+    public void deleteAccount(long accountId) {
+        write(tx -> {
+            List<long[]> released = new ArrayList<>();
+            try (PreparedStatement s = bind(tx.c().prepareStatement(
+                    "SELECT body_id, count(*) FROM messages WHERE account_id = ? GROUP BY body_id ORDER BY body_id"),
+                    accountId); ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    released.add(new long[] {rs.getLong(1), rs.getLong(2)});
+                }
+            }
+            update(tx.c(), "DELETE FROM accounts WHERE id = ?", accountId);
+            for (long[] body : released) {
+                BodyChunks.release(tx.c(), body[0], body[1]);
+            }
+            return null;
+        });
+        loginDays.remove(accountId);
+    }
+
+    @Override
+    public long accountCount() {
+        return read(c -> queryLong(c, "SELECT count(*) FROM accounts").orElse(0L));
+    }
+
+    @Override
+    public StoreStatistics statistics(LocalDate today) {
+        int day = (int) today.toEpochDay();
+        return read(c -> {
+            long total;
+            long todayCount;
+            long week;
+            long month;
+            try (PreparedStatement s = bind(c.prepareStatement("SELECT count(*), count(*) FILTER (WHERE last_login_day >= ?),"
+                    + " count(*) FILTER (WHERE last_login_day >= ?), count(*) FILTER (WHERE last_login_day >= ?)"
+                    + " FROM accounts"), day, day - 6, day - 29); ResultSet rs = s.executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
+                todayCount = rs.getLong(2);
+                week = rs.getLong(3);
+                month = rs.getLong(4);
+            }
+            long messages = queryLong(c, "SELECT count(*) FROM messages").orElse(0L);
+            long bytes = queryLong(c, "SELECT coalesce(sum(size), 0) FROM bodies").orElse(0L);
+            return new StoreStatistics(total, todayCount, week, month, messages, bytes);
+        });
+    }
+
+    // ---- mailboxes
+
+    @Override
+    public List<Mailbox> mailboxes(long accountId) {
+        return read(c -> {
+            try (PreparedStatement s = bind(c.prepareStatement("SELECT " + MAILBOX_COLUMNS
+                    + " FROM mailboxes WHERE account_id = ? ORDER BY id"), accountId); ResultSet rs = s.executeQuery()) {
+                List<Mailbox> mailboxes = new ArrayList<>();
+                while (rs.next()) {
+                    mailboxes.add(mailbox(rs));
+                }
+                return mailboxes;
+            }
+        });
+    }
+
+    @Override
+    public Optional<Mailbox> mailbox(long accountId, String name) {
+        return read(c -> findMailbox(c, accountId, name));
+    }
+
+    private static Optional<Mailbox> findMailbox(Connection c, long accountId, String name) throws SQLException {
+        try (PreparedStatement s = bind(c.prepareStatement("SELECT " + MAILBOX_COLUMNS
+                + " FROM mailboxes WHERE account_id = ? AND name = ?"), accountId, name); ResultSet rs = s.executeQuery()) {
+            return rs.next() ? Optional.of(mailbox(rs)) : Optional.empty();
+        }
+    }
+
+    private static Mailbox mailbox(ResultSet rs) throws SQLException {
+        return new Mailbox(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4));
+    }
+
+    @Override
+    public Mailbox createMailbox(long accountId, String name) {
+        return write(tx -> createMailbox(tx, accountId, name));
+    }
+
+    private Mailbox createMailbox(PgTx tx, long accountId, String name) throws SQLException {
+        Optional<Mailbox> existing = findMailbox(tx.c(), accountId, name);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        long uidValidity = nextUidValidity(tx.c());
+        Optional<Long> id = queryLong(tx.c(), "INSERT INTO mailboxes (account_id, name, uidvalidity) VALUES (?, ?, ?)"
+                + " ON CONFLICT (account_id, name) DO NOTHING RETURNING id", accountId, name, uidValidity);
+        if (id.isPresent()) {
+            return new Mailbox(id.get(), accountId, name, uidValidity);
+        }
+        return findMailbox(tx.c(), accountId, name).orElseThrow();
+    }
+
+    /** Creation time in seconds, but above every value issued before (a re-created mailbox gets a new one). */
+    private long nextUidValidity(Connection c) throws SQLException {
+        long now = Math.max(1, clock.instant().getEpochSecond());
+        long next = queryLong(c, "INSERT INTO store_counters (name, value) VALUES ('uidvalidity', ?)"
+                + " ON CONFLICT (name) DO UPDATE SET value = greatest(store_counters.value + 1, excluded.value)"
+                + " RETURNING value", now).orElseThrow();
+        if (next > MAX_UID) {
+            throw new StoreException("UIDVALIDITY space exhausted");
+        }
+        return next;
+    }
+
+    private record Slot(long accountId, long uid, long modseq) {}
+
+    private static Slot allocateUid(Connection c, long mailboxId) throws SQLException {
+        try (PreparedStatement s = bind(c.prepareStatement("UPDATE mailboxes SET uidnext = uidnext + 1,"
+                + " highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING account_id, uidnext - 1, highestmodseq"),
+                mailboxId); ResultSet rs = s.executeQuery()) {
+            if (!rs.next()) {
+                throw new StoreException("no such mailbox");
+            }
+            return new Slot(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+        }
+    }
+
+    private static long nextModseq(Connection c, long mailboxId) throws SQLException {
+        return queryLong(c, "UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq",
+                mailboxId).orElseThrow(() -> new StoreException("no such mailbox"));
+    }
+
+    private static long accountOf(Connection c, long mailboxId) throws SQLException {
+        return queryLong(c, "SELECT account_id FROM mailboxes WHERE id = ?", mailboxId)
+                .orElseThrow(() -> new StoreException("no such mailbox"));
+    }
+
+    // ---- messages
+
+    @Override
+    public Committed commit(Acceptance acceptance) {
+        List<List<String>> flags = new ArrayList<>();
+        for (Acceptance.Copy copy : acceptance.copies()) {
+            List<String> encoded = new ArrayList<>();
+            for (DeliveryTarget target : copy.targets()) {
+                encoded.add(FlagSet.encode(FlagSet.normalize(target.flags())));
+            }
+            flags.add(encoded);
+        }
+        // A spooled body is read from its file; the spool deletes the file when the caller closes it.
+        return write(tx -> {
+            List<List<StoredMessage>> stored = new ArrayList<>();
+            for (int i = 0; i < acceptance.copies().size(); i++) {
+                stored.add(deliver(tx, acceptance.copies().get(i), flags.get(i)));
+            }
+            Optional<QueuedEntries> entries = Optional.empty();
+            if (acceptance.queued().isPresent()) {
+                entries = Optional.of(insertQueued(tx.c(), acceptance.queued().get()));
+            }
+            return new Committed(stored, entries);
+        });
+    }
+
+    private static List<StoredMessage> deliver(PgTx tx, Acceptance.Copy copy, List<String> flags)
+            throws SQLException, IOException {
+        List<DeliveryTarget> targets = copy.targets();
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        long size = copy.message().content().size();
+        long bodyId = BodyChunks.insert(tx.c(), copy.message().content(), targets.size());
+        // Mailbox rows are locked in id order, so two deliveries to the same mailboxes cannot deadlock.
+        Integer[] order = new Integer[targets.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, Comparator.comparingLong(i -> targets.get(i).mailboxId()));
+        StoredMessage[] stored = new StoredMessage[targets.size()];
+        Added added = new Added();
+        for (int i : order) {
+            long mailboxId = targets.get(i).mailboxId();
+            Slot slot = allocateUid(tx.c(), mailboxId);
+            insertMessage(tx.c(), mailboxId, slot.uid(), slot.accountId(), bodyId, flags.get(i), slot.modseq(), size,
+                    copy.message().internalDate());
+            stored[i] = new StoredMessage(slot.accountId(), mailboxId, slot.uid(), slot.modseq());
+            added.add(slot.accountId(), mailboxId, slot.uid());
+        }
+        added.publish(tx);
+        return List.of(stored);
+    }
+
+    private static void insertMessage(Connection c, long mailboxId, long uid, long accountId, long bodyId, String flags,
+                                      long modseq, long size, Instant internalDate) throws SQLException {
+        update(c, "INSERT INTO messages (mailbox_id, uid, account_id, body_id, flags, seen, modseq, size, internal_date)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", mailboxId, uid, accountId, bodyId, flags, FlagSet.isSeen(flags),
+                modseq, size, internalDate.toEpochMilli());
+    }
+
+    /** The queued copy: header and body streamed into one {@code bytea}, entries claimed as asked. */
+    static QueuedEntries insertQueued(Connection c, QueuedCopy q) throws SQLException, IOException {
+        long id;
+        try (InputStream content = new SequenceInputStream(new ByteArrayInputStream(q.header()), q.body().openStream());
+                PreparedStatement s = c.prepareStatement("INSERT INTO outbound_messages (sender, content, created_at)"
+                        + " VALUES (?, ?, ?) RETURNING id")) {
+            s.setString(1, q.sender());
+            s.setBinaryStream(2, content, q.size());
+            s.setLong(3, q.createdAt().toEpochMilli());
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+        }
+        List<Long> ids = new ArrayList<>(q.recipients().size());
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO outbound_recipients"
+                + " (message_id, recipient, domain, next_attempt_at, claimed_until) VALUES (?, ?, ?, ?, ?) RETURNING id")) {
+            for (String recipient : q.recipients()) {
+                bind(s, id, recipient, QueuedEntries.domainOf(recipient), q.createdAt().toEpochMilli(),
+                        q.claimedUntil() == null ? null : q.claimedUntil().toEpochMilli());
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        return new QueuedEntries(id, ids);
+    }
+
+    @Override
+    public MailboxSnapshot snapshot(long mailboxId) {
+        // One REPEATABLE READ transaction: counters and messages from the same moment.
+        return db.transaction(c -> {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                Mailbox mailbox;
+                long uidNext;
+                long highest;
+                try (PreparedStatement s = bind(c.prepareStatement("SELECT " + MAILBOX_COLUMNS
+                        + ", uidnext, highestmodseq FROM mailboxes WHERE id = ?"), mailboxId); ResultSet rs = s.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new StoreException("no such mailbox");
+                    }
+                    mailbox = mailbox(rs);
+                    uidNext = rs.getLong(5);
+                    highest = rs.getLong(6);
+                }
+                List<MessageInfo> messages = new ArrayList<>();
+                try (PreparedStatement s = bind(c.prepareStatement("SELECT uid, flags, modseq, size, internal_date"
+                        + " FROM messages WHERE mailbox_id = ? ORDER BY uid"), mailboxId); ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        messages.add(new MessageInfo(rs.getLong(1), FlagSet.decodeToSet(rs.getString(2)), rs.getLong(3),
+                                rs.getLong(4), Instant.ofEpochMilli(rs.getLong(5))));
+                    }
+                }
+                return new MailboxSnapshot(mailbox, uidNext, highest, messages);
+            } finally {
+                c.commit();
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+        });
+    }
+
+    @Override
+    public byte[] content(long mailboxId, long uid) throws IOException {
+        return read(c -> {
+            long bodyId;
+            long size;
+            try (PreparedStatement s = bind(c.prepareStatement(
+                    "SELECT body_id, size FROM messages WHERE mailbox_id = ? AND uid = ?"), mailboxId, uid);
+                    ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException("no such message");
+                }
+                bodyId = rs.getLong(1);
+                size = rs.getLong(2);
+            }
+            // An expunge on another connection may remove the body between the two reads: then
+            // the message is gone, as if the expunge had come first.
+            try {
+                return BodyChunks.read(c, bodyId, size);
+            } catch (SQLException incomplete) {
+                throw new StoreException("no such message");
+            }
+        });
+    }
+
+    private record Row(long bodyId, String flags, long size, Instant internalDate) {}
+
+    private static Optional<Row> findMessage(Connection c, long mailboxId, long uid, boolean lock) throws SQLException {
+        try (PreparedStatement s = bind(c.prepareStatement("SELECT body_id, flags, size, internal_date FROM messages"
+                + " WHERE mailbox_id = ? AND uid = ?" + (lock ? " FOR UPDATE" : "")), mailboxId, uid);
+                ResultSet rs = s.executeQuery()) {
+            return rs.next() ? Optional.of(new Row(rs.getLong(1), rs.getString(2), rs.getLong(3),
+                    Instant.ofEpochMilli(rs.getLong(4)))) : Optional.empty();
+        }
+    }
+
+    @Override
+    public List<MessageInfo> updateFlags(long mailboxId, Collection<Long> uids, FlagUpdate update, Set<String> flags) {
+        TreeSet<String> normalized = FlagSet.normalize(flags);
+        List<Long> sorted = List.copyOf(new TreeSet<>(uids));
+        return write(tx -> {
+            long accountId = accountOf(tx.c(), mailboxId);
+            // The mailbox row first: flag changes of one mailbox take their MODSEQs in order.
+            long modseq = 0;
+            List<MessageInfo> changed = new ArrayList<>();
+            for (long uid : sorted) {
+                Optional<Row> row = findMessage(tx.c(), mailboxId, uid, true);
+                if (row.isEmpty()) {
+                    continue;
+                }
+                String before = row.get().flags();
+                String after = FlagSet.apply(before, update, normalized);
+                if (after.equals(before)) {
+                    continue;
+                }
+                if (modseq == 0) {
+                    modseq = nextModseq(tx.c(), mailboxId);
+                }
+                update(tx.c(), "UPDATE messages SET flags = ?, seen = ?, modseq = ? WHERE mailbox_id = ? AND uid = ?",
+                        after, FlagSet.isSeen(after), modseq, mailboxId, uid);
+                changed.add(new MessageInfo(uid, FlagSet.decodeToSet(after), modseq, row.get().size(),
+                        row.get().internalDate()));
+            }
+            if (!changed.isEmpty()) {
+                tx.publishAfterCommit(new FlagsChanged(accountId, mailboxId, changed.stream().map(MessageInfo::uid).toList()));
+            }
+            return changed;
+        });
+    }
+
+    @Override
+    public List<Long> expunge(long mailboxId, Collection<Long> uids) {
+        List<Long> sorted = List.copyOf(new TreeSet<>(uids));
+        return write(tx -> expunge(tx, mailboxId, sorted));
+    }
+
+    private static List<Long> expunge(PgTx tx, long mailboxId, List<Long> sortedUids) throws SQLException {
+        long accountId = accountOf(tx.c(), mailboxId);
+        List<Long> removed = new ArrayList<>();
+        Map<Long, Long> released = new java.util.TreeMap<>();
+        for (long uid : sortedUids) {
+            Optional<Long> bodyId = queryLong(tx.c(), "DELETE FROM messages WHERE mailbox_id = ? AND uid = ? RETURNING body_id",
+                    mailboxId, uid);
+            if (bodyId.isPresent()) {
+                released.merge(bodyId.get(), 1L, Long::sum);
+                removed.add(uid);
+            }
+        }
+        for (Map.Entry<Long, Long> body : released.entrySet()) {
+            BodyChunks.release(tx.c(), body.getKey(), body.getValue());
+        }
+        if (!removed.isEmpty()) {
+            nextModseq(tx.c(), mailboxId);
+            tx.publishAfterCommit(new MessagesExpunged(accountId, mailboxId, List.copyOf(removed)));
+        }
+        return removed;
+    }
+
+    @Override
+    public List<StoredMessage> copy(long fromMailboxId, Collection<Long> uids, long toMailboxId) {
+        List<Long> uidList = List.copyOf(uids);
+        return write(tx -> {
+            accountOf(tx.c(), fromMailboxId);
+            accountOf(tx.c(), toMailboxId);
+            List<StoredMessage> copies = new ArrayList<>();
+            Added added = new Added();
+            for (long uid : uidList) {
+                Optional<Row> row = findMessage(tx.c(), fromMailboxId, uid, false);
+                if (row.isEmpty()) {
+                    continue;
+                }
+                Row original = row.get();
+                Slot slot = allocateUid(tx.c(), toMailboxId);
+                insertMessage(tx.c(), toMailboxId, slot.uid(), slot.accountId(), original.bodyId(), original.flags(),
+                        slot.modseq(), original.size(), original.internalDate());
+                BodyChunks.addReference(tx.c(), original.bodyId());
+                copies.add(new StoredMessage(slot.accountId(), toMailboxId, slot.uid(), slot.modseq()));
+                added.add(slot.accountId(), toMailboxId, slot.uid());
+            }
+            added.publish(tx);
+            return copies;
+        });
+    }
+
+    @Override
+    public long usage(long accountId) {
+        return read(c -> queryLong(c, "SELECT coalesce(sum(size), 0) FROM messages WHERE account_id = ?", accountId)
+                .orElse(0L));
+    }
+
+    // ---- expiry
+
+    @Override
+    public List<MessageRef> messagesReceivedBefore(Instant cutoff) {
+        return refs("SELECT " + REF_COLUMNS + " FROM messages WHERE internal_date < ?"
+                + " ORDER BY internal_date, mailbox_id, uid", cutoff.toEpochMilli());
+    }
+
+    @Override
+    public List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff) {
+        return refs("SELECT " + REF_COLUMNS + " FROM messages WHERE internal_date < ? AND seen AND size > ?"
+                + " ORDER BY internal_date, mailbox_id, uid", cutoff.toEpochMilli(), minSize);
+    }
+
+    @Override
+    public List<MessageRef> messagesOldestFirst(long accountId) {
+        return refs("SELECT " + REF_COLUMNS + " FROM messages WHERE account_id = ?"
+                + " ORDER BY internal_date, mailbox_id, uid", accountId);
+    }
+
+    private List<MessageRef> refs(String sql, Object... values) {
+        return read(c -> {
+            try (PreparedStatement s = bind(c.prepareStatement(sql), values); ResultSet rs = s.executeQuery()) {
+                List<MessageRef> refs = new ArrayList<>();
+                while (rs.next()) {
+                    refs.add(new MessageRef(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
+                            Instant.ofEpochMilli(rs.getLong(5))));
+                }
+                return refs;
+            }
+        });
+    }
+
+    @Override
+    public void delete(Collection<MessageRef> messages) {
+        Map<Long, TreeSet<Long>> byMailbox = new java.util.TreeMap<>();
+        for (MessageRef ref : messages) {
+            byMailbox.computeIfAbsent(ref.mailboxId(), id -> new TreeSet<>()).add(ref.uid());
+        }
+        if (byMailbox.isEmpty()) {
+            return;
+        }
+        write(tx -> {
+            for (Map.Entry<Long, TreeSet<Long>> entry : byMailbox.entrySet()) {
+                if (queryLong(tx.c(), "SELECT account_id FROM mailboxes WHERE id = ?", entry.getKey()).isPresent()) {
+                    expunge(tx, entry.getKey(), List.copyOf(entry.getValue()));
+                }
+            }
+            return null;
+        });
+    }
+
+    // ---- metadata
+
+    @Override
+    public void addMetadataValue(long accountId, String entry, String value, Instant expiresAt, int maxValues) {
+        if (maxValues < 1) {
+            throw new IllegalArgumentException("maxValues must be at least 1");
+        }
+        Instant now = clock.instant();
+        write(tx -> {
+            addValue(tx.c(), accountId, entry, value, now, expiresAt, maxValues);
+            return null;
+        });
+    }
+
+    private static void addValue(Connection c, long accountId, String entry, String value, Instant now, Instant expiresAt,
+                                 int maxValues) throws SQLException {
+        // The account row is the lock that orders concurrent changes of one account's entries.
+        if (queryLong(c, "SELECT id FROM accounts WHERE id = ? FOR UPDATE", accountId).isEmpty()) {
+            throw new StoreException("no such account");
+        }
+        update(c, "DELETE FROM metadata WHERE account_id = ? AND mailbox_id IS NULL AND name = ?"
+                + " AND expires_at IS NOT NULL AND expires_at <= ?", accountId, entry, now.toEpochMilli());
+        if (update(c, "UPDATE metadata SET updated_at = ?, expires_at = ? WHERE account_id = ? AND mailbox_id IS NULL"
+                + " AND name = ? AND value = ?", now.toEpochMilli(), expiresAt.toEpochMilli(), accountId, entry,
+                bytes(value)) == 0) {
+            update(c, "INSERT INTO metadata (account_id, mailbox_id, name, value, updated_at, expires_at)"
+                    + " VALUES (?, NULL, ?, ?, ?, ?)", accountId, entry, bytes(value), now.toEpochMilli(),
+                    expiresAt.toEpochMilli());
+        }
+        update(c, "DELETE FROM metadata WHERE id IN (SELECT id FROM metadata WHERE account_id = ? AND mailbox_id IS NULL"
+                + " AND name = ? ORDER BY updated_at DESC, id DESC OFFSET ?)", accountId, entry, maxValues);
+    }
+
+    private static byte[] bytes(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public List<String> metadataValues(long accountId, String entry, Instant now) {
+        return read(c -> {
+            try (PreparedStatement s = bind(c.prepareStatement("SELECT value FROM metadata WHERE account_id = ?"
+                    + " AND mailbox_id IS NULL AND name = ? AND (expires_at IS NULL OR expires_at > ?)"
+                    + " ORDER BY updated_at, id"), accountId, entry, now.toEpochMilli()); ResultSet rs = s.executeQuery()) {
+                List<String> values = new ArrayList<>();
+                while (rs.next()) {
+                    values.add(new String(rs.getBytes(1), StandardCharsets.UTF_8));
+                }
+                return values;
+            }
+        });
+    }
+
+    @Override
+    public void removeMetadataValue(long accountId, String entry, String value) {
+        write(tx -> update(tx.c(), "DELETE FROM metadata WHERE account_id = ? AND mailbox_id IS NULL AND name = ?"
+                + " AND value = ?", accountId, entry, bytes(value)));
+    }
+
+    @Override
+    public void clearMetadata(long accountId, String entry) {
+        write(tx -> update(tx.c(), "DELETE FROM metadata WHERE account_id = ? AND mailbox_id IS NULL AND name = ?",
+                accountId, entry));
+    }
+
+    // ---- import (MIG-1)
+
+    @Override
+    public Account importAccount(String address, String passwordHash, LocalDate created, LocalDate lastLogin) {
+        Account account = write(tx -> {
+            Optional<Long> id = insertAccount(tx.c(), address, passwordHash, created, lastLogin);
+            if (id.isPresent()) {
+                createMailbox(tx, id.get(), "INBOX");
+            }
+            Account found = findAccount(tx.c(), address).orElseThrow();
+            update(tx.c(), "UPDATE accounts SET last_login_day = ? WHERE id = ? AND last_login_day < ?",
+                    (int) lastLogin.toEpochDay(), found.id(), (int) lastLogin.toEpochDay());
+            return findAccount(tx.c(), address).orElseThrow();
+        });
+        loginDays.remove(account.id());
+        return account;
+    }
+
+    @Override
+    public Mailbox importMailbox(long accountId, String name, long uidValidity, long uidNext) {
+        if (uidValidity < 1 || uidValidity > MAX_UID) {
+            throw new IllegalArgumentException("UIDVALIDITY out of range: " + uidValidity);
+        }
+        if (uidNext < 1 || uidNext > MAX_UID + 1) {
+            throw new IllegalArgumentException("UIDNEXT out of range: " + uidNext);
+        }
+        return write(tx -> {
+            Optional<Mailbox> existing = findMailbox(tx.c(), accountId, name);
+            if (existing.isEmpty()) {
+                long id = queryLong(tx.c(), "INSERT INTO mailboxes (account_id, name, uidvalidity, uidnext)"
+                        + " VALUES (?, ?, ?, ?) RETURNING id", accountId, name, uidValidity, uidNext).orElseThrow();
+                return new Mailbox(id, accountId, name, uidValidity);
+            }
+            Mailbox mailbox = existing.get();
+            if (mailbox.uidValidity() != uidValidity) {
+                long currentNext = queryLong(tx.c(), "SELECT uidnext FROM mailboxes WHERE id = ? FOR UPDATE",
+                        mailbox.id()).orElseThrow();
+                if (currentNext != 1) {
+                    return mailbox;
+                }
+                update(tx.c(), "UPDATE mailboxes SET uidvalidity = ? WHERE id = ?", uidValidity, mailbox.id());
+                mailbox = new Mailbox(mailbox.id(), accountId, name, uidValidity);
+            }
+            raiseUidNext(tx.c(), mailbox.id(), uidNext);
+            return mailbox;
+        });
+    }
+
+    private static void raiseUidNext(Connection c, long mailboxId, long atLeast) throws SQLException {
+        if (update(c, "UPDATE mailboxes SET uidnext = greatest(uidnext, ?) WHERE id = ?", atLeast, mailboxId) == 0) {
+            throw new StoreException("no such mailbox");
+        }
+    }
+
+    @Override
+    public List<Long> importMessages(long mailboxId, List<ImportedMessage> messages) {
+        if (messages.isEmpty()) {
+            return List.of();
+        }
+        List<Long> stored = write(tx -> {
+            long accountId = accountOf(tx.c(), mailboxId);
+            // Locks the mailbox: a second import of the same mailbox waits, then skips what this one stored.
+            queryLong(tx.c(), "SELECT uidnext FROM mailboxes WHERE id = ? FOR UPDATE", mailboxId);
+            Set<Long> present = new HashSet<>();
+            for (ImportedMessage message : messages) {
+                if (queryLong(tx.c(), "SELECT 1 FROM messages WHERE mailbox_id = ? AND uid = ?", mailboxId,
+                        message.uid()).isPresent()) {
+                    present.add(message.uid());
+                }
+            }
+            List<ImportedMessage> fresh = messages.stream().filter(m -> !present.contains(m.uid())).toList();
+            if (fresh.isEmpty()) {
+                return List.<Long>of();
+            }
+            long modseq = nextModseq(tx.c(), mailboxId);
+            List<Long> uids = new ArrayList<>();
+            long highest = 0;
+            for (ImportedMessage message : fresh) {
+                long bodyId = BodyChunks.insert(tx.c(), message.content(), 1);
+                insertMessage(tx.c(), mailboxId, message.uid(), accountId, bodyId,
+                        FlagSet.encode(FlagSet.normalize(message.flags())), modseq, message.content().size(),
+                        message.internalDate());
+                uids.add(message.uid());
+                highest = Math.max(highest, message.uid());
+            }
+            raiseUidNext(tx.c(), mailboxId, highest + 1);
+            uids.sort(null);
+            tx.publishAfterCommit(new MessagesAdded(accountId, mailboxId, List.copyOf(uids)));
+            return uids;
+        });
+        return stored;
+    }
+
+    @Override
+    public void importMetadataValue(long accountId, String entry, String value, Instant setAt, Instant expiresAt,
+                                    int maxValues) {
+        if (maxValues < 1) {
+            throw new IllegalArgumentException("maxValues must be at least 1");
+        }
+        write(tx -> {
+            addValue(tx.c(), accountId, entry, value, setAt, expiresAt, maxValues);
+            return null;
+        });
+    }
+
+    @Override
+    public int expiredMetadataValues(String entry, Instant now) {
+        return read(c -> queryLong(c, "SELECT count(*) FROM metadata WHERE mailbox_id IS NULL AND name = ?"
+                + " AND expires_at IS NOT NULL AND expires_at <= ?", entry, now.toEpochMilli()).orElse(0L).intValue());
+    }
+
+    @Override
+    public int deleteExpiredMetadataValues(String entry, Instant now) {
+        return write(tx -> update(tx.c(), "DELETE FROM metadata WHERE mailbox_id IS NULL AND name = ?"
+                + " AND expires_at IS NOT NULL AND expires_at <= ?", entry, now.toEpochMilli()));
+    }
+
+    @Override
+    public MailboxEvents events() {
+        return events;
+    }
+
+    /** Unless it owns the database, the storage that opened it closes it, after every user. */
+    @Override
+    public void close() {
+        if (ownsDatabase) {
+            db.close();
+        }
+    }
+
+    private static final class Added {
+        private final Map<Long, List<Long>> uids = new LinkedHashMap<>();
+        private final Map<Long, Long> accounts = new LinkedHashMap<>();
+
+        void add(long accountId, long mailboxId, long uid) {
+            uids.computeIfAbsent(mailboxId, id -> new ArrayList<>()).add(uid);
+            accounts.put(mailboxId, accountId);
+        }
+
+        void publish(PgTx tx) {
+            uids.forEach((mailboxId, list) -> {
+                List<Long> sorted = new ArrayList<>(list);
+                sorted.sort(null);
+                tx.publishAfterCommit(new MessagesAdded(accounts.get(mailboxId), mailboxId, List.copyOf(sorted)));
+            });
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package chatmail.testing;
+
+import chatmail.config.StorageSettings;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A PostgreSQL 15 server for tests of {@code storage = postgresql}: one per JVM, started on first
+ * use in a temporary directory on a free loopback port (never 5432, never the system cluster),
+ * with fsync on, and stopped when the JVM exits. {@code initdb} and {@code postgres} refuse to run
+ * as root, so as root they run as the {@code postgres} user. Each caller gets a database of its
+ * own; connections need the password, which a password file holds as an operator's would.
+ */
+public final class TestPostgres {
+    public static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+    private static final AtomicInteger databases = new AtomicInteger();
+    private static TestPostgres instance;
+
+    private final Path base;
+    private final int port;
+    private final Path passwordFile;
+    private final String password;
+
+    private TestPostgres(Path base, int port, Path passwordFile, String password) {
+        this.base = base;
+        this.port = port;
+        this.passwordFile = passwordFile;
+        this.password = password;
+    }
+
+    /** The JVM's server, started on first call; a missing PostgreSQL fails on CI (MissingProgram). */
+    public static synchronized TestPostgres get() {
+        if (instance == null) {
+            if (!Files.isExecutable(BIN.resolve("initdb")) || !Files.isExecutable(BIN.resolve("pg_ctl"))) {
+                throw MissingProgram.report("PostgreSQL 15 is not installed (" + BIN + "/initdb); install the Debian "
+                        + "package postgresql-15 (scripts/install-test-deps)");
+            }
+            try {
+                instance = start();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the test PostgreSQL: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting the test PostgreSQL", e);
+            }
+        }
+        return instance;
+    }
+
+    private static boolean root() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static TestPostgres start() throws IOException, InterruptedException {
+        Path base = Files.createTempDirectory(Path.of("/tmp"), "chatmail-pg-");
+        // The server's user must be able to reach its files under the directory.
+        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
+        Path passwordFile = base.resolve("password");
+        Files.writeString(passwordFile, password + "\n", StandardCharsets.US_ASCII);
+        Path data = base.resolve("data");
+        Path sockets = base.resolve("sockets");
+        Files.createDirectories(data);
+        Files.createDirectories(sockets);
+        if (root()) {
+            UserPrincipalLookupService users = base.getFileSystem().getUserPrincipalLookupService();
+            UserPrincipal postgres = users.lookupPrincipalByName("postgres");
+            GroupPrincipal group = users.lookupPrincipalByGroupName("postgres");
+            for (Path p : List.of(base, data, sockets, passwordFile)) {
+                PosixFileAttributeView view = Files.getFileAttributeView(p, PosixFileAttributeView.class);
+                view.setOwner(postgres);
+                view.setGroup(group);
+            }
+        }
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+        run(base, BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-E", "UTF8",
+                "--no-locale", "--auth-local=trust", "--auth-host=scram-sha-256", "--pwfile=" + passwordFile);
+        int port = FreePorts.take(1)[0];
+        // In the server's own config, so a restart (restart()) keeps port and addresses.
+        Files.writeString(data.resolve("postgresql.conf"), "\nlisten_addresses = '127.0.0.1'\nport = " + port
+                + "\nunix_socket_directories = '" + sockets + "'\nmax_connections = 300\nfsync = on\n",
+                StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.APPEND);
+        run(base, BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", base.resolve("server.log").toString(),
+                "-w", "-t", "60", "start");
+        TestPostgres server = new TestPostgres(base, port, passwordFile, password);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "test-postgres-stop"));
+        return server;
+    }
+
+    private static void run(Path base, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>();
+        if (root()) {
+            line.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        line.addAll(List.of(command));
+        Path output = Files.createTempFile("chatmail-pg-cmd", ".log");
+        try {
+            Process process = new ProcessBuilder(line).directory(base.toFile()).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IOException(command[0] + " did not finish");
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException(String.join(" ", line) + " exited with " + process.exitValue() + ":\n"
+                        + Files.readString(output));
+            }
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private void stop() {
+        try {
+            run(base, BIN.resolve("pg_ctl").toString(), "-D", base.resolve("data").toString(), "-m", "immediate",
+                    "-w", "stop");
+        } catch (IOException | InterruptedException e) {
+            System.err.println("test PostgreSQL did not stop: " + e);
+        }
+        try (var files = Files.walk(base)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("test PostgreSQL directory not removed: " + e);
+        }
+    }
+
+    /** Stops the server the hard way, as a crash or an operator's restart would, and starts it again. */
+    public void restart() throws IOException, InterruptedException {
+        run(base, BIN.resolve("pg_ctl").toString(), "-D", base.resolve("data").toString(), "-m", "immediate",
+                "-w", "stop");
+        run(base, BIN.resolve("pg_ctl").toString(), "-D", base.resolve("data").toString(), "-l",
+                base.resolve("server.log").toString(), "-w", "-t", "60", "start");
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** A new empty database; the storage settings name it with the password in a password file. */
+    public StorageSettings newDatabase() {
+        String name = "chatmail_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            s.executeUpdate("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create a test database: " + e.getMessage(), e);
+        }
+        return StorageSettings.postgresql(url(name), passwordFile);
+    }
+
+    public String url(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=postgres";
+    }
+
+    /** A connection as the superuser, for a test's own checks. */
+    public Connection connect(String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("password", password);
+        return DriverManager.getConnection(url(database), properties);
+    }
+}

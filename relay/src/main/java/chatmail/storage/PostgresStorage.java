@@ -8,6 +8,7 @@ import chatmail.delivery.outbound.PostgresOutboundQueueStore;
 import chatmail.push.PostgresPushQueueStore;
 import chatmail.push.PushQueueStore;
 import chatmail.store.MailStore;
+import chatmail.store.postgresql.ClusterEvents;
 import chatmail.store.postgresql.PostgresDatabase;
 import chatmail.store.postgresql.PostgresMailStore;
 import chatmail.turn.SharedTurnSecret;
@@ -24,6 +25,7 @@ final class PostgresStorage implements Storage {
     static final int POOL_SIZE = 16;
 
     private final PostgresDatabase db;
+    private final ClusterEvents events;
     private final PostgresMailStore store;
     private final PostgresOutboundQueueStore outbound;
     private final PostgresPushQueueStore push;
@@ -32,7 +34,8 @@ final class PostgresStorage implements Storage {
 
     private PostgresStorage(Config config, Clock clock, PostgresDatabase db) {
         this.db = db;
-        this.store = new PostgresMailStore(db, clock, events -> { }, false);
+        this.events = new ClusterEvents(db);
+        this.store = new PostgresMailStore(db, clock, events::send, false);
         this.outbound = new PostgresOutboundQueueStore(db);
         this.push = new PostgresPushQueueStore(db);
         this.acme = new FileAcmeState(config.dataDir());
@@ -40,7 +43,20 @@ final class PostgresStorage implements Storage {
     }
 
     static PostgresStorage open(Config config, Clock clock) {
-        return new PostgresStorage(config, clock, PostgresDatabase.open(config.storage(), POOL_SIZE));
+        PostgresDatabase db = PostgresDatabase.open(config.storage(), POOL_SIZE);
+        try {
+            PostgresStorage storage = new PostgresStorage(config, clock, db);
+            storage.events.start(storage.store.hub(), storage.store::mailboxes);
+            return storage;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** Cross-node mailbox events (for tests and metrics). */
+    ClusterEvents events() {
+        return events;
     }
 
     /** A mail store that owns its database connection, for commands that need nothing else. */
@@ -81,6 +97,7 @@ final class PostgresStorage implements Storage {
 
     @Override
     public void close() {
+        events.close();
         db.close();
     }
 }

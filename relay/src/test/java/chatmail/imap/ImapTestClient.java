@@ -43,7 +43,7 @@ public final class ImapTestClient implements AutoCloseable {
 
     /** Connects to 993 and runs the TLS handshake. */
     public static ImapTestClient imaps(TestRelay relay) throws IOException {
-        return new ImapTestClient(relay, tlsOver(relay, new Socket(InetAddress.getLoopbackAddress(), relay.port("imaps"))));
+        return new ImapTestClient(relay, tlsOver(relay, new Socket(relay.host(), relay.port("imaps"))));
     }
 
     /** Connects to an IMAPS port of a relay in another JVM (no STARTTLS later). */

@@ -7,7 +7,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -18,7 +17,7 @@ final class SmtpSubmitter {
     private SmtpSubmitter() {}
 
     static void submit(TestRelay relay, String from, String password, String to, byte[] message) throws IOException {
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), relay.port("submissions"));
+        Socket plain = new Socket(relay.host(), relay.port("submissions"));
         try (SSLSocket socket = (SSLSocket) relay.relay().tls().insecureOutboundContext().getSocketFactory()
                 .createSocket(plain, "127.0.0.1", plain.getPort(), true)) {
             socket.setUseClientMode(true);

@@ -80,6 +80,19 @@ public final class TestRelay implements AutoCloseable {
         return new TestRelay(Relay.start(b.build(), fixed), clock);
     }
 
+    /**
+     * Where a client on this machine reaches the relay: its first listen address (127.0.0.2 for
+     * a node of a cluster test), or loopback when it listens on a wildcard.
+     */
+    public java.net.InetAddress host() {
+        try {
+            java.net.InetAddress first = java.net.InetAddress.getByName(relay.config().listenAddresses().getFirst());
+            return first.isAnyLocalAddress() ? java.net.InetAddress.getLoopbackAddress() : first;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** An address of this relay's domain. */
     public String addressOf(String localPart) {
         return localPart + "@" + relay.config().mailDomain();

@@ -26,6 +26,11 @@ public final class StoreEventHub implements MailboxEvents {
         });
     }
 
+    /** The accounts that have a listener now (a node re-checks them after missing events). */
+    public java.util.Set<Long> subscribedAccounts() {
+        return java.util.Set.copyOf(listeners.keySet());
+    }
+
     public void publish(MailboxEvent event) {
         List<Listener> subscribed = listeners.get(event.accountId());
         if (subscribed == null) {

@@ -1,0 +1,274 @@
+package chatmail.store.postgresql;
+
+import chatmail.store.Mailbox;
+import chatmail.store.MailboxEvents.FlagsChanged;
+import chatmail.store.MailboxEvents.MailboxEvent;
+import chatmail.store.MailboxEvents.MessagesAdded;
+import chatmail.store.MailboxEvents.MessagesExpunged;
+import chatmail.store.sqlite.StoreEventHub;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mailbox changes between the nodes that share one database (SCALE-2), over LISTEN/NOTIFY.
+ *
+ * <p>Notifier: committed changes are queued here after their commit and sent from one connection
+ * per node, everything waiting in one statement. Never inside the delivery transaction: a NOTIFY
+ * in a transaction takes a cluster-wide lock from its commit until the commit is flushed, which
+ * would order every delivery of every node behind one another.
+ *
+ * <p>Listener: one connection per node LISTENs and feeds other nodes' changes into this node's
+ * event hub, where IDLE sessions hear them as they hear local ones. A notification carries only
+ * account, mailbox and kind (the sessions re-read the mailbox); it is at most a few dozen bytes,
+ * far below PostgreSQL's 8000-byte payload limit. When the listener's connection is lost and
+ * comes back, notifications sent meanwhile are lost, so every mailbox of every account with a
+ * listener on this node is announced as changed and its sessions re-check.
+ */
+public final class ClusterEvents implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterEvents.class);
+    static final String CHANNEL = "chatmail_mailbox";
+    private static final Duration RECONNECT_DELAY = Duration.ofMillis(500);
+    /** How often an idle listener checks that its connection is alive (a dead peer sends no error). */
+    private static final Duration LISTENER_CHECK = Duration.ofSeconds(5);
+
+    private final PostgresDatabase db;
+    private final String node = UUID.randomUUID().toString().substring(0, 8);
+    private final LinkedBlockingQueue<List<MailboxEvent>> outgoing = new LinkedBlockingQueue<>();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong reconnects = new AtomicLong();
+    private volatile boolean closed;
+    private volatile StoreEventHub hub;
+    private volatile Function<Long, List<Mailbox>> mailboxesOf;
+    private volatile Connection listenConnection;
+    private Thread notifier;
+    private Thread listener;
+
+    public ClusterEvents(PostgresDatabase db) {
+        this.db = db;
+    }
+
+    /** Starts both connections; other nodes' changes go to {@code hub}. */
+    public void start(StoreEventHub hub, Function<Long, List<Mailbox>> mailboxesOf) {
+        this.hub = hub;
+        this.mailboxesOf = mailboxesOf;
+        Connection first = connectListener();
+        if (first == null) {
+            throw new chatmail.store.StoreException("cannot LISTEN on PostgreSQL");
+        }
+        listenConnection = first;
+        notifier = Thread.ofVirtual().name("cluster-notifier").start(this::sendLoop);
+        listener = Thread.ofVirtual().name("cluster-listener").start(this::listenLoop);
+    }
+
+    /** Queues committed changes for the other nodes; returns at once. */
+    public void send(List<MailboxEvent> events) {
+        if (!closed && !events.isEmpty()) {
+            outgoing.add(events);
+        }
+    }
+
+    /** Notifications heard from other nodes so far, and how often the listener reconnected. */
+    public long received() {
+        return received.get();
+    }
+
+    public long reconnects() {
+        return reconnects.get();
+    }
+
+    private void sendLoop() {
+        Connection connection = null;
+        while (!closed) {
+            List<String> payloads;
+            try {
+                List<MailboxEvent> first = outgoing.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<List<MailboxEvent>> batch = new ArrayList<>();
+                batch.add(first);
+                outgoing.drainTo(batch);
+                payloads = payloads(batch);
+            } catch (InterruptedException e) {
+                break;
+            }
+            // One retry on a fresh connection; after that the batch is dropped, and the other
+            // nodes' listeners, which lost their connection too, re-check their sessions.
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try {
+                    if (connection == null) {
+                        connection = db.dedicatedConnection();
+                    }
+                    try (PreparedStatement s = connection.prepareStatement(
+                            "SELECT pg_notify('" + CHANNEL + "', p) FROM unnest(?::text[]) AS p")) {
+                        s.setArray(1, connection.createArrayOf("text", payloads.toArray()));
+                        s.execute();
+                    }
+                    break;
+                } catch (SQLException e) {
+                    log.warn("cannot notify the other nodes: SQLSTATE {}", e.getSQLState());
+                    closeQuietly(connection);
+                    connection = null;
+                }
+            }
+        }
+        closeQuietly(connection);
+    }
+
+    /** One payload per distinct change: {@code node kind account mailbox}. */
+    private List<String> payloads(List<List<MailboxEvent>> batch) {
+        Set<String> distinct = new LinkedHashSet<>();
+        for (List<MailboxEvent> events : batch) {
+            for (MailboxEvent event : events) {
+                char kind = switch (event) {
+                    case MessagesAdded _ -> 'a';
+                    case FlagsChanged _ -> 'f';
+                    case MessagesExpunged _ -> 'x';
+                };
+                distinct.add(node + " " + kind + " " + event.accountId() + " " + event.mailboxId());
+            }
+        }
+        return List.copyOf(distinct);
+    }
+
+    private void listenLoop() {
+        Connection connection = listenConnection;
+        long lastCheck = System.nanoTime();
+        while (!closed) {
+            try {
+                if (connection == null) {
+                    connection = connectListener();
+                    if (connection == null) {
+                        Thread.sleep(RECONNECT_DELAY);
+                        continue;
+                    }
+                    listenConnection = connection;
+                    reconnects.incrementAndGet();
+                    recheckAll();
+                }
+                PGNotification[] notifications = connection.unwrap(PGConnection.class)
+                        .getNotifications((int) LISTENER_CHECK.toMillis());
+                if (notifications != null) {
+                    for (PGNotification n : notifications) {
+                        deliver(n.getParameter());
+                    }
+                }
+                if (System.nanoTime() - lastCheck > LISTENER_CHECK.toNanos()) {
+                    lastCheck = System.nanoTime();
+                    try (Statement s = connection.createStatement()) {
+                        s.execute("SELECT 1");
+                    }
+                }
+            } catch (SQLException e) {
+                if (!closed) {
+                    log.warn("lost the LISTEN connection to PostgreSQL (SQLSTATE {}); reconnecting", e.getSQLState());
+                }
+                closeQuietly(connection);
+                connection = null;
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        closeQuietly(connection);
+    }
+
+    private Connection connectListener() {
+        Connection c = null;
+        try {
+            c = db.dedicatedConnection();
+            try (Statement s = c.createStatement()) {
+                s.execute("LISTEN " + CHANNEL);
+            }
+            return c;
+        } catch (SQLException e) {
+            log.warn("cannot LISTEN on PostgreSQL: SQLSTATE {}", e.getSQLState());
+            closeQuietly(c);
+            return null;
+        }
+    }
+
+    private void deliver(String payload) {
+        String[] parts = payload.split(" ");
+        if (parts.length != 4 || parts[0].equals(node)) {
+            return;
+        }
+        long account;
+        long mailbox;
+        try {
+            account = Long.parseLong(parts[2]);
+            mailbox = Long.parseLong(parts[3]);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        received.incrementAndGet();
+        // The UIDs stay behind: a session re-reads its mailbox on any change.
+        MailboxEvent event = switch (parts[1]) {
+            case "a" -> new MessagesAdded(account, mailbox, List.of());
+            case "x" -> new MessagesExpunged(account, mailbox, List.of());
+            default -> new FlagsChanged(account, mailbox, List.of());
+        };
+        hub.publish(event);
+    }
+
+    /** After a gap in listening: every local session re-reads its mailbox. */
+    private void recheckAll() {
+        for (long account : hub.subscribedAccounts()) {
+            try {
+                for (Mailbox mailbox : mailboxesOf.apply(account)) {
+                    hub.publish(new FlagsChanged(account, mailbox.id(), List.of()));
+                }
+            } catch (RuntimeException e) {
+                log.warn("cannot re-check the sessions of an account: {}", e.toString());
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            log.debug("closing a cluster connection: SQLSTATE {}", e.getSQLState());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread t : new Thread[] {notifier, listener}) {
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+        // Unblocks a listener waiting in getNotifications.
+        closeQuietly(listenConnection);
+        for (Thread t : new Thread[] {notifier, listener}) {
+            if (t != null) {
+                try {
+                    t.join(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+package chatmail.imap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chatmail.config.StorageSettings;
+import chatmail.policy.fixtures.TestMessages;
+import chatmail.store.Account;
+import chatmail.testing.TestPostgres;
+import chatmail.testing.TestRelay;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three relay nodes on 127.0.0.2, 127.0.0.3 and 127.0.0.4 sharing one PostgreSQL database
+ * (SCALE-2), started at the same moment on an empty database, with real SMTP and IMAP clients.
+ */
+class ClusterNodesTest {
+    private static final String PASSWORD = ImapFixture.PASSWORD;
+
+    @TempDir
+    static Path dir;
+    static List<TestRelay> nodes = new ArrayList<>();
+
+    @BeforeAll
+    static void startThreeNodesAtOnce() throws Exception {
+        StorageSettings database = TestPostgres.get().newDatabase();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<TestRelay>> starting = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 2; i <= 4; i++) {
+                String address = "127.0.0." + i;
+                Path data = dir.resolve("node" + i);
+                starting.add(executor.submit(() -> {
+                    go.await();
+                    return TestRelay.start(data, b -> {
+                        b.listenAddresses = List.of(address);
+                        b.storage = database;
+                        // Rate limits are per node; these tests send more than a burst.
+                        b.maxUserSendBurstSize = 100;
+                    });
+                }));
+            }
+            go.countDown();
+            for (Future<TestRelay> node : starting) {
+                nodes.add(node.get(120, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        nodes.forEach(TestRelay::close);
+    }
+
+    @Test
+    void aMessageSubmittedOnOneNodeShowsAsExistsOnAnIdleConnectionHeldByAnother() throws Exception {
+        String sender = TestRelay.address("idlesendr");
+        String user = TestRelay.address("idlerecpt");
+        try (ImapTestClient idler = ImapTestClient.imaps(nodes.get(1)).login(user, PASSWORD)) {
+            idler.ok("SELECT INBOX");
+            idler.send("i IDLE\r\n");
+            assertThat(idler.line()).isEqualTo("+ idling");
+
+            SmtpSubmitter.submit(nodes.get(0), sender, PASSWORD, user, TestMessages.encrypted(sender, user));
+
+            // Within the client's read deadline, with no client action: the other node heard it.
+            assertThat(nextNonKeepAlive(idler)).isEqualTo("* 1 EXISTS");
+            idler.send("DONE\r\n");
+            assertThat(idler.line()).isEqualTo("i OK Idle completed.");
+        }
+        try (ImapTestClient third = ImapTestClient.imaps(nodes.get(2)).login(user, PASSWORD)) {
+            third.ok("SELECT INBOX");
+            assertThat(third.command("f", "UID FETCH 1 (UID BODY.PEEK[HEADER.FIELDS (FROM)])")).containsExactly(
+                    "* 1 FETCH (UID 1 BODY[HEADER.FIELDS (FROM)] " + ImapFetchTest.lit("From: <" + sender + ">\r\n\r\n") + ")",
+                    "f OK Fetch completed.");
+        }
+    }
+
+    @Test
+    void concurrentFirstLoginsOfOneNewAddressOnThreeNodesCreateOneAccount() throws Exception {
+        String user = TestRelay.address("racelogin");
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Account>> logins = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int round = 0; round < 3; round++) {
+                for (TestRelay node : nodes) {
+                    logins.add(executor.submit(() -> {
+                        go.await();
+                        return node.relay().accounts().login(user, PASSWORD).orElseThrow();
+                    }));
+                }
+            }
+            go.countDown();
+            List<Long> ids = new ArrayList<>();
+            for (Future<Account> login : logins) {
+                ids.add(login.get(60, TimeUnit.SECONDS).id());
+            }
+            assertThat(ids).hasSize(9).containsOnly(ids.getFirst());
+        }
+        for (TestRelay node : nodes) {
+            assertThat(node.relay().store().findAccount(user)).hasValueSatisfying(a -> assertThat(a.id()).isEqualTo(
+                    nodes.getFirst().relay().store().findAccount(user).orElseThrow().id()));
+        }
+    }
+
+    /**
+     * Deliveries through two nodes into one mailbox while a client on the third keeps looking:
+     * every look shows UIDs 1..n without a gap, so no UID ever appears after a higher one did
+     * (Delta Chat would skip it for good).
+     */
+    @Test
+    void concurrentDeliveriesThroughDifferentNodesShowUidsOnlyInIncreasingOrder() throws Exception {
+        String sender = TestRelay.address("ordersndr");
+        String user = TestRelay.address("orderrcpt");
+        int perNode = 15;
+        List<TreeSet<Long>> looks = new ArrayList<>();
+        try (ImapTestClient watcher = ImapTestClient.imaps(nodes.get(2)).login(user, PASSWORD);
+                ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            watcher.ok("SELECT INBOX");
+            List<Future<?>> sending = new ArrayList<>();
+            for (int n = 0; n < 2; n++) {
+                TestRelay node = nodes.get(n);
+                sending.add(executor.submit(() -> {
+                    for (int i = 0; i < perNode; i++) {
+                        SmtpSubmitter.submit(node, sender, PASSWORD, user, TestMessages.encrypted(sender, user));
+                    }
+                    return null;
+                }));
+            }
+            while (sending.stream().anyMatch(f -> !f.isDone())) {
+                looks.add(uids(watcher.ok("UID SEARCH ALL")));
+            }
+            for (Future<?> f : sending) {
+                f.get();
+            }
+            // The last notifications may still be on their way from the other nodes: wait for them.
+            if (uids(watcher.ok("UID SEARCH ALL")).size() < 2 * perNode) {
+                watcher.send("i IDLE\r\n");
+                assertThat(watcher.line()).isEqualTo("+ idling");
+                String line;
+                do {
+                    line = nextNonKeepAlive(watcher);
+                } while (!line.equals("* " + 2 * perNode + " EXISTS"));
+                watcher.send("DONE\r\n");
+                assertThat(watcher.line()).isEqualTo("i OK Idle completed.");
+            }
+            looks.add(uids(watcher.ok("UID SEARCH ALL")));
+        }
+        assertThat(looks.getLast()).hasSize(2 * perNode);
+        for (TreeSet<Long> look : looks) {
+            assertThat(look.isEmpty() || look.last() == look.size())
+                    .as("UIDs seen at one look are 1..n without a gap: %s", look).isTrue();
+        }
+    }
+
+    private static TreeSet<Long> uids(List<String> lines) {
+        TreeSet<Long> uids = new TreeSet<>();
+        for (String line : lines) {
+            if (line.startsWith("* SEARCH")) {
+                for (String part : line.substring("* SEARCH".length()).trim().split(" ")) {
+                    if (!part.isEmpty()) {
+                        uids.add(Long.parseLong(part));
+                    }
+                }
+            }
+        }
+        return uids;
+    }
+
+    private static String nextNonKeepAlive(ImapTestClient c) throws Exception {
+        String line;
+        do {
+            line = c.line();
+        } while (line.equals("* OK Still here"));
+        return line;
+    }
+}

@@ -14,8 +14,16 @@ import java.util.Optional;
  * {@link PushQueueStore} in the shared PostgreSQL database (SCALE-2). Jobs of all nodes are in
  * one table; a node coalesces with a job another node queued (same account and token). Figures
  * are cluster-wide.
+ *
+ * <p>Several nodes' notifiers read the one queue, so {@link #due} claims what it returns (rows
+ * locked with {@code FOR UPDATE SKIP LOCKED}, leased for {@link #LEASE}): a job is sent by one
+ * node at a time, and a job of a node that died mid-try is due again when its lease runs out.
+ * Recording the try's outcome ends the claim.
  */
 public final class PostgresPushQueueStore implements PushQueueStore {
+    /** Longer than one try (the notify client's time-outs), short enough that a dead node's jobs are late by little. */
+    public static final java.time.Duration LEASE = java.time.Duration.ofMinutes(2);
+
     private final PostgresDatabase db;
 
     public PostgresPushQueueStore(PostgresDatabase db) {
@@ -49,12 +57,16 @@ public final class PostgresPushQueueStore implements PushQueueStore {
 
     @Override
     public List<PushJob> due(Instant now, int limit) {
-        return db.read(c -> {
+        return db.transaction(c -> {
             try (PreparedStatement s = c.prepareStatement("""
-                    SELECT id, account_id, token, attempts, first_attempt_at, next_attempt_at, generation
-                    FROM push_queue WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?""")) {
-                s.setLong(1, now.toEpochMilli());
-                s.setInt(2, limit);
+                    UPDATE push_queue SET claimed_until = ? WHERE id IN (
+                        SELECT id FROM push_queue WHERE next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?)
+                        ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED)
+                    RETURNING id, account_id, token, attempts, first_attempt_at, next_attempt_at, generation""")) {
+                s.setLong(1, now.plus(LEASE).toEpochMilli());
+                s.setLong(2, now.toEpochMilli());
+                s.setLong(3, now.toEpochMilli());
+                s.setInt(4, limit);
                 List<PushJob> due = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
@@ -64,6 +76,7 @@ public final class PostgresPushQueueStore implements PushQueueStore {
                                 Instant.ofEpochMilli(rs.getLong(6)), rs.getLong(7)));
                     }
                 }
+                due.sort(java.util.Comparator.comparing(PushJob::nextAttemptAt).thenComparingLong(PushJob::id));
                 return due;
             }
         });
@@ -72,7 +85,9 @@ public final class PostgresPushQueueStore implements PushQueueStore {
     @Override
     public Optional<Instant> nextDueAfter(Instant after) {
         return db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT min(next_attempt_at) FROM push_queue WHERE next_attempt_at > ?")) {
+            // A job claimed by a node that dies falls due when its lease runs out.
+            try (PreparedStatement s = c.prepareStatement("SELECT min(greatest(next_attempt_at, coalesce(claimed_until, 0)))"
+                    + " FROM push_queue WHERE greatest(next_attempt_at, coalesce(claimed_until, 0)) > ?")) {
                 s.setLong(1, after.toEpochMilli());
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
@@ -86,6 +101,8 @@ public final class PostgresPushQueueStore implements PushQueueStore {
     @Override
     public void finish(PushJob job) {
         update("DELETE FROM push_queue WHERE id = ? AND generation = ?", job.id(), job.generation());
+        // A delivery joined meanwhile: the job stays, due for the new message, and free for any node.
+        update("UPDATE push_queue SET claimed_until = NULL WHERE id = ?", job.id());
     }
 
     @Override
@@ -95,8 +112,10 @@ public final class PostgresPushQueueStore implements PushQueueStore {
 
     @Override
     public void retryAt(PushJob job, int attempts, Instant firstAttemptAt, Instant next) {
-        update("UPDATE push_queue SET attempts = ?, first_attempt_at = ?, next_attempt_at = ? WHERE id = ? AND generation = ?",
+        update("UPDATE push_queue SET attempts = ?, first_attempt_at = ?, next_attempt_at = ?, claimed_until = NULL"
+                + " WHERE id = ? AND generation = ?",
                 attempts, firstAttemptAt.toEpochMilli(), next.toEpochMilli(), job.id(), job.generation());
+        update("UPDATE push_queue SET claimed_until = NULL WHERE id = ?", job.id());
     }
 
     private void update(String sql, long... values) {

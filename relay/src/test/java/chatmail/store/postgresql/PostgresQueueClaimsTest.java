@@ -1,0 +1,146 @@
+package chatmail.store.postgresql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import chatmail.config.StorageSettings;
+import chatmail.delivery.outbound.PostgresOutboundQueueStore;
+import chatmail.delivery.outbound.QueuedRecipient;
+import chatmail.push.PostgresPushQueueStore;
+import chatmail.push.PushJob;
+import chatmail.store.Account;
+import chatmail.testing.MutableClock;
+import chatmail.testing.TestPostgres;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Queue claims of several nodes on one database (SCALE-2): each node here has its own pool, as
+ * separate processes would. Two nodes claiming at once never get the same entry, and a dead
+ * node's entries come back when its lease runs out.
+ */
+class PostgresQueueClaimsTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-10T12:00:00Z"));
+    private final List<PostgresDatabase> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void twoNodes() {
+        StorageSettings database = TestPostgres.get().newDatabase();
+        nodes.add(PostgresDatabase.open(database, 4));
+        nodes.add(PostgresDatabase.open(database, 4));
+    }
+
+    @AfterEach
+    void close() {
+        nodes.forEach(PostgresDatabase::close);
+    }
+
+    @Test
+    void twoNodesClaimingOutboundEntriesAtOnceNeverTakeTheSameOne() throws Exception {
+        PostgresOutboundQueueStore first = new PostgresOutboundQueueStore(nodes.get(0));
+        Instant now = clock.instant();
+        Set<Long> queued = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            List<String> recipients = IntStream.range(0, 10).mapToObj(r -> "r" + r + "@dest" + r + ".test").toList();
+            first.add("s@chatmail.localhost", recipients, "message".getBytes(), now, null).forEach(e -> queued.add(e.id()));
+        }
+        ConcurrentLinkedQueue<Long> claimed = new ConcurrentLinkedQueue<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> claimers = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (PostgresDatabase node : nodes) {
+                for (int worker = 0; worker < 3; worker++) {
+                    PostgresOutboundQueueStore queue = new PostgresOutboundQueueStore(node);
+                    claimers.add(executor.submit(() -> {
+                        go.await();
+                        List<QueuedRecipient> batch;
+                        do {
+                            batch = queue.claimDue(now, now.plus(Duration.ofMinutes(5)), 7);
+                            batch.forEach(e -> claimed.add(e.id()));
+                        } while (!batch.isEmpty());
+                        return null;
+                    }));
+                }
+            }
+            go.countDown();
+            for (Future<?> claimer : claimers) {
+                claimer.get(60, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(claimed).hasSize(200).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(claimed)).isEqualTo(queued);
+        assertThat(first.size()).as("claimed, not removed").isEqualTo(200);
+    }
+
+    @Test
+    void aDeadNodesOutboundEntriesAreTakenOverWhenItsLeaseRunsOut() {
+        PostgresOutboundQueueStore dying = new PostgresOutboundQueueStore(nodes.get(0));
+        PostgresOutboundQueueStore survivor = new PostgresOutboundQueueStore(nodes.get(1));
+        Instant now = clock.instant();
+        Instant lease = now.plus(Duration.ofSeconds(30));
+        // Accepted on the dying node and claimed in the same write, as a submission does.
+        List<QueuedRecipient> entries = dying.add("s@chatmail.localhost", List.of("x@remote.test"), "m".getBytes(), now, lease);
+
+        assertThat(survivor.claimDue(now.plusSeconds(29), now.plusSeconds(60), 10)).isEmpty();
+        assertThat(survivor.nextDue()).contains(lease);
+        List<QueuedRecipient> taken = survivor.claimDue(lease, lease.plusSeconds(30), 10);
+        assertThat(taken).extracting(QueuedRecipient::id).containsExactly(entries.getFirst().id());
+        assertThat(survivor.message(taken.getFirst().messageId())).isEqualTo("m".getBytes());
+        survivor.remove(List.of(taken.getFirst().id()));
+        assertThat(survivor.size()).isZero();
+        assertThat(dying.claimDue(lease.plusSeconds(60), lease.plusSeconds(90), 10)).as("delivered once").isEmpty();
+    }
+
+    @Test
+    void pushJobsAreSentByOneNodeAtATimeAndADeadNodesJobComesBack() {
+        PostgresMailStore store = new PostgresMailStore(nodes.get(0), clock, events -> { }, false);
+        Account account = store.createAccountIfAbsent("bob123456@chatmail.localhost", "h", LocalDate.of(2025, 3, 10));
+        PostgresPushQueueStore one = new PostgresPushQueueStore(nodes.get(0));
+        PostgresPushQueueStore two = new PostgresPushQueueStore(nodes.get(1));
+        Instant now = clock.instant();
+        one.add(account.id(), List.of("tok1", "tok2"), now);
+
+        List<PushJob> first = one.due(now, 10);
+        assertThat(first).extracting(PushJob::token).containsExactly("tok1", "tok2");
+        assertThat(two.due(now, 10)).as("claimed by the first node").isEmpty();
+        assertThat(one.due(now, 10)).as("and not handed out twice").isEmpty();
+
+        one.finish(first.get(0));
+        // The first node dies with tok2 in flight: the second takes it when the lease ends.
+        Instant leaseEnd = now.plus(PostgresPushQueueStore.LEASE);
+        assertThat(two.nextDueAfter(now)).contains(leaseEnd);
+        assertThat(two.due(leaseEnd.minusMillis(1), 10)).isEmpty();
+        assertThat(two.due(leaseEnd, 10)).extracting(PushJob::token).containsExactly("tok2");
+        assertThat(two.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeliveryThatJoinsAJobInFlightOnAnotherNodeLeavesItDueForAnyNode() {
+        PostgresMailStore store = new PostgresMailStore(nodes.get(0), clock, events -> { }, false);
+        Account account = store.createAccountIfAbsent("bob123456@chatmail.localhost", "h", LocalDate.of(2025, 3, 10));
+        PostgresPushQueueStore one = new PostgresPushQueueStore(nodes.get(0));
+        PostgresPushQueueStore two = new PostgresPushQueueStore(nodes.get(1));
+        Instant now = clock.instant();
+        one.add(account.id(), List.of("tok"), now);
+        PushJob inFlight = one.due(now, 10).getFirst();
+
+        two.add(account.id(), List.of("tok"), now.plusSeconds(1));
+        one.finish(inFlight);
+
+        assertThat(two.due(now.plusSeconds(1), 10)).extracting(PushJob::token).containsExactly("tok");
+    }
+}

@@ -156,6 +156,7 @@ public final class Relay implements AutoCloseable {
         prepareCertificate();
         limits = new ClientLimits(config, options.clock(), metrics);
         closeables.push(limits);
+        storage.onAccountDeletedElsewhere(limits::accountDeleted);
         store = storage.mailStore();
         PrivateFilesCheck.run(config);
         spool = BodySpool.open(config.dataDir());

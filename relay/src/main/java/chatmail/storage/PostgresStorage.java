@@ -46,6 +46,7 @@ final class PostgresStorage implements Storage {
         PostgresDatabase db = PostgresDatabase.open(config.storage(), POOL_SIZE);
         try {
             PostgresStorage storage = new PostgresStorage(config, clock, db);
+            storage.store.afterAccountDeleted(storage.events::sendAccountDeleted);
             storage.events.start(storage.store.hub(), storage.store::mailboxes);
             return storage;
         } catch (RuntimeException e) {
@@ -88,6 +89,11 @@ final class PostgresStorage implements Storage {
     @Override
     public TurnSecretSource turnSecret() {
         return turnSecret;
+    }
+
+    @Override
+    public void onAccountDeletedElsewhere(java.util.function.LongConsumer endSessions) {
+        events.onAccountDeleted(endSessions);
     }
 
     @Override

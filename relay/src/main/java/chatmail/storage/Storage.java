@@ -36,6 +36,13 @@ public interface Storage extends AutoCloseable {
      */
     boolean shared();
 
+    /**
+     * Where an account deleted by another node ends its sessions on this one (SEC-9 on every
+     * node). One node alone never hears of such a deletion.
+     */
+    default void onAccountDeletedElsewhere(java.util.function.LongConsumer endSessions) {
+    }
+
     @Override
     void close();
 

@@ -164,6 +164,51 @@ class ClusterNodesTest {
         }
     }
 
+    @Test
+    void deletingAnAccountOnOneNodeEndsItsSessionsOnTheOthers() throws Exception {
+        String user = TestRelay.address("deleteacc");
+        try (ImapTestClient idling = ImapTestClient.imaps(nodes.get(1)).login(user, PASSWORD);
+                ImapTestClient busy = ImapTestClient.imaps(nodes.get(2)).login(user, PASSWORD)) {
+            idling.ok("SELECT INBOX");
+            idling.send("i IDLE\r\n");
+            assertThat(idling.line()).isEqualTo("+ idling");
+            busy.ok("SELECT INBOX");
+
+            Account account = nodes.get(0).relay().store().findAccount(user).orElseThrow();
+            nodes.get(0).relay().store().deleteAccount(account.id());
+
+            assertThat(nextNonKeepAlive(idling)).isEqualTo("* BYE Account deleted.");
+            assertThat(idling.closedByServer()).isTrue();
+            assertThat(busy.closedByServer()).isTrue();
+        }
+    }
+
+    /**
+     * SCALE-3: PostgreSQL restarts (stopped the hard way) while a session idles on node 3; the
+     * nodes reconnect, a message submitted on node 2 afterwards is stored once, and the idling
+     * session hears of it, whether through a notification or through the re-check its node's
+     * listener makes when it reconnects.
+     */
+    @Test
+    void afterAPostgresqlRestartTheNodesReconnectAndAnIdleSessionHearsOfNewMail() throws Exception {
+        String sender = TestRelay.address("restartsn");
+        String user = TestRelay.address("restartrc");
+        try (ImapTestClient idler = ImapTestClient.imaps(nodes.get(2)).login(user, PASSWORD)) {
+            SmtpSubmitter.submit(nodes.get(1), sender, PASSWORD, user, TestMessages.encrypted(sender, user));
+            idler.ok("SELECT INBOX");
+            idler.send("i IDLE\r\n");
+            assertThat(idler.line()).isEqualTo("+ idling");
+
+            TestPostgres.get().restart();
+
+            SmtpSubmitter.submit(nodes.get(1), sender, PASSWORD, user, TestMessages.encrypted(sender, user));
+            assertThat(nextNonKeepAlive(idler)).isEqualTo("* 2 EXISTS");
+            idler.send("DONE\r\n");
+            assertThat(idler.line()).isEqualTo("i OK Idle completed.");
+            assertThat(uids(idler.ok("UID SEARCH ALL"))).containsExactly(1L, 2L);
+        }
+    }
+
     private static TreeSet<Long> uids(List<String> lines) {
         TreeSet<Long> uids = new TreeSet<>();
         for (String line : lines) {

@@ -49,13 +49,15 @@ public final class ClusterEvents implements AutoCloseable {
 
     private final PostgresDatabase db;
     private final String node = UUID.randomUUID().toString().substring(0, 8);
-    private final LinkedBlockingQueue<List<MailboxEvent>> outgoing = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<List<?>> outgoing = new LinkedBlockingQueue<>();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean listenFailing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     private volatile StoreEventHub hub;
     private volatile Function<Long, List<Mailbox>> mailboxesOf;
     private volatile Connection listenConnection;
+    private volatile java.util.function.LongConsumer accountDeleted = id -> { };
     private Thread notifier;
     private Thread listener;
 
@@ -83,6 +85,23 @@ public final class ClusterEvents implements AutoCloseable {
         }
     }
 
+    /** An account was deleted on this node: every other node ends its sessions (SEC-9 across nodes). */
+    public void sendAccountDeleted(long accountId) {
+        if (!closed) {
+            outgoing.add(List.of(new Deleted(accountId)));
+        }
+    }
+
+    /** What to do when another node deleted an account: end its sessions here. */
+    public void onAccountDeleted(java.util.function.LongConsumer handler) {
+        this.accountDeleted = handler;
+    }
+
+    /** Travels through the notifier's queue like a mailbox change; never reaches an event hub. */
+    private record Deleted(long accountId) implements Marker {}
+
+    private sealed interface Marker permits Deleted {}
+
     /** Notifications heard from other nodes so far, and how often the listener reconnected. */
     public long received() {
         return received.get();
@@ -97,11 +116,11 @@ public final class ClusterEvents implements AutoCloseable {
         while (!closed) {
             List<String> payloads;
             try {
-                List<MailboxEvent> first = outgoing.poll(1, TimeUnit.SECONDS);
+                List<?> first = outgoing.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
                     continue;
                 }
-                List<List<MailboxEvent>> batch = new ArrayList<>();
+                List<List<?>> batch = new ArrayList<>();
                 batch.add(first);
                 outgoing.drainTo(batch);
                 payloads = payloads(batch);
@@ -132,16 +151,17 @@ public final class ClusterEvents implements AutoCloseable {
     }
 
     /** One payload per distinct change: {@code node kind account mailbox}. */
-    private List<String> payloads(List<List<MailboxEvent>> batch) {
+    private List<String> payloads(List<List<?>> batch) {
         Set<String> distinct = new LinkedHashSet<>();
-        for (List<MailboxEvent> events : batch) {
-            for (MailboxEvent event : events) {
-                char kind = switch (event) {
-                    case MessagesAdded _ -> 'a';
-                    case FlagsChanged _ -> 'f';
-                    case MessagesExpunged _ -> 'x';
-                };
-                distinct.add(node + " " + kind + " " + event.accountId() + " " + event.mailboxId());
+        for (List<?> events : batch) {
+            for (Object event : events) {
+                distinct.add(switch (event) {
+                    case MessagesAdded e -> node + " a " + e.accountId() + " " + e.mailboxId();
+                    case FlagsChanged e -> node + " f " + e.accountId() + " " + e.mailboxId();
+                    case MessagesExpunged e -> node + " x " + e.accountId() + " " + e.mailboxId();
+                    case Deleted d -> node + " d " + d.accountId() + " 0";
+                    default -> throw new IllegalArgumentException("not a cluster event: " + event.getClass());
+                });
             }
         }
         return List.copyOf(distinct);
@@ -195,9 +215,16 @@ public final class ClusterEvents implements AutoCloseable {
             try (Statement s = c.createStatement()) {
                 s.execute("LISTEN " + CHANNEL);
             }
+            if (listenFailing.compareAndSet(true, false)) {
+                log.info("listening on PostgreSQL again");
+            }
             return c;
         } catch (SQLException e) {
-            log.warn("cannot LISTEN on PostgreSQL: SQLSTATE {}", e.getSQLState());
+            // Once per outage, not per retry.
+            if (listenFailing.compareAndSet(false, true)) {
+                log.warn("cannot LISTEN on PostgreSQL (SQLSTATE {}); retrying every {} ms", e.getSQLState(),
+                        RECONNECT_DELAY.toMillis());
+            }
             closeQuietly(c);
             return null;
         }
@@ -217,6 +244,10 @@ public final class ClusterEvents implements AutoCloseable {
             return;
         }
         received.incrementAndGet();
+        if (parts[1].equals("d")) {
+            accountDeleted.accept(account);
+            return;
+        }
         // The UIDs stay behind: a session re-reads its mailbox on any change.
         MailboxEvent event = switch (parts[1]) {
             case "a" -> new MessagesAdded(account, mailbox, List.of());

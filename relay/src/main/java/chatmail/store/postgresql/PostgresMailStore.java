@@ -71,6 +71,12 @@ public final class PostgresMailStore implements MailStore {
     private final Map<Long, LocalDate> loginDays = new ConcurrentHashMap<>();
 
     private final boolean ownsDatabase;
+    private volatile java.util.function.LongConsumer afterAccountDeleted = id -> { };
+
+    /** Told of every account this node deleted, after the commit (the other nodes end its sessions). */
+    public void afterAccountDeleted(java.util.function.LongConsumer handler) {
+        this.afterAccountDeleted = handler;
+    }
 
     /**
      * @param afterCommit gets every committed transaction's events, after this node's listeners
@@ -231,6 +237,7 @@ public final class PostgresMailStore implements MailStore {
             return null;
         });
         loginDays.remove(accountId);
+        afterAccountDeleted.accept(accountId);
     }
 
     @Override

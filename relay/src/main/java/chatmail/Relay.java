@@ -305,8 +305,12 @@ public final class Relay implements AutoCloseable {
         }
         metrics.gauge("chatmail_expiry_last_run_timestamp_seconds", "When expiry last ran (Unix time); 0 before its first run.",
                 () -> Optional.ofNullable(lastExpiry.get()).map(run -> run.at().getEpochSecond()).orElse(0L));
+        Duration interval = config.timeouts().expiryInterval();
+        // With several nodes one runs each day's expiry; the lease ends a little before the next
+        // run, so the holder's next run takes it again, and another node's does when it died.
+        Duration lease = interval.minus(interval.dividedBy(10));
         expiryScheduler = new ExpiryScheduler(new Expiry(config, store, options.clock(), limits::accountDeleted),
-                config.timeouts().expiryInterval(), report -> {
+                interval, () -> storage.takeTurn("expiry", options.clock().instant(), lease), report -> {
                     deleted.labelValues("messages").inc(report.oldMessages());
                     deleted.labelValues("large_messages").inc(report.largeSeenMessages());
                     deleted.labelValues("accounts").inc(report.inactiveAccounts());

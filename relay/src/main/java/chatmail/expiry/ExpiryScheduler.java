@@ -28,11 +28,24 @@ public final class ExpiryScheduler implements AutoCloseable {
 
     /** @param onRun called after every successful run, on the scheduler's thread */
     public ExpiryScheduler(Expiry expiry, Duration interval, Consumer<ExpiryReport> onRun) {
+        this(expiry, interval, () -> true, onRun);
+    }
+
+    /**
+     * @param myTurn asked before each run; false skips it (another node of a cluster runs
+     *     expiry this time, SCALE-2)
+     */
+    public ExpiryScheduler(Expiry expiry, Duration interval, java.util.function.BooleanSupplier myTurn,
+                           Consumer<ExpiryReport> onRun) {
         if (interval.isNegative() || interval.isZero()) {
             throw new IllegalArgumentException("expiry interval must be positive: " + interval);
         }
         executor.scheduleWithFixedDelay(() -> {
             try {
+                if (!myTurn.getAsBoolean()) {
+                    log.info("expiry: another node runs it this time");
+                    return;
+                }
                 ExpiryReport report = expiry.run(false);
                 log.info("expiry: {}", report);
                 // The listener first: whoever awaits the first run then sees what it recorded.

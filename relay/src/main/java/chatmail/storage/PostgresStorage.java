@@ -9,6 +9,7 @@ import chatmail.push.PostgresPushQueueStore;
 import chatmail.push.PushQueueStore;
 import chatmail.store.MailStore;
 import chatmail.store.postgresql.ClusterEvents;
+import chatmail.store.postgresql.Leases;
 import chatmail.store.postgresql.PostgresDatabase;
 import chatmail.store.postgresql.PostgresMailStore;
 import chatmail.turn.SharedTurnSecret;
@@ -31,6 +32,7 @@ final class PostgresStorage implements Storage {
     private final PostgresPushQueueStore push;
     private final FileAcmeState acme;
     private final SharedTurnSecret turnSecret;
+    private final Leases leases;
 
     private PostgresStorage(Config config, Clock clock, PostgresDatabase db) {
         this.db = db;
@@ -40,6 +42,7 @@ final class PostgresStorage implements Storage {
         this.push = new PostgresPushQueueStore(db);
         this.acme = new FileAcmeState(config.dataDir());
         this.turnSecret = new SharedTurnSecret(db);
+        this.leases = new Leases(db);
     }
 
     static PostgresStorage open(Config config, Clock clock) {
@@ -94,6 +97,11 @@ final class PostgresStorage implements Storage {
     @Override
     public void onAccountDeletedElsewhere(java.util.function.LongConsumer endSessions) {
         events.onAccountDeleted(endSessions);
+    }
+
+    @Override
+    public boolean takeTurn(String job, java.time.Instant now, java.time.Duration length) {
+        return leases.tryTake(job, now, now.plus(length));
     }
 
     @Override

@@ -43,6 +43,14 @@ public interface Storage extends AutoCloseable {
     default void onAccountDeletedElsewhere(java.util.function.LongConsumer endSessions) {
     }
 
+    /**
+     * Whether this node may run a once-only job (the daily expiry) now: takes the job's lease
+     * until {@code now + length} unless another node holds it. One node alone always may.
+     */
+    default boolean takeTurn(String job, java.time.Instant now, java.time.Duration length) {
+        return true;
+    }
+
     @Override
     void close();
 

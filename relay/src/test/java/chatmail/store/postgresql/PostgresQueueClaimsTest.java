@@ -105,6 +105,43 @@ class PostgresQueueClaimsTest {
         assertThat(dying.claimDue(lease.plusSeconds(60), lease.plusSeconds(90), 10)).as("delivered once").isEmpty();
     }
 
+    /** The daily expiry's turn: of nodes asking at once exactly one gets it; a dead holder's lease runs out. */
+    @Test
+    void aOnceOnlyJobsLeaseGoesToOneNodeAtATime() throws Exception {
+        Instant now = clock.instant();
+        Instant until = now.plus(Duration.ofHours(20));
+        List<Leases> contenders = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            contenders.add(new Leases(nodes.get(i % 2)));
+        }
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> tries = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Leases leases : contenders) {
+                tries.add(executor.submit(() -> {
+                    go.await();
+                    return leases.tryTake("expiry", now, until);
+                }));
+            }
+            go.countDown();
+            List<Integer> winners = new ArrayList<>();
+            for (int i = 0; i < tries.size(); i++) {
+                if (tries.get(i).get(60, TimeUnit.SECONDS)) {
+                    winners.add(i);
+                }
+            }
+            assertThat(winners).hasSize(1);
+            Leases holder = contenders.get(winners.getFirst());
+            Leases other = contenders.get((winners.getFirst() + 1) % contenders.size());
+            assertThat(holder.tryTake("expiry", now.plusSeconds(60), until.plusSeconds(60))).as("the holder renews").isTrue();
+            assertThat(other.tryTake("expiry", until, until.plus(Duration.ofHours(20)))).as("still held").isFalse();
+            assertThat(other.tryTake("expiry", until.plusSeconds(60), until.plus(Duration.ofHours(20))))
+                    .as("the holder died: its lease ran out").isTrue();
+            assertThat(holder.tryTake("expiry", until.plusSeconds(61), until.plus(Duration.ofHours(21)))).isFalse();
+            assertThat(holder.tryTake("acme", now, until)).as("another job, another lease").isTrue();
+        }
+    }
+
     @Test
     void pushJobsAreSentByOneNodeAtATimeAndADeadNodesJobComesBack() {
         PostgresMailStore store = new PostgresMailStore(nodes.get(0), clock, events -> { }, false);

@@ -34,7 +34,8 @@ class ClusterNodesTest {
 
     @BeforeAll
     static void startThreeNodesAtOnce() throws Exception {
-        StorageSettings database = TestPostgres.get().newDatabase();
+        // Empty, as an operator creates it: the nodes migrate it, all starting at once.
+        StorageSettings database = TestPostgres.get().newEmptyDatabase();
         CountDownLatch go = new CountDownLatch(1);
         List<Future<TestRelay>> starting = new ArrayList<>();
         try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -38,6 +38,7 @@ public final class TestPostgres {
     private final int port;
     private final Path passwordFile;
     private final String password;
+    private boolean templateReady;
 
     private TestPostgres(Path base, int port, Path passwordFile, String password) {
         this.base = base;
@@ -155,15 +156,36 @@ public final class TestPostgres {
         return port;
     }
 
-    /** A new empty database; the storage settings name it with the password in a password file. */
-    public StorageSettings newDatabase() {
+    /**
+     * A new database with the relay's schema and no data; the storage settings name it with the
+     * password in a password file. Copied from a template migrated once, so a test pays for
+     * CREATE DATABASE, not for the migrations (a relay's own start still checks them).
+     */
+    public synchronized StorageSettings newDatabase() {
+        if (!templateReady) {
+            create("chatmail_template", null);
+            chatmail.store.postgresql.PostgresDatabase.open(StorageSettings.postgresql(url("chatmail_template"),
+                    passwordFile), 1).close();
+            templateReady = true;
+        }
         String name = "chatmail_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
+        create(name, "chatmail_template");
+        return StorageSettings.postgresql(url(name), passwordFile);
+    }
+
+    /** A new database without the relay's schema: what an operator creates before the first start. */
+    public StorageSettings newEmptyDatabase() {
+        String name = "chatmail_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
+        create(name, null);
+        return StorageSettings.postgresql(url(name), passwordFile);
+    }
+
+    private void create(String name, String template) {
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
-            s.executeUpdate("CREATE DATABASE " + name);
+            s.executeUpdate("CREATE DATABASE " + name + (template == null ? "" : " TEMPLATE " + template));
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create a test database: " + e.getMessage(), e);
         }
-        return StorageSettings.postgresql(url(name), passwordFile);
     }
 
     public String url(String database) {

@@ -58,7 +58,8 @@ public final class PostgresDatabase implements AutoCloseable {
         config.setPoolName("chatmail-postgresql");
         config.setJdbcUrl(settings.postgresqlUrl());
         config.setDataSourceProperties(credentials);
-        config.setMaximumPoolSize(poolSize);
+        // Flyway holds one connection for its lock while it migrates on another.
+        config.setMaximumPoolSize(Math.max(2, poolSize));
         config.setMinimumIdle(Math.min(2, poolSize));
         config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
         config.setValidationTimeout(Duration.ofSeconds(3).toMillis());

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "chatmail bench", mixinStandardHelpOptions = true, description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
         subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class, BenchCommand.Turn.class,
-                BenchCommand.Import.class})
+                BenchCommand.Import.class, BenchCommand.Cluster.class})
 public final class BenchCommand implements Runnable {
 
     static final class ExitCodes {
@@ -138,6 +138,60 @@ public final class BenchCommand implements Runnable {
                 ImportBench.deleteRecursively(work);
             }
             return ok ? ExitCodes.OK : ExitCodes.FAILURE;
+        }
+    }
+
+    @Command(name = "cluster", description = "One node on SQLite, then 1, 2, 3 nodes sharing PostgreSQL (SCALE-2); prints a table.")
+    static final class Cluster implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--postgresql-url", required = true, description = "JDBC URL of a database for the bench alone: its public schema is emptied before each configuration.")
+        String url;
+
+        @Option(names = "--postgresql-password-file", description = "File with the database password on its first line.")
+        Path passwordFile;
+
+        @Option(names = "--nodes", defaultValue = "3", description = "Most nodes, on 127.0.0.31 … (default ${DEFAULT-VALUE}).")
+        int nodes;
+
+        @Option(names = "--accounts", defaultValue = "100", description = "Accounts, each watched by one IDLE connection on the last node (default ${DEFAULT-VALUE}).")
+        int accounts;
+
+        @Option(names = "--senders", defaultValue = "16", description = "Concurrent submission connections to node 1 (default ${DEFAULT-VALUE}).")
+        int senders;
+
+        @Option(names = "--rate", defaultValue = "200", description = "Offered rate of the fixed-rate runs, msg/s (default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--duration", defaultValue = "10", description = "Seconds per run (default ${DEFAULT-VALUE}).")
+        int durationSeconds;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Runs per scenario and configuration (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--sources", defaultValue = "8", description = "Client source addresses 127.0.1.1 … 127.0.1.N (default ${DEFAULT-VALUE}).")
+        int sources;
+
+        @Option(names = "--drain-timeout", defaultValue = "60", description = "Seconds to wait for arrivals after a run (default ${DEFAULT-VALUE}).")
+        int drainSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (nodes < 1 || nodes > 9) {
+                err.println("chatmail bench cluster: --nodes 1 to 9");
+                return ExitCodes.CONFIG_ERROR;
+            }
+            try {
+                return ClusterBench.run(out, new ClusterBench.Options(url, passwordFile, nodes, accounts, senders, rate,
+                        Duration.ofSeconds(durationSeconds), runs, Duration.ofSeconds(drainSeconds),
+                        Compare.sourceAddresses(sources))) ? ExitCodes.OK : ExitCodes.FAILURE;
+            } catch (IOException e) {
+                err.println("chatmail bench cluster: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
         }
     }
 

@@ -49,9 +49,15 @@ public final class OurRelayProcess implements ServerUnderTest {
      */
     public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
                                         Duration timeout, Path previous) throws IOException {
+        return start(address, sources, jvmOptions, timeout, previous, "");
+    }
+
+    /** As above, with more lines for {@code [params]} (the storage keys of a cluster node). */
+    public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
+                                        Duration timeout, Path previous, String extraParams) throws IOException {
         Path dir = previous != null ? previous : Files.createTempDirectory("chatmail-bench-ours");
         Path ini = dir.resolve("chatmail.ini");
-        Files.writeString(ini, ini(address, dir.resolve("data")), StandardCharsets.UTF_8);
+        Files.writeString(ini, ini(address, dir.resolve("data")) + extraParams, StandardCharsets.UTF_8);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // The flags of the ./chatmail launcher, so the numbers are those of a real start.

@@ -124,7 +124,7 @@ class SubmissionKillTest {
         return HeaderSection.parse(message).first("Message-ID").replaceAll("[<>]", "");
     }
 
-    private static Map<String, Integer> awaitReady(Process child) throws IOException {
+    static Map<String, Integer> awaitReady(Process child) throws IOException {
         BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
         Map<String, Integer> ports = new HashMap<>();
         String line;

@@ -112,6 +112,7 @@ final class PostgresStorage implements Storage {
     @Override
     public void close() {
         events.close();
+        outbound.close();
         db.close();
     }
 }

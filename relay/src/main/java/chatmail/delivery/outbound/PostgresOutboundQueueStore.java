@@ -20,7 +20,9 @@ import java.util.Optional;
  * due entry: {@link #claimDue} locks the rows it takes with {@code FOR UPDATE SKIP LOCKED} and
  * leases them until {@code claimedUntil}, so two nodes never take the same entry at once, and
  * a dead node's entries fall due again when its lease runs out (claims are never cleared at
- * start: another node may hold them). Figures ({@link #size}, {@link #summary}) are cluster-wide.
+ * start: another node may hold them). A node that stops in order releases the claims it holds
+ * ({@link #close}), so its entries are due for the others at once. Figures ({@link #size},
+ * {@link #summary}) are cluster-wide.
  */
 public final class PostgresOutboundQueueStore implements OutboundQueueStore {
     private final PostgresDatabase db;
@@ -46,7 +48,8 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
             }
             List<Long> entries = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("INSERT INTO outbound_recipients"
-                    + " (message_id, recipient, domain, next_attempt_at, claimed_until) VALUES (?, ?, ?, ?, ?) RETURNING id")) {
+                    + " (message_id, recipient, domain, next_attempt_at, claimed_until, claimed_by) VALUES (?, ?, ?, ?, ?, ?)"
+                    + " RETURNING id")) {
                 for (String recipient : recipients) {
                     s.setLong(1, id);
                     s.setString(2, recipient);
@@ -54,8 +57,10 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
                     s.setLong(4, now.toEpochMilli());
                     if (claimedUntil == null) {
                         s.setNull(5, Types.BIGINT);
+                        s.setNull(6, Types.VARCHAR);
                     } else {
                         s.setLong(5, claimedUntil.toEpochMilli());
+                        s.setString(6, db.node());
                     }
                     try (ResultSet rs = s.executeQuery()) {
                         rs.next();
@@ -90,10 +95,12 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
             List<QueuedRecipient> due = select(c, SELECT_ENTRIES + "WHERE r.next_attempt_at <= ?"
                     + " AND (r.claimed_until IS NULL OR r.claimed_until <= ?) ORDER BY r.next_attempt_at, r.id LIMIT ?"
                     + " FOR UPDATE OF r SKIP LOCKED", now.toEpochMilli(), now.toEpochMilli(), limit);
-            try (PreparedStatement s = c.prepareStatement("UPDATE outbound_recipients SET claimed_until = ? WHERE id = ?")) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE outbound_recipients SET claimed_until = ?, claimed_by = ? WHERE id = ?")) {
                 for (QueuedRecipient r : due) {
                     s.setLong(1, claimedUntil.toEpochMilli());
-                    s.setLong(2, r.id());
+                    s.setString(2, db.node());
+                    s.setLong(3, r.id());
                     s.addBatch();
                 }
                 s.executeBatch();
@@ -251,8 +258,24 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
         });
     }
 
-    /** The database belongs to the storage that opened it. */
+    /**
+     * Releases this node's claims: it stops, its attempts are over (the outbound worker closed
+     * first). The database itself belongs to the storage that opened it.
+     */
     @Override
     public void close() {
+        try {
+            db.read(c -> {
+                try (PreparedStatement s = c.prepareStatement(
+                        "UPDATE outbound_recipients SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = ?")) {
+                    s.setString(1, db.node());
+                    return s.executeUpdate();
+                }
+            });
+        } catch (RuntimeException e) {
+            // The claims run out by themselves.
+            org.slf4j.LoggerFactory.getLogger(PostgresOutboundQueueStore.class)
+                    .warn("could not release this node's outbound claims: {}", e.toString());
+        }
     }
 }

@@ -35,6 +35,8 @@ public final class PostgresDatabase implements AutoCloseable {
     private final HikariDataSource pool;
     private final String url;
     private final Properties credentials;
+    /** This process among the nodes: the holder of the claims it makes. */
+    private final String node = java.util.UUID.randomUUID().toString();
 
     private PostgresDatabase(HikariDataSource pool, String url, Properties credentials) {
         this.pool = pool;
@@ -85,6 +87,11 @@ public final class PostgresDatabase implements AutoCloseable {
             root = root.getCause();
         }
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    /** This node's name in claims (random per process). */
+    public String node() {
+        return node;
     }
 
     /** SQL that runs in one transaction; may run again when PostgreSQL aborted an earlier attempt. */

@@ -374,7 +374,7 @@ public final class PostgresMailStore implements MailStore {
             }
             Optional<QueuedEntries> entries = Optional.empty();
             if (acceptance.queued().isPresent()) {
-                entries = Optional.of(insertQueued(tx.c(), acceptance.queued().get()));
+                entries = Optional.of(insertQueued(tx.c(), acceptance.queued().get(), db.node()));
             }
             return new Committed(stored, entries);
         });
@@ -416,7 +416,7 @@ public final class PostgresMailStore implements MailStore {
     }
 
     /** The queued copy: header and body streamed into one {@code bytea}, entries claimed as asked. */
-    static QueuedEntries insertQueued(Connection c, QueuedCopy q) throws SQLException, IOException {
+    static QueuedEntries insertQueued(Connection c, QueuedCopy q, String node) throws SQLException, IOException {
         long id;
         try (InputStream content = new SequenceInputStream(new ByteArrayInputStream(q.header()), q.body().openStream());
                 PreparedStatement s = c.prepareStatement("INSERT INTO outbound_messages (sender, content, created_at)"
@@ -431,10 +431,12 @@ public final class PostgresMailStore implements MailStore {
         }
         List<Long> ids = new ArrayList<>(q.recipients().size());
         try (PreparedStatement s = c.prepareStatement("INSERT INTO outbound_recipients"
-                + " (message_id, recipient, domain, next_attempt_at, claimed_until) VALUES (?, ?, ?, ?, ?) RETURNING id")) {
+                + " (message_id, recipient, domain, next_attempt_at, claimed_until, claimed_by) VALUES (?, ?, ?, ?, ?, ?)"
+                + " RETURNING id")) {
             for (String recipient : q.recipients()) {
                 bind(s, id, recipient, QueuedEntries.domainOf(recipient), q.createdAt().toEpochMilli(),
                         q.claimedUntil() == null ? null : q.claimedUntil().toEpochMilli());
+                s.setString(6, q.claimedUntil() == null ? null : node);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     ids.add(rs.getLong(1));

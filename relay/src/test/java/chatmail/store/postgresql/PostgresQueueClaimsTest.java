@@ -143,6 +143,26 @@ class PostgresQueueClaimsTest {
     }
 
     @Test
+    void aNodeThatStopsInOrderReleasesItsClaimsAtOnce() {
+        PostgresOutboundQueueStore stopping = new PostgresOutboundQueueStore(nodes.get(0));
+        PostgresOutboundQueueStore other = new PostgresOutboundQueueStore(nodes.get(1));
+        Instant now = clock.instant();
+        List<QueuedRecipient> mine = stopping.add("s@chatmail.localhost", List.of("x@a.test"), "m".getBytes(), now,
+                now.plus(Duration.ofMinutes(31)));
+        List<QueuedRecipient> theirs = other.add("s@chatmail.localhost", List.of("y@b.test"), "m".getBytes(), now,
+                now.plus(Duration.ofMinutes(31)));
+        assertThat(other.claimDue(now, now.plusSeconds(60), 10)).isEmpty();
+
+        stopping.close();
+
+        assertThat(other.claimDue(now, now.plusSeconds(60), 10)).extracting(QueuedRecipient::id)
+                .containsExactly(mine.getFirst().id());
+        assertThat(stopping.claimDue(now, now.plusSeconds(60), 10)).as("the other node's own claim stays")
+                .isEmpty();
+        assertThat(theirs).hasSize(1);
+    }
+
+    @Test
     void pushJobsAreSentByOneNodeAtATimeAndADeadNodesJobComesBack() {
         PostgresMailStore store = new PostgresMailStore(nodes.get(0), clock, events -> { }, false);
         Account account = store.createAccountIfAbsent("bob123456@chatmail.localhost", "h", LocalDate.of(2025, 3, 10));

@@ -63,7 +63,9 @@ final class BodyChunks {
             }
         }
         if (at != content.length) {
-            throw new SQLException("stored body " + bodyId + " is incomplete");
+            // Gone between the message's row and its chunks: an expunge on another connection
+            // won the race, and the message is gone as if it had come first.
+            throw new chatmail.store.StoreException("no such message");
         }
         return content;
     }

@@ -494,13 +494,7 @@ public final class PostgresMailStore implements MailStore {
                 bodyId = rs.getLong(1);
                 size = rs.getLong(2);
             }
-            // An expunge on another connection may remove the body between the two reads: then
-            // the message is gone, as if the expunge had come first.
-            try {
-                return BodyChunks.read(c, bodyId, size);
-            } catch (SQLException incomplete) {
-                throw new StoreException("no such message");
-            }
+            return BodyChunks.read(c, bodyId, size);
         });
     }
 

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "chatmail", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = "A chatmail relay for Delta Chat in one process.",
-        subcommands = {RunCommand.class, InitCommand.class, ExpireCommand.class, DnsCommand.class, VersionCommand.class})
+        subcommands = {RunCommand.class, InitCommand.class, ExpireCommand.class, DnsCommand.class, VersionCommand.class,
+                AotTrainingCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -16,6 +16,9 @@ CHATMAIL_JVM_BASE_OPTIONS=(
   # Serial collector: two cores and a live heap of ~15 MiB gain nothing from a concurrent one;
   # measured against G1 and ZGC in docs/benchmarks.md ("Footprint").
   -XX:+UseSerialGC
+  # The default initial heap is 1/64 of RAM, which start-up's short-lived objects fill and RSS
+  # then keeps (docs/benchmarks.md: 209 MiB idle with it, ~135 without).
+  -Xms32m
 )
 
 # Reads section [params] of the INI file FILE into the associative array CHATMAIL_INI_PARAMS

@@ -82,7 +82,7 @@ public final class SqliteMailStore implements MailStore {
             SqliteDatabase database = new SqliteDatabase(dataDir, settings);
             StatementCache writerConnection = new StatementCache(database.openWriter());
             opened.add(writerConnection);
-            database.migrate();
+            database.migrate(writerConnection.connection());
             BodyFiles bodyFiles = BodyFiles.open(dataDir);
             int orphans = bodyFiles.removeOrphans(name -> referenced(writerConnection, name));
             if (orphans > 0) {

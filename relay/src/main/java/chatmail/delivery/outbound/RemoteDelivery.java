@@ -49,7 +49,7 @@ public final class RemoteDelivery implements AutoCloseable {
         this.dns = dns;
         this.tls = tls;
         // The HTTPS path resolves MX hosts through dns_resolver too, as the SMTP path does.
-        this.mxDeliv = new MxDelivClient(tls.outboundContext(), tls.insecureOutboundContext(),
+        this.mxDeliv = new MxDelivClient(tls::outboundContext, tls::insecureOutboundContext,
                 host -> isIpAddress(host) ? List.of(InetAddress.getByName(host)) : dns.addresses(host, preferIpv6),
                 httpsPort, settings.connectTimeout(), settings.httpsRequestTimeout());
         this.availability = new MxDelivAvailability(clock, settings.noMxDelivMemory());

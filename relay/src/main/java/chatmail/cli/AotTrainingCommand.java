@@ -2,7 +2,6 @@ package chatmail.cli;
 
 import chatmail.Relay;
 import chatmail.account.ResourceProbe;
-import chatmail.config.Config;
 import chatmail.config.DevConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,9 +18,9 @@ import picocli.CommandLine.Command;
  * The training run of the JDK's AOT cache (JEP 483/515): the launcher runs this command once
  * after every build as {@code java -XX:AOTCacheOutput=FILE -jar chatmail.jar aot-training}, and a
  * package does the same for its installed class path. What this JVM loads, links and profiles is
- * what later starts take from the cache, so it does what a real relay does first: a first start
- * (certificate made), a restart (certificate read), then one client of each kind over loopback
- * (submission and IMAP IDLE over TLS, STARTTLS, the MX greeting, the web page), then a stop. A
+ * what later starts take from the cache, so it does what a restarted relay does first: a start
+ * (the certificate read), then one client of each kind over loopback (submission and IMAP IDLE
+ * over TLS, STARTTLS, the MX greeting, the web page), then a stop. A
  * temporary directory and ephemeral ports keep it away from any real relay on the machine.
  */
 @Command(name = "aot-training", hidden = true,
@@ -31,15 +30,22 @@ final class AotTrainingCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Option(names = "--first-start-only", paramLabel = "DIR", hidden = true,
+            description = "Only start and stop a relay with its data in DIR (run in a JVM of its own).")
+    Path firstStartOnly;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        Relay.Options options = new Relay.Options(Clock.systemUTC(), ResourceProbe.ample(), true, true);
+        if (firstStartOnly != null) {
+            Relay.start(DevConfig.create(firstStartOnly), options).close();
+            return ExitCodes.OK;
+        }
         Path dir = Files.createTempDirectory("chatmail-aot-training");
         try {
-            Config config = DevConfig.create(dir);
-            Relay.Options options = new Relay.Options(Clock.systemUTC(), ResourceProbe.ample(), true, true);
-            Relay.start(config, options).close();
-            try (Relay relay = Relay.start(config, options)) {
+            firstStartElsewhere(dir);
+            try (Relay relay = Relay.start(DevConfig.create(dir), options)) {
                 new TrainingClients(relay).run();
             }
             return ExitCodes.OK;
@@ -48,6 +54,21 @@ final class AotTrainingCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         } finally {
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * The first start, which makes the self-signed certificate, in a JVM of its own: making a
+     * certificate takes Bouncy Castle, whose signed jars cannot be in the cache, and every class
+     * in the cache that refers to them would make each later start load and verify them.
+     */
+    private static void firstStartElsewhere(Path dir) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "aot-training", "--first-start-only", dir.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor() != 0) {
+            throw new IOException("the first start of the training relay failed (exit " + p.exitValue() + ")");
         }
     }
 

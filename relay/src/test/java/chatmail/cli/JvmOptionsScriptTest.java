@@ -101,10 +101,22 @@ class JvmOptionsScriptTest {
                 SCRIPT.toString(), ini.toString());
 
         List<String> options = r.stdout().lines().toList();
-        assertThat(options).contains("--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC");
+        assertThat(options).contains("--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC");
         // 64 MiB + 2000 connections at 36 KiB + four 1 MiB messages three times over, on this machine's memory.
         assertThat(options).contains("-Xmx146m");
         assertThat(options).as("the operator's options are the caller's to append, last").doesNotContain("-Xmx1g");
+    }
+
+    @Test
+    void aCollectorNamedByTheOperatorReplacesOursInsteadOfClashingWithIt() throws Exception {
+        String script = ". \"$1\"; chatmail_jvm_options run; printf '%s\\n' \"${CHATMAIL_JVM_OPTIONS[@]}\"";
+
+        List<String> withZ = bash(Map.of("CHATMAIL_JAVA_OPTS", "-Xmx1g -XX:+UseZGC"), script, SCRIPT.toString()).stdout().lines().toList();
+        List<String> withOther = bash(Map.of("CHATMAIL_JAVA_OPTS", "-XX:+UseCompressedOops"), script, SCRIPT.toString()).stdout().lines().toList();
+
+        assertThat(withZ).as("the JVM refuses two collectors").noneMatch(o -> o.matches("-XX:\\+Use.*GC"))
+                .doesNotContain("-XX:GCTimeRatio=4");
+        assertThat(withOther).contains("-XX:+UseG1GC");
     }
 
     // ---- helpers

@@ -121,12 +121,7 @@ public final class FootprintRun {
                     }
                 }
             }
-            Map<String, Saturation> saturation = new LinkedHashMap<>();
-            if (options.parts().contains(Part.SATURATION)) {
-                for (Subject s : options.subjects()) {
-                    saturation.put(s.name(), saturate(s));
-                }
-            }
+            Map<String, Saturation> saturation = options.parts().contains(Part.SATURATION) ? saturateAll() : Map.of();
             Map<String, Crowd> crowd = new LinkedHashMap<>();
             if (options.parts().contains(Part.CGROUP)) {
                 for (Subject s : options.subjects()) {
@@ -150,58 +145,93 @@ public final class FootprintRun {
         }
     }
 
-    /** Saturation with the subject's default settings, alternating 4 KiB and 200 KiB runs. */
-    private Saturation saturate(Subject s) throws IOException, InterruptedException {
-        LaunchedRelay relay = launch(s, dir(s, "relay"), UnaryOperator.identity());
-        AtomicLong peak = new AtomicLong();
-        Thread sampler = Thread.ofVirtual().start(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                ResidentMemory m = relay.resident();
-                if (m.known()) {
-                    peak.accumulateAndGet(m.totalBytes(), Math::max);
-                }
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
+    /**
+     * Saturation with each subject's default settings, alternating 4 KiB and 200 KiB runs. The
+     * subjects' relays run side by side on their own addresses and take turns run by run, so
+     * machine noise hits all alike; each gets the whole saturation time.
+     */
+    private Map<String, Saturation> saturateAll() throws IOException, InterruptedException {
+        List<Subject> subjects = options.subjects();
+        List<LaunchedRelay> relays = new ArrayList<>();
+        List<TargetSession> sessions = new ArrayList<>();
+        List<AtomicLong> peaks = new ArrayList<>();
+        List<Thread> samplers = new ArrayList<>();
+        Map<String, Saturation> result = new LinkedHashMap<>();
         try {
-            Map<Integer, List<LoadResult>> runs = new LinkedHashMap<>();
-            ResidentMemory atEnd;
-            progress("%s: saturation, %d s in runs of %d s alternating 4 KiB and 200 KiB, %d senders, %d accounts watched by IDLE",
-                    s.name(), options.saturation().toSeconds(), options.saturationRun().toSeconds(), options.senders(),
-                    options.accounts());
-            try (TargetSession session = TargetSession.open(relay, tls, options.accounts(), options.drainTimeout())) {
-                PgpMimeMessages messages = new PgpMimeMessages();
-                Map<Integer, PgpMimeMessages.Template> templates = Map.of(4096, messages.template(4096),
-                        200 * 1024, messages.template(200 * 1024));
-                long end = System.nanoTime() + options.saturation().toNanos();
-                for (int i = 0; System.nanoTime() < end; i++) {
-                    int size = i % 2 == 0 ? 4096 : 200 * 1024;
-                    Duration left = Duration.ofNanos(end - System.nanoTime());
-                    Duration length = left.compareTo(options.saturationRun()) < 0 ? left : options.saturationRun();
-                    if (length.toMillis() < 1000) {
-                        break;
+            for (int i = 0; i < subjects.size(); i++) {
+                Subject s = subjects.get(i);
+                String address = nthAddress(options.address(), i);
+                LaunchedRelay relay = LaunchedRelay.start(s.launcher(), s.javaOptions(), dir(s, "saturation"), address,
+                        options.sources(), tls, Duration.ofMinutes(5), UnaryOperator.identity());
+                running.add(relay);
+                relays.add(relay);
+                AtomicLong peak = new AtomicLong();
+                peaks.add(peak);
+                samplers.add(Thread.ofVirtual().start(() -> {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        ResidentMemory m = relay.resident();
+                        if (m.known()) {
+                            peak.accumulateAndGet(m.totalBytes(), Math::max);
+                        }
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
-                    LoadResult r = session.run(new LoadScenario("saturation " + size / 1024 + " KiB", size, options.senders(), 0,
-                            length), templates.get(size));
-                    runs.computeIfAbsent(size, k -> new ArrayList<>()).add(r);
-                    progress("  %s; RSS now %.1f MiB", r.summary(), relay.resident().totalMiB());
-                }
-                atEnd = relay.resident();
+                }));
+                progress("%s: saturation on %s, %d s in runs of %d s alternating 4 KiB and 200 KiB, %d senders, %d accounts"
+                                + " watched by IDLE", s.name(), address, options.saturation().toSeconds(),
+                        options.saturationRun().toSeconds(), options.senders(), options.accounts());
+                sessions.add(TargetSession.open(relay, tls, options.accounts(), options.drainTimeout()));
             }
-            progress("%s: after the saturation %s, peak %.1f MiB; resting %d s", s.name(), atEnd.describe(),
-                    peak.get() / 1048576.0, options.idleSettle().multipliedBy(6).toSeconds());
-            Thread.sleep(options.idleSettle().multipliedBy(6));
-            ResidentMemory rested = relay.resident();
-            progress("%s: after resting, %s", s.name(), rested.describe());
-            return new Saturation(runs, atEnd, peak.get(), rested, options.idleSettle().multipliedBy(6));
+            PgpMimeMessages messages = new PgpMimeMessages();
+            Map<Integer, PgpMimeMessages.Template> templates = Map.of(4096, messages.template(4096),
+                    200 * 1024, messages.template(200 * 1024));
+            List<Map<Integer, List<LoadResult>>> runs = new ArrayList<>();
+            List<ResidentMemory> atEnd = new ArrayList<>();
+            subjects.forEach(s -> runs.add(new LinkedHashMap<>()));
+            long left = options.saturation().toMillis();
+            for (int i = 0; left >= 1000; i++) {
+                int size = i % 2 == 0 ? 4096 : 200 * 1024;
+                Duration length = Duration.ofMillis(Math.min(left, options.saturationRun().toMillis()));
+                left -= length.toMillis();
+                for (int k = 0; k < subjects.size(); k++) {
+                    LoadResult r = sessions.get(k).run(new LoadScenario("saturation " + size / 1024 + " KiB", size,
+                            options.senders(), 0, length), templates.get(size));
+                    runs.get(k).computeIfAbsent(size, x -> new ArrayList<>()).add(r);
+                    progress("  %s %s; RSS now %.1f MiB", subjects.get(k).name(), r.summary(), relays.get(k).resident().totalMiB());
+                    if (left < 1000) {
+                        atEnd.add(relays.get(k).resident());
+                    }
+                }
+            }
+            sessions.forEach(TargetSession::close);
+            sessions.clear();
+            Duration rest = options.idleSettle().multipliedBy(6);
+            for (int k = 0; k < subjects.size(); k++) {
+                progress("%s: after the saturation %s, peak %.1f MiB", subjects.get(k).name(), atEnd.get(k).describe(),
+                        peaks.get(k).get() / 1048576.0);
+            }
+            progress("resting %d s", rest.toSeconds());
+            Thread.sleep(rest);
+            for (int k = 0; k < subjects.size(); k++) {
+                ResidentMemory rested = relays.get(k).resident();
+                progress("%s: after resting, %s", subjects.get(k).name(), rested.describe());
+                result.put(subjects.get(k).name(), new Saturation(runs.get(k), atEnd.get(k), peaks.get(k).get(), rested, rest));
+            }
+            return result;
         } finally {
-            sampler.interrupt();
-            stop(relay);
+            samplers.forEach(Thread::interrupt);
+            sessions.forEach(TargetSession::close);
+            relays.forEach(this::stop);
         }
+    }
+
+    /** The loopback address {@code n} after {@code first} (127.0.0.22 → 127.0.0.23 for n = 1). */
+    static String nthAddress(String first, int n) {
+        int dot = first.lastIndexOf('.');
+        return first.substring(0, dot + 1) + (Integer.parseInt(first.substring(dot + 1)) + n);
     }
 
     /**

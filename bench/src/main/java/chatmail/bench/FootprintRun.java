@@ -161,7 +161,7 @@ public final class FootprintRun {
             for (int i = 0; i < subjects.size(); i++) {
                 Subject s = subjects.get(i);
                 String address = nthAddress(options.address(), i);
-                LaunchedRelay relay = LaunchedRelay.start(s.launcher(), s.javaOptions(), dir(s, "saturation"), address,
+                LaunchedRelay relay = LaunchedRelay.start(s.name(), s.launcher(), s.javaOptions(), dir(s, "saturation"), address,
                         options.sources(), tls, Duration.ofMinutes(5), UnaryOperator.identity());
                 running.add(relay);
                 relays.add(relay);
@@ -200,7 +200,7 @@ public final class FootprintRun {
                     LoadResult r = sessions.get(k).run(new LoadScenario("saturation " + size / 1024 + " KiB", size,
                             options.senders(), 0, length), templates.get(size));
                     runs.get(k).computeIfAbsent(size, x -> new ArrayList<>()).add(r);
-                    progress("  %s %s; RSS now %.1f MiB", subjects.get(k).name(), r.summary(), relays.get(k).resident().totalMiB());
+                    progress("  %s; RSS now %.1f MiB", r.summary(), relays.get(k).resident().totalMiB());
                     if (left < 1000) {
                         atEnd.add(relays.get(k).resident());
                     }
@@ -345,7 +345,7 @@ public final class FootprintRun {
 
     private LaunchedRelay launch(Subject s, Path dir, UnaryOperator<List<String>> wrapper) throws IOException, InterruptedException {
         // A first start after a build trains the AOT cache first (about half a minute, longer on a busy machine).
-        LaunchedRelay r = LaunchedRelay.start(s.launcher(), s.javaOptions(), dir, options.address(), options.sources(), tls,
+        LaunchedRelay r = LaunchedRelay.start(s.name(), s.launcher(), s.javaOptions(), dir, options.address(), options.sources(), tls,
                 Duration.ofMinutes(5), wrapper);
         running.add(r);
         return r;

@@ -58,7 +58,7 @@ public final class LaunchedRelay implements ServerUnderTest {
      * @param javaOptions {@code CHATMAIL_JAVA_OPTS} for the launcher; empty for none
      * @param wrapper turns the command into the one to run (for a cgroup); identity otherwise
      */
-    public static LaunchedRelay start(Path launcher, String javaOptions, Path dir, String address,
+    public static LaunchedRelay start(String name, Path launcher, String javaOptions, Path dir, String address,
                                       List<InetAddress> sources, ClientTls tls, Duration timeout,
                                       java.util.function.UnaryOperator<List<String>> wrapper) throws IOException, InterruptedException {
         Files.createDirectories(dir);
@@ -88,7 +88,7 @@ public final class LaunchedRelay implements ServerUnderTest {
         }
         Duration cpu = cpuTime(p.pid());
         Start s = new Start(Duration.ofNanos(ready.lastNanos() - t0), Duration.ofNanos(ready.nanos("submissions") - t0), cpu);
-        BenchTarget target = new BenchTarget("ours", address, 465, 993, DOMAIN, BenchTarget.DEFAULT_PASSWORD, sources);
+        BenchTarget target = new BenchTarget(name, address, 465, 993, DOMAIN, BenchTarget.DEFAULT_PASSWORD, sources);
         return new LaunchedRelay(p, dir, target, s);
     }
 

@@ -44,7 +44,9 @@ public final class TlsContexts {
         this.serverKeys = serverKeys;
         try {
             serverContext = SSLContext.getInstance("TLS");
-            serverContext.init(new KeyManager[] {new ReloadingKeyManager(serverKeys)}, null, null);
+            // No trust managers, not null: null makes JSSE load the system's CA list (a tenth of a
+            // second and a megabyte) to check client certificates, which no port asks for.
+            serverContext.init(new KeyManager[] {new ReloadingKeyManager(serverKeys)}, new TrustManager[0], null);
             serverCipherSuites = ServerCipherSuites.restrict(serverContext.getDefaultSSLParameters().getCipherSuites());
         } catch (GeneralSecurityException e) {
             throw new TlsConfigurationException("the JDK cannot set up TLS", e);

@@ -1,7 +1,5 @@
 package chatmail.cli;
 
-import chatmail.Relay;
-import chatmail.account.CredentialGenerator;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,32 +22,30 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The clients of the AOT training run ({@link AotTrainingCommand}): one of each kind a relay
- * serves right after a start, each a few lines over a real socket to the relay's own loopback
- * ports. Any reply other than the expected one fails the run, so a cache is only made from a
- * relay that worked.
+ * serves right after a start, each a few lines over a real socket to the relay's loopback ports.
+ * They run in a JVM of their own, so the cache holds only what the relay loaded, not the client
+ * side of TLS. Any reply other than the expected one fails the run, so a cache is only made from
+ * a relay that worked.
  */
 final class TrainingClients {
     private static final int TIMEOUT_MILLIS = 60_000;
 
-    private final Relay relay;
-    private final Map<String, Integer> ports;
-    private final String host;
-    private final SSLContext tls;
-    private final CredentialGenerator.Credentials account;
+    /** Where the relay listens ({@code submissions} → port, …) and the account the clients use. */
+    record Target(String host, Map<String, Integer> ports, String domain, String email, String password) {}
 
-    TrainingClients(Relay relay) throws IOException {
-        this.relay = relay;
-        this.ports = relay.ports();
-        this.host = relay.config().listenAddresses().getFirst();
-        this.tls = trusting(relay);
-        this.account = new CredentialGenerator(relay.config()).next();
+    private final Target target;
+    private final SSLContext tls;
+
+    TrainingClients(Target target, SSLContext tls) {
+        this.target = target;
+        this.tls = tls;
     }
 
     void run() throws IOException {
         submit("first");
         try (Line imap = tls("imaps")) {
             imap.expect("* OK");
-            imap.command("a1 LOGIN " + quoted(account.email()) + " " + quoted(account.password()), "a1 OK");
+            imap.command("a1 LOGIN " + quoted(target.email()) + " " + quoted(target.password()), "a1 OK");
             imap.command("a2 SELECT INBOX", "a2 OK");
             imap.command("a3 FETCH 1 (UID FLAGS RFC822.SIZE BODY.PEEK[])", "a3 OK");
             imap.command("a4 IDLE", "+ ");
@@ -75,21 +71,21 @@ final class TrainingClients {
         }
         try (Line web = tls("https")) {
             // Not "/": a self-signed relay draws a QR code there, and AWT is no part of a start.
-            web.send("GET /info.html HTTP/1.1\r\nHost: " + relay.config().mailDomain() + "\r\nConnection: close\r\n");
+            web.send("GET /info.html HTTP/1.1\r\nHost: " + target.domain() + "\r\nConnection: close\r\n");
             web.expect("HTTP/1.1 200");
         }
     }
 
     /** A message to the account itself over submissions (465): AUTH creates it the first time. */
     private void submit(String subject) throws IOException {
-        String auth = Base64.getEncoder().encodeToString(("\0" + account.email() + "\0" + account.password())
+        String auth = Base64.getEncoder().encodeToString(("\0" + target.email() + "\0" + target.password())
                 .getBytes(StandardCharsets.UTF_8));
         try (Line smtp = tls("submissions")) {
             smtp.expect("220 ");
             smtp.command("EHLO training.localhost", "250 ");
             smtp.command("AUTH PLAIN " + auth, "235 ");
-            smtp.command("MAIL FROM:<" + account.email() + ">", "250 ");
-            smtp.command("RCPT TO:<" + account.email() + ">", "250 ");
+            smtp.command("MAIL FROM:<" + target.email() + ">", "250 ");
+            smtp.command("RCPT TO:<" + target.email() + ">", "250 ");
             smtp.command("DATA", "354 ");
             smtp.command(encryptedMessage(subject) + ".", "250 ");
             smtp.command("QUIT", "221 ");
@@ -117,10 +113,10 @@ final class TrainingClients {
         packets.write((data.length - 192) & 0xFF);
         packets.writeBytes(data);
         String armor = Base64.getMimeEncoder(64, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(packets.toByteArray());
-        return "From: <" + account.email() + ">\r\n"
-                + "To: <" + account.email() + ">\r\n"
+        return "From: <" + target.email() + ">\r\n"
+                + "To: <" + target.email() + ">\r\n"
                 + "Subject: [...]\r\n"
-                + "Message-ID: <" + subject + "." + random.nextLong() + "@" + relay.config().mailDomain() + ">\r\n"
+                + "Message-ID: <" + subject + "." + random.nextLong() + "@" + target.domain() + ">\r\n"
                 + "Chat-Version: 1.0\r\n"
                 + "MIME-Version: 1.0\r\n"
                 + "Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"b\"\r\n"
@@ -136,28 +132,29 @@ final class TrainingClients {
     }
 
     private Line plain(String service) throws IOException {
-        Socket socket = new Socket(InetAddress.getByName(host), port(service));
+        Socket socket = new Socket(InetAddress.getByName(target.host()), port(service));
         return new Line(socket);
     }
 
     private Line tls(String service) throws IOException {
-        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(InetAddress.getByName(host), port(service));
-        return Line.handshake(socket, relay.config().mailDomain());
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(InetAddress.getByName(target.host()), port(service));
+        return Line.handshake(socket, target.domain());
     }
 
     private int port(String service) {
-        Integer port = ports.get(service);
+        Integer port = target.ports().get(service);
         if (port == null) {
-            throw new IllegalStateException("the training relay has no " + service + " port: " + ports);
+            throw new IllegalStateException("the training relay has no " + service + " port: " + target.ports());
         }
         return port;
     }
 
-    private static SSLContext trusting(Relay relay) throws IOException {
-        try {
+    /** A client context that trusts only the certificate in {@code pem}. */
+    static SSLContext trusting(java.nio.file.Path pem) throws IOException {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(pem)) {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
-            trust.setCertificateEntry("relay", relay.tls().currentCertificate());
+            trust.setCertificateEntry("relay", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
             SSLContext context = SSLContext.getInstance("TLS");

@@ -149,7 +149,9 @@ chatmail_heap_max_mib() {
   CHATMAIL_HEAP_MAX_MIB=$want
 }
 
-# Sets CHATMAIL_JVM_OPTIONS for the relay started with the arguments "$@".
+# Sets CHATMAIL_JVM_OPTIONS for the relay started with the arguments "$@", and exports
+# MALLOC_ARENA_MAX=2 unless it is set: glibc otherwise gives busy threads arenas of their own,
+# each keeping what was freed in it (5 to 10 MiB of an idle relay's RSS, measured).
 chatmail_jvm_options() {
   local connections message_bytes
   chatmail_config_file "$@"
@@ -161,6 +163,7 @@ chatmail_jvm_options() {
   [[ $message_bytes =~ ^[0-9]{1,12}$ ]] || message_bytes=31457280
   chatmail_memory_limit_kib
   chatmail_heap_max_mib "$connections" "$message_bytes" "$CHATMAIL_MEMORY_LIMIT_KIB"
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   chatmail_jvm_collector "${CHATMAIL_JAVA_OPTS:-}"
   CHATMAIL_JVM_OPTIONS=("${CHATMAIL_JVM_BASE_OPTIONS[@]}" "${CHATMAIL_JVM_COLLECTOR[@]}" -Xmx"$CHATMAIL_HEAP_MAX_MIB"m)
 }

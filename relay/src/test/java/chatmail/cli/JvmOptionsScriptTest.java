@@ -105,6 +105,12 @@ class JvmOptionsScriptTest {
         // 64 MiB + 2000 connections at 36 KiB + four 1 MiB messages three times over, on this machine's memory.
         assertThat(options).contains("-Xmx146m");
         assertThat(options).as("the operator's options are the caller's to append, last").doesNotContain("-Xmx1g");
+
+        Result env = bash(Map.of(), ". \"$1\"; chatmail_jvm_options run; printf '%s' \"$MALLOC_ARENA_MAX\"", SCRIPT.toString());
+        assertThat(env.stdout()).as("few malloc arenas").isEqualTo("2");
+        Result kept = bash(Map.of("MALLOC_ARENA_MAX", "8"), ". \"$1\"; chatmail_jvm_options run; printf '%s' \"$MALLOC_ARENA_MAX\"",
+                SCRIPT.toString());
+        assertThat(kept.stdout()).as("an operator's setting stays").isEqualTo("8");
     }
 
     @Test

@@ -25,7 +25,8 @@ CHATMAIL_JVM_BASE_OPTIONS=(
 
 # The collector and how it sizes the heap, unless $CHATMAIL_JAVA_OPTS names a collector itself
 # (the JVM refuses two). G1, because it gives memory back: the serial collector grew to its
-# maximum under saturation and kept it (877 MiB RSS against 258 MiB). GCTimeRatio=4 lets GC take
+# maximum under saturation and kept it (a minute after the load, 850 MiB RSS against 149 MiB;
+# docs/benchmarks.md, "Footprint"). GCTimeRatio=4 lets GC take
 # up to a fifth of the time rather than grow the heap (no throughput lost in the measurements);
 # the free ratios shrink the heap after a collection; the periodic collection shrinks an idle
 # relay's heap; the marking stack starts small (it grows when needed) instead of 32 MiB.

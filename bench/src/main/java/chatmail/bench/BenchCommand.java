@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * {@code chatmail bench …}: the load generator, a program of its own beside the relay (the
  * launcher runs it with the relay on the class path; the relay jar does not contain it).
  */
-@Command(name = "chatmail bench", mixinStandardHelpOptions = true, description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
+@Command(name = "chatmail bench", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
         subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class, BenchCommand.Turn.class,
                 BenchCommand.Import.class, BenchCommand.Footprint.class})
 public final class BenchCommand implements Runnable {

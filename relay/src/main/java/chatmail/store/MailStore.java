@@ -23,6 +23,18 @@ public interface MailStore extends AutoCloseable {
     Optional<Account> findAccount(String address);
 
     /**
+     * The account with this address and its login verifier under {@code verifierKeyId}, in one
+     * read: a login whose verifier matches needs nothing else from the store.
+     */
+    Optional<LoginRecord> findLogin(String address, long verifierKeyId);
+
+    /**
+     * Stores the account's login verifier under {@code verifierKeyId}, replacing the one stored
+     * under that key; verifiers under other keys (other nodes) stay. Goes with the account.
+     */
+    void saveLoginVerifier(long accountId, long verifierKeyId, byte[] verifier);
+
+    /**
      * Creates the account unless one with this address exists, and returns the stored one.
      * Concurrent calls for one address leave exactly one account; the caller compares the
      * returned hash to learn whether its own insert won. Creates the INBOX too.

@@ -2,6 +2,7 @@ package chatmail.store.sqlite;
 
 import chatmail.store.Account;
 import chatmail.store.DeliveryTarget;
+import chatmail.store.LoginRecord;
 import chatmail.store.Mailbox;
 import chatmail.store.MailboxEvents;
 import chatmail.store.MailboxSnapshot;
@@ -128,6 +129,22 @@ public final class SqliteMailStore implements MailStore {
         Optional<Account> account = read(sql -> AccountTable.find(sql, address));
         account.ifPresent(found -> loginDays.markRecorded(found.id(), found.lastLogin()));
         return account;
+    }
+
+    @Override
+    public Optional<LoginRecord> findLogin(String address, long verifierKeyId) {
+        Optional<LoginRecord> login = read(sql -> AccountTable.findLogin(sql, address, verifierKeyId));
+        login.ifPresent(found -> loginDays.markRecorded(found.account().id(), found.account().lastLogin()));
+        return login;
+    }
+
+    @Override
+    public void saveLoginVerifier(long accountId, long verifierKeyId, byte[] verifier) {
+        byte[] copy = verifier.clone();
+        write(tx -> {
+            AccountTable.saveLoginVerifier(tx.sql(), accountId, verifierKeyId, copy);
+            return null;
+        });
     }
 
     @Override

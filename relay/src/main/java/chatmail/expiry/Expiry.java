@@ -9,9 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
@@ -19,11 +17,28 @@ import java.util.function.LongConsumer;
  * {@code delete_mails_after} days, seen messages over 200 000 bytes older than
  * {@code delete_large_after} days, and accounts without a login for
  * {@code delete_inactive_users_after} days, with all their mail.
+ *
+ * <p>It works in pages and small batches, so however much has expired its memory stays bounded
+ * and no write holds the store's single writer for long: each batch is one write request that
+ * deliveries queue beside and share a commit with (docs/decisions.md, "Expiry").
  */
 public final class Expiry {
 
     /** The reference relay's threshold for "large" messages. */
     static final long LARGE_MESSAGE_BYTES = 200_000;
+
+    /** References read per page (a read on a reader thread). */
+    static final int PAGE = 1000;
+
+    /**
+     * Messages deleted per write. A deletion dirties a few pages scattered over the database,
+     * which the commit writes to the WAL; 100 keep a batch's writer time and WAL write to a few
+     * milliseconds, so a delivery queued behind one barely waits (measured: docs/benchmarks.md).
+     */
+    static final int DELETE_BATCH = 100;
+
+    /** Inactive accounts read per page. */
+    static final int ACCOUNT_PAGE = 200;
 
     private final Config config;
     private final MailStore store;
@@ -45,35 +60,79 @@ public final class Expiry {
     public ExpiryReport run(boolean dryRun) {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        Instant oldCutoff = now.minus(Duration.ofDays(config.deleteMailsAfter()));
+        Instant largeCutoff = now.minus(Duration.ofDays(config.deleteLargeAfter()));
 
-        List<Account> inactive = store.accountsLastLoginBefore(today.minusDays(config.deleteInactiveUsersAfter()));
-
-        // A message may match both rules; count it once, under the first.
-        Map<String, MessageRef> old = byKey(store.messagesReceivedBefore(now.minus(Duration.ofDays(config.deleteMailsAfter()))));
-        Map<String, MessageRef> large = byKey(store.seenMessagesLargerThan(LARGE_MESSAGE_BYTES,
-                now.minus(Duration.ofDays(config.deleteLargeAfter()))));
-        large.keySet().removeAll(old.keySet());
-
-        long bytes = 0;
-        for (MessageRef m : old.values()) bytes += m.size();
-        for (MessageRef m : large.values()) bytes += m.size();
-
-        if (!dryRun) {
-            store.delete(old.values());
-            store.delete(large.values());
-            for (Account a : inactive) {
-                store.deleteAccount(a.id());
-                accountDeleted.accept(a.id());
+        Tally old = new Tally();
+        MessageRef after = null;
+        List<MessageRef> page;
+        do {
+            page = store.messagesReceivedBefore(oldCutoff, after, PAGE);
+            old.add(page);
+            if (!dryRun) {
+                delete(page);
             }
-        }
-        return new ExpiryReport(dryRun, old.size(), large.size(), bytes, inactive.size());
+            after = page.isEmpty() ? after : page.getLast();
+        } while (page.size() == PAGE);
+
+        // A message matching both rules counts once, under the first; in a dry run it is still there.
+        Tally large = new Tally();
+        after = null;
+        do {
+            page = store.seenMessagesLargerThan(LARGE_MESSAGE_BYTES, largeCutoff, after, PAGE);
+            List<MessageRef> onlyLarge = page.stream().filter(m -> !m.internalDate().isBefore(oldCutoff)).toList();
+            large.add(onlyLarge);
+            if (!dryRun) {
+                delete(onlyLarge);
+            }
+            after = page.isEmpty() ? after : page.getLast();
+        } while (page.size() == PAGE);
+
+        int inactive = 0;
+        long afterId = 0;
+        List<Account> accounts;
+        do {
+            accounts = store.accountsLastLoginBefore(today.minusDays(config.deleteInactiveUsersAfter()), afterId,
+                    ACCOUNT_PAGE);
+            for (Account a : accounts) {
+                if (!dryRun) {
+                    deleteAccount(a.id());
+                }
+                inactive++;
+                afterId = a.id();
+            }
+        } while (accounts.size() == ACCOUNT_PAGE);
+
+        return new ExpiryReport(dryRun, old.count, large.count, old.bytes + large.bytes, inactive);
     }
 
-    private static Map<String, MessageRef> byKey(List<MessageRef> refs) {
-        Map<String, MessageRef> m = new LinkedHashMap<>();
-        for (MessageRef r : refs) {
-            m.put(r.mailboxId() + "/" + r.uid(), r);
+    /** The account's mail in batches first, so the last write (the account row and what cascades) is small. */
+    private void deleteAccount(long accountId) {
+        MessageRef after = null;
+        List<MessageRef> batch;
+        while (!(batch = store.messagesOldestFirst(accountId, after, DELETE_BATCH)).isEmpty()) {
+            store.delete(batch);
+            after = batch.getLast();
         }
-        return m;
+        store.deleteAccount(accountId);
+        accountDeleted.accept(accountId);
+    }
+
+    private void delete(List<MessageRef> messages) {
+        for (int i = 0; i < messages.size(); i += DELETE_BATCH) {
+            store.delete(messages.subList(i, Math.min(messages.size(), i + DELETE_BATCH)));
+        }
+    }
+
+    private static final class Tally {
+        int count;
+        long bytes;
+
+        void add(List<MessageRef> messages) {
+            count += messages.size();
+            for (MessageRef m : messages) {
+                bytes += m.size();
+            }
+        }
     }
 }

@@ -33,8 +33,9 @@ public final class ExpiryScheduler implements AutoCloseable {
         }
         executor.scheduleWithFixedDelay(() -> {
             try {
+                long started = System.nanoTime();
                 ExpiryReport report = expiry.run(false);
-                log.info("expiry: {}", report);
+                log.info("expiry: {} in {} ms", report, (System.nanoTime() - started) / 1_000_000);
                 firstRun.complete(report);
                 onRun.accept(report);
             } catch (RuntimeException e) {

@@ -44,8 +44,8 @@ public interface MailStore extends AutoCloseable {
     /** Records a login on {@code day}; cheap when the day is already recorded. */
     void recordLogin(long accountId, LocalDate day);
 
-    /** Accounts whose last login is before {@code day}. */
-    List<Account> accountsLastLoginBefore(LocalDate day);
+    /** Accounts whose last login is before {@code day}, in id order after {@code afterId}; at most {@code limit}. */
+    List<Account> accountsLastLoginBefore(LocalDate day, long afterId, int limit);
 
     /** Deletes the account with all its mailboxes, messages and metadata. */
     void deleteAccount(long accountId);
@@ -87,18 +87,26 @@ public interface MailStore extends AutoCloseable {
     /** Sum of the sizes of all messages of the account, in bytes. */
     long usage(long accountId);
 
-    // ---- expiry
+    // ---- expiry and the quota trim
+    //
+    // Each returns one page of at most {@code limit} references, oldest first (ties in an order
+    // the store keeps stable), starting after {@code after}: the last reference of the previous
+    // page, or null for the first. The caller's memory and each call's work stay bounded however
+    // much matches, and deleting what a page returned does not disturb the next page.
 
     /** Messages (of any account) received before {@code cutoff}. */
-    List<MessageRef> messagesReceivedBefore(Instant cutoff);
+    List<MessageRef> messagesReceivedBefore(Instant cutoff, MessageRef after, int limit);
 
     /** Seen messages larger than {@code minSize} bytes received before {@code cutoff}. */
-    List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff);
+    List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff, MessageRef after, int limit);
 
-    /** Oldest messages of one account first, for the quota trim. */
-    List<MessageRef> messagesOldestFirst(long accountId);
+    /** The messages of one account, for the quota trim and for deleting an account piecewise. */
+    List<MessageRef> messagesOldestFirst(long accountId, MessageRef after, int limit);
 
-    /** Deletes the given messages (as expunge does, with events). */
+    /**
+     * Deletes the given messages (as expunge does, with events) in one write; callers keep
+     * batches small so the write shares the writer with deliveries instead of holding it.
+     */
     void delete(Collection<MessageRef> messages);
 
     // ---- metadata (RFC 5464)

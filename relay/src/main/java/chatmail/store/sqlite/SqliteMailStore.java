@@ -173,8 +173,8 @@ public final class SqliteMailStore implements MailStore {
     }
 
     @Override
-    public List<Account> accountsLastLoginBefore(LocalDate day) {
-        return read(sql -> AccountTable.lastLoginBefore(sql, day));
+    public List<Account> accountsLastLoginBefore(LocalDate day, long afterId, int limit) {
+        return read(sql -> AccountTable.lastLoginBefore(sql, day, afterId, limit));
     }
 
     @Override
@@ -288,18 +288,18 @@ public final class SqliteMailStore implements MailStore {
     // ---- expiry
 
     @Override
-    public List<MessageRef> messagesReceivedBefore(Instant cutoff) {
-        return read(sql -> MessageTable.receivedBefore(sql, cutoff));
+    public List<MessageRef> messagesReceivedBefore(Instant cutoff, MessageRef after, int limit) {
+        return read(sql -> MessageTable.receivedBefore(sql, cutoff, after, limit));
     }
 
     @Override
-    public List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff) {
-        return read(sql -> MessageTable.seenLargerThan(sql, minSize, cutoff));
+    public List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff, MessageRef after, int limit) {
+        return read(sql -> MessageTable.seenLargerThan(sql, minSize, cutoff, after, limit));
     }
 
     @Override
-    public List<MessageRef> messagesOldestFirst(long accountId) {
-        return read(sql -> MessageTable.oldestFirst(sql, accountId));
+    public List<MessageRef> messagesOldestFirst(long accountId, MessageRef after, int limit) {
+        return read(sql -> MessageTable.oldestFirst(sql, accountId, after, limit));
     }
 
     @Override

@@ -28,6 +28,21 @@ public final class SqlitePushQueueStore implements PushQueueStore {
 
     public static final String FILE_NAME = SqliteSideConnection.FILE_NAME;
 
+    // Every statement, named so a test can check each one's query plan (PushQueuePlanTest).
+    static final String ADD = """
+            INSERT INTO push_queue (account_id, token, next_attempt_at, created_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (account_id, token) DO UPDATE SET generation = generation + 1, attempts = 0,
+                first_attempt_at = NULL, next_attempt_at = excluded.next_attempt_at""";
+    static final String DUE = """
+            SELECT id, account_id, token, attempts, first_attempt_at, next_attempt_at, generation
+            FROM push_queue WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?""";
+    static final String NEXT_DUE_AFTER = "SELECT min(next_attempt_at) FROM push_queue WHERE next_attempt_at > ?";
+    static final String FINISH = "DELETE FROM push_queue WHERE id = ? AND generation = ?";
+    static final String REMOVE = "DELETE FROM push_queue WHERE id = ?";
+    static final String RETRY_AT =
+            "UPDATE push_queue SET attempts = ?, first_attempt_at = ?, next_attempt_at = ? WHERE id = ? AND generation = ?";
+    static final String SIZE = "SELECT count(*) FROM push_queue";
+
     private final SqliteSideConnection db;
 
     private SqlitePushQueueStore(SqliteSideConnection db) {
@@ -48,10 +63,7 @@ public final class SqlitePushQueueStore implements PushQueueStore {
             return;
         }
         db.call(c -> SqliteSideConnection.transaction(c, tx -> {
-            try (PreparedStatement s = tx.prepareStatement("""
-                    INSERT INTO push_queue (account_id, token, next_attempt_at, created_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (account_id, token) DO UPDATE SET generation = generation + 1, attempts = 0,
-                        first_attempt_at = NULL, next_attempt_at = excluded.next_attempt_at""")) {
+            try (PreparedStatement s = tx.prepareStatement(ADD)) {
                 for (String token : tokens) {
                     s.setLong(1, accountId);
                     s.setString(2, token);
@@ -68,9 +80,7 @@ public final class SqlitePushQueueStore implements PushQueueStore {
     @Override
     public List<PushJob> due(Instant now, int limit) {
         return db.call(c -> {
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT id, account_id, token, attempts, first_attempt_at, next_attempt_at, generation
-                    FROM push_queue WHERE next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?""")) {
+            try (PreparedStatement s = c.prepareStatement(DUE)) {
                 s.setLong(1, now.toEpochMilli());
                 s.setInt(2, limit);
                 List<PushJob> due = new ArrayList<>();
@@ -90,8 +100,7 @@ public final class SqlitePushQueueStore implements PushQueueStore {
     @Override
     public Optional<Instant> nextDueAfter(Instant after) {
         return db.call(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT min(next_attempt_at) FROM push_queue WHERE next_attempt_at > ?")) {
+            try (PreparedStatement s = c.prepareStatement(NEXT_DUE_AFTER)) {
                 s.setLong(1, after.toEpochMilli());
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
@@ -104,18 +113,17 @@ public final class SqlitePushQueueStore implements PushQueueStore {
 
     @Override
     public void finish(PushJob job) {
-        update("DELETE FROM push_queue WHERE id = ? AND generation = ?", job.id(), job.generation());
+        update(FINISH, job.id(), job.generation());
     }
 
     @Override
     public void remove(PushJob job) {
-        update("DELETE FROM push_queue WHERE id = ?", job.id());
+        update(REMOVE, job.id());
     }
 
     @Override
     public void retryAt(PushJob job, int attempts, Instant firstAttemptAt, Instant next) {
-        update("UPDATE push_queue SET attempts = ?, first_attempt_at = ?, next_attempt_at = ? WHERE id = ? AND generation = ?",
-                attempts, firstAttemptAt.toEpochMilli(), next.toEpochMilli(), job.id(), job.generation());
+        update(RETRY_AT, attempts, firstAttemptAt.toEpochMilli(), next.toEpochMilli(), job.id(), job.generation());
     }
 
     private void update(String sql, long... values) {
@@ -132,7 +140,7 @@ public final class SqlitePushQueueStore implements PushQueueStore {
     @Override
     public long size() {
         return db.call(c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM push_queue")) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SIZE)) {
                 rs.next();
                 return rs.getLong(1);
             }

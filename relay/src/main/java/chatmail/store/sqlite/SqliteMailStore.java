@@ -17,6 +17,7 @@ import chatmail.store.sqlite.MessageChanges.PreparedTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,12 +78,18 @@ public final class SqliteMailStore implements MailStore {
 
     /** Opens (creating or migrating as needed) the store in {@code dataDir}. */
     public static SqliteMailStore open(Path dataDir, Clock clock, SqliteStoreSettings settings) {
+        return open(dataDir, clock, settings, StatementCache::new);
+    }
+
+    /** As above, each connection's statements kept by what {@code statements} makes (a test records the SQL). */
+    static SqliteMailStore open(Path dataDir, Clock clock, SqliteStoreSettings settings,
+                                Function<Connection, StatementCache> statements) {
         Objects.requireNonNull(clock, "clock");
         List<StatementCache> opened = new ArrayList<>();
         try {
             Files.createDirectories(dataDir);
             SqliteDatabase database = new SqliteDatabase(dataDir, settings);
-            StatementCache writerConnection = new StatementCache(database.openWriter());
+            StatementCache writerConnection = statements.apply(database.openWriter());
             opened.add(writerConnection);
             database.migrate();
             BodyFiles bodyFiles = BodyFiles.open(dataDir);
@@ -91,7 +99,7 @@ public final class SqliteMailStore implements MailStore {
             }
             List<StatementCache> readerConnections = new ArrayList<>();
             for (int i = 0; i < settings.readerThreads(); i++) {
-                StatementCache reader = new StatementCache(database.openReader());
+                StatementCache reader = statements.apply(database.openReader());
                 opened.add(reader);
                 readerConnections.add(reader);
             }

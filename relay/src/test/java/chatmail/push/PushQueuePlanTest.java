@@ -3,6 +3,7 @@ package chatmail.push;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.store.sqlite.SqliteMailStore;
+import chatmail.store.sqlite.SqliteSideConnection;
 import chatmail.testing.MutableClock;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -30,13 +31,11 @@ class PushQueuePlanTest {
     @Test
     void noPushQueueStatementScansTheTable() throws Exception {
         SqliteMailStore.open(dir, new MutableClock()).close();
-        SqlitePushQueueStore.open(dir).close();
         Map<String, List<String>> scans = new TreeMap<>();
         int checked = 0;
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqlitePushQueueStore.FILE_NAME))) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteSideConnection.FILE_NAME))) {
             for (Field field : SqlitePushQueueStore.class.getDeclaredFields()) {
-                if (!Modifier.isStatic(field.getModifiers()) || field.getType() != String.class
-                        || field.getName().equals("FILE_NAME")) {
+                if (!Modifier.isStatic(field.getModifiers()) || field.getType() != String.class) {
                     continue;
                 }
                 String sql = (String) field.get(null);

@@ -364,6 +364,30 @@ public final class SqliteMailStore implements MailStore {
         });
     }
 
+    // ---- tables of other components in this database
+
+    /** SQL of a component that keeps its own tables in this store's database. */
+    @FunctionalInterface
+    public interface TableWork<T> {
+        T run(TableStatements sql) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on the store's writer, in its transaction (inside a savepoint of its own,
+     * so a failure undoes only this work) and returns once that is committed. A second connection
+     * writing the same file would compete with the writer for SQLite's lock, and SQLite's busy
+     * handler waits by sleeping (1, 2, 5, 10 … 100 ms): under load that delayed deliveries and the
+     * other component alike. Here the work shares the next group commit instead.
+     */
+    public <T> T writeTables(TableWork<T> work) {
+        return write(tx -> work.run(tx.sql()));
+    }
+
+    /** Runs {@code work} on a reader thread, in one read transaction. */
+    public <T> T readTables(TableWork<T> work) {
+        return read(work::run);
+    }
+
     @Override
     public MailboxEvents events() {
         return events;

@@ -312,19 +312,12 @@ public final class SqliteMailStore implements MailStore {
 
     @Override
     public void delete(Collection<MessageRef> messages) {
-        Map<Long, List<Long>> byMailbox = new LinkedHashMap<>();
-        for (MessageRef ref : messages) {
-            byMailbox.computeIfAbsent(ref.mailboxId(), id -> new ArrayList<>()).add(ref.uid());
-        }
-        if (byMailbox.isEmpty()) {
+        if (messages.isEmpty()) {
             return;
         }
+        List<MessageRef> refs = List.copyOf(messages);
         write(tx -> {
-            for (Map.Entry<Long, List<Long>> entry : byMailbox.entrySet()) {
-                if (MailboxTable.counters(tx.sql(), entry.getKey()).isPresent()) {
-                    MessageChanges.expunge(tx, bodyFiles, entry.getKey(), entry.getValue());
-                }
-            }
+            MessageChanges.delete(tx, bodyFiles, refs);
             return null;
         });
     }

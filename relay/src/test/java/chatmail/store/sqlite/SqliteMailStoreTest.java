@@ -439,6 +439,48 @@ class SqliteMailStoreTest {
     }
 
     @Test
+    void deletingManyReferencesAcrossMailboxesReleasesBodiesOnceAndTellsEachMailboxOnce() throws IOException {
+        Account alice = account("alice@example.org");
+        Account bob = account("bob@example.org");
+        Mailbox aliceInbox = inbox(alice);
+        Mailbox bobInbox = inbox(bob);
+        // One large body shared by a copy in each inbox, then more messages than one statement deletes.
+        store.deliver(new NewMessage(TestMessages.message(1, LARGE), clock.instant()),
+                List.of(new DeliveryTarget(aliceInbox.id(), Set.of()), new DeliveryTarget(bobInbox.id(), Set.of())));
+        int more = MessageChanges.DELETE_CHUNK + 10;
+        for (int i = 0; i < more; i++) {
+            deliver(i % 2 == 0 ? aliceInbox : bobInbox, TestMessages.message(10 + i, SMALL));
+        }
+        long aliceModseq = store.snapshot(aliceInbox.id()).highestModseq();
+        List<MailboxEvent> events = new CopyOnWriteArrayList<>();
+        List<MessageRef> refs = new ArrayList<>(store.messagesOldestFirst(alice.id(), null, 1000));
+        refs.addAll(store.messagesOldestFirst(bob.id(), null, 1000));
+        MessageRef bobsShared = refs.stream().filter(r -> r.accountId() == bob.id() && r.uid() == 1).findFirst().orElseThrow();
+        List<MessageRef> allButBobsShared = refs.stream().filter(r -> r != bobsShared).toList();
+        // A reference to a message that is gone already is skipped.
+        store.delete(refs.stream().filter(r -> r.accountId() == alice.id() && r.uid() == 2).toList());
+        try (MailboxEvents.Subscription _ = store.events().subscribe(alice.id(), events::add);
+             MailboxEvents.Subscription _ = store.events().subscribe(bob.id(), events::add)) {
+            store.delete(allButBobsShared);
+        }
+
+        assertThat(store.snapshot(aliceInbox.id()).messages()).isEmpty();
+        assertThat(store.snapshot(bobInbox.id()).messages()).extracting(MessageInfo::uid).containsExactly(1L);
+        assertThat(bodyFileCount()).as("bob's copy still holds the shared body").isEqualTo(1);
+        assertThat(store.content(bobInbox.id(), 1)).isEqualTo(TestMessages.message(1, LARGE));
+        assertThat(events).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(MailboxEvents.MessagesExpunged.class));
+        MailboxEvents.MessagesExpunged aliceEvent = (MailboxEvents.MessagesExpunged) events.stream()
+                .filter(e -> e.mailboxId() == aliceInbox.id()).findFirst().orElseThrow();
+        assertThat(aliceEvent.uids()).as("sorted, without the one deleted before").isSorted()
+                .hasSize(more / 2).contains(1L).doesNotContain(2L);
+        assertThat(store.snapshot(aliceInbox.id()).highestModseq()).as("one MODSEQ per mailbox and delete")
+                .isEqualTo(aliceModseq + 2);
+
+        store.delete(List.of(bobsShared));
+        assertThat(bodyFileCount()).as("the last reference takes the file").isZero();
+    }
+
+    @Test
     void eventsArriveAfterCommitForTheAccountsSubscribers() throws Exception {
         Account alice = account("alice@example.org");
         Account bob = account("bob@example.org");

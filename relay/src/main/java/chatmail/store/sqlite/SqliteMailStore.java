@@ -48,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqliteMailStore implements MailStore {
     private static final Logger log = LoggerFactory.getLogger(SqliteMailStore.class);
+    /** How often the background thread copies the WAL into the database file. */
+    private static final java.time.Duration CHECKPOINT_INTERVAL = java.time.Duration.ofMillis(100);
 
     private final Clock clock;
     private final SqliteStoreSettings settings;
@@ -55,21 +57,25 @@ public final class SqliteMailStore implements MailStore {
     private final StatementCache writerConnection;
     private final GroupCommitWriter writer;
     private final ReaderPool readers;
+    private final WalCheckpointer checkpointer;
     private final StoreEventHub events;
     private final LoginDays loginDays = new LoginDays();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private SqliteMailStore(Clock clock, SqliteStoreSettings settings, BodyFiles bodyFiles,
-                            StatementCache writerConnection, List<StatementCache> readerConnections) {
+                            StatementCache writerConnection, List<StatementCache> readerConnections,
+                            WalCheckpointer checkpointer) {
+        this.checkpointer = checkpointer;
         this.clock = clock;
         this.settings = settings;
         this.bodyFiles = bodyFiles;
         this.writerConnection = writerConnection;
         this.events = new StoreEventHub();
-        this.writer = new GroupCommitWriter(writerConnection, events, settings.maxBatchSize());
+        this.writer = new GroupCommitWriter(writerConnection, events, settings.maxBatchSize(), checkpointer);
         this.readers = new ReaderPool(readerConnections);
         writer.start();
         readers.start();
+        checkpointer.start();
     }
 
     public static SqliteMailStore open(Path dataDir, Clock clock) {
@@ -103,7 +109,9 @@ public final class SqliteMailStore implements MailStore {
                 opened.add(reader);
                 readerConnections.add(reader);
             }
-            return new SqliteMailStore(clock, settings, bodyFiles, writerConnection, readerConnections);
+            Connection checkpoints = database.openCheckpointer();
+            return new SqliteMailStore(clock, settings, bodyFiles, writerConnection, readerConnections,
+                    new WalCheckpointer(checkpoints, CHECKPOINT_INTERVAL));
         } catch (SQLException | IOException | RuntimeException e) {
             for (StatementCache connection : opened) {
                 try {
@@ -393,6 +401,7 @@ public final class SqliteMailStore implements MailStore {
             return;
         }
         try {
+            checkpointer.close();
             writer.shutdown();
             readers.shutdown();
             writerConnection.close();

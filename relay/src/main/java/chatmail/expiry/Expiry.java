@@ -37,6 +37,15 @@ public final class Expiry {
      */
     static final int DELETE_BATCH = 100;
 
+    /**
+     * After each batch the expiry waits as long as the batch took (up to this), so it takes at
+     * most about half of the writer's time: deliveries then mostly commit without a batch of
+     * deletions before them. Measured with a delivery every 4 ms during an expiry of 200,000
+     * messages: commit p50 2.7 ms before, 3.5 ms during (9.2 ms without the pause), at 2.5 times
+     * the expiry's duration (docs/decisions.md, "Expiry").
+     */
+    static final Duration LONGEST_PAUSE = Duration.ofMillis(200);
+
     /** Inactive accounts read per page. */
     static final int ACCOUNT_PAGE = 200;
 
@@ -111,7 +120,7 @@ public final class Expiry {
         MessageRef after = null;
         List<MessageRef> batch;
         while (!(batch = store.messagesOldestFirst(accountId, after, DELETE_BATCH)).isEmpty()) {
-            store.delete(batch);
+            deleteBatch(batch);
             after = batch.getLast();
         }
         store.deleteAccount(accountId);
@@ -120,7 +129,26 @@ public final class Expiry {
 
     private void delete(List<MessageRef> messages) {
         for (int i = 0; i < messages.size(); i += DELETE_BATCH) {
-            store.delete(messages.subList(i, Math.min(messages.size(), i + DELETE_BATCH)));
+            deleteBatch(messages.subList(i, Math.min(messages.size(), i + DELETE_BATCH)));
+        }
+    }
+
+    /** One write, then a pause as long as it took; an interrupt (the relay stopping) ends the run. */
+    private void deleteBatch(List<MessageRef> batch) {
+        long started = System.nanoTime();
+        store.delete(batch);
+        try {
+            Thread.sleep(Duration.ofNanos(Math.min(System.nanoTime() - started, LONGEST_PAUSE.toNanos())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExpiryInterrupted();
+        }
+    }
+
+    /** The run was interrupted between two batches; what was deleted stays deleted. */
+    static final class ExpiryInterrupted extends RuntimeException {
+        ExpiryInterrupted() {
+            super("expiry interrupted", null, false, false);
         }
     }
 

@@ -38,6 +38,9 @@ public final class ExpiryScheduler implements AutoCloseable {
                 log.info("expiry: {} in {} ms", report, (System.nanoTime() - started) / 1_000_000);
                 firstRun.complete(report);
                 onRun.accept(report);
+            } catch (Expiry.ExpiryInterrupted e) {
+                log.info("expiry stopped with the relay; the next run goes on where it stopped");
+                firstRun.completeExceptionally(e);
             } catch (RuntimeException e) {
                 // Caught so the schedule survives: an exception would cancel all later runs.
                 log.error("expiry run failed; next try in {}", interval, e);

@@ -148,10 +148,10 @@ final class GroupCommitWriter {
         }
         if (checkpointer.restartDue()) {
             // After the callers have their answers: only the next batch waits for this.
-            try (java.sql.ResultSet result = statements.get("PRAGMA wal_checkpoint(RESTART)").executeQuery()) {
+            try (java.sql.ResultSet result = statements.get("PRAGMA wal_checkpoint(PASSIVE)").executeQuery()) {
                 result.next();
             } catch (SQLException e) {
-                log.debug("WAL restart checkpoint failed: {}", e.getMessage());
+                log.debug("WAL checkpoint on the writer failed: {}", e.getMessage());
             }
         }
     }

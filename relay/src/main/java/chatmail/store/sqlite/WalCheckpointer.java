@@ -22,17 +22,18 @@ import org.slf4j.LoggerFactory;
  * <p>A background checkpoint alone never lets the WAL start over while writes go on: SQLite
  * restarts it only once every frame is copied, and the writer keeps adding frames meanwhile (an
  * expiry of 50,000 messages left a 580 MB WAL). So once the WAL is past {@link #RESTART_FRAMES},
- * the writer itself runs a RESTART checkpoint between two batches
- * ({@link #restartDue}), at most every 250 ms: the frames are mostly copied by then, so it
- * copies what its last commits added, waits for the readers of the moment (sub-millisecond
- * reads) and starts the WAL over.
+ * the writer itself runs a PASSIVE checkpoint between two batches ({@link #restartDue}), at most
+ * every 100 ms: the frames are mostly copied by then, so it copies what its last commits added,
+ * and since no frame can be added meanwhile, the copy is complete unless a read that began before
+ * the last commit is still running; then the writer's next transaction starts the WAL over. It
+ * never waits for readers (RESTART would, and one long read would then stall every delivery).
  */
 final class WalCheckpointer {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
 
     /** 16 MiB of 4 KiB pages. */
     static final long RESTART_FRAMES = 4096;
-    private static final long RESTART_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long RESTART_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final Connection connection;
     private final long intervalNanos;
@@ -42,7 +43,6 @@ final class WalCheckpointer {
     private final Condition stop = lock.newCondition();
     private final Thread thread;
     private boolean stopping;
-    private long checkpoints;
 
     WalCheckpointer(Connection connection, Duration interval) {
         this.connection = connection;
@@ -52,16 +52,6 @@ final class WalCheckpointer {
 
     void start() {
         thread.start();
-    }
-
-    /** How many checkpoints ran (tests). */
-    long checkpoints() {
-        lock.lock();
-        try {
-            return checkpoints;
-        } finally {
-            lock.unlock();
-        }
     }
 
     private void loop() {
@@ -88,12 +78,6 @@ final class WalCheckpointer {
         try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
             r.next();
             walFrames = r.getLong(2);
-            lock.lock();
-            try {
-                checkpoints++;
-            } finally {
-                lock.unlock();
-            }
         } catch (SQLException e) {
             // Busy or a transient failure: the WAL only grows until the next try.
             log.debug("WAL checkpoint failed: {}", e.getMessage());
@@ -101,8 +85,8 @@ final class WalCheckpointer {
     }
 
     /**
-     * Whether the writer should now run a RESTART checkpoint (called by the writer thread only,
-     * between batches): the WAL is past {@link #RESTART_FRAMES} and the last one is 250 ms ago.
+     * Whether the writer should now run a checkpoint of its own (called by the writer thread only,
+     * between batches): the WAL is past {@link #RESTART_FRAMES} and the last one is 100 ms ago.
      */
     boolean restartDue() {
         long now = System.nanoTime();

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
  * launcher runs it with the relay on the class path; the relay jar does not contain it).
  */
 @Command(name = "chatmail bench", mixinStandardHelpOptions = true, description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
-        subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class})
+        subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class, BigdayCommand.class})
 public final class BenchCommand implements Runnable {
 
     static final class ExitCodes {

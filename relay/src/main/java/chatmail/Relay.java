@@ -71,6 +71,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,13 +153,17 @@ public final class Relay implements AutoCloseable {
         PrivateFiles.createDirectories(config.dataDir());
         // First in, last out: an import or restore must not write while this relay uses data_dir.
         closeables.push(DataDirLock.acquire(config.dataDir(), "relay"));
-        tls = TlsContexts.create(config);
-        prepareCertificate();
+        // The certificate (read, checked against its key, JSSE set up) and the store (SQLite
+        // loaded and opened) are independent and each a good part of a start: side by side.
+        FutureTask<TlsContexts> tlsSetUp = new FutureTask<>(() -> TlsContexts.create(config));
+        Thread.ofPlatform().name("tls-setup").start(tlsSetUp);
         limits = new ClientLimits(config, options.clock(), metrics);
         closeables.push(limits);
         SqliteMailStore sqlite = SqliteMailStore.open(config.dataDir(), options.clock());
         store = sqlite;
         closeables.push(store);
+        tls = result(tlsSetUp);
+        prepareCertificate();
         PrivateFilesCheck.run(config);
         spool = BodySpool.open(config.dataDir());
         accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing(), metrics);
@@ -188,6 +194,23 @@ public final class Relay implements AutoCloseable {
         ports.forEach((service, port) -> listening.append(listening.isEmpty() ? "" : ", ").append(service).append(' ').append(port));
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
+    }
+
+    /** The task's result, or what it threw (unchecked as it was thrown). */
+    private static <T> T result(FutureTask<T> task) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting", e);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case RuntimeException r -> throw r;
+                case Error error -> throw error;
+                case IOException io -> throw io;
+                default -> throw new IOException(e.getCause());
+            }
+        }
     }
 
     /**
@@ -242,7 +265,7 @@ public final class Relay implements AutoCloseable {
     private void startPush(SqliteMailStore database) {
         PushSettings settings = PushSettings.defaults();
         SqlitePushQueueStore queue = SqlitePushQueueStore.on(database);
-        HttpNotifyClient client = new HttpNotifyClient(config.notifyUrl(), tls.outboundContext(), settings);
+        HttpNotifyClient client = new HttpNotifyClient(config.notifyUrl(), tls::outboundContext, settings);
         closeables.push(client);
         push = new PushNotifier(queue, store, client, options.clock(), settings, metrics);
         closeables.push(push);

@@ -121,6 +121,17 @@ public final class ImapIdler implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends IDLE and starts it again at once, as a client does before the server's IDLE timeout
+     * (RFC 2177: at least every 29 minutes; the relay's is 31). Only for connections that are
+     * {@link #listen}ed to: their reader thread takes the tagged OK and the continuation.
+     */
+    public synchronized void renewIdle() throws IOException {
+        send("DONE");
+        idleTag = nextTag();
+        send(idleTag + " IDLE");
+    }
+
     private void idle() throws IOException {
         idleTag = nextTag();
         send(idleTag + " IDLE");

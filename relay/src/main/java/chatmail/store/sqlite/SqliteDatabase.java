@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 
 /** Opens connections to the store's database file with the pragmas the store relies on. */
@@ -54,12 +53,9 @@ final class SqliteDatabase {
         return connection;
     }
 
-    void migrate() {
-        Flyway.configure()
-                .dataSource(url, null, null)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+    /** Migrates the schema when this build carries a migration the database lacks; {@code connection} is open on it. */
+    void migrate(Connection connection) {
+        SchemaMigrations.migrate(url, connection);
     }
 
     /**

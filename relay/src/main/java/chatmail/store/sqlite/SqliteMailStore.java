@@ -106,7 +106,7 @@ public final class SqliteMailStore implements MailStore {
             SqliteDatabase database = new SqliteDatabase(dataDir, settings);
             StatementCache writerConnection = statements.apply(database.openWriter());
             opened.add(writerConnection);
-            database.migrate();
+            database.migrate(writerConnection.connection());
             BodyFiles bodyFiles = BodyFiles.open(dataDir);
             // A backup may hold released files (MIG-2); without a live hold its list is stale.
             BackupHolds.clearWhenNotHeld(writerConnection);

@@ -159,14 +159,15 @@ public final class Relay implements AutoCloseable {
         Thread.ofPlatform().name("tls-setup").start(tlsSetUp);
         limits = new ClientLimits(config, options.clock(), metrics);
         closeables.push(limits);
-        store = SqliteMailStore.open(config.dataDir(), options.clock());
+        SqliteMailStore sqlite = SqliteMailStore.open(config.dataDir(), options.clock());
+        store = sqlite;
         closeables.push(store);
         tls = result(tlsSetUp);
         prepareCertificate();
         PrivateFilesCheck.run(config);
         spool = BodySpool.open(config.dataDir());
         accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing(), metrics);
-        startPush();
+        startPush(sqlite);
         localDelivery = new LocalDelivery(config, store, options.clock(), push::newMail, latency);
         startOutbound();
         if (options.runExpiry()) {
@@ -261,10 +262,9 @@ public final class Relay implements AutoCloseable {
      * what a previous run left queued. Stopped after the listeners, so their last deliveries
      * still queue.
      */
-    private void startPush() {
+    private void startPush(SqliteMailStore database) {
         PushSettings settings = PushSettings.defaults();
-        SqlitePushQueueStore queue = SqlitePushQueueStore.open(config.dataDir());
-        closeables.push(queue);
+        SqlitePushQueueStore queue = SqlitePushQueueStore.on(database);
         HttpNotifyClient client = new HttpNotifyClient(config.notifyUrl(), tls::outboundContext, settings);
         closeables.push(client);
         push = new PushNotifier(queue, store, client, options.clock(), settings, metrics);

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "chatmail bench", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
         subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class, BenchCommand.Turn.class,
-                BenchCommand.Import.class, BenchCommand.Footprint.class})
+                BenchCommand.Import.class, BenchCommand.Footprint.class, BigdayCommand.class})
 public final class BenchCommand implements Runnable {
 
     static final class ExitCodes {

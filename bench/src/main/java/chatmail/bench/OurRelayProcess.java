@@ -49,9 +49,15 @@ public final class OurRelayProcess implements ServerUnderTest {
      */
     public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
                                         Duration timeout, Path previous) throws IOException {
+        return start(address, sources, jvmOptions, timeout, previous, "");
+    }
+
+    /** As above, with {@code extraIni} (keys the bench's own ini does not set) added to {@code [params]}. */
+    public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
+                                        Duration timeout, Path previous, String extraIni) throws IOException {
         Path dir = previous != null ? previous : Files.createTempDirectory("chatmail-bench-ours");
         Path ini = dir.resolve("chatmail.ini");
-        Files.writeString(ini, ini(address, dir.resolve("data")), StandardCharsets.UTF_8);
+        Files.writeString(ini, ini(address, dir.resolve("data")) + extraIni, StandardCharsets.UTF_8);
         // Through the launcher, so the JVM options (heap policy, collector, AOT cache) are those of a real start.
         List<String> command = List.of(Checkout.launcher().toString(), "run", "--config", ini.toString());
         long t0 = System.nanoTime();

@@ -31,8 +31,17 @@ final class SqliteDatabase {
         Connection connection = open();
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA journal_mode=WAL");
+            // Checkpoints are the WalCheckpointer's, off the writer's commits.
+            statement.execute("PRAGMA wal_autocheckpoint=0");
+            // A WAL that grew in a burst shrinks back to this when it starts over.
+            statement.execute("PRAGMA journal_size_limit=" + 64 * 1024 * 1024);
         }
         return connection;
+    }
+
+    /** The connection of the background checkpoint thread. */
+    Connection openCheckpointer() throws SQLException {
+        return open();
     }
 
     /** A connection that refuses to write, for the reader threads. */

@@ -2,7 +2,7 @@ package chatmail.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import chatmail.push.SqlitePushQueueStore;
+import chatmail.delivery.outbound.SqliteOutboundQueueStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -85,11 +85,11 @@ class SchemaMigrationsTest {
 
     @Test
     void aSideConnectionOpensOnAnUpToDateDatabaseAndOnAFreshOne() throws Exception {
-        SqlitePushQueueStore.open(dataDir).close();
+        SqliteOutboundQueueStore.open(dataDir).close();
         try (Connection c = connect()) {
             assertThat(SchemaMigrations.upToDate(c)).as("a side connection migrates a fresh database").isTrue();
         }
-        SqlitePushQueueStore.open(dataDir).close();
+        SqliteOutboundQueueStore.open(dataDir).close();
         SqliteMailStore.open(dataDir, Clock.systemUTC()).close();
     }
 

@@ -1,5 +1,6 @@
 package chatmail;
 
+import chatmail.account.LoginVerifiers;
 import chatmail.acme.FileAcmeState;
 import chatmail.config.Config;
 import chatmail.dkim.DkimKeyFiles;
@@ -60,6 +61,7 @@ public final class PrivateFilesCheck {
         check(acme.accountKeyFile(), false, warnings);
         check(acme.keyFile(), false, warnings);
         check(new TurnSecretFile(dataDir).file(), false, warnings);
+        check(dataDir.resolve(LoginVerifiers.KEY_FILE), false, warnings);
         // Mail on its way: bodies arriving (tmp/) and large queued bodies (queue/).
         check(dataDir.resolve("tmp"), false, warnings);
         check(dataDir.resolve("queue"), false, warnings);

@@ -68,6 +68,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,15 +151,19 @@ public final class Relay implements AutoCloseable {
         PrivateFiles.createDirectories(config.dataDir());
         // First in, last out: an import or restore must not write while this relay uses data_dir.
         closeables.push(DataDirLock.acquire(config.dataDir(), "relay"));
-        // Closed after every component that uses it; the ACME state comes from it, so it opens first.
-        storage = Storage.open(config, options.clock());
-        closeables.push(storage);
-        tls = TlsContexts.create(config);
-        prepareCertificate();
+        // The certificate (read, checked against its key, JSSE set up) and the storage are
+        // independent and each a good part of a start: side by side.
+        FutureTask<TlsContexts> tlsSetUp = new FutureTask<>(() -> TlsContexts.create(config));
+        Thread.ofPlatform().name("tls-setup").start(tlsSetUp);
         limits = new ClientLimits(config, options.clock(), metrics);
         closeables.push(limits);
+        // Closed after every component that uses it; the ACME state comes from it, so before the certificate.
+        storage = Storage.open(config, options.clock());
+        closeables.push(storage);
         storage.onAccountDeletedElsewhere(limits::accountDeleted);
         store = storage.mailStore();
+        tls = result(tlsSetUp);
+        prepareCertificate();
         PrivateFilesCheck.run(config);
         spool = BodySpool.open(config.dataDir());
         accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing(), metrics);
@@ -188,6 +194,23 @@ public final class Relay implements AutoCloseable {
         ports.forEach((service, port) -> listening.append(listening.isEmpty() ? "" : ", ").append(service).append(' ').append(port));
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
+    }
+
+    /** The task's result, or what it threw (unchecked as it was thrown). */
+    private static <T> T result(FutureTask<T> task) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting", e);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case RuntimeException r -> throw r;
+                case Error error -> throw error;
+                case IOException io -> throw io;
+                default -> throw new IOException(e.getCause());
+            }
+        }
     }
 
     /**
@@ -241,7 +264,7 @@ public final class Relay implements AutoCloseable {
     private void startPush() {
         PushSettings settings = PushSettings.defaults();
         var queue = storage.pushQueue();
-        HttpNotifyClient client = new HttpNotifyClient(config.notifyUrl(), tls.outboundContext(), settings);
+        HttpNotifyClient client = new HttpNotifyClient(config.notifyUrl(), tls::outboundContext, settings);
         closeables.push(client);
         push = new PushNotifier(queue, store, client, options.clock(), settings, metrics);
         closeables.push(push);
@@ -319,7 +342,7 @@ public final class Relay implements AutoCloseable {
         closeables.push(expiryScheduler);
     }
 
-    /** Gauges read when scraped: connections, IDLE, the push queue, storage, the JVM (OPS-3). */
+    /** Gauges read when scraped: connections, IDLE, the push queue, storage (OPS-3). */
     private void registerGauges() {
         metrics.gauge("chatmail_imap_idle_sessions", "IMAP connections in IDLE.", imap::idleSessions);
         metrics.gauge("chatmail_push_queue_size", "Push notifications waiting to be sent or retried.", push::queued);
@@ -330,7 +353,6 @@ public final class Relay implements AutoCloseable {
                 new Metrics.GaugeOf<>("chatmail_stored_messages", "Messages in all mailboxes.", StoreStatistics::messages),
                 new Metrics.GaugeOf<>("chatmail_stored_bytes", "Bytes of message bodies stored (each body once).",
                         StoreStatistics::bytes)));
-        metrics.registerJvmMetrics();
     }
 
     private LocalDate today() {
@@ -342,6 +364,9 @@ public final class Relay implements AutoCloseable {
         if (config.metricsAddress() == null) {
             return;
         }
+        // Only with an exporter: nothing else reads them, and setting them up (JMX and its MXBeans)
+        // took 0.6-1 s of a start here (a JVM without the AOT cache, a busy machine).
+        metrics.registerJvmMetrics();
         String hostPort = config.metricsAddress();
         int colon = hostPort.lastIndexOf(':');
         String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");

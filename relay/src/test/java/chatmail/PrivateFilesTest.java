@@ -45,6 +45,7 @@ class PrivateFilesTest {
                     .containsEntry("tls", "rwx------")
                     .containsEntry("tls/key.pem", "rw-------")
                     .containsEntry("turn_secret", "rw-------")
+                    .containsEntry("login_verifier_key", "rw-------")
                     .containsEntry("tmp", "rwx------")
                     .containsEntry("queue", "rwx------");
             // SQLite makes -shm when a connection first needs the shared index; whenever it is there, it is private.
@@ -64,6 +65,7 @@ class PrivateFilesTest {
         Path dkimKey = data.resolve("dkim/opendkim.private");
         Path database = data.resolve("chatmail.sqlite");
         Path turnSecret = data.resolve("turn_secret");
+        Path verifierKey = data.resolve("login_verifier_key");
         Path acme = data.resolve("acme");
         Path acmeAccount = acme.resolve("account.pem");
         Path acmeKey = acme.resolve("key.pem");
@@ -74,6 +76,7 @@ class PrivateFilesTest {
         Files.setPosixFilePermissions(acmeAccount, PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(acmeKey, PosixFilePermissions.fromString("rw-------"));
         Files.setPosixFilePermissions(turnSecret, PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(verifierKey, PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(tlsKey, PosixFilePermissions.fromString("rw-r--r--"));
         Files.setPosixFilePermissions(dkimKey, PosixFilePermissions.fromString("rw-r-----"));
         Files.setPosixFilePermissions(database, PosixFilePermissions.fromString("rw-rw-r--"));
@@ -88,7 +91,8 @@ class PrivateFilesTest {
                     "WARN " + tlsKey + " is open to other users (mode rw-r--r--); chmod 600 it",
                     "WARN " + acme + " is open to other users (mode rwxr-x---); chmod 700 it",
                     "WARN " + acmeAccount + " is open to other users (mode rw-r--r--); chmod 600 it",
-                    "WARN " + turnSecret + " is open to other users (mode rw-r-----); chmod 600 it");
+                    "WARN " + turnSecret + " is open to other users (mode rw-r-----); chmod 600 it",
+                    "WARN " + verifierKey + " is open to other users (mode rw-r--r--); chmod 600 it");
             // SQLite gives its -wal and -shm files (when they exist yet) the database's mode.
             Pattern sqliteFiles = Pattern.compile("WARN " + Pattern.quote(database.toString())
                     + "-(wal|shm) is open to other users \\(mode rw-rw-r--\\); chmod 600 it");

@@ -56,19 +56,7 @@ public final class BaselineServers implements ServerUnderTest {
 
     /** scripts/bench-baseline next to the code: the project checkout the bench runs from. */
     public static Path defaultScript() {
-        try {
-            Path code = Path.of(BaselineServers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            // bench/target/chatmail-bench.jar or bench/target/classes: the checkout is above.
-            for (Path dir = code.getParent(); dir != null; dir = dir.getParent()) {
-                Path candidate = dir.resolve("scripts/bench-baseline");
-                if (Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
-        } catch (Exception e) {
-            // Fall back to the working directory.
-        }
-        return Path.of("scripts/bench-baseline").toAbsolutePath();
+        return Checkout.find("scripts/bench-baseline");
     }
 
     private static String run(Path script, String... args) throws IOException, InterruptedException {

@@ -17,9 +17,9 @@ import picocli.CommandLine.Option;
  * {@code chatmail bench …}: the load generator, a program of its own beside the relay (the
  * launcher runs it with the relay on the class path; the relay jar does not contain it).
  */
-@Command(name = "chatmail bench", mixinStandardHelpOptions = true, description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
+@Command(name = "chatmail bench", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
         subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class, BenchCommand.Turn.class,
-                BenchCommand.Import.class, BenchCommand.Cluster.class})
+                BenchCommand.Import.class, BenchCommand.Footprint.class, BigdayCommand.class, BenchCommand.Cluster.class})
 public final class BenchCommand implements Runnable {
 
     static final class ExitCodes {
@@ -265,6 +265,120 @@ public final class BenchCommand implements Runnable {
                         s.deliveredRate(), s.failed(), s.lost(), s.sent());
                 return s.failed() == 0 && s.lost() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
             }
+        }
+    }
+
+    @Command(name = "footprint", description = "PERF-1 through the launcher: restart to ready, idle memory, memory after a long"
+            + " saturation, many accounts and IDLE connections in a memory-limited cgroup.")
+    static final class Footprint implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--smoke", description = "A short run for CI: one restart, seconds of load, a few hundred accounts;"
+                + " exit 1 on any failed start, failed or lost message, or dropped connection.")
+        boolean smoke;
+
+        @Option(names = "--reference", paramLabel = "CHECKOUT", description = "Also measure the launcher of this checkout"
+                + " (the starting point, e.g. a clone at an older commit), alternating with this one.")
+        Path reference;
+
+        @Option(names = "--variant", paramLabel = "NAME=JAVA_OPTS", description = "Also measure this checkout's launcher with"
+                + " CHATMAIL_JAVA_OPTS=JAVA_OPTS, under NAME (repeatable), e.g. g1=-XX:+UseG1GC.")
+        List<String> variants = new ArrayList<>();
+
+        @Option(names = "--parts", defaultValue = "startup,saturation,cgroup", description = "What to measure (default ${DEFAULT-VALUE}).")
+        String parts;
+
+        @Option(names = "--restarts", defaultValue = "5", description = "Restarts for the median (default ${DEFAULT-VALUE}).")
+        int restarts;
+
+        @Option(names = "--idle-settle", defaultValue = "10", description = "Seconds after ready before idle memory is read (default ${DEFAULT-VALUE}).")
+        int idleSettle;
+
+        @Option(names = "--saturation", defaultValue = "600", description = "Seconds of saturation per subject (default ${DEFAULT-VALUE}).")
+        int saturation;
+
+        @Option(names = "--saturation-run", defaultValue = "60", description = "Seconds per run, alternating 4 KiB and 200 KiB (default ${DEFAULT-VALUE}).")
+        int saturationRun;
+
+        @Option(names = "--accounts", defaultValue = "200", description = "Accounts watched by IDLE during the saturation (default ${DEFAULT-VALUE}).")
+        int accounts;
+
+        @Option(names = "--senders", defaultValue = "16", description = "Concurrent submission connections (default ${DEFAULT-VALUE}).")
+        int senders;
+
+        @Option(names = "--crowd-accounts", defaultValue = "10000", description = "Accounts of the cgroup run (default ${DEFAULT-VALUE}).")
+        int crowdAccounts;
+
+        @Option(names = "--idle", defaultValue = "2000", description = "IDLE connections held in the cgroup run (default ${DEFAULT-VALUE}).")
+        int idle;
+
+        @Option(names = "--memory-limit", defaultValue = "512", description = "The cgroup's memory limit in MiB (default ${DEFAULT-VALUE}).")
+        int memoryLimit;
+
+        @Option(names = "--crowd-load", defaultValue = "30", description = "Seconds of saturation per size in the cgroup run (default ${DEFAULT-VALUE}).")
+        int crowdLoad;
+
+        @Option(names = "--address", defaultValue = "127.0.0.22", description = "Loopback address the relays listen on, standard ports (default ${DEFAULT-VALUE}).")
+        String address;
+
+        @Option(names = "--sources", defaultValue = "8", description = "Client source addresses 127.0.1.1 … 127.0.1.N (default ${DEFAULT-VALUE}).")
+        int sources;
+
+        @Option(names = "--drain-timeout", defaultValue = "60", description = "Seconds to wait for arrivals after a run (default ${DEFAULT-VALUE}).")
+        int drainSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            List<FootprintRun.Subject> subjects = new ArrayList<>();
+            subjects.add(new FootprintRun.Subject("ours", Checkout.launcher(), ""));
+            if (reference != null) {
+                Path launcher = reference.resolve("chatmail").toAbsolutePath();
+                if (!java.nio.file.Files.isExecutable(launcher)) {
+                    err.println("chatmail bench: " + launcher + " is not a launcher");
+                    return ExitCodes.CONFIG_ERROR;
+                }
+                subjects.add(new FootprintRun.Subject("reference", launcher, ""));
+            }
+            for (String v : variants) {
+                int eq = v.indexOf('=');
+                if (eq <= 0) {
+                    err.println("chatmail bench: --variant takes NAME=JAVA_OPTS, not " + v);
+                    return ExitCodes.CONFIG_ERROR;
+                }
+                subjects.add(new FootprintRun.Subject(v.substring(0, eq), Checkout.launcher(), v.substring(eq + 1)));
+            }
+            if (smoke) {
+                restarts = 1;
+                idleSettle = 2;
+                saturation = 8;
+                saturationRun = 4;
+                accounts = 10;
+                senders = 4;
+                crowdAccounts = 400;
+                idle = 100;
+                crowdLoad = 3;
+            }
+            FootprintRun.Options options = new FootprintRun.Options(subjects, address, Compare.sourceAddresses(sources),
+                    FootprintRun.parts(parts), restarts, Duration.ofSeconds(idleSettle), Duration.ofSeconds(saturation),
+                    Duration.ofSeconds(saturationRun), accounts, senders, crowdAccounts, idle, memoryLimit * 1048576L,
+                    Duration.ofSeconds(crowdLoad), Duration.ofSeconds(drainSeconds));
+            List<FootprintRun.Report> reports;
+            try {
+                reports = new FootprintRun(options, out).run();
+            } catch (IOException e) {
+                err.println("chatmail bench: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+            new FootprintTable(reports).print(out);
+            boolean clean = reports.stream().allMatch(r -> (r.saturation() == null || r.saturation().clean())
+                    && (r.crowd() == null || r.crowd().clean()));
+            out.println(clean ? "bench footprint: every start became ready, every message arrived, every connection held"
+                    : "bench footprint: FAILED: a message was refused or lost, or the many-accounts run lost connections or the relay");
+            out.flush();
+            return clean ? ExitCodes.OK : ExitCodes.FAILURE;
         }
     }
 

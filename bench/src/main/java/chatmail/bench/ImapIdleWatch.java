@@ -17,6 +17,7 @@ public final class ImapIdleWatch implements DeliveryWatch {
     private final int parallelism;
     private final List<ImapIdler> connections = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong failures = new AtomicLong();
+    private Thread renewer;
 
     public ImapIdleWatch(BenchTarget target, ClientTls tls, boolean compress, int parallelism) {
         this.target = target;
@@ -34,7 +35,30 @@ public final class ImapIdleWatch implements DeliveryWatch {
             tracker.watching(r, c.selectedExists());
             c.listen((count, at) -> tracker.mailboxCount(r, count, at), failures::incrementAndGet);
         });
+        // A run of runs can outlast the server's IDLE timeout; a device renews IDLE before it.
+        renewer = Thread.ofVirtual().name("imap-idle-renew").start(() -> {
+            try {
+                while (true) {
+                    Thread.sleep(RENEW_EVERY);
+                    List<ImapIdler> snapshot;
+                    synchronized (connections) {
+                        snapshot = List.copyOf(connections);
+                    }
+                    for (ImapIdler c : snapshot) {
+                        try {
+                            c.renewIdle();
+                        } catch (IOException e) {
+                            // The reader thread notices the broken connection and counts it.
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                // closed
+            }
+        });
     }
+
+    private static final java.time.Duration RENEW_EVERY = java.time.Duration.ofMinutes(20);
 
     @Override
     public String description() {
@@ -48,6 +72,9 @@ public final class ImapIdleWatch implements DeliveryWatch {
 
     @Override
     public void close() {
+        if (renewer != null) {
+            renewer.interrupt();
+        }
         synchronized (connections) {
             connections.forEach(ImapIdler::close);
             connections.clear();

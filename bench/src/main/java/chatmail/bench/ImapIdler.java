@@ -24,6 +24,12 @@ public final class ImapIdler implements AutoCloseable {
         void exists(long count, long nanoTime);
     }
 
+    /** Called on the connection's reader thread for each EXPUNGE response (the mailbox shrank by one). */
+    @FunctionalInterface
+    public interface ExpungeListener {
+        void expunged(long sequenceNumber);
+    }
+
     private final SSLSocket socket;
     private LineInput in;
     private OutputStream out;
@@ -73,12 +79,19 @@ public final class ImapIdler implements AutoCloseable {
      * ended it).
      */
     public Thread listen(ExistsListener listener, Runnable onClosed) {
+        return listen(listener, n -> { }, onClosed);
+    }
+
+    /** As above, also passing each EXPUNGE (expiry deleting old mail from a watched mailbox). */
+    public Thread listen(ExistsListener listener, ExpungeListener expunges, Runnable onClosed) {
         return Thread.ofVirtual().name("imap-idle").start(() -> {
             try {
                 while (true) {
                     ImapResponseLine r = readResponse();
                     if (r.kind() == ImapResponseLine.Kind.EXISTS) {
                         listener.exists(r.number(), System.nanoTime());
+                    } else if (r.kind() == ImapResponseLine.Kind.EXPUNGE) {
+                        expunges.expunged(r.number());
                     }
                 }
             } catch (IOException | RuntimeException e) {
@@ -106,6 +119,17 @@ public final class ImapIdler implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /**
+     * Ends IDLE and starts it again at once, as a client does before the server's IDLE timeout
+     * (RFC 2177: at least every 29 minutes; the relay's is 31). Only for connections that are
+     * {@link #listen}ed to: their reader thread takes the tagged OK and the continuation.
+     */
+    public synchronized void renewIdle() throws IOException {
+        send("DONE");
+        idleTag = nextTag();
+        send(idleTag + " IDLE");
     }
 
     private void idle() throws IOException {

@@ -4,12 +4,12 @@ import java.util.Locale;
 
 /**
  * The little of an IMAP server response line the load generator looks at: untagged
- * {@code * n EXISTS}, a tagged status ({@code a1 OK …}), a continuation request ({@code + …}),
+ * {@code * n EXISTS} and {@code * n EXPUNGE}, a tagged status ({@code a1 OK …}), a continuation request ({@code + …}),
  * and a trailing literal announcement ({@code {n}}) whose bytes follow the line.
  */
 record ImapResponseLine(Kind kind, String tag, String status, long number, long literal) {
 
-    enum Kind { EXISTS, UNTAGGED, TAGGED, CONTINUATION }
+    enum Kind { EXISTS, EXPUNGE, UNTAGGED, TAGGED, CONTINUATION }
 
     static ImapResponseLine parse(String line) {
         long literal = trailingLiteral(line);
@@ -18,11 +18,14 @@ record ImapResponseLine(Kind kind, String tag, String status, long number, long 
         }
         if (line.startsWith("* ")) {
             int sp = line.indexOf(' ', 2);
-            if (sp > 2 && line.regionMatches(true, sp, " EXISTS", 0, 7) && line.length() == sp + 7) {
-                try {
-                    return new ImapResponseLine(Kind.EXISTS, null, null, Long.parseLong(line.substring(2, sp)), literal);
-                } catch (NumberFormatException e) {
-                    // Not a count after all: an ordinary untagged line.
+            for (Kind counted : new Kind[] {Kind.EXISTS, Kind.EXPUNGE}) {
+                String word = " " + counted.name();
+                if (sp > 2 && line.regionMatches(true, sp, word, 0, word.length()) && line.length() == sp + word.length()) {
+                    try {
+                        return new ImapResponseLine(counted, null, null, Long.parseLong(line.substring(2, sp)), literal);
+                    } catch (NumberFormatException e) {
+                        // Not a number after all: an ordinary untagged line.
+                    }
                 }
             }
             return new ImapResponseLine(Kind.UNTAGGED, null, null, -1, literal);

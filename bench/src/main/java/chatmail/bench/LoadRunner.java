@@ -25,12 +25,25 @@ public final class LoadRunner {
     private final DeliveryTracker tracker;
     private final Duration drainTimeout;
     private final boolean watched;
+    private final AcceptedListener acceptedListener;
+
+    /** Told of each message the server accepted, right after its 250, on the sender's thread. */
+    @FunctionalInterface
+    public interface AcceptedListener {
+        void accepted(DeliveryTracker.InFlight message, String sender);
+    }
 
     /**
      * @param watched whether a {@link DeliveryWatch} feeds {@code tracker}; without one only
      *     submission is measured and nothing counts as lost
      */
     public LoadRunner(BenchTarget target, ClientTls tls, DeliveryTracker tracker, Duration drainTimeout, boolean watched) {
+        this(target, tls, tracker, drainTimeout, watched, (message, sender) -> { });
+    }
+
+    public LoadRunner(BenchTarget target, ClientTls tls, DeliveryTracker tracker, Duration drainTimeout, boolean watched,
+                      AcceptedListener acceptedListener) {
+        this.acceptedListener = acceptedListener;
         this.target = target;
         this.tls = tls;
         this.tracker = tracker;
@@ -121,7 +134,9 @@ public final class LoadRunner {
             });
             o.code = s.reply().code();
             o.submitNanos = s.replied() - s.endOfData();
-            if (!s.accepted()) {
+            if (s.accepted()) {
+                acceptedListener.accepted(o.inFlight, sender.login());
+            } else {
                 if (o.inFlight != null && watched) {
                     tracker.refused(o.inFlight);
                 }

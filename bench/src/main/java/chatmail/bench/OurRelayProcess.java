@@ -6,14 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Our relay as a child JVM started the way {@code ./chatmail run} starts it (same JDK, same
- * flags, the bench's own class path), on a loopback address with a fresh data directory and
+ * Our relay as a child process started by the {@code ./chatmail} launcher of this checkout (so
+ * with its JDK, JVM options and AOT cache), on a loopback address with a fresh data directory and
  * limits raised so the bench measures capacity rather than policy: the per-sender rate limit,
  * the connection caps and the load/memory/disk guards on account creation.
  */
@@ -36,7 +35,8 @@ public final class OurRelayProcess implements ServerUnderTest {
     /**
      * Starts the relay on {@code address} (ports 465 and 993) and waits until submission accepts.
      *
-     * @param jvmOptions extra JVM options (for example a heap limit or NMT) after the launcher's
+     * @param jvmOptions extra JVM options (for example a heap limit or NMT), given to the launcher as
+     *     {@code CHATMAIL_JAVA_OPTS} so they come after its own
      */
     public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
                                         Duration timeout) throws IOException {
@@ -52,29 +52,20 @@ public final class OurRelayProcess implements ServerUnderTest {
         return start(address, sources, jvmOptions, timeout, previous, "");
     }
 
-    /** As above, with more lines for {@code [params]} (the storage keys of a cluster node). */
+    /** As above, with {@code extraIni} (keys the bench's own ini does not set) added to {@code [params]}. */
     public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
-                                        Duration timeout, Path previous, String extraParams) throws IOException {
+                                        Duration timeout, Path previous, String extraIni) throws IOException {
         Path dir = previous != null ? previous : Files.createTempDirectory("chatmail-bench-ours");
         Path ini = dir.resolve("chatmail.ini");
-        Files.writeString(ini, ini(address, dir.resolve("data")) + extraParams, StandardCharsets.UTF_8);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // The flags of the ./chatmail launcher, so the numbers are those of a real start.
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Xms32m");
-        command.add("-XX:+ExitOnOutOfMemoryError");
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("chatmail.cli.Main");
-        command.add("run");
-        command.add("--config");
-        command.add(ini.toString());
+        Files.writeString(ini, ini(address, dir.resolve("data")) + extraIni, StandardCharsets.UTF_8);
+        // Through the launcher, so the JVM options (heap policy, collector, AOT cache) are those of a real start.
+        List<String> command = List.of(Checkout.launcher().toString(), "run", "--config", ini.toString());
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("relay.log").toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("relay.log").toFile());
+        pb.environment().remove("CHATMAIL_INI");
+        pb.environment().put("CHATMAIL_JAVA_OPTS", String.join(" ", jvmOptions));
+        Process p = pb.start();
         if (!Ports.awaitAccepting(address, 465, timeout, p::isAlive)) {
             p.destroyForcibly();
             throw new IOException("our relay did not accept on " + address + ":465 within " + timeout.toSeconds()

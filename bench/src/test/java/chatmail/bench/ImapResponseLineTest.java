@@ -17,6 +17,17 @@ class ImapResponseLineTest {
     }
 
     @Test
+    void expunges_are_recognised_so_a_shrinking_mailbox_is_not_taken_for_no_arrival() {
+        assertThat(ImapResponseLine.parse("* 4 EXPUNGE")).satisfies(r -> {
+            assertThat(r.kind()).isEqualTo(ImapResponseLine.Kind.EXPUNGE);
+            assertThat(r.number()).isEqualTo(4);
+        });
+        assertThat(ImapResponseLine.parse("* 4 expunge").kind()).isEqualTo(ImapResponseLine.Kind.EXPUNGE);
+        assertThat(ImapResponseLine.parse("* x EXPUNGE").kind()).isEqualTo(ImapResponseLine.Kind.UNTAGGED);
+        assertThat(ImapResponseLine.parse("* 4 EXPUNGED").kind()).isEqualTo(ImapResponseLine.Kind.UNTAGGED);
+    }
+
+    @Test
     void other_untagged_lines_are_not_counts() {
         assertThat(ImapResponseLine.parse("* 3 RECENT").kind()).isEqualTo(ImapResponseLine.Kind.UNTAGGED);
         assertThat(ImapResponseLine.parse("* OK [UIDNEXT 5] Predicted next UID").kind()).isEqualTo(ImapResponseLine.Kind.UNTAGGED);

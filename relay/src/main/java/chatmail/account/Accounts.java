@@ -7,11 +7,11 @@ import chatmail.metrics.AccountRefusal;
 import chatmail.metrics.LoginService;
 import chatmail.metrics.Metrics;
 import chatmail.store.Account;
+import chatmail.store.LoginRecord;
 import chatmail.store.MailStore;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Optional;
@@ -20,7 +20,8 @@ import java.util.Optional;
  * Logins for IMAP and SMTP: checks a password, and creates the account on its first
  * successful-looking login (SPEC ACC-1 … ACC-3, ACC-5, ACC-6). Every failure looks the same
  * to the client. SHA512-CRYPT runs on the limits layer's hashing pool, one hash per client at a
- * time, and never for a password over {@link #MAX_PASSWORD_BYTES} (SEC-2).
+ * time, and never for a password over {@link #MAX_PASSWORD_BYTES} (SEC-2). A login whose stored
+ * verifier matches ({@link LoginVerifiers}) needs no hash at all, also after a restart.
  */
 public final class Accounts {
 
@@ -35,7 +36,7 @@ public final class Accounts {
     private final CreationGuard guard;
     private final PasswordHasher hasher = new PasswordHasher();
     private final HashingPool pool;
-    private final VerifiedLoginCache cache;
+    private final LoginVerifiers verifiers;
     private final Clock clock;
     private final Metrics metrics;
 
@@ -55,7 +56,7 @@ public final class Accounts {
         this.rules = new AddressRules(config);
         this.guard = new CreationGuard(config, probe);
         this.clock = clock;
-        this.cache = new VerifiedLoginCache(clock, Duration.ofHours(1), 200_000);
+        this.verifiers = LoginVerifiers.open(config.dataDir());
     }
 
     /**
@@ -84,7 +85,7 @@ public final class Accounts {
         }
         String clientKey = ClientKey.of(client);
         String normalized = AddressRules.normalize(address);
-        Optional<Account> existing = store.findAccount(normalized);
+        Optional<LoginRecord> existing = store.findLogin(normalized, verifiers.keyId());
         if (existing.isPresent()) {
             return verified(existing.get(), password, clientKey);
         }
@@ -97,12 +98,12 @@ public final class Accounts {
         String hash = pool.run(clientKey, () -> hasher.hash(password));
         Account stored = store.createAccountIfAbsent(normalized, hash, today());
         if (stored.passwordHash().equals(hash)) {
-            cache.remember(normalized, password, hash);
+            store.saveLoginVerifier(stored.id(), verifiers.keyId(), verifiers.verifier(stored.address(), password, hash));
             metrics.accountCreated();
             return Optional.of(stored);
         }
         // Another login created it first; ours is just a login now.
-        return verified(stored, password, clientKey);
+        return verified(new LoginRecord(stored, null), password, clientKey);
     }
 
     private static boolean tooLong(String password) {
@@ -111,14 +112,16 @@ public final class Accounts {
                 || password.getBytes(StandardCharsets.UTF_8).length > MAX_PASSWORD_BYTES;
     }
 
-    private Optional<Account> verified(Account account, String password, String clientKey) {
+    private Optional<Account> verified(LoginRecord login, String password, String clientKey) {
+        Account account = login.account();
         String address = account.address();
-        boolean ok = cache.matches(address, password, account.passwordHash())
-                || pool.run(clientKey, () -> hasher.verify(password, account.passwordHash()));
-        if (!ok) {
-            return Optional.empty();
+        if (!verifiers.matches(login.verifier(), address, password, account.passwordHash())) {
+            if (!pool.run(clientKey, () -> hasher.verify(password, account.passwordHash()))) {
+                return Optional.empty();
+            }
+            store.saveLoginVerifier(account.id(), verifiers.keyId(),
+                    verifiers.verifier(address, password, account.passwordHash()));
         }
-        cache.remember(address, password, account.passwordHash());
         LocalDate today = today();
         if (!today.equals(account.lastLogin())) {
             store.recordLogin(account.id(), today);

@@ -16,6 +16,9 @@ public final class QuotaTrim {
 
     static final Duration PROTECTED_AGE = Duration.ofHours(24);
 
+    /** References read per page: a trim usually takes a few, and an account may hold very many. */
+    static final int PAGE = 200;
+
     private final MailStore store;
     private final long quota;
     private final Clock clock;
@@ -34,17 +37,28 @@ public final class QuotaTrim {
         }
         long target = quota * 70 / 100;
         Instant youngest = clock.instant().minus(PROTECTED_AGE);
-        List<MessageRef> victims = new ArrayList<>();
-        for (MessageRef m : store.messagesOldestFirst(accountId)) {
-            if (usage <= target || !m.internalDate().isBefore(youngest)) {
-                break;
+        int removed = 0;
+        MessageRef after = null;
+        while (true) {
+            List<MessageRef> page = store.messagesOldestFirst(accountId, after, PAGE);
+            List<MessageRef> victims = new ArrayList<>();
+            boolean done = page.size() < PAGE;
+            for (MessageRef m : page) {
+                if (usage <= target || !m.internalDate().isBefore(youngest)) {
+                    done = true;
+                    break;
+                }
+                victims.add(m);
+                usage -= m.size();
             }
-            victims.add(m);
-            usage -= m.size();
+            if (!victims.isEmpty()) {
+                store.delete(victims);
+                removed += victims.size();
+            }
+            if (done) {
+                return removed;
+            }
+            after = page.getLast();
         }
-        if (!victims.isEmpty()) {
-            store.delete(victims);
-        }
-        return victims.size();
     }
 }

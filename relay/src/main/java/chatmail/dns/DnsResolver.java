@@ -1,6 +1,7 @@
 package chatmail.dns;
 
 import chatmail.config.Config;
+import chatmail.util.Lazy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,13 +39,30 @@ public final class DnsResolver {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Resolver resolver;
+    // Made on the first lookup: dnsjava and the system's resolver configuration are start-up work
+    // that a relay needs only once mail leaves or arrives from another server.
+    private final Lazy<Resolver> resolver;
     private final Random random = new Random();
 
     public DnsResolver(List<InetSocketAddress> servers, Duration timeout) {
         if (servers.isEmpty()) {
             throw new IllegalArgumentException("no DNS server to ask");
         }
+        List<InetSocketAddress> copy = List.copyOf(servers);
+        this.resolver = new Lazy<>(() -> resolverFor(copy, timeout));
+    }
+
+    private DnsResolver(Duration timeout) {
+        this.resolver = new Lazy<>(() -> {
+            List<InetSocketAddress> system = ResolverConfig.getCurrentConfig().servers();
+            if (system.isEmpty()) {
+                throw new IllegalStateException("no DNS server to ask (none in the system's resolver configuration)");
+            }
+            return resolverFor(system, timeout);
+        });
+    }
+
+    private static Resolver resolverFor(List<InetSocketAddress> servers, Duration timeout) {
         List<Resolver> resolvers = new ArrayList<>();
         for (InetSocketAddress server : servers) {
             InetSocketAddress resolved = server.isUnresolved()
@@ -54,13 +72,12 @@ public final class DnsResolver {
             resolvers.add(simple);
         }
         if (resolvers.size() == 1) {
-            resolver = resolvers.getFirst();
-        } else {
-            ExtendedResolver extended = new ExtendedResolver(resolvers);
-            extended.setTimeout(timeout);
-            extended.setRetries(1);
-            resolver = extended;
+            return resolvers.getFirst();
         }
+        ExtendedResolver extended = new ExtendedResolver(resolvers);
+        extended.setTimeout(timeout);
+        extended.setRetries(1);
+        return extended;
     }
 
     /** {@code dns_resolver} when set, else the system's resolvers (from /etc/resolv.conf). */
@@ -69,10 +86,9 @@ public final class DnsResolver {
     }
 
     public static DnsResolver fromConfig(Config config, Duration timeout) {
-        List<InetSocketAddress> servers = config.dnsResolver() != null && !config.dnsResolver().isBlank()
-                ? List.of(ResolverAddress.parse(config.dnsResolver()))
-                : ResolverConfig.getCurrentConfig().servers();
-        return new DnsResolver(servers, timeout);
+        return config.dnsResolver() != null && !config.dnsResolver().isBlank()
+                ? new DnsResolver(List.of(ResolverAddress.parse(config.dnsResolver())), timeout)
+                : new DnsResolver(timeout);
     }
 
     /** One question, the answer sorted into its three permanent kinds. */
@@ -86,8 +102,9 @@ public final class DnsResolver {
         }
         Message response;
         try {
-            response = resolver.send(Message.newQuery(Record.newRecord(qname, type, DClass.IN)));
-        } catch (IOException e) {
+            response = resolver.get().send(Message.newQuery(Record.newRecord(qname, type, DClass.IN)));
+        } catch (IOException | IllegalStateException e) {
+            // IllegalStateException: the system names no DNS server; temporary, as a timeout would be.
             throw new DnsTemporaryException(Type.string(type) + " " + name + ": " + e.getMessage(), e);
         }
         int rcode = response.getRcode();

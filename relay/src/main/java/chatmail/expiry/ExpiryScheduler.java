@@ -46,11 +46,15 @@ public final class ExpiryScheduler implements AutoCloseable {
                     log.info("expiry: another node runs it this time");
                     return;
                 }
+                long started = System.nanoTime();
                 ExpiryReport report = expiry.run(false);
-                log.info("expiry: {}", report);
+                log.info("expiry: {} in {} ms", report, (System.nanoTime() - started) / 1_000_000);
                 // The listener first: whoever awaits the first run then sees what it recorded.
                 onRun.accept(report);
                 firstRun.complete(report);
+            } catch (Expiry.ExpiryInterrupted e) {
+                log.info("expiry stopped with the relay; the next run goes on where it stopped");
+                firstRun.completeExceptionally(e);
             } catch (RuntimeException e) {
                 // Caught so the schedule survives: an exception would cancel all later runs.
                 log.error("expiry run failed; next try in {}", interval, e);

@@ -1,5 +1,6 @@
 package chatmail.push;
 
+import chatmail.util.Lazy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -24,22 +26,31 @@ public final class HttpNotifyClient implements NotifyClient, AutoCloseable {
     private final URI notifyUrl;
     private final PushSettings settings;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-    private final HttpClient client;
+    // Made on the first notification: the JDK's client and the outbound trust store are start-up
+    // work a relay without push users never needs.
+    private final Lazy<HttpClient> client;
 
     public HttpNotifyClient(URI notifyUrl, SSLContext outboundTls, PushSettings settings) {
+        this(notifyUrl, () -> outboundTls, settings);
+    }
+
+    public HttpNotifyClient(URI notifyUrl, Supplier<SSLContext> outboundTls, PushSettings settings) {
         this.notifyUrl = notifyUrl;
         this.settings = settings;
         boolean https = "https".equals(notifyUrl.getScheme().toLowerCase(Locale.ROOT));
-        SSLParameters tls = outboundTls.getDefaultSSLParameters();
-        tls.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
-        this.client = HttpClient.newBuilder()
-                .sslContext(outboundTls)
-                .sslParameters(tls)
-                .version(https ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
+        this.client = new Lazy<>(() -> {
+            SSLContext context = outboundTls.get();
+            SSLParameters tls = context.getDefaultSSLParameters();
+            tls.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+            return HttpClient.newBuilder()
+                    .sslContext(context)
+                    .sslParameters(tls)
+                    .version(https ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(settings.connectTimeout())
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .executor(executor)
+                    .build();
+        });
     }
 
     @Override
@@ -49,7 +60,7 @@ public final class HttpNotifyClient implements NotifyClient, AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(token, StandardCharsets.UTF_8))
                 .build();
         try {
-            return NotifyOutcome.ofStatus(client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+            return NotifyOutcome.ofStatus(client.get().send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
         } catch (IOException e) {
             // The class names the kind of trouble (timeout, refused, TLS); messages may quote more than the log should hold.
             return new NotifyOutcome.Failed(e.getClass().getSimpleName());
@@ -58,7 +69,10 @@ public final class HttpNotifyClient implements NotifyClient, AutoCloseable {
 
     @Override
     public void close() {
-        client.shutdownNow();
+        HttpClient made = client.ifMade();
+        if (made != null) {
+            made.shutdownNow();
+        }
         executor.shutdownNow();
     }
 }

@@ -35,7 +35,8 @@ final class SqliteStorage implements Storage {
         SqliteOutboundQueueStore outbound = null;
         try {
             outbound = SqliteOutboundQueueStore.open(config.dataDir());
-            SqlitePushQueueStore push = SqlitePushQueueStore.open(config.dataDir());
+            // On the mail store's threads: its writes join the store's group commits.
+            SqlitePushQueueStore push = SqlitePushQueueStore.on(store);
             return new SqliteStorage(config, store, outbound, push);
         } catch (RuntimeException e) {
             if (outbound != null) {

@@ -23,6 +23,18 @@ public interface MailStore extends AutoCloseable {
     Optional<Account> findAccount(String address);
 
     /**
+     * The account with this address and its login verifier under {@code verifierKeyId}, in one
+     * read: a login whose verifier matches needs nothing else from the store.
+     */
+    Optional<LoginRecord> findLogin(String address, long verifierKeyId);
+
+    /**
+     * Stores the account's login verifier under {@code verifierKeyId}, replacing the one stored
+     * under that key; verifiers under other keys (other nodes) stay. Goes with the account.
+     */
+    void saveLoginVerifier(long accountId, long verifierKeyId, byte[] verifier);
+
+    /**
      * Creates the account unless one with this address exists, and returns the stored one.
      * Concurrent calls for one address leave exactly one account; the caller compares the
      * returned hash to learn whether its own insert won. Creates the INBOX too.
@@ -32,8 +44,8 @@ public interface MailStore extends AutoCloseable {
     /** Records a login on {@code day}; cheap when the day is already recorded. */
     void recordLogin(long accountId, LocalDate day);
 
-    /** Accounts whose last login is before {@code day}. */
-    List<Account> accountsLastLoginBefore(LocalDate day);
+    /** Accounts whose last login is before {@code day}, in id order after {@code afterId}; at most {@code limit}. */
+    List<Account> accountsLastLoginBefore(LocalDate day, long afterId, int limit);
 
     /** Deletes the account with all its mailboxes, messages and metadata. */
     void deleteAccount(long accountId);
@@ -91,18 +103,26 @@ public interface MailStore extends AutoCloseable {
     /** Sum of the sizes of all messages of the account, in bytes. */
     long usage(long accountId);
 
-    // ---- expiry
+    // ---- expiry and the quota trim
+    //
+    // Each returns one page of at most {@code limit} references, oldest first (ties in an order
+    // the store keeps stable), starting after {@code after}: the last reference of the previous
+    // page, or null for the first. The caller's memory and each call's work stay bounded however
+    // much matches, and deleting what a page returned does not disturb the next page.
 
     /** Messages (of any account) received before {@code cutoff}. */
-    List<MessageRef> messagesReceivedBefore(Instant cutoff);
+    List<MessageRef> messagesReceivedBefore(Instant cutoff, MessageRef after, int limit);
 
     /** Seen messages larger than {@code minSize} bytes received before {@code cutoff}. */
-    List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff);
+    List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff, MessageRef after, int limit);
 
-    /** Oldest messages of one account first, for the quota trim. */
-    List<MessageRef> messagesOldestFirst(long accountId);
+    /** The messages of one account, for the quota trim and for deleting an account piecewise. */
+    List<MessageRef> messagesOldestFirst(long accountId, MessageRef after, int limit);
 
-    /** Deletes the given messages (as expunge does, with events). */
+    /**
+     * Deletes the given messages (as expunge does, with events) in one write; callers keep
+     * batches small so the write shares the writer with deliveries instead of holding it.
+     */
     void delete(Collection<MessageRef> messages);
 
     // ---- metadata (RFC 5464)
@@ -162,8 +182,12 @@ public interface MailStore extends AutoCloseable {
     /** How many values of {@code entry}, over all accounts, had expired at {@code now}. */
     int expiredMetadataValues(String entry, Instant now);
 
-    /** Deletes the values of {@code entry}, over all accounts, expired at {@code now}; returns how many went. */
-    int deleteExpiredMetadataValues(String entry, Instant now);
+    /**
+     * Deletes at most {@code limit} values of {@code entry}, over all accounts, expired at
+     * {@code now}; returns how many went (fewer than {@code limit}: none are left). The expiry
+     * calls it in batches, so one write never holds the writer for all of a day's tokens.
+     */
+    int deleteExpiredMetadataValues(String entry, Instant now, int limit);
 
     MailboxEvents events();
 

@@ -21,12 +21,22 @@ final class OutboundTrust {
     private OutboundTrust() {
     }
 
-    static TrustManager[] trustManagers(Path extraCaFile) {
+    /** The certificates of {@code trusted_ca_file}; none when it is not set. */
+    static List<X509Certificate> extraCas(Path extraCaFile) {
+        if (extraCaFile == null) {
+            return List.of();
+        }
+        try {
+            return PemFiles.readCertificates(extraCaFile);
+        } catch (IOException e) {
+            throw new TlsConfigurationException("trusted_ca_file " + extraCaFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    static TrustManager[] trustManagers(List<X509Certificate> extraCas) {
         try {
             List<X509Certificate> anchors = new ArrayList<>(List.of(systemTrustManager().getAcceptedIssuers()));
-            if (extraCaFile != null) {
-                anchors.addAll(PemFiles.readCertificates(extraCaFile));
-            }
+            anchors.addAll(extraCas);
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
             for (int i = 0; i < anchors.size(); i++) {
@@ -35,9 +45,7 @@ final class OutboundTrust {
             TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
             factory.init(store);
             return factory.getTrustManagers();
-        } catch (IOException e) {
-            throw new TlsConfigurationException("trusted_ca_file " + extraCaFile + ": " + e.getMessage(), e);
-        } catch (GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new TlsConfigurationException("cannot build the outbound TLS trust store", e);
         }
     }

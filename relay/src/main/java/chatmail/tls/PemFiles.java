@@ -1,31 +1,26 @@
 package chatmail.tls;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.cert.CertificateException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
- * Reads and writes PEM: certificate chains and unencrypted private keys in PKCS#8
- * ({@code BEGIN PRIVATE KEY}) or the OpenSSL traditional forms ({@code BEGIN RSA PRIVATE KEY},
+ * Reads and writes PEM: certificate chains, public keys ({@code BEGIN PUBLIC KEY}) and
+ * unencrypted private keys in PKCS#8 ({@code BEGIN PRIVATE KEY}) or the OpenSSL traditional forms ({@code BEGIN RSA PRIVATE KEY},
  * {@code BEGIN EC PRIVATE KEY}). Parsing only; no file watching or policy here.
+ *
+ * <p>What the JDK reads and writes alone (certificates, PKCS#8 keys: every file this relay
+ * writes) never touches Bouncy Castle; only other forms are read by {@link BouncyCastlePem}.
+ * Bouncy Castle's jars are signed, so loading them means verifying them, and their classes
+ * cannot be in the AOT cache: a start that reads its own files pays for neither
+ * (docs/decisions.md, "Start-up and memory").
  */
 public final class PemFiles {
     private PemFiles() {
@@ -37,22 +32,8 @@ public final class PemFiles {
     }
 
     public static List<X509Certificate> readCertificates(String pem) throws IOException {
-        List<X509Certificate> certificates = new ArrayList<>();
-        JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object object;
-            while ((object = readObject(parser)) != null) {
-                if (object instanceof X509CertificateHolder holder) {
-                    certificates.add(converter.getCertificate(holder));
-                }
-            }
-        } catch (CertificateException e) {
-            throw new IOException("unreadable certificate: " + e.getMessage(), e);
-        }
-        if (certificates.isEmpty()) {
-            throw new IOException("no PEM certificate found");
-        }
-        return certificates;
+        List<X509Certificate> plain = JdkPem.certificates(pem);
+        return plain != null ? plain : BouncyCastlePem.readCertificates(pem);
     }
 
     /** The first private key in the file. */
@@ -61,33 +42,14 @@ public final class PemFiles {
     }
 
     public static PrivateKey readPrivateKey(String pem) throws IOException {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object object;
-            while ((object = readObject(parser)) != null) {
-                if (object instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
-                }
-                if (object instanceof PEMKeyPair pair) {
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
-                }
-            }
-        }
-        throw new IOException("no unencrypted PEM private key found");
+        PrivateKey plain = JdkPem.privateKey(pem);
+        return plain != null ? plain : BouncyCastlePem.readPrivateKey(pem);
     }
 
     /** The first public key ({@code BEGIN PUBLIC KEY}) in the text. */
     public static PublicKey readPublicKey(String pem) throws IOException {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            Object object;
-            while ((object = readObject(parser)) != null) {
-                if (object instanceof SubjectPublicKeyInfo info) {
-                    return converter.getPublicKey(info);
-                }
-            }
-        }
-        throw new IOException("no PEM public key found");
+        PublicKey plain = JdkPem.publicKey(pem);
+        return plain != null ? plain : BouncyCastlePem.readPublicKey(pem);
     }
 
     /** Certificate chain and private key from two files, checked to belong together. */
@@ -101,30 +63,32 @@ public final class PemFiles {
         return material;
     }
 
-    /** PEM text of the given certificates and keys; private keys as PKCS#8. */
+    /**
+     * PEM text of the given certificates and keys; private keys as PKCS#8 ("BEGIN PRIVATE KEY",
+     * what every TLS server reads).
+     */
     public static String toPem(Object... objects) {
-        StringWriter out = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-            for (Object object : objects) {
-                if (object instanceof PrivateKey key) {
-                    // PKCS#8 ("BEGIN PRIVATE KEY") is what every TLS server reads.
-                    writer.writeObject(new JcaPKCS8Generator(key, null));
-                } else {
-                    writer.writeObject(object);
+        StringBuilder out = new StringBuilder();
+        for (Object object : objects) {
+            switch (object) {
+                case X509Certificate certificate -> {
+                    try {
+                        block(out, "CERTIFICATE", certificate.getEncoded());
+                    } catch (CertificateEncodingException e) {
+                        throw new IllegalArgumentException("a certificate that cannot be encoded", e);
+                    }
                 }
+                case PrivateKey key when "PKCS#8".equals(key.getFormat()) -> block(out, "PRIVATE KEY", key.getEncoded());
+                case PublicKey key when "X.509".equals(key.getFormat()) -> block(out, "PUBLIC KEY", key.getEncoded());
+                default -> throw new IllegalArgumentException("cannot write " + object.getClass().getName() + " as PEM");
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("writing PEM to memory failed", e);
         }
         return out.toString();
     }
 
-    private static Object readObject(PEMParser parser) throws IOException {
-        try {
-            return parser.readObject();
-        } catch (RuntimeException e) {
-            // BC reports malformed base64 or DER as unchecked exceptions.
-            throw new IOException("malformed PEM: " + e.getMessage(), e);
-        }
+    private static void block(StringBuilder out, String label, byte[] der) {
+        out.append("-----BEGIN ").append(label).append("-----\n");
+        out.append(Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)).append('\n');
+        out.append("-----END ").append(label).append("-----\n");
     }
 }

@@ -1,6 +1,7 @@
 package chatmail.tls;
 
 import chatmail.config.Config;
+import chatmail.util.Lazy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -34,21 +35,33 @@ public final class TlsContexts {
     private final KeyMaterialSource serverKeys;
     private final SSLContext serverContext;
     private final String[] serverCipherSuites;
-    private final SSLContext outboundContext;
-    private final SSLContext insecureOutboundContext;
+    // The client contexts are made on first use: the system's CA list is a tenth of a second of
+    // start-up that a relay pays only once it delivers or notifies. trusted_ca_file is read now, so
+    // a bad one still stops the start.
+    private final Lazy<SSLContext> outboundContext;
+    private final Lazy<SSLContext> insecureOutboundContext;
 
     private TlsContexts(KeyMaterialSource serverKeys, Config config) {
         this.serverKeys = serverKeys;
         try {
             serverContext = SSLContext.getInstance("TLS");
-            serverContext.init(new KeyManager[] {new ReloadingKeyManager(serverKeys)}, null, null);
+            // No trust managers, not null: null makes JSSE load the system's CA list (a tenth of a
+            // second and a megabyte) to check client certificates, which no port asks for.
+            serverContext.init(new KeyManager[] {new ReloadingKeyManager(serverKeys)}, new TrustManager[0], null);
             serverCipherSuites = ServerCipherSuites.restrict(serverContext.getDefaultSSLParameters().getCipherSuites());
+        } catch (GeneralSecurityException e) {
+            throw new TlsConfigurationException("the JDK cannot set up TLS", e);
+        }
+        List<X509Certificate> extraCas = OutboundTrust.extraCas(config.trustedCaFile());
+        outboundContext = new Lazy<>(() -> clientContext(OutboundTrust.trustManagers(extraCas)));
+        insecureOutboundContext = new Lazy<>(() -> clientContext(new TrustManager[] {UnverifiedTrustManager.INSTANCE}));
+    }
 
-            outboundContext = SSLContext.getInstance("TLS");
-            outboundContext.init(null, OutboundTrust.trustManagers(config.trustedCaFile()), null);
-
-            insecureOutboundContext = SSLContext.getInstance("TLS");
-            insecureOutboundContext.init(null, new TrustManager[] {UnverifiedTrustManager.INSTANCE}, null);
+    private static SSLContext clientContext(TrustManager[] trust) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust, null);
+            return context;
         } catch (GeneralSecurityException e) {
             throw new TlsConfigurationException("the JDK cannot set up TLS", e);
         }
@@ -195,7 +208,7 @@ public final class TlsContexts {
      * ask for it; use {@link #outboundParameters(String)}.
      */
     public SSLContext outboundContext() {
-        return outboundContext;
+        return outboundContext.get();
     }
 
     /**
@@ -204,7 +217,7 @@ public final class TlsContexts {
      * verification.
      */
     public SSLContext insecureOutboundContext() {
-        return insecureOutboundContext;
+        return insecureOutboundContext.get();
     }
 
     /**
@@ -213,7 +226,7 @@ public final class TlsContexts {
      * them to a socket from {@link #outboundContext()} before the handshake.
      */
     public SSLParameters outboundParameters(String host) {
-        SSLParameters parameters = outboundContext.getDefaultSSLParameters();
+        SSLParameters parameters = outboundContext.get().getDefaultSSLParameters();
         parameters.setProtocols(OUTBOUND_PROTOCOLS.toArray(String[]::new));
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         if (!isIpLiteral(host)) {

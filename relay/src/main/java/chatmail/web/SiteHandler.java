@@ -1,6 +1,7 @@
 package chatmail.web;
 
 import chatmail.config.Config;
+import chatmail.util.Lazy;
 import java.util.function.IntSupplier;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -29,8 +30,8 @@ final class SiteHandler extends Handler.Wrapper {
     private final Reply autoconfig;
     private final Reply mtaSts;
     private final Reply robots;
-    private final Reply qrPng;
-    private final Reply qrSvg;
+    private final Lazy<Reply> qrPng;
+    private final Lazy<Reply> qrSvg;
     private final Reply css;
 
     SiteHandler(Config config, Pages pages, NewAccountEndpoint newAccount, AcmeChallenges acme,
@@ -49,10 +50,11 @@ final class SiteHandler extends Handler.Wrapper {
                 .withHeader("Cache-Control", cache);
         this.mtaSts = Reply.text(200, Reply.TEXT, WellKnown.mtaSts(config)).withHeader("Cache-Control", cache);
         this.robots = Reply.of(200, Reply.TEXT, Template.resourceBytes("robots.txt")).withHeader("Cache-Control", cache);
-        this.qrPng = Reply.of(200, "image/png", QrCodes.png(Invite.accountQrText(config), 8))
-                .withHeader("Cache-Control", cache);
-        this.qrSvg = Reply.of(200, "image/svg+xml", QrCodes.svg(Invite.accountQrText(config)))
-                .withHeader("Cache-Control", cache);
+        // Drawn on first request: PNG encoding loads AWT and ImageIO, a tenth of a second of start-up.
+        this.qrPng = new Lazy<>(() -> Reply.of(200, "image/png", QrCodes.png(Invite.accountQrText(config), 8))
+                .withHeader("Cache-Control", cache));
+        this.qrSvg = new Lazy<>(() -> Reply.of(200, "image/svg+xml", QrCodes.svg(Invite.accountQrText(config)))
+                .withHeader("Cache-Control", cache));
         this.css = Reply.of(200, "text/css; charset=utf-8", Template.resourceBytes("style.css"))
                 .withHeader("Cache-Control", cache);
     }
@@ -100,8 +102,8 @@ final class SiteHandler extends Handler.Wrapper {
             case AUTOCONFIG, AUTOCONFIG_HOST_PATH -> autoconfig;
             case MTA_STS -> mtaSts;
             case "/robots.txt" -> robots;
-            case "/qr.png" -> qrPng;
-            case "/qr.svg" -> qrSvg;
+            case "/qr.png" -> qrPng.get();
+            case "/qr.svg" -> qrSvg.get();
             default -> null;
         };
         if (fixed != null) {

@@ -81,6 +81,13 @@ public final class WebServer implements AutoCloseable {
 
     private WebServer(Config config, Settings settings) {
         JettyLogging.keepClientAddressesOut();
+        // Without it, Jetty's MemoryUtils asks the platform MBean server whether oops are
+        // compressed: that starts JMX (some 150 classes and their heap) to size a queue's padding.
+        // They are compressed below a 32 GiB heap; either answer only changes padding.
+        if (System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine") == null) {
+            System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine",
+                    Runtime.getRuntime().maxMemory() < 32L << 30 ? "16" : "8");
+        }
         this.config = config;
         this.settings = settings;
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);

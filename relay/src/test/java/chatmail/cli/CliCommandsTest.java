@@ -53,7 +53,7 @@ class CliCommandsTest {
                 + message().length + " bytes in all, 1 inactive accounts and 0 expired device tokens" + System.lineSeparator());
         try (SqliteMailStore store = SqliteMailStore.open(data, clock)) {
             assertThat(store.accountCount()).isEqualTo(1);
-            assertThat(store.messagesReceivedBefore(clock.instant())).hasSize(1);
+            assertThat(store.messagesReceivedBefore(clock.instant(), null, 100)).hasSize(1);
         }
 
         out.getBuffer().setLength(0);
@@ -62,7 +62,7 @@ class CliCommandsTest {
                 .contains(", 1 inactive accounts and 0 expired device tokens");
         try (SqliteMailStore store = SqliteMailStore.open(data, clock)) {
             assertThat(store.accountCount()).isZero();
-            assertThat(store.messagesReceivedBefore(clock.instant().plus(Duration.ofDays(1)))).isEmpty();
+            assertThat(store.messagesReceivedBefore(clock.instant().plus(Duration.ofDays(1)), null, 100)).isEmpty();
         }
     }
 

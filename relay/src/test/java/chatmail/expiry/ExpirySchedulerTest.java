@@ -61,7 +61,7 @@ class ExpirySchedulerTest {
         try (Relay relay = Relay.start(b.build(), new Relay.Options(clock, ResourceProbe.ample(), true, true))) {
             ExpiryReport first = relay.expiryScheduler().orElseThrow().firstRun().get(30, TimeUnit.SECONDS);
             assertThat(first.oldMessages()).isEqualTo(1);
-            assertThat(relay.store().messagesReceivedBefore(clock.instant().plus(Duration.ofDays(1)))).isEmpty();
+            assertThat(relay.store().messagesReceivedBefore(clock.instant().plus(Duration.ofDays(1)), null, 100)).isEmpty();
         }
     }
 

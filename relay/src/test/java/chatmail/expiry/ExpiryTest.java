@@ -6,6 +6,7 @@ import chatmail.config.Config;
 import chatmail.push.PushNotifier;
 import chatmail.store.Account;
 import chatmail.store.DeliveryTarget;
+import chatmail.store.MailStore;
 import chatmail.store.MessageInfo;
 import chatmail.store.NewMessage;
 import chatmail.store.sqlite.SqliteMailStore;
@@ -18,9 +19,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -196,6 +203,75 @@ class ExpiryTest {
     /** Every stored token of the account, expired or not (asked as of the epoch). */
     private List<String> storedTokens(Account account) {
         return store.metadataValues(account.id(), PushNotifier.DEVICE_TOKEN_ENTRY, Instant.EPOCH);
+    }
+
+    @Test
+    void aLargeExpiryWorksInBoundedPagesAndBatchesWhileDeliveriesGoOn() throws Exception {
+        Account other = store.createAccountIfAbsent("otherone1@" + DOMAIN, "{SHA512-CRYPT}x", today());
+        long otherInbox = store.mailbox(other.id(), "INBOX").orElseThrow().id();
+        Account inactive = store.createAccountIfAbsent("inactive1@" + DOMAIN, "{SHA512-CRYPT}x", today().minusDays(91));
+        long inactiveInbox = store.mailbox(inactive.id(), "INBOX").orElseThrow().id();
+        int rounds = Expiry.PAGE + Expiry.PAGE / 4;
+        int inactiveMessages = Expiry.DELETE_BATCH * 2 + 1;
+        // Concurrent callers share commits: a few dozen fsyncs instead of one per message.
+        try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < rounds; i++) {
+                Instant date = ago(Duration.ofDays(21).plusSeconds(i));
+                callers.submit(() -> store.deliver(new NewMessage(message("old", 500), date),
+                        List.of(new DeliveryTarget(inbox, UNSEEN), new DeliveryTarget(otherInbox, UNSEEN))));
+            }
+            for (int i = 0; i < inactiveMessages; i++) {
+                callers.submit(() -> store.deliver(new NewMessage(message("recent", 500), ago(Duration.ofDays(1))),
+                        List.of(new DeliveryTarget(inactiveInbox, UNSEEN))));
+            }
+        }
+        assertThat(store.usage(inactive.id())).isEqualTo(500L * inactiveMessages);
+        assertThat(store.usage(other.id())).isEqualTo(500L * rounds);
+
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> delivered = new CompletableFuture<>();
+        MailStore observed = (MailStore) Proxy.newProxyInstance(MailStore.class.getClassLoader(),
+                new Class<?>[] {MailStore.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "delete" -> {
+                            calls.add("delete " + ((Collection<?>) args[0]).size());
+                            if (calls.stream().filter(c -> c.startsWith("delete")).count() == 2) {
+                                // Mid-run, a delivery from another thread must get through the writer.
+                                Thread.ofVirtual().start(() -> {
+                                    deliver("delivered during expiry", ago(Duration.ZERO), 1_000, UNSEEN);
+                                    delivered.complete(null);
+                                });
+                                delivered.get(60, TimeUnit.SECONDS);
+                            }
+                        }
+                        case "messagesReceivedBefore", "seenMessagesLargerThan", "messagesOldestFirst",
+                             "accountsLastLoginBefore" -> calls.add("page " + args[args.length - 1]);
+                        case "deleteAccount" -> calls.add("account " + args[0]);
+                        default -> { }
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+
+        ExpiryReport report = new Expiry(config, observed, clock).run(false);
+
+        assertThat(report.oldMessages()).isEqualTo(2 * rounds);
+        assertThat(report.inactiveAccounts()).isEqualTo(1);
+        assertThat(delivered).isDone();
+        assertThat(subjects()).containsExactly("delivered during expiry");
+        assertThat(store.snapshot(otherInbox).messages()).isEmpty();
+        assertThat(store.findAccount(inactive.address())).isEmpty();
+        List<Integer> deletes = calls.stream().filter(c -> c.startsWith("delete "))
+                .map(c -> Integer.parseInt(c.substring(7))).toList();
+        assertThat(deletes).allSatisfy(n -> assertThat(n).isBetween(1, Expiry.DELETE_BATCH));
+        assertThat(deletes.stream().mapToInt(Integer::intValue).sum()).isEqualTo(2 * rounds + inactiveMessages);
+        assertThat(calls).filteredOn(c -> c.startsWith("page "))
+                .allSatisfy(c -> assertThat(Integer.parseInt(c.substring(5))).isLessThanOrEqualTo(Expiry.PAGE));
+        assertThat(calls.getLast()).as("the account row goes last, after its mail in batches")
+                .isEqualTo("account " + inactive.id());
     }
 
     @Test

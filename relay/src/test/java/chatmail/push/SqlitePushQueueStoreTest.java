@@ -28,7 +28,7 @@ class SqlitePushQueueStoreTest {
     @BeforeEach
     void open() {
         mail = SqliteMailStore.open(dir, clock);
-        queue = SqlitePushQueueStore.open(dir);
+        queue = SqlitePushQueueStore.on(mail);
         account = mail.createAccountIfAbsent("bob123456@chatmail.localhost", "{SHA512-CRYPT}x", LocalDate.of(2025, 11, 26));
     }
 
@@ -110,8 +110,10 @@ class SqlitePushQueueStoreTest {
         Instant now = clock.instant();
         queue.add(account.id(), List.of("tok1"), now);
         queue.close();
+        mail.close();
 
-        queue = SqlitePushQueueStore.open(dir);
+        mail = SqliteMailStore.open(dir, clock);
+        queue = SqlitePushQueueStore.on(mail);
 
         assertThat(queue.due(now, 10)).extracting(PushJob::token, PushJob::accountId)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("tok1", account.id()));

@@ -324,8 +324,28 @@ public abstract class MailStoreContract {
         assertThat(store.findAccount("alice@example.org").orElseThrow().lastLogin())
                 .as("an older day never overwrites a newer one").isEqualTo(TODAY.plusDays(40));
 
-        assertThat(store.accountsLastLoginBefore(TODAY.plusDays(30))).extracting(Account::id).containsExactly(bob.id());
-        assertThat(store.accountsLastLoginBefore(TODAY)).isEmpty();
+        assertThat(store.accountsLastLoginBefore(TODAY.plusDays(30), 0, 100)).extracting(Account::id).containsExactly(bob.id());
+        assertThat(store.accountsLastLoginBefore(TODAY, 0, 100)).isEmpty();
+    }
+
+    @Test
+    void loginVerifiersArePerKeyAndGoWithTheAccount() {
+        Account alice = account("alice@example.org");
+        assertThat(store.findLogin("alice@example.org", 1)).hasValueSatisfying(l -> {
+            assertThat(l.account()).isEqualTo(alice);
+            assertThat(l.verifier()).isNull();
+        });
+        store.saveLoginVerifier(alice.id(), 1, new byte[] {1, 2});
+        store.saveLoginVerifier(alice.id(), 2, new byte[] {3});
+        store.saveLoginVerifier(alice.id(), 1, new byte[] {4});
+        assertThat(store.findLogin("alice@example.org", 1).orElseThrow().verifier()).containsExactly(4);
+        assertThat(store.findLogin("alice@example.org", 2).orElseThrow().verifier()).containsExactly(3);
+        assertThat(store.findLogin("nobody@example.org", 1)).isEmpty();
+        store.deleteAccount(alice.id());
+        store.saveLoginVerifier(alice.id(), 1, new byte[] {5});
+        account("alice@example.org");
+        assertThat(store.findLogin("alice@example.org", 1).orElseThrow().verifier())
+                .as("a verifier saved after the deletion went nowhere").isNull();
     }
 
     @Test
@@ -344,7 +364,7 @@ public abstract class MailStoreContract {
         assertThat(store.findAccount("alice@example.org")).isEmpty();
         assertThat(store.mailboxes(alice.id())).isEmpty();
         assertThat(store.usage(alice.id())).isZero();
-        assertThat(store.messagesOldestFirst(alice.id())).isEmpty();
+        assertThat(store.messagesOldestFirst(alice.id(), null, 100)).isEmpty();
         assertThat(bytesStored()).as("only bob's message is left").isEqualTo(SMALL);
         assertThat(store.accountCount()).isEqualTo(1);
         Account again = account("alice@example.org");
@@ -365,11 +385,18 @@ public abstract class MailStoreContract {
         long recentSeenLarge = deliver(inbox, TestMessages.message(4, 300_000), "\\Seen").uid();
         Instant cutoff = t0.plus(Duration.ofDays(5));
 
-        assertThat(store.messagesReceivedBefore(cutoff)).extracting(MessageRef::uid)
+        assertThat(store.messagesReceivedBefore(cutoff, null, 100)).extracting(MessageRef::uid)
                 .containsExactly(oldSeenLarge, oldUnseenLarge, oldSeenSmall);
-        assertThat(store.seenMessagesLargerThan(200_000, cutoff)).singleElement().isEqualTo(
+        // In pages: each starts after the last reference of the one before.
+        List<MessageRef> firstPage = store.messagesReceivedBefore(cutoff, null, 2);
+        assertThat(firstPage).extracting(MessageRef::uid).containsExactly(oldSeenLarge, oldUnseenLarge);
+        assertThat(store.messagesReceivedBefore(cutoff, firstPage.getLast(), 2)).extracting(MessageRef::uid)
+                .containsExactly(oldSeenSmall);
+        assertThat(store.seenMessagesLargerThan(200_000, cutoff, null, 100)).singleElement().isEqualTo(
                 new MessageRef(alice.id(), inbox.id(), oldSeenLarge, 300_000, t0));
-        List<MessageRef> oldestFirst = store.messagesOldestFirst(alice.id());
+        List<MessageRef> oldestFirst = store.messagesOldestFirst(alice.id(), null, 100);
+        assertThat(store.messagesOldestFirst(alice.id(), oldestFirst.get(1), 1)).extracting(MessageRef::uid)
+                .containsExactly(oldSeenSmall);
         assertThat(oldestFirst).extracting(MessageRef::uid)
                 .containsExactly(oldSeenLarge, oldUnseenLarge, oldSeenSmall, recentSeenLarge);
 
@@ -452,7 +479,8 @@ public abstract class MailStoreContract {
         clock.advance(Duration.ofDays(91));
         assertThat(store.metadataValues(alice.id(), TOKEN, clock.instant())).isEmpty();
         assertThat(store.expiredMetadataValues(TOKEN, clock.instant())).isEqualTo(3);
-        assertThat(store.deleteExpiredMetadataValues(TOKEN, clock.instant())).isEqualTo(3);
+        assertThat(store.deleteExpiredMetadataValues(TOKEN, clock.instant(), 2)).isEqualTo(2);
+        assertThat(store.deleteExpiredMetadataValues(TOKEN, clock.instant(), 2)).as("fewer than the limit: none left").isEqualTo(1);
         addToken(alice, "c");
         store.clearMetadata(alice.id(), TOKEN);
         assertThat(store.metadataValues(alice.id(), TOKEN, clock.instant())).isEmpty();

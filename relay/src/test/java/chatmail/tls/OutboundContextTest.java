@@ -135,7 +135,7 @@ class OutboundContextTest {
         var systemCas = Arrays.asList(((X509TrustManager) system.getTrustManagers()[0]).getAcceptedIssuers());
         assertThat(systemCas).as("this JDK ships CA certificates").isNotEmpty();
 
-        var trusted = Arrays.asList(((X509TrustManager) OutboundTrust.trustManagers(caFile)[0]).getAcceptedIssuers());
+        var trusted = Arrays.asList(((X509TrustManager) OutboundTrust.trustManagers(OutboundTrust.extraCas(caFile))[0]).getAcceptedIssuers());
 
         assertThat(trusted).containsAll(systemCas).contains(testCa.leaf());
     }

@@ -1,5 +1,6 @@
 package chatmail.bench.turn;
 
+import chatmail.bench.Checkout;
 import chatmail.bench.OurRelayProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -7,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -49,19 +49,12 @@ final class OurTurnProcess implements TurnUnderTest {
                 turn_allow_private_peers = true
                 """.formatted(OurRelayProcess.DOMAIN, dir.resolve("data"), host, port, secret, minPort, maxPort),
                 StandardCharsets.UTF_8);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Xms32m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("chatmail.cli.Main");
-        command.add("run");
-        command.add("--config");
-        command.add(ini.toString());
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("relay.log").toFile()).start();
+        // Through the launcher, so the JVM options (heap policy, collector, AOT cache) are those of a real start.
+        List<String> command = List.of(Checkout.launcher().toString(), "run", "--config", ini.toString());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("relay.log").toFile());
+        pb.environment().remove("CHATMAIL_INI");
+        Process p = pb.start();
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (!StunProbe.awaitAnswering(address, Duration.ofSeconds(120), p::isAlive)) {
             p.destroyForcibly();
@@ -93,7 +86,7 @@ final class OurTurnProcess implements TurnUnderTest {
 
     @Override
     public String describe() {
-        return "ours: the relay (java -XX:+UseSerialGC -Xms32m, as ./chatmail run) with only turn_port on, "
+        return "ours: the relay (started by ./chatmail run) with only turn_port on, "
                 + "turn_allow_private_peers, 5 Mbit/s per allocation and direction (TURN-3), one relay thread";
     }
 

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.BytesRequestContent;
@@ -41,8 +42,9 @@ public final class MxDelivClient implements AutoCloseable {
         List<InetAddress> addresses(String host) throws Exception;
     }
 
-    private final HttpClient verified;
-    private final SSLContext unverifiedContext;
+    private final Supplier<SSLContext> verifiedContext;
+    private HttpClient verified;
+    private final Supplier<SSLContext> unverifiedContext;
     private final HostResolver resolver;
     private final Duration connectTimeout;
     private HttpClient unverified;
@@ -52,12 +54,29 @@ public final class MxDelivClient implements AutoCloseable {
 
     public MxDelivClient(SSLContext verifiedContext, SSLContext unverifiedContext, HostResolver resolver, int port,
             Duration connectTimeout, Duration requestTimeout) {
-        this.verified = client(verifiedContext, resolver, connectTimeout, "mxdeliv");
+        this(() -> verifiedContext, () -> unverifiedContext, resolver, port, connectTimeout, requestTimeout);
+    }
+
+    /** With the TLS contexts made when first needed (the outbound trust store is start-up work otherwise). */
+    public MxDelivClient(Supplier<SSLContext> verifiedContext, Supplier<SSLContext> unverifiedContext, HostResolver resolver,
+            int port, Duration connectTimeout, Duration requestTimeout) {
+        this.verifiedContext = verifiedContext;
         this.unverifiedContext = unverifiedContext;
         this.resolver = resolver;
         this.connectTimeout = connectTimeout;
         this.port = port;
         this.requestTimeout = requestTimeout;
+    }
+
+    /** Made on first use: a relay that federates only over SMTP, or not at all, never starts it. */
+    private synchronized HttpClient verified() {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        if (verified == null) {
+            verified = client(verifiedContext.get(), resolver, connectTimeout, "mxdeliv");
+        }
+        return verified;
     }
 
     /** Only {@code _} domains and IP literals need it: made on first use. */
@@ -66,7 +85,7 @@ public final class MxDelivClient implements AutoCloseable {
             throw new IllegalStateException("closed");
         }
         if (unverified == null) {
-            unverified = client(unverifiedContext, resolver, connectTimeout, "mxdeliv-unverified");
+            unverified = client(unverifiedContext.get(), resolver, connectTimeout, "mxdeliv-unverified");
         }
         return unverified;
     }
@@ -133,7 +152,7 @@ public final class MxDelivClient implements AutoCloseable {
     public MxDelivOutcome post(String host, boolean verify, String sender, List<String> recipients, byte[] message,
             Duration timeout) throws InterruptedException {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        Request request = (verify ? verified : unverified()).newRequest(bare, port)
+        Request request = (verify ? verified() : unverified()).newRequest(bare, port)
                 .scheme("https")
                 .path("/mxdeliv")
                 .method(HttpMethod.POST)
@@ -166,12 +185,17 @@ public final class MxDelivClient implements AutoCloseable {
 
     @Override
     public void close() {
-        HttpClient second;
+        List<HttpClient> made = new java.util.ArrayList<>();
         synchronized (this) {
             closed = true;
-            second = unverified;
+            if (verified != null) {
+                made.add(verified);
+            }
+            if (unverified != null) {
+                made.add(unverified);
+            }
         }
-        for (HttpClient c : second == null ? List.of(verified) : List.of(verified, second)) {
+        for (HttpClient c : made) {
             try {
                 c.stop();
             } catch (Exception e) {

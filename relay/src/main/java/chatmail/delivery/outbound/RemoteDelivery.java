@@ -55,7 +55,7 @@ public final class RemoteDelivery implements AutoCloseable {
         this.destinations = destinations;
         // The HTTPS path resolves MX hosts through dns_resolver too, as the SMTP path does, and
         // checks the addresses again where it connects: the answer may differ from the first.
-        this.mxDeliv = new MxDelivClient(tls.outboundContext(), tls.insecureOutboundContext(),
+        this.mxDeliv = new MxDelivClient(tls::outboundContext, tls::insecureOutboundContext,
                 host -> permittedOrRefused(resolve(host, isIpAddress(host))), httpsPort, settings.connectTimeout(),
                 settings.httpsRequestTimeout());
         this.availability = new MxDelivAvailability(clock, settings.noMxDelivMemory());

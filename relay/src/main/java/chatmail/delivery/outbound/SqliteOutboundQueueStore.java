@@ -16,9 +16,11 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -39,6 +41,35 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
     public static final String FILE_NAME = SqliteSideConnection.FILE_NAME;
 
+    // Every statement, named so a test can check each one's query plan (OutboundQueuePlanTest).
+    static final String CLEAR_CLAIMS = "UPDATE outbound_recipients SET claimed_until = NULL WHERE claimed_until IS NOT NULL";
+    static final String FILE_REFERENCED = "SELECT 1 FROM outbound_messages WHERE file = ?";
+    private static final String SELECT_ENTRIES = """
+            SELECT r.id, r.message_id, m.sender, r.recipient, r.domain, r.attempts, m.created_at,
+                   r.next_attempt_at, r.last_error, r.final_reply
+            FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id
+            """;
+    static final String CLAIM_DUE = SELECT_ENTRIES + "WHERE r.next_attempt_at <= ?"
+            + " AND (r.claimed_until IS NULL OR r.claimed_until <= ?) ORDER BY r.next_attempt_at, r.id LIMIT ?";
+    static final String CLAIM = "UPDATE outbound_recipients SET claimed_until = ? WHERE id = ?";
+    static final String DUE = SELECT_ENTRIES + "WHERE r.next_attempt_at <= ? ORDER BY r.next_attempt_at, r.id LIMIT ?";
+    /** Its expression is the one index outbound_recipients_ready (V8) holds, so min() reads one entry. */
+    static final String NEXT_DUE = "SELECT min(max(next_attempt_at, coalesce(claimed_until, 0))) FROM outbound_recipients";
+    static final String MESSAGE = "SELECT content, file FROM outbound_messages WHERE id = ?";
+    static final String REMOVE = "DELETE FROM outbound_recipients WHERE id = ? RETURNING message_id";
+    static final String REMOVE_MESSAGE_IF_DONE = "DELETE FROM outbound_messages WHERE id = ? AND NOT EXISTS"
+            + " (SELECT 1 FROM outbound_recipients r WHERE r.message_id = ?) RETURNING file";
+    static final String HOLD_FOR_BOUNCE =
+            "UPDATE outbound_recipients SET final_reply = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ?";
+    static final String RETRY_AT = "UPDATE outbound_recipients SET attempts = ?, next_attempt_at = ?, last_error = ?,"
+            + " claimed_until = NULL WHERE id = ?";
+    static final String SIZE = "SELECT count(*) FROM outbound_recipients";
+    static final String SUMMARY = """
+            SELECT count(*), min(m.created_at)
+            FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id""";
+    static final String BY_DESTINATION =
+            "SELECT domain, count(*) AS n FROM outbound_recipients GROUP BY domain ORDER BY n DESC, domain LIMIT ?";
+
     private final SqliteSideConnection db;
     private final QueueFiles files;
 
@@ -53,7 +84,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
         try {
             db.call(c -> {
                 try (Statement s = c.createStatement()) {
-                    s.executeUpdate("UPDATE outbound_recipients SET claimed_until = NULL WHERE claimed_until IS NOT NULL");
+                    s.executeUpdate(CLEAR_CLAIMS);
                 }
                 return null;
             });
@@ -64,7 +95,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
         QueueFiles files = QueueFiles.open(dataDir);
         try {
             files.removeOrphans(name -> db.call(c -> {
-                try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM outbound_messages WHERE file = ?")) {
+                try (PreparedStatement s = c.prepareStatement(FILE_REFERENCED)) {
                     s.setString(1, name);
                     try (ResultSet rs = s.executeQuery()) {
                         return rs.next();
@@ -93,19 +124,11 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
         return added;
     }
 
-    private static final String SELECT_ENTRIES = """
-            SELECT r.id, r.message_id, m.sender, r.recipient, r.domain, r.attempts, m.created_at,
-                   r.next_attempt_at, r.last_error, r.final_reply
-            FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id
-            """;
-
     @Override
     public List<QueuedRecipient> claimDue(Instant now, Instant claimedUntil, int limit) {
         return db.call(c -> SqliteSideConnection.transaction(c, tx -> {
-            List<QueuedRecipient> due = select(tx, SELECT_ENTRIES + "WHERE r.next_attempt_at <= ?"
-                    + " AND (r.claimed_until IS NULL OR r.claimed_until <= ?) ORDER BY r.next_attempt_at, r.id LIMIT ?",
-                    now.toEpochMilli(), now.toEpochMilli(), limit);
-            try (PreparedStatement s = tx.prepareStatement("UPDATE outbound_recipients SET claimed_until = ? WHERE id = ?")) {
+            List<QueuedRecipient> due = select(tx, CLAIM_DUE, now.toEpochMilli(), now.toEpochMilli(), limit);
+            try (PreparedStatement s = tx.prepareStatement(CLAIM)) {
                 for (QueuedRecipient r : due) {
                     s.setLong(1, claimedUntil.toEpochMilli());
                     s.setLong(2, r.id());
@@ -119,8 +142,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
     @Override
     public List<QueuedRecipient> due(Instant now, int limit) {
-        return db.call(c -> select(c, SELECT_ENTRIES + "WHERE r.next_attempt_at <= ? ORDER BY r.next_attempt_at, r.id LIMIT ?",
-                now.toEpochMilli(), limit));
+        return db.call(c -> select(c, DUE, now.toEpochMilli(), limit));
     }
 
     private static List<QueuedRecipient> select(Connection c, String sql, long... parameters) throws SQLException {
@@ -144,8 +166,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     public Optional<Instant> nextDue() {
         return db.call(c -> {
             try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT min(max(next_attempt_at, coalesce(claimed_until, 0)))"
-                            + " FROM outbound_recipients")) {
+                    ResultSet rs = s.executeQuery(NEXT_DUE)) {
                 rs.next();
                 long value = rs.getLong(1);
                 return rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(value));
@@ -157,7 +178,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     public byte[] message(long messageId) {
         record Row(byte[] content, String file) {}
         Row row = db.call(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT content, file FROM outbound_messages WHERE id = ?")) {
+            try (PreparedStatement s = c.prepareStatement(MESSAGE)) {
                 s.setLong(1, messageId);
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
@@ -188,21 +209,28 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
             return;
         }
         db.call(c -> SqliteSideConnection.transaction(c, tx -> {
-            try (PreparedStatement s = tx.prepareStatement("DELETE FROM outbound_recipients WHERE id = ?")) {
+            // Only the messages these entries belonged to: a sweep over all of outbound_messages
+            // after every delivery grows with the queue (OutboundQueuePlanTest).
+            Set<Long> messages = new LinkedHashSet<>();
+            try (PreparedStatement s = tx.prepareStatement(REMOVE)) {
                 for (long id : recipientIds) {
                     s.setLong(1, id);
-                    s.addBatch();
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (rs.next()) {
+                            messages.add(rs.getLong(1));
+                        }
+                    }
                 }
-                s.executeBatch();
             }
             List<String> released = new ArrayList<>();
-            try (Statement s = tx.createStatement();
-                    ResultSet rs = s.executeQuery("DELETE FROM outbound_messages WHERE NOT EXISTS "
-                            + "(SELECT 1 FROM outbound_recipients r WHERE r.message_id = outbound_messages.id)"
-                            + " RETURNING file")) {
-                while (rs.next()) {
-                    if (rs.getString(1) != null) {
-                        released.add(rs.getString(1));
+            try (PreparedStatement s = tx.prepareStatement(REMOVE_MESSAGE_IF_DONE)) {
+                for (long messageId : messages) {
+                    s.setLong(1, messageId);
+                    s.setLong(2, messageId);
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (rs.next() && rs.getString(1) != null) {
+                            released.add(rs.getString(1));
+                        }
                     }
                 }
             }
@@ -225,8 +253,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
             return;
         }
         db.call(c -> SqliteSideConnection.transaction(c, tx -> {
-            try (PreparedStatement s = tx.prepareStatement("UPDATE outbound_recipients"
-                    + " SET final_reply = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ?")) {
+            try (PreparedStatement s = tx.prepareStatement(HOLD_FOR_BOUNCE)) {
                 for (var e : finalReplies.entrySet()) {
                     s.setString(1, e.getValue());
                     s.setLong(2, next.toEpochMilli());
@@ -242,9 +269,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     @Override
     public void retryAt(long recipientId, int attempts, Instant next, String lastError) {
         db.call(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "UPDATE outbound_recipients SET attempts = ?, next_attempt_at = ?, last_error = ?, claimed_until = NULL"
-                            + " WHERE id = ?")) {
+            try (PreparedStatement s = c.prepareStatement(RETRY_AT)) {
                 s.setInt(1, attempts);
                 s.setLong(2, next.toEpochMilli());
                 s.setString(3, lastError);
@@ -259,7 +284,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     public long size() {
         return db.call(c -> {
             try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM outbound_recipients")) {
+                    ResultSet rs = s.executeQuery(SIZE)) {
                 rs.next();
                 return rs.getLong(1);
             }
@@ -271,9 +296,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
         return db.call(c -> {
             long recipients;
             Optional<Instant> oldest;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                    SELECT count(*), min(m.created_at)
-                    FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id""")) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SUMMARY)) {
                 rs.next();
                 recipients = rs.getLong(1);
                 long first = rs.getLong(2);
@@ -281,8 +304,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
             }
             Map<String, Long> byDestination = new LinkedHashMap<>();
             if (maxDestinations > 0) {
-                try (PreparedStatement s = c.prepareStatement(
-                        "SELECT domain, count(*) AS n FROM outbound_recipients GROUP BY domain ORDER BY n DESC, domain LIMIT ?")) {
+                try (PreparedStatement s = c.prepareStatement(BY_DESTINATION)) {
                     s.setInt(1, maxDestinations);
                     try (ResultSet rs = s.executeQuery()) {
                         while (rs.next()) {

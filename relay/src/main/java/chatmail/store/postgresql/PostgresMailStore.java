@@ -161,6 +161,30 @@ public final class PostgresMailStore implements MailStore {
         return account;
     }
 
+    @Override
+    public Optional<chatmail.store.LoginRecord> findLogin(String address, long verifierKeyId) {
+        Optional<chatmail.store.LoginRecord> login = read(c -> {
+            try (PreparedStatement s = bind(c.prepareStatement("SELECT a.id, a.address, a.password_hash, a.created_day,"
+                    + " a.last_login_day, v.verifier FROM accounts a LEFT JOIN login_verifiers v"
+                    + " ON v.account_id = a.id AND v.key_id = ? WHERE lower(a.address) = lower(?)"), verifierKeyId, address);
+                    ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(new chatmail.store.LoginRecord(account(rs), rs.getBytes(6)))
+                        : Optional.<chatmail.store.LoginRecord>empty();
+            }
+        });
+        login.ifPresent(found -> loginDays.put(found.account().id(), found.account().lastLogin()));
+        return login;
+    }
+
+    @Override
+    public void saveLoginVerifier(long accountId, long verifierKeyId, byte[] verifier) {
+        // INSERT ... SELECT: an account deleted meanwhile gets no row (and no foreign-key failure).
+        write(tx -> update(tx.c(), "INSERT INTO login_verifiers (account_id, key_id, verifier)"
+                + " SELECT id, ?, ? FROM accounts WHERE id = ?"
+                + " ON CONFLICT (account_id, key_id) DO UPDATE SET verifier = excluded.verifier",
+                verifierKeyId, verifier, accountId));
+    }
+
     private static Optional<Account> findAccount(Connection c, String address) throws SQLException {
         try (PreparedStatement s = bind(c.prepareStatement("SELECT " + ACCOUNT_COLUMNS
                 + " FROM accounts WHERE lower(address) = lower(?)"), address); ResultSet rs = s.executeQuery()) {
@@ -205,10 +229,11 @@ public final class PostgresMailStore implements MailStore {
     }
 
     @Override
-    public List<Account> accountsLastLoginBefore(LocalDate day) {
+    public List<Account> accountsLastLoginBefore(LocalDate day, long afterId, int limit) {
         return read(c -> {
             try (PreparedStatement s = bind(c.prepareStatement("SELECT " + ACCOUNT_COLUMNS
-                    + " FROM accounts WHERE last_login_day < ? ORDER BY last_login_day, id"), (int) day.toEpochDay());
+                    + " FROM accounts WHERE id > ? AND last_login_day < ? ORDER BY id LIMIT ?"), afterId,
+                    (int) day.toEpochDay(), limit);
                     ResultSet rs = s.executeQuery()) {
                 List<Account> accounts = new ArrayList<>();
                 while (rs.next()) {
@@ -606,21 +631,39 @@ public final class PostgresMailStore implements MailStore {
     // ---- expiry
 
     @Override
-    public List<MessageRef> messagesReceivedBefore(Instant cutoff) {
+    public List<MessageRef> messagesReceivedBefore(Instant cutoff, MessageRef after, int limit) {
         return refs("SELECT " + REF_COLUMNS + " FROM messages WHERE internal_date < ?"
-                + " ORDER BY internal_date, mailbox_id, uid", cutoff.toEpochMilli());
+                + " AND (internal_date, mailbox_id, uid) > (?, ?, ?) ORDER BY internal_date, mailbox_id, uid LIMIT ?",
+                cutoff.toEpochMilli(), afterDate(after), afterMailbox(after), afterUid(after), limit);
     }
 
     @Override
-    public List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff) {
-        return refs("SELECT " + REF_COLUMNS + " FROM messages WHERE internal_date < ? AND seen AND size > ?"
-                + " ORDER BY internal_date, mailbox_id, uid", cutoff.toEpochMilli(), minSize);
+    public List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff, MessageRef after, int limit) {
+        return refs("SELECT " + REF_COLUMNS + " FROM messages WHERE internal_date < ?"
+                + " AND (internal_date, mailbox_id, uid) > (?, ?, ?) AND seen AND size > ?"
+                + " ORDER BY internal_date, mailbox_id, uid LIMIT ?",
+                cutoff.toEpochMilli(), afterDate(after), afterMailbox(after), afterUid(after), minSize, limit);
     }
 
+    /** In (internal date, size, mailbox, uid) order, as the embedded store pages it. */
     @Override
-    public List<MessageRef> messagesOldestFirst(long accountId) {
+    public List<MessageRef> messagesOldestFirst(long accountId, MessageRef after, int limit) {
         return refs("SELECT " + REF_COLUMNS + " FROM messages WHERE account_id = ?"
-                + " ORDER BY internal_date, mailbox_id, uid", accountId);
+                + " AND (internal_date, size, mailbox_id, uid) > (?, ?, ?, ?)"
+                + " ORDER BY internal_date, size, mailbox_id, uid LIMIT ?", accountId, afterDate(after),
+                after == null ? Long.MIN_VALUE : after.size(), afterMailbox(after), afterUid(after), limit);
+    }
+
+    private static long afterDate(MessageRef after) {
+        return after == null ? Long.MIN_VALUE : after.internalDate().toEpochMilli();
+    }
+
+    private static long afterMailbox(MessageRef after) {
+        return after == null ? Long.MIN_VALUE : after.mailboxId();
+    }
+
+    private static long afterUid(MessageRef after) {
+        return after == null ? Long.MIN_VALUE : after.uid();
     }
 
     private List<MessageRef> refs(String sql, Object... values) {
@@ -831,9 +874,10 @@ public final class PostgresMailStore implements MailStore {
     }
 
     @Override
-    public int deleteExpiredMetadataValues(String entry, Instant now) {
-        return write(tx -> update(tx.c(), "DELETE FROM metadata WHERE mailbox_id IS NULL AND name = ?"
-                + " AND expires_at IS NOT NULL AND expires_at <= ?", entry, now.toEpochMilli()));
+    public int deleteExpiredMetadataValues(String entry, Instant now, int limit) {
+        return write(tx -> update(tx.c(), "DELETE FROM metadata WHERE id IN (SELECT id FROM metadata"
+                + " WHERE mailbox_id IS NULL AND name = ? AND expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)",
+                entry, now.toEpochMilli(), limit));
     }
 
     @Override

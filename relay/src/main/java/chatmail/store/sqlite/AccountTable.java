@@ -1,6 +1,7 @@
 package chatmail.store.sqlite;
 
 import chatmail.store.Account;
+import chatmail.store.LoginRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,6 +22,29 @@ final class AccountTable {
         try (ResultSet rows = statement.executeQuery()) {
             return rows.next() ? Optional.of(account(rows)) : Optional.empty();
         }
+    }
+
+    static Optional<LoginRecord> findLogin(StatementCache sql, String address, long verifierKeyId) throws SQLException {
+        PreparedStatement statement = sql.get("SELECT a.id, a.address, a.password_hash, a.created_day, a.last_login_day,"
+                + " v.verifier FROM accounts a LEFT JOIN login_verifiers v ON v.account_id = a.id AND v.key_id = ?"
+                + " WHERE a.address = ?");
+        statement.setLong(1, verifierKeyId);
+        statement.setString(2, address);
+        try (ResultSet rows = statement.executeQuery()) {
+            return rows.next() ? Optional.of(new LoginRecord(account(rows), rows.getBytes(6))) : Optional.empty();
+        }
+    }
+
+    static void saveLoginVerifier(StatementCache sql, long accountId, long verifierKeyId, byte[] verifier)
+            throws SQLException {
+        // INSERT … SELECT: an account deleted meanwhile gets no row (and no foreign-key failure).
+        PreparedStatement statement = sql.get("INSERT INTO login_verifiers (account_id, key_id, verifier)"
+                + " SELECT id, ?, ? FROM accounts WHERE id = ?"
+                + " ON CONFLICT (account_id, key_id) DO UPDATE SET verifier = excluded.verifier");
+        statement.setLong(1, verifierKeyId);
+        statement.setBytes(2, verifier);
+        statement.setLong(3, accountId);
+        statement.executeUpdate();
     }
 
     /** Inserts the account unless the address exists; returns the new id, or empty when it existed. */
@@ -47,10 +71,17 @@ final class AccountTable {
         statement.executeUpdate();
     }
 
-    static List<Account> lastLoginBefore(StatementCache sql, LocalDate day) throws SQLException {
-        PreparedStatement statement =
-                sql.get("SELECT " + COLUMNS + " FROM accounts WHERE last_login_day < ? ORDER BY last_login_day, id");
-        statement.setLong(1, day.toEpochDay());
+    /**
+     * In id order: one pass over the primary key in pages, whatever the days. Ordered by day,
+     * SQLite would sort every inactive account again for each page.
+     */
+    static List<Account> lastLoginBefore(StatementCache sql, LocalDate day, long afterId, int limit)
+            throws SQLException {
+        PreparedStatement statement = sql.get("SELECT " + COLUMNS + " FROM accounts"
+                + " WHERE id > ? AND last_login_day < ? ORDER BY id LIMIT ?");
+        statement.setLong(1, afterId);
+        statement.setLong(2, day.toEpochDay());
+        statement.setInt(3, limit);
         List<Account> accounts = new ArrayList<>();
         try (ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {

@@ -32,7 +32,10 @@ final class GroupCommitWriter {
     private final Object lifecycle = new Object();
     private boolean closed;
 
-    GroupCommitWriter(StatementCache statements, StoreEventHub events, int maxBatchSize) {
+    private final WalCheckpointer checkpointer;
+
+    GroupCommitWriter(StatementCache statements, StoreEventHub events, int maxBatchSize, WalCheckpointer checkpointer) {
+        this.checkpointer = checkpointer;
         this.statements = statements;
         this.events = events;
         this.maxBatchSize = maxBatchSize;
@@ -142,6 +145,14 @@ final class GroupCommitWriter {
         }
         for (Outcome outcome : outcomes) {
             outcome.complete();
+        }
+        if (checkpointer.restartDue()) {
+            // After the callers have their answers: only the next batch waits for this.
+            try (java.sql.ResultSet result = statements.get("PRAGMA wal_checkpoint(PASSIVE)").executeQuery()) {
+                result.next();
+            } catch (SQLException e) {
+                log.debug("WAL checkpoint on the writer failed: {}", e.getMessage());
+            }
         }
     }
 

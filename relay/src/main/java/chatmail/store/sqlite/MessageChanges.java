@@ -88,6 +88,51 @@ final class MessageChanges {
         return removed;
     }
 
+    /** Messages per statement of {@link #delete}; shorter lists are padded with a reference to nothing. */
+    static final int DELETE_CHUNK = 50;
+
+    private static final String DELETE_LIST = "WITH doomed (mailbox_id, uid) AS (VALUES "
+            + String.join(", ", java.util.Collections.nCopies(DELETE_CHUNK, "(?, ?)"))
+            + ") DELETE FROM messages WHERE (mailbox_id, uid) IN (SELECT mailbox_id, uid FROM doomed)"
+            + " RETURNING account_id, mailbox_id, uid, body_id";
+
+    /**
+     * Deletes messages of any mailboxes, {@link #DELETE_CHUNK} per statement: expiry deletes
+     * millions, mostly one per mailbox, and a statement per message costs more in the calls than
+     * in SQLite. Each mailbox that lost messages gets one new MODSEQ and one event; messages
+     * already gone are skipped.
+     */
+    static void delete(WriteTx tx, BodyFiles files, List<chatmail.store.MessageRef> refs) throws SQLException {
+        Map<Long, List<Long>> removed = new LinkedHashMap<>();
+        Map<Long, Long> accounts = new LinkedHashMap<>();
+        Map<Long, Long> released = new LinkedHashMap<>();
+        java.sql.PreparedStatement delete = tx.statement(DELETE_LIST);
+        for (int start = 0; start < refs.size(); start += DELETE_CHUNK) {
+            for (int i = 0; i < DELETE_CHUNK; i++) {
+                chatmail.store.MessageRef ref = start + i < refs.size() ? refs.get(start + i) : null;
+                delete.setLong(2 * i + 1, ref == null ? 0 : ref.mailboxId());
+                delete.setLong(2 * i + 2, ref == null ? 0 : ref.uid());
+            }
+            try (java.sql.ResultSet rows = delete.executeQuery()) {
+                while (rows.next()) {
+                    long mailboxId = rows.getLong(2);
+                    accounts.put(mailboxId, rows.getLong(1));
+                    removed.computeIfAbsent(mailboxId, id -> new ArrayList<>()).add(rows.getLong(3));
+                    released.merge(rows.getLong(4), 1L, Long::sum);
+                }
+            }
+        }
+        for (Map.Entry<Long, Long> body : released.entrySet()) {
+            BodyTable.release(tx, files, body.getKey(), body.getValue());
+        }
+        for (Map.Entry<Long, List<Long>> mailbox : removed.entrySet()) {
+            MailboxTable.nextModseq(tx, mailbox.getKey());
+            List<Long> uids = new ArrayList<>(mailbox.getValue());
+            uids.sort(null);
+            tx.publishAfterCommit(new MessagesExpunged(accounts.get(mailbox.getKey()), mailbox.getKey(), List.copyOf(uids)));
+        }
+    }
+
     /** Copies share the body of their original; the copy keeps flags and internal date. */
     static List<StoredMessage> copy(WriteTx tx, long fromMailboxId, Collection<Long> uids, long toMailboxId)
             throws SQLException {

@@ -101,26 +101,57 @@ final class MessageTable {
         }
     }
 
-    static List<MessageRef> receivedBefore(StatementCache sql, Instant cutoff) throws SQLException {
+    /** A page in (internal date, mailbox, uid) order, which the index messages_by_date holds as it is. */
+    static List<MessageRef> receivedBefore(StatementCache sql, Instant cutoff, MessageRef after, int limit)
+            throws SQLException {
         PreparedStatement statement = sql.get("SELECT " + REF_COLUMNS + " FROM messages"
-                + " WHERE internal_date < ? ORDER BY internal_date, mailbox_id, uid");
+                + " WHERE internal_date < ? AND (internal_date, mailbox_id, uid) > (?, ?, ?)"
+                + " ORDER BY internal_date, mailbox_id, uid LIMIT ?");
         statement.setLong(1, cutoff.toEpochMilli());
+        bindDateOrder(statement, 2, after);
+        statement.setInt(5, limit);
         return refs(statement);
     }
 
-    static List<MessageRef> seenLargerThan(StatementCache sql, long minSize, Instant cutoff) throws SQLException {
+    /**
+     * The same order and index as {@link #receivedBefore}; rows that are not large and seen are
+     * read and skipped, on a reader thread, never holding the writer.
+     */
+    static List<MessageRef> seenLargerThan(StatementCache sql, long minSize, Instant cutoff, MessageRef after,
+                                           int limit) throws SQLException {
         PreparedStatement statement = sql.get("SELECT " + REF_COLUMNS + " FROM messages"
-                + " WHERE internal_date < ? AND seen = 1 AND size > ? ORDER BY internal_date, mailbox_id, uid");
+                + " WHERE internal_date < ? AND (internal_date, mailbox_id, uid) > (?, ?, ?) AND seen = 1 AND size > ?"
+                + " ORDER BY internal_date, mailbox_id, uid LIMIT ?");
         statement.setLong(1, cutoff.toEpochMilli());
-        statement.setLong(2, minSize);
+        bindDateOrder(statement, 2, after);
+        statement.setLong(5, minSize);
+        statement.setInt(6, limit);
         return refs(statement);
     }
 
-    static List<MessageRef> oldestFirst(StatementCache sql, long accountId) throws SQLException {
+    /**
+     * One account's messages in (internal date, size, mailbox, uid) order: the order of the
+     * covering index messages_by_account_date (its key ends with the primary key), so a page
+     * is a range read, never a sort of the whole account.
+     */
+    static List<MessageRef> oldestFirst(StatementCache sql, long accountId, MessageRef after, int limit)
+            throws SQLException {
         PreparedStatement statement = sql.get("SELECT " + REF_COLUMNS + " FROM messages"
-                + " WHERE account_id = ? ORDER BY internal_date, mailbox_id, uid");
+                + " WHERE account_id = ? AND (internal_date, size, mailbox_id, uid) > (?, ?, ?, ?)"
+                + " ORDER BY internal_date, size, mailbox_id, uid LIMIT ?");
         statement.setLong(1, accountId);
+        statement.setLong(2, after == null ? Long.MIN_VALUE : after.internalDate().toEpochMilli());
+        statement.setLong(3, after == null ? Long.MIN_VALUE : after.size());
+        statement.setLong(4, after == null ? Long.MIN_VALUE : after.mailboxId());
+        statement.setLong(5, after == null ? Long.MIN_VALUE : after.uid());
+        statement.setInt(6, limit);
         return refs(statement);
+    }
+
+    private static void bindDateOrder(PreparedStatement statement, int first, MessageRef after) throws SQLException {
+        statement.setLong(first, after == null ? Long.MIN_VALUE : after.internalDate().toEpochMilli());
+        statement.setLong(first + 1, after == null ? Long.MIN_VALUE : after.mailboxId());
+        statement.setLong(first + 2, after == null ? Long.MIN_VALUE : after.uid());
     }
 
     private static List<MessageRef> refs(PreparedStatement statement) throws SQLException {

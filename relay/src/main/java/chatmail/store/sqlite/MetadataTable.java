@@ -95,11 +95,12 @@ final class MetadataTable {
         }
     }
 
-    static int deleteExpired(WriteTx tx, String entry, Instant now) throws SQLException {
-        PreparedStatement delete = tx.statement("DELETE FROM metadata WHERE mailbox_id IS NULL AND name = ?"
-                + " AND expires_at IS NOT NULL AND expires_at <= ?");
+    static int deleteExpired(WriteTx tx, String entry, Instant now, int limit) throws SQLException {
+        PreparedStatement delete = tx.statement("DELETE FROM metadata WHERE id IN (SELECT id FROM metadata"
+                + " WHERE mailbox_id IS NULL AND name = ? AND expires_at IS NOT NULL AND expires_at <= ? LIMIT ?)");
         delete.setString(1, entry);
         delete.setLong(2, now.toEpochMilli());
+        delete.setInt(3, limit);
         return delete.executeUpdate();
     }
 

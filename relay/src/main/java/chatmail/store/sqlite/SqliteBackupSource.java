@@ -99,7 +99,7 @@ public final class SqliteBackupSource implements AutoCloseable {
     /**
      * Writes a consistent copy of the database to {@code target} (which must not exist) and reads
      * what it holds. The copy leaves out the holds and deferred deletions: a restored relay has
-     * neither.
+     * neither; and the login verifiers, whose key the backup does not carry.
      */
     public Snapshot snapshot(Path target) throws IOException {
         try (PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
@@ -114,6 +114,13 @@ public final class SqliteBackupSource implements AutoCloseable {
             s.execute("PRAGMA journal_mode=DELETE");
             s.execute("DELETE FROM backup_holds");
             s.execute("DELETE FROM deferred_body_deletions");
+            // Login verifiers are HMACs under data_dir/login_verifier_key, a per-node secret a
+            // backup leaves out: without it they are useless, so they are not carried either.
+            try (ResultSet verifiers = s.executeQuery("SELECT 1 FROM sqlite_master WHERE name = 'login_verifiers'")) {
+                if (verifiers.next()) {
+                    s.execute("DELETE FROM login_verifiers");
+                }
+            }
             Map<String, Long> counts = counts(s);
             String version;
             try (ResultSet rows = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success = 1"

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 
 /** Opens connections to the store's database file with the pragmas the store relies on. */
@@ -32,8 +31,17 @@ final class SqliteDatabase {
         Connection connection = open();
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA journal_mode=WAL");
+            // Checkpoints are the WalCheckpointer's, off the writer's commits.
+            statement.execute("PRAGMA wal_autocheckpoint=0");
+            // A WAL that grew in a burst shrinks back to this when it starts over.
+            statement.execute("PRAGMA journal_size_limit=" + 64 * 1024 * 1024);
         }
         return connection;
+    }
+
+    /** The connection of the background checkpoint thread. */
+    Connection openCheckpointer() throws SQLException {
+        return open();
     }
 
     /** A connection that refuses to write, for the reader threads. */
@@ -45,12 +53,9 @@ final class SqliteDatabase {
         return connection;
     }
 
-    void migrate() {
-        Flyway.configure()
-                .dataSource(url, null, null)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+    /** Migrates the schema when this build carries a migration the database lacks; {@code connection} is open on it. */
+    void migrate(Connection connection) {
+        SchemaMigrations.migrate(url, connection);
     }
 
     /**

@@ -6,6 +6,7 @@ import chatmail.store.Account;
 import chatmail.store.Committed;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.ImportedMessage;
+import chatmail.store.LoginRecord;
 import chatmail.store.Mailbox;
 import chatmail.store.MailboxEvents;
 import chatmail.store.MailboxSnapshot;
@@ -23,6 +24,7 @@ import chatmail.store.sqlite.MessageChanges.PreparedTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,6 +43,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SqliteMailStore implements MailStore {
     private static final Logger log = LoggerFactory.getLogger(SqliteMailStore.class);
+    /** How often the background thread copies the WAL into the database file. */
+    private static final java.time.Duration CHECKPOINT_INTERVAL = java.time.Duration.ofMillis(100);
 
     private final Clock clock;
     private final SqliteStoreSettings settings;
@@ -60,22 +65,26 @@ public final class SqliteMailStore implements MailStore {
     private final StatementCache writerConnection;
     private final GroupCommitWriter writer;
     private final ReaderPool readers;
+    private final WalCheckpointer checkpointer;
     private final StoreEventHub events;
     private final LoginDays loginDays = new LoginDays();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private SqliteMailStore(Clock clock, SqliteStoreSettings settings, BodyFiles bodyFiles, QueueFiles queueFiles,
-                            StatementCache writerConnection, List<StatementCache> readerConnections) {
+                            StatementCache writerConnection, List<StatementCache> readerConnections,
+                            WalCheckpointer checkpointer) {
+        this.checkpointer = checkpointer;
         this.clock = clock;
         this.settings = settings;
         this.bodyFiles = bodyFiles;
         this.queueFiles = queueFiles;
         this.writerConnection = writerConnection;
         this.events = new StoreEventHub();
-        this.writer = new GroupCommitWriter(writerConnection, events, settings.maxBatchSize());
+        this.writer = new GroupCommitWriter(writerConnection, events, settings.maxBatchSize(), checkpointer);
         this.readers = new ReaderPool(readerConnections);
         writer.start();
         readers.start();
+        checkpointer.start();
     }
 
     public static SqliteMailStore open(Path dataDir, Clock clock) {
@@ -84,14 +93,20 @@ public final class SqliteMailStore implements MailStore {
 
     /** Opens (creating or migrating as needed) the store in {@code dataDir}. */
     public static SqliteMailStore open(Path dataDir, Clock clock, SqliteStoreSettings settings) {
+        return open(dataDir, clock, settings, StatementCache::new);
+    }
+
+    /** As above, each connection's statements kept by what {@code statements} makes (a test records the SQL). */
+    static SqliteMailStore open(Path dataDir, Clock clock, SqliteStoreSettings settings,
+                                Function<Connection, StatementCache> statements) {
         Objects.requireNonNull(clock, "clock");
         List<StatementCache> opened = new ArrayList<>();
         try {
             PrivateFiles.createDirectories(dataDir);
             SqliteDatabase database = new SqliteDatabase(dataDir, settings);
-            StatementCache writerConnection = new StatementCache(database.openWriter());
+            StatementCache writerConnection = statements.apply(database.openWriter());
             opened.add(writerConnection);
-            database.migrate();
+            database.migrate(writerConnection.connection());
             BodyFiles bodyFiles = BodyFiles.open(dataDir);
             // A backup may hold released files (MIG-2); without a live hold its list is stale.
             BackupHolds.clearWhenNotHeld(writerConnection);
@@ -101,12 +116,14 @@ public final class SqliteMailStore implements MailStore {
             }
             List<StatementCache> readerConnections = new ArrayList<>();
             for (int i = 0; i < settings.readerThreads(); i++) {
-                StatementCache reader = new StatementCache(database.openReader());
+                StatementCache reader = statements.apply(database.openReader());
                 opened.add(reader);
                 readerConnections.add(reader);
             }
-            return new SqliteMailStore(clock, settings, bodyFiles, QueueFiles.open(dataDir), writerConnection,
-                    readerConnections);
+            QueueFiles queueFiles = QueueFiles.open(dataDir);
+            Connection checkpoints = database.openCheckpointer();
+            return new SqliteMailStore(clock, settings, bodyFiles, queueFiles, writerConnection,
+                    readerConnections, new WalCheckpointer(checkpoints, CHECKPOINT_INTERVAL));
         } catch (SQLException | IOException | RuntimeException e) {
             for (StatementCache connection : opened) {
                 try {
@@ -143,6 +160,22 @@ public final class SqliteMailStore implements MailStore {
     }
 
     @Override
+    public Optional<LoginRecord> findLogin(String address, long verifierKeyId) {
+        Optional<LoginRecord> login = read(sql -> AccountTable.findLogin(sql, address, verifierKeyId));
+        login.ifPresent(found -> loginDays.markRecorded(found.account().id(), found.account().lastLogin()));
+        return login;
+    }
+
+    @Override
+    public void saveLoginVerifier(long accountId, long verifierKeyId, byte[] verifier) {
+        byte[] copy = verifier.clone();
+        write(tx -> {
+            AccountTable.saveLoginVerifier(tx.sql(), accountId, verifierKeyId, copy);
+            return null;
+        });
+    }
+
+    @Override
     public Account createAccountIfAbsent(String address, String passwordHash, LocalDate today) {
         Account account = write(tx -> {
             Optional<Long> created = AccountTable.insertIfAbsent(tx.sql(), address, passwordHash, today);
@@ -168,8 +201,8 @@ public final class SqliteMailStore implements MailStore {
     }
 
     @Override
-    public List<Account> accountsLastLoginBefore(LocalDate day) {
-        return read(sql -> AccountTable.lastLoginBefore(sql, day));
+    public List<Account> accountsLastLoginBefore(LocalDate day, long afterId, int limit) {
+        return read(sql -> AccountTable.lastLoginBefore(sql, day, afterId, limit));
     }
 
     @Override
@@ -335,35 +368,28 @@ public final class SqliteMailStore implements MailStore {
     // ---- expiry
 
     @Override
-    public List<MessageRef> messagesReceivedBefore(Instant cutoff) {
-        return read(sql -> MessageTable.receivedBefore(sql, cutoff));
+    public List<MessageRef> messagesReceivedBefore(Instant cutoff, MessageRef after, int limit) {
+        return read(sql -> MessageTable.receivedBefore(sql, cutoff, after, limit));
     }
 
     @Override
-    public List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff) {
-        return read(sql -> MessageTable.seenLargerThan(sql, minSize, cutoff));
+    public List<MessageRef> seenMessagesLargerThan(long minSize, Instant cutoff, MessageRef after, int limit) {
+        return read(sql -> MessageTable.seenLargerThan(sql, minSize, cutoff, after, limit));
     }
 
     @Override
-    public List<MessageRef> messagesOldestFirst(long accountId) {
-        return read(sql -> MessageTable.oldestFirst(sql, accountId));
+    public List<MessageRef> messagesOldestFirst(long accountId, MessageRef after, int limit) {
+        return read(sql -> MessageTable.oldestFirst(sql, accountId, after, limit));
     }
 
     @Override
     public void delete(Collection<MessageRef> messages) {
-        Map<Long, List<Long>> byMailbox = new LinkedHashMap<>();
-        for (MessageRef ref : messages) {
-            byMailbox.computeIfAbsent(ref.mailboxId(), id -> new ArrayList<>()).add(ref.uid());
-        }
-        if (byMailbox.isEmpty()) {
+        if (messages.isEmpty()) {
             return;
         }
+        List<MessageRef> refs = List.copyOf(messages);
         write(tx -> {
-            for (Map.Entry<Long, List<Long>> entry : byMailbox.entrySet()) {
-                if (MailboxTable.counters(tx.sql(), entry.getKey()).isPresent()) {
-                    MessageChanges.expunge(tx, bodyFiles, entry.getKey(), entry.getValue());
-                }
-            }
+            MessageChanges.delete(tx, bodyFiles, refs);
             return null;
         });
     }
@@ -487,8 +513,32 @@ public final class SqliteMailStore implements MailStore {
     }
 
     @Override
-    public int deleteExpiredMetadataValues(String entry, Instant now) {
-        return write(tx -> MetadataTable.deleteExpired(tx, entry, now));
+    public int deleteExpiredMetadataValues(String entry, Instant now, int limit) {
+        return write(tx -> MetadataTable.deleteExpired(tx, entry, now, limit));
+    }
+
+    // ---- tables of other components in this database
+
+    /** SQL of a component that keeps its own tables in this store's database. */
+    @FunctionalInterface
+    public interface TableWork<T> {
+        T run(TableStatements sql) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on the store's writer, in its transaction (inside a savepoint of its own,
+     * so a failure undoes only this work) and returns once that is committed. A second connection
+     * writing the same file would compete with the writer for SQLite's lock, and SQLite's busy
+     * handler waits by sleeping (1, 2, 5, 10 … 100 ms): under load that delayed deliveries and the
+     * other component alike. Here the work shares the next group commit instead.
+     */
+    public <T> T writeTables(TableWork<T> work) {
+        return write(tx -> work.run(tx.sql()));
+    }
+
+    /** Runs {@code work} on a reader thread, in one read transaction. */
+    public <T> T readTables(TableWork<T> work) {
+        return read(work::run);
     }
 
     @Override
@@ -503,6 +553,7 @@ public final class SqliteMailStore implements MailStore {
             return;
         }
         try {
+            checkpointer.close();
             writer.shutdown();
             readers.shutdown();
             writerConnection.close();

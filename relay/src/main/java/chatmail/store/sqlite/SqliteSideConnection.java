@@ -13,7 +13,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import org.flywaydb.core.Flyway;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -57,14 +56,19 @@ public final class SqliteSideConnection implements AutoCloseable {
             SqliteDatabase.createPrivately(dataDir);
             SqliteDatabase.ensureNativeLibraryDirectory();
             Connection connection = thread.submit(() -> {
-                Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").load().migrate();
                 SQLiteConfig config = new SQLiteConfig();
                 config.enforceForeignKeys(true);
                 config.setBusyTimeout(30_000);
                 tuning.accept(config);
                 Connection c = config.createConnection(url);
-                try (Statement s = c.createStatement()) {
-                    s.execute("PRAGMA journal_mode=WAL");
+                try {
+                    SchemaMigrations.migrate(url, c);
+                    try (Statement s = c.createStatement()) {
+                        s.execute("PRAGMA journal_mode=WAL");
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    c.close();
+                    throw e;
                 }
                 return c;
             }).get();

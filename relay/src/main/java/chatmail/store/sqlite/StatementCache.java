@@ -10,7 +10,7 @@ import java.util.Map;
  * One connection and its prepared statements, each prepared once and reused; SQL text is the
  * key. Used by exactly one thread, so no locking.
  */
-class StatementCache implements AutoCloseable {
+class StatementCache implements TableStatements, AutoCloseable {
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
 
@@ -26,6 +26,11 @@ class StatementCache implements AutoCloseable {
         }
         statement.clearParameters();
         return statement;
+    }
+
+    @Override
+    public PreparedStatement prepare(String sql) throws SQLException {
+        return get(sql);
     }
 
     /** Runs a statement that returns nothing (BEGIN, COMMIT, SAVEPOINT ...). */

@@ -109,6 +109,45 @@ class SqliteOutboundQueueStoreTest {
     }
 
     @Test
+    void aQueuedMessageAndItsFileGoWithItsLastEntryAndNoOtherMessageGoes() throws Exception {
+        byte[] large = new byte[100_000];
+        java.util.Arrays.fill(large, (byte) 'a');
+        try (SqliteMailStore mail = SqliteMailStore.open(dir, new MutableClock(T0));
+                SqliteOutboundQueueStore queue = SqliteOutboundQueueStore.open(dir)) {
+            Committed two = mail.commit(new Acceptance(List.of(), Optional.of(new QueuedCopy("a@x.org",
+                    List.of("b@y.org", "c@z.org"), new byte[0], MessageBody.of(large), T0, null))));
+            long other = queue.add("a@x.org", List.of("d@y.org"), MESSAGE, T0, null).getFirst().messageId();
+            List<Long> entries = two.queued().orElseThrow().recipientIds();
+            long message = two.queued().orElseThrow().messageId();
+            Path queueDir = dir.resolve("queue");
+            try (var files = java.nio.file.Files.list(queueDir)) {
+                assertThat(files.toList()).as("the large body as a queue file").hasSize(1);
+            }
+
+            queue.remove(List.of(entries.get(0)));
+            assertThat(queue.message(message)).as("one entry left: the message stays").hasSize(large.length);
+            try (var files = java.nio.file.Files.list(queueDir)) {
+                assertThat(files.toList()).hasSize(1);
+            }
+
+            queue.remove(List.of(entries.get(1)));
+            try (var files = java.nio.file.Files.list(queueDir)) {
+                assertThat(files.toList()).as("the last entry took the file").isEmpty();
+            }
+            assertThat(queue.due(FAR_FUTURE, 10)).extracting(QueuedRecipient::messageId).containsExactly(other);
+            assertThat(queue.message(other)).isEqualTo(MESSAGE);
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteOutboundQueueStore.FILE_NAME));
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM outbound_messages")) {
+            List<Long> left = new ArrayList<>();
+            while (rs.next()) {
+                left.add(rs.getLong(1));
+            }
+            assertThat(left).as("the rows of outbound_messages").hasSize(1);
+        }
+    }
+
+    @Test
     void theMigrationToAutoincrementKeepsEveryQueuedEntryWithItsIdAndColumns() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve(SqliteOutboundQueueStore.FILE_NAME);
         Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target("5").load().migrate();

@@ -379,9 +379,14 @@ class SqliteMailStoreTest {
         assertThat(store.findAccount("alice@example.org").orElseThrow().lastLogin())
                 .as("an older day never overwrites a newer one").isEqualTo(TODAY.plusDays(40));
 
-        assertThat(store.accountsLastLoginBefore(TODAY.plusDays(30))).extracting(Account::id)
+        assertThat(store.accountsLastLoginBefore(TODAY.plusDays(30), 0, 10)).extracting(Account::id)
                 .containsExactly(bob.id());
-        assertThat(store.accountsLastLoginBefore(TODAY)).isEmpty();
+        assertThat(store.accountsLastLoginBefore(TODAY.plusDays(30), bob.id(), 10)).isEmpty();
+        assertThat(store.accountsLastLoginBefore(TODAY.plusDays(41), 0, 1)).extracting(Account::id)
+                .as("pages in id order").containsExactly(alice.id());
+        assertThat(store.accountsLastLoginBefore(TODAY.plusDays(41), alice.id(), 1)).extracting(Account::id)
+                .containsExactly(bob.id());
+        assertThat(store.accountsLastLoginBefore(TODAY, 0, 10)).isEmpty();
     }
 
     @Test
@@ -400,7 +405,7 @@ class SqliteMailStoreTest {
         assertThat(store.findAccount("alice@example.org")).isEmpty();
         assertThat(store.mailboxes(alice.id())).isEmpty();
         assertThat(store.usage(alice.id())).isZero();
-        assertThat(store.messagesOldestFirst(alice.id())).isEmpty();
+        assertThat(store.messagesOldestFirst(alice.id(), null, 10)).isEmpty();
         assertThat(bodyFileCount()).as("only bob's file is left").isEqualTo(1);
         assertThat(store.accountCount()).isEqualTo(1);
     }
@@ -419,22 +424,112 @@ class SqliteMailStoreTest {
         long recentSeenLarge = deliver(inbox, TestMessages.message(4, 300_000), "\\Seen").uid();
         Instant cutoff = t0.plus(Duration.ofDays(5));
 
-        assertThat(store.messagesReceivedBefore(cutoff)).extracting(MessageRef::uid)
+        assertThat(store.messagesReceivedBefore(cutoff, null, 10)).extracting(MessageRef::uid)
                 .containsExactly(oldSeenLarge, oldUnseenLarge, oldSeenSmall);
-        assertThat(store.seenMessagesLargerThan(200_000, cutoff)).singleElement().satisfies(ref -> {
+        assertThat(store.seenMessagesLargerThan(200_000, cutoff, null, 10)).singleElement().satisfies(ref -> {
             assertThat(ref.uid()).isEqualTo(oldSeenLarge);
             assertThat(ref.accountId()).isEqualTo(alice.id());
             assertThat(ref.mailboxId()).isEqualTo(inbox.id());
             assertThat(ref.size()).isEqualTo(300_000);
             assertThat(ref.internalDate()).isEqualTo(t0);
         });
-        List<MessageRef> oldestFirst = store.messagesOldestFirst(alice.id());
+        List<MessageRef> oldestFirst = store.messagesOldestFirst(alice.id(), null, 10);
         assertThat(oldestFirst).extracting(MessageRef::uid)
                 .containsExactly(oldSeenLarge, oldUnseenLarge, oldSeenSmall, recentSeenLarge);
 
         store.delete(oldestFirst.subList(0, 2));
         assertThat(store.snapshot(inbox.id()).messages()).extracting(MessageInfo::uid)
                 .containsExactly(oldSeenSmall, recentSeenLarge);
+    }
+
+    @Test
+    void expiryPagesGoOnAfterTheLastReferenceAlsoWhenItsPredecessorsWereDeleted() {
+        Account alice = account("alice@example.org");
+        Account bob = account("bob@example.org");
+        Mailbox aliceInbox = inbox(alice);
+        Mailbox bobInbox = inbox(bob);
+        // Same instant in two mailboxes: the order goes on by mailbox and UID.
+        for (int i = 0; i < 3; i++) {
+            deliver(aliceInbox, TestMessages.message(i, SMALL), "\\Seen");
+            deliver(bobInbox, TestMessages.message(10 + i, 300_000), "\\Seen");
+            clock.advance(Duration.ofSeconds(1));
+        }
+        Instant cutoff = clock.instant();
+
+        List<MessageRef> all = new ArrayList<>();
+        MessageRef after = null;
+        List<MessageRef> page;
+        while (!(page = store.messagesReceivedBefore(cutoff, after, 2)).isEmpty()) {
+            assertThat(page).hasSizeLessThanOrEqualTo(2);
+            all.addAll(page);
+            store.delete(page);
+            after = page.getLast();
+        }
+        assertThat(all).extracting(r -> r.mailboxId() + "/" + r.uid()).containsExactly(
+                aliceInbox.id() + "/1", bobInbox.id() + "/1", aliceInbox.id() + "/2", bobInbox.id() + "/2",
+                aliceInbox.id() + "/3", bobInbox.id() + "/3");
+        assertThat(store.messagesReceivedBefore(cutoff, null, 10)).isEmpty();
+
+        for (int i = 0; i < 3; i++) {
+            deliver(bobInbox, TestMessages.message(20 + i, i == 1 ? SMALL : 300_000), "\\Seen");
+        }
+        List<MessageRef> large = new ArrayList<>();
+        after = null;
+        while (!(page = store.seenMessagesLargerThan(200_000, clock.instant().plusSeconds(1), after, 1)).isEmpty()) {
+            large.addAll(page);
+            after = page.getLast();
+        }
+        assertThat(large).extracting(MessageRef::uid).containsExactly(4L, 6L);
+
+        List<MessageRef> bobs = new ArrayList<>();
+        after = null;
+        while (!(page = store.messagesOldestFirst(bob.id(), after, 2)).isEmpty()) {
+            bobs.addAll(page);
+            after = page.getLast();
+        }
+        assertThat(bobs).extracting(MessageRef::uid).containsExactly(5L, 4L, 6L);
+    }
+
+    @Test
+    void deletingManyReferencesAcrossMailboxesReleasesBodiesOnceAndTellsEachMailboxOnce() throws IOException {
+        Account alice = account("alice@example.org");
+        Account bob = account("bob@example.org");
+        Mailbox aliceInbox = inbox(alice);
+        Mailbox bobInbox = inbox(bob);
+        // One large body shared by a copy in each inbox, then more messages than one statement deletes.
+        store.deliver(new NewMessage(TestMessages.message(1, LARGE), clock.instant()),
+                List.of(new DeliveryTarget(aliceInbox.id(), Set.of()), new DeliveryTarget(bobInbox.id(), Set.of())));
+        int more = MessageChanges.DELETE_CHUNK + 10;
+        for (int i = 0; i < more; i++) {
+            deliver(i % 2 == 0 ? aliceInbox : bobInbox, TestMessages.message(10 + i, SMALL));
+        }
+        long aliceModseq = store.snapshot(aliceInbox.id()).highestModseq();
+        List<MailboxEvent> events = new CopyOnWriteArrayList<>();
+        List<MessageRef> refs = new ArrayList<>(store.messagesOldestFirst(alice.id(), null, 1000));
+        refs.addAll(store.messagesOldestFirst(bob.id(), null, 1000));
+        MessageRef bobsShared = refs.stream().filter(r -> r.accountId() == bob.id() && r.uid() == 1).findFirst().orElseThrow();
+        List<MessageRef> allButBobsShared = refs.stream().filter(r -> r != bobsShared).toList();
+        // A reference to a message that is gone already is skipped.
+        store.delete(refs.stream().filter(r -> r.accountId() == alice.id() && r.uid() == 2).toList());
+        try (MailboxEvents.Subscription _ = store.events().subscribe(alice.id(), events::add);
+             MailboxEvents.Subscription _ = store.events().subscribe(bob.id(), events::add)) {
+            store.delete(allButBobsShared);
+        }
+
+        assertThat(store.snapshot(aliceInbox.id()).messages()).isEmpty();
+        assertThat(store.snapshot(bobInbox.id()).messages()).extracting(MessageInfo::uid).containsExactly(1L);
+        assertThat(bodyFileCount()).as("bob's copy still holds the shared body").isEqualTo(1);
+        assertThat(store.content(bobInbox.id(), 1)).isEqualTo(TestMessages.message(1, LARGE));
+        assertThat(events).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(MailboxEvents.MessagesExpunged.class));
+        MailboxEvents.MessagesExpunged aliceEvent = (MailboxEvents.MessagesExpunged) events.stream()
+                .filter(e -> e.mailboxId() == aliceInbox.id()).findFirst().orElseThrow();
+        assertThat(aliceEvent.uids()).as("sorted, without the one deleted before").isSorted()
+                .hasSize(more / 2).contains(1L).doesNotContain(2L);
+        assertThat(store.snapshot(aliceInbox.id()).highestModseq()).as("one MODSEQ per mailbox and delete")
+                .isEqualTo(aliceModseq + 2);
+
+        store.delete(List.of(bobsShared));
+        assertThat(bodyFileCount()).as("the last reference takes the file").isZero();
     }
 
     @Test

@@ -1,0 +1,166 @@
+package chatmail.bench;
+
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The load generator's IDLE side as a process of its own ({@code bench bigday} starts it): one
+ * process cannot hold both ends of 18,000 connections under a 20,000 open-file limit, and its CPU
+ * is then measured apart from the relay's. It holds one IMAP IDLE connection (TLS) per account
+ * {@code 0 … count-1}, from the source addresses 127.0.1.1 … 127.0.1.N in turn.
+ *
+ * <p>Commands on stdin, one per line: {@code connect} (log every account in, SELECT INBOX, IDLE;
+ * each connection retries a refused or failed attempt, as a device does), {@code quit}. Events on
+ * stdout, one per line, times from {@link System#nanoTime()} (the machine's monotonic clock, the
+ * same in every process): {@code ready}; {@code watching <i> <exists>} when connection i is in
+ * IDLE; {@code arrived <i> <n> <nanos>} when its mailbox grew by n messages (EXPUNGEs are
+ * counted, so expiry's deletions are not mistaken for arrivals); {@code closed <i>} when the
+ * server ended it; {@code connected <ok> <failed> <lastIdleNanos> <firstFailure>} when a
+ * {@code connect} is done.
+ */
+public final class IdleClients {
+
+    private static final int ATTEMPTS = 20;
+
+    private final BenchTarget target;
+    private final ClientTls tls = new ClientTls(Duration.ofSeconds(60));
+    private final int count;
+    private final int parallelism;
+    private final AtomicReferenceArray<ImapIdler> connections;
+    private final AtomicLongArray known;
+    private final BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.US_ASCII), 1 << 16);
+
+    private IdleClients(BenchTarget target, int count, int parallelism) {
+        this.target = target;
+        this.count = count;
+        this.parallelism = parallelism;
+        this.connections = new AtomicReferenceArray<>(count);
+        this.known = new AtomicLongArray(count);
+    }
+
+    /** Arguments: host port domain password count sources parallelism. */
+    public static void main(String[] args) throws Exception {
+        List<InetAddress> sources = new ArrayList<>();
+        for (int i = 1; i <= Integer.parseInt(args[5]); i++) {
+            sources.add(InetAddress.getByName("127.0.1." + i));
+        }
+        BenchTarget target = new BenchTarget("ours", args[0], 0, Integer.parseInt(args[1]), args[2], args[3], sources);
+        IdleClients clients = new IdleClients(target, Integer.parseInt(args[4]), Integer.parseInt(args[6]));
+        clients.emit("ready");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        String line;
+        while ((line = in.readLine()) != null) {
+            switch (line.strip()) {
+                case "connect" -> clients.connectAll();
+                case "quit" -> {
+                    clients.closeAll();
+                    return;
+                }
+                default -> clients.emit("error unknown command");
+            }
+        }
+        clients.closeAll();
+    }
+
+    private void connectAll() throws InterruptedException {
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicLong lastIdle = new AtomicLong();
+        AtomicReference<String> firstFailure = new AtomicReference<>("-");
+        Semaphore permits = new Semaphore(parallelism);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < count; i++) {
+                if (connections.get(i) != null) {
+                    continue;
+                }
+                int index = i;
+                permits.acquire();
+                pool.submit(() -> {
+                    try {
+                        connect(index);
+                        lastIdle.accumulateAndGet(System.nanoTime(), Math::max);
+                        ok.incrementAndGet();
+                    } catch (IOException | RuntimeException e) {
+                        failed.incrementAndGet();
+                        firstFailure.compareAndSet("-", e.toString().replace('\n', ' '));
+                    } finally {
+                        permits.release();
+                    }
+                });
+            }
+        }
+        emit("connected " + ok.get() + " " + failed.get() + " " + lastIdle.get() + " " + firstFailure.get());
+    }
+
+    /** Opens connection {@code i}, retrying as a device would while the relay is busy or starting. */
+    private void connect(int i) throws IOException {
+        IOException last = null;
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            if (attempt > 0) {
+                LockSupport.parkNanos(Math.min(2_000, 100L << Math.min(attempt, 5)) * 1_000_000L);
+            }
+            ImapIdler c;
+            try {
+                c = ImapIdler.open(tls, target.nextSource(), target.host(), target.imapsPort(), target.address(i),
+                        target.password(), false);
+            } catch (IOException e) {
+                last = e;
+                continue;
+            }
+            known.set(i, c.selectedExists());
+            connections.set(i, c);
+            emit("watching " + i + " " + c.selectedExists());
+            c.listen((exists, at) -> {
+                long grown = exists - known.getAndSet(i, exists);
+                if (grown > 0) {
+                    emit("arrived " + i + " " + grown + " " + at);
+                }
+            }, expunged -> known.decrementAndGet(i), () -> {
+                connections.compareAndSet(i, c, null);
+                emit("closed " + i);
+            });
+            return;
+        }
+        throw last;
+    }
+
+    private void closeAll() {
+        for (int i = 0; i < count; i++) {
+            ImapIdler c = connections.getAndSet(i, null);
+            if (c != null) {
+                c.close();
+            }
+        }
+        emit("bye");
+    }
+
+    private void emit(String line) {
+        synchronized (out) {
+            try {
+                out.write(line);
+                out.write('\n');
+                out.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

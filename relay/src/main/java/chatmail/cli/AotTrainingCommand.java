@@ -1,0 +1,119 @@
+package chatmail.cli;
+
+import chatmail.Relay;
+import chatmail.account.CredentialGenerator;
+import chatmail.account.ResourceProbe;
+import chatmail.config.Config;
+import chatmail.config.DevConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The training run of the JDK's AOT cache (JEP 483/515): the launcher runs this command once
+ * after every build as {@code java -XX:AOTCacheOutput=FILE -jar chatmail.jar aot-training}, and a
+ * package does the same for its installed class path. What this JVM loads, links and profiles is
+ * what later starts take from the cache (all of it, at every start), so it does only what a
+ * restarted relay does first: a start (the certificate read), one client of each kind over
+ * loopback (submission and IMAP IDLE over TLS, STARTTLS, the MX greeting, a web page), a stop.
+ * A temporary directory and ephemeral ports keep it away from any real relay on the machine.
+ *
+ * <p>Two parts run in JVMs of their own, started by this one: the first start, which makes the
+ * self-signed certificate with Bouncy Castle (signed jars, which cannot be in the cache, and any
+ * class in it that refers to them would make every start load and verify them), and the clients
+ * (the client side of TLS is no part of a relay's start).
+ */
+@Command(name = "aot-training", hidden = true,
+        description = "Start a throw-away relay on loopback, use it once, stop (the AOT cache's training run).")
+final class AotTrainingCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--first-start-only", paramLabel = "DIR", hidden = true,
+            description = "Only start and stop a relay with its data in DIR.")
+    Path firstStartOnly;
+
+    @Option(names = "--clients-for", paramLabel = "DIR", hidden = true,
+            description = "Only run the training clients against the relay of DIR, trusting its certificate.")
+    Path clientsFor;
+
+    @Option(names = "--port", hidden = true, description = "With --clients-for: a port of the relay, as service=number.")
+    Map<String, Integer> ports = new LinkedHashMap<>();
+
+    @Option(names = "--account", hidden = true, description = "With --clients-for: address and password, as address=password.")
+    Map<String, String> account = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        Relay.Options options = new Relay.Options(Clock.systemUTC(), ResourceProbe.ample(), true, true);
+        try {
+            if (firstStartOnly != null) {
+                Relay.start(DevConfig.create(firstStartOnly), options).close();
+                return ExitCodes.OK;
+            }
+            if (clientsFor != null) {
+                Config config = DevConfig.create(clientsFor);
+                var login = account.entrySet().iterator().next();
+                new TrainingClients(new TrainingClients.Target(config.listenAddresses().getFirst(), ports, config.mailDomain(),
+                        login.getKey(), login.getValue()), TrainingClients.trusting(certificate(clientsFor))).run();
+                return ExitCodes.OK;
+            }
+            Path dir = Files.createTempDirectory("chatmail-aot-training");
+            try {
+                inAnotherJvm("the first start", List.of("--first-start-only", dir.toString()));
+                try (Relay relay = Relay.start(DevConfig.create(dir), options)) {
+                    CredentialGenerator.Credentials login = new CredentialGenerator(relay.config()).next();
+                    List<String> args = new ArrayList<>(List.of("--clients-for", dir.toString(),
+                            "--account", login.email() + "=" + login.password()));
+                    relay.ports().forEach((service, port) -> args.addAll(List.of("--port", service + "=" + port)));
+                    inAnotherJvm("the clients", args);
+                }
+            } finally {
+                deleteTree(dir);
+            }
+            return ExitCodes.OK;
+        } catch (IOException | RuntimeException e) {
+            err.println("chatmail: the AOT training run failed: " + e);
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    private static Path certificate(Path dir) {
+        return dir.resolve("data/tls/cert.pem");
+    }
+
+    /** This command with {@code args} in a new JVM on this one's class path; fails unless it exits 0. */
+    private static void inAnotherJvm(String what, List<String> args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "aot-training"));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IOException(what + " of the training failed (exit " + p.exitValue() + "): " + output.strip());
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -214,7 +214,8 @@ public final class Relay implements AutoCloseable {
      * previous run left queued. Bounces of remote mail go into the sender's INBOX.
      */
     private void startOutbound() {
-        DnsResolver dns = DnsResolver.fromConfig(config);
+        // Delivery asks for the same MX and addresses again and again: kept for their TTL.
+        DnsResolver dns = DnsResolver.fromConfig(config).cacheDeliveryAnswers(options.clock());
         dkimSigner = DkimSigner.forRelay(config);
         dkimVerifier = new DkimVerifier(DkimKeyCache.standard(dns, options.clock()));
         SqliteOutboundQueueStore queue = SqliteOutboundQueueStore.open(config.dataDir());

@@ -98,6 +98,19 @@ public final class DnsResolver {
         return type == Type.MX || type == Type.A || type == Type.AAAA;
     }
 
+    /**
+     * Writes and reads back a question in memory, without sending it: dnsjava's classes (names,
+     * types, the message format) are loaded before the first message's lookups need them.
+     */
+    public void warmUp() {
+        try {
+            Message question = Message.newQuery(Record.newRecord(Name.fromString("warm-up.invalid."), Type.MX, DClass.IN));
+            new Message(question.toWire()).getSection(Section.QUESTION);
+        } catch (IOException | RuntimeException e) {
+            // nothing warmed; the first lookup pays
+        }
+    }
+
     /** One question, the answer sorted into its three permanent kinds. */
     public DnsAnswer query(String name, int type) throws DnsTemporaryException {
         DnsCache c = cachedType(type) ? cache : null;

@@ -25,12 +25,24 @@ public final class LoadRunner {
     private final DeliveryTracker tracker;
     private final Duration drainTimeout;
     private final boolean watched;
+    private final Acknowledgements acknowledgements;
 
+    /** Told of every message the server answered 250 to, for a later check that none went missing. */
+    @FunctionalInterface
+    public interface Acknowledgements {
+        void accepted(int recipient, String messageId);
+    }
     /**
      * @param watched whether a {@link DeliveryWatch} feeds {@code tracker}; without one only
      *     submission is measured and nothing counts as lost
      */
     public LoadRunner(BenchTarget target, ClientTls tls, DeliveryTracker tracker, Duration drainTimeout, boolean watched) {
+        this(target, tls, tracker, drainTimeout, watched, (recipient, messageId) -> { });
+    }
+
+    public LoadRunner(BenchTarget target, ClientTls tls, DeliveryTracker tracker, Duration drainTimeout, boolean watched,
+                      Acknowledgements acknowledgements) {
+        this.acknowledgements = acknowledgements;
         this.target = target;
         this.tls = tls;
         this.tracker = tracker;
@@ -121,7 +133,9 @@ public final class LoadRunner {
             });
             o.code = s.reply().code();
             o.submitNanos = s.replied() - s.endOfData();
-            if (!s.accepted()) {
+            if (s.accepted()) {
+                acknowledgements.accepted(recipient, id);
+            } else {
                 if (o.inFlight != null && watched) {
                     tracker.refused(o.inFlight);
                 }

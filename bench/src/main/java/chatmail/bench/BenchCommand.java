@@ -145,16 +145,27 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--relay-jvm-option", description = "Extra JVM option for the relay's process (repeatable).")
         List<String> relayJvmOptions = new ArrayList<>();
 
+        @Option(names = "--attacks", split = ",", description = "Only these attacks: literal, long-password, wrong-password, "
+                + "slowloris, flood, smtp-body, mxdeliv, dkim, probe (default: all).")
+        List<String> attacks = new ArrayList<>();
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            for (String a : attacks) {
+                if (!chatmail.bench.hostile.HostileBench.ATTACK_KEYS.contains(a)) {
+                    spec.commandLine().getErr().println("chatmail bench hostile: unknown attack " + a + "; known: "
+                            + String.join(", ", chatmail.bench.hostile.HostileBench.ATTACK_KEYS));
+                    return ExitCodes.CONFIG_ERROR;
+                }
+            }
             int d = duration != null ? duration : smoke ? 6 : 20;
             int n = runs != null ? runs : smoke ? 1 : 5;
             chatmail.bench.hostile.HostileBench.Options options = new chatmail.bench.hostile.HostileBench.Options(address,
                     accounts != null ? accounts : smoke ? 10 : 50, senders != null ? senders : smoke ? 4 : 16,
                     rate != null ? rate : smoke ? 100 : 200, n, Duration.ofSeconds(d),
                     Duration.ofSeconds(ramp != null ? ramp : smoke ? 6 : 20), Duration.ofSeconds(smoke ? d : 60), smoke,
-                    dnsPort, metricsPort, relayJvmOptions);
+                    dnsPort, metricsPort, relayJvmOptions, java.util.Set.copyOf(attacks));
             try {
                 return chatmail.bench.hostile.HostileBench.run(options, out) ? ExitCodes.OK : ExitCodes.FAILURE;
             } catch (IOException e) {

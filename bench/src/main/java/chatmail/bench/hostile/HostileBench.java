@@ -5,6 +5,7 @@ import chatmail.bench.BenchTarget;
 import chatmail.bench.ClientTls;
 import chatmail.bench.DeliveryTracker;
 import chatmail.bench.ImapIdleWatch;
+import chatmail.bench.JvmHeap;
 import chatmail.bench.LoadResult;
 import chatmail.bench.LoadRunner;
 import chatmail.bench.LoadScenario;
@@ -43,12 +44,17 @@ public final class HostileBench {
     /**
      * @param address loopback address of the relay (its ports are the standard ones there)
      * @param flatWindow the closing part of the attack phase whose RSS must be flat
+     * @param only keys of the attacks to run ({@link #ATTACK_KEYS}); empty: all
      */
     public record Options(String address, int accounts, int senders, double rate, int runs, Duration runDuration,
                           Duration ramp, Duration flatWindow, boolean smoke, int dnsPort, int metricsPort,
-                          List<String> jvmOptions) {}
+                          List<String> jvmOptions, Set<String> only) {}
 
     private record Ack(int recipient, String messageId) {}
+
+    /** The attacks by the key {@code --attacks} takes, in the order they start. */
+    public static final List<String> ATTACK_KEYS = List.of("literal", "long-password", "wrong-password", "slowloris", "flood",
+            "smtp-body", "mxdeliv", "dkim", "probe");
 
     private final Options o;
     private final PrintWriter out;
@@ -124,6 +130,7 @@ public final class HostileBench {
                     List<LoadResult> baseline = runs("baseline", runner, scenario, template);
                     long baselineEnd = System.nanoTime();
                     Map<String, Double> before = metrics.take();
+                    long heapBase = JvmHeap.liveBytes(relay.pid());
 
                     progress("attack phase: starting %d attacks, %d s to settle", attacks.size(), o.ramp().toSeconds());
                     long attackStart = System.nanoTime();
@@ -134,6 +141,9 @@ public final class HostileBench {
                     List<LoadResult> attacked = runs("under attack", runner, scenario, template);
                     long attackEnd = System.nanoTime();
                     Map<String, Double> after = metrics.take();
+                    // After the RSS window: the full GC jcmd forces may give memory back.
+                    long heapAttack = JvmHeap.liveBytes(relay.pid());
+                    List<String> histogram = histogram(relay.pid(), 12);
                     List<Attack.Row> rows = new ArrayList<>();
                     for (Attack a : attacks) {
                         rows.add(a.row());
@@ -179,7 +189,7 @@ public final class HostileBench {
 
                     ok = report(started, baseline, attacked, rss, baselineStart, baselineEnd, attackStart, attackEnd, rows,
                             MetricsScrape.deltas(before, after), aliveUnderAttack, acknowledged, missing, victimMessages,
-                            attacks, goals);
+                            attacks, goals, heapBase, heapAttack, histogram);
                 } finally {
                     watch.close();
                     for (Attack a : attacks) {
@@ -208,7 +218,7 @@ public final class HostileBench {
         List<InetAddress> flood = addresses(150, s ? 2 : 55);
         List<Service> flooded = List.of(new Service("SMTP 25", t.smtp(), false), new Service("submissions 465", t.submissions(), true),
                 new Service("IMAPS 993", t.imaps(), true), new Service("HTTPS 443", t.https(), true));
-        return List.of(
+        List<Attack> all = List.of(
                 new ImapLiteralAttack(t, addr(101), s ? 5 : 20, (s ? 1 : 4) * 1048576),
                 new PasswordAttack(t, addr(102), addr(103), 8000, 3000, s ? 2 : 4),
                 new PasswordAttack(t, addr(104), addr(105), 12, 12, s ? 2 : 4),
@@ -218,6 +228,13 @@ public final class HostileBench {
                 new MxDelivAttack(t, addr(122), addr(123), s ? 5 : 10),
                 new DkimHeavyAttack(t, addr(130), 2, dns),
                 new LegitProbe(t, HostileTarget.address("127.0.1.200"), flooded));
+        List<Attack> chosen = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (o.only().isEmpty() || o.only().contains(ATTACK_KEYS.get(i))) {
+                chosen.add(all.get(i));
+            }
+        }
+        return chosen;
     }
 
     private static InetAddress addr(int last) {
@@ -265,7 +282,8 @@ public final class HostileBench {
     private boolean report(String started, List<LoadResult> baseline, List<LoadResult> attacked, RssSampler rss,
                            long baselineStart, long baselineEnd, long attackStart, long attackEnd, List<Attack.Row> rows,
                            List<String> metricDeltas, boolean alive, long acknowledged, long missing, long victimMessages,
-                           List<Attack> attacks, List<String> goals) {
+                           List<Attack> attacks, List<String> goals, long heapBase, long heapAttack,
+                           List<String> histogram) {
         double p50Base = Stats.median(baseline, r -> r.deliveryLatency().percentile(50) / 1e6);
         double p99Base = Stats.median(baseline, r -> r.deliveryLatency().percentile(99) / 1e6);
         double p50Attack = Stats.median(attacked, r -> r.deliveryLatency().percentile(50) / 1e6);
@@ -303,6 +321,8 @@ public final class HostileBench {
                 rssBase, rssAttackMax, o.flatWindow().toSeconds(), rssAttackMax - rssBase);
         out.printf(Locale.ROOT, "| RSS over the last %d s of attack | | %.1f … %.1f MiB, ±%.1f %% of its median | ±5 %% |%n",
                 o.flatWindow().toSeconds(), RssSampler.minMiB(window), rssAttackMax, spread);
+        out.printf(Locale.ROOT, "| relay live heap after a full GC (jcmd), end of the phase | %.1f MiB | %.1f MiB | |%n",
+                heapBase / 1048576.0, heapAttack / 1048576.0);
         out.printf(Locale.ROOT, "| relay alive through the attack phase | | %s | yes |%n", alive ? "yes" : "NO");
         out.printf(Locale.ROOT, "| acknowledged (250) messages missing after SIGKILL and restart | | %d of %d | 0 |%n", missing,
                 acknowledged);
@@ -317,6 +337,9 @@ public final class HostileBench {
             line.append(String.format(Locale.ROOT, "%d:%.0f ", (s.nanos() - baselineStart) / 1_000_000_000L, s.rssBytes() / 1048576.0));
         }
         out.println(line.toString().strip());
+        out.println();
+        out.println("Largest classes of the live heap at the end of the attack phase (jcmd GC.class_histogram):");
+        histogram.forEach(h -> out.println("  " + h));
         out.println();
         out.println("## Attacks");
         for (Attack.Row r : rows) {
@@ -368,6 +391,25 @@ public final class HostileBench {
             }
         }
         throw new IOException(host + ":" + port + " does not accept");
+    }
+
+    /** The first {@code rows} lines of the relay's class histogram after a full GC; empty when jcmd fails. */
+    private static List<String> histogram(long pid, int rows) {
+        try {
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid),
+                    "GC.class_histogram").redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+                    .filter(l -> l.matches("^\\s*(num|\\d+:|Total).*")).toList();
+            p.waitFor();
+            List<String> top = new ArrayList<>(lines.subList(0, Math.min(rows + 1, lines.size())));
+            lines.stream().filter(l -> l.startsWith("Total")).findFirst().ifPresent(top::add);
+            return top;
+        } catch (IOException e) {
+            return List.of("(jcmd failed: " + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
     }
 
     /** The end of the relay's output, for a run that failed. */

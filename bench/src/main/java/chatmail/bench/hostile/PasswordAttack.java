@@ -61,7 +61,7 @@ final class PasswordAttack extends Attack {
                 String answer = s.tagged("x");
                 tally.seconds("IMAP answer time", (System.nanoTime() - t0) / 1e9);
                 tally.count("IMAP attempts");
-                tally.reply(answer);
+                tally.reply("IMAP: " + (answer == null ? "(closed by the relay, nothing said)" : answer));
                 if (answer == null || answer.startsWith("* BYE")) {
                     return;
                 }
@@ -83,7 +83,7 @@ final class PasswordAttack extends Attack {
                 String answer = s.smtpReply();
                 tally.seconds("SMTP answer time", (System.nanoTime() - t0) / 1e9);
                 tally.count("SMTP attempts");
-                tally.reply(answer);
+                tally.reply("SMTP: " + (answer == null ? "(closed by the relay, nothing said)" : answer));
                 if (answer == null || answer.startsWith("421")) {
                     return;
                 }

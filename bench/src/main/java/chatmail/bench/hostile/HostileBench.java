@@ -5,7 +5,6 @@ import chatmail.bench.BenchTarget;
 import chatmail.bench.ClientTls;
 import chatmail.bench.DeliveryTracker;
 import chatmail.bench.ImapIdleWatch;
-import chatmail.bench.JvmHeap;
 import chatmail.bench.LoadResult;
 import chatmail.bench.LoadRunner;
 import chatmail.bench.LoadScenario;
@@ -130,7 +129,7 @@ public final class HostileBench {
                     List<LoadResult> baseline = runs("baseline", runner, scenario, template);
                     long baselineEnd = System.nanoTime();
                     Map<String, Double> before = metrics.take();
-                    long heapBase = JvmHeap.liveBytes(relay.pid());
+                    long heapBase = liveHeap(histogram(relay.pid(), 0));
 
                     progress("attack phase: starting %d attacks, %d s to settle", attacks.size(), o.ramp().toSeconds());
                     long attackStart = System.nanoTime();
@@ -142,8 +141,8 @@ public final class HostileBench {
                     long attackEnd = System.nanoTime();
                     Map<String, Double> after = metrics.take();
                     // After the RSS window: the full GC jcmd forces may give memory back.
-                    long heapAttack = JvmHeap.liveBytes(relay.pid());
                     List<String> histogram = histogram(relay.pid(), 12);
+                    long heapAttack = liveHeap(histogram);
                     List<Attack.Row> rows = new ArrayList<>();
                     for (Attack a : attacks) {
                         rows.add(a.row());
@@ -321,7 +320,7 @@ public final class HostileBench {
                 rssBase, rssAttackMax, o.flatWindow().toSeconds(), rssAttackMax - rssBase);
         out.printf(Locale.ROOT, "| RSS over the last %d s of attack | | %.1f … %.1f MiB, ±%.1f %% of its median | ±5 %% |%n",
                 o.flatWindow().toSeconds(), RssSampler.minMiB(window), rssAttackMax, spread);
-        out.printf(Locale.ROOT, "| relay live heap after a full GC (jcmd), end of the phase | %.1f MiB | %.1f MiB | |%n",
+        out.printf(Locale.ROOT, "| relay live heap after a full GC (jcmd GC.class_histogram), end of the phase | %.1f MiB | %.1f MiB | |%n",
                 heapBase / 1048576.0, heapAttack / 1048576.0);
         out.printf(Locale.ROOT, "| relay alive through the attack phase | | %s | yes |%n", alive ? "yes" : "NO");
         out.printf(Locale.ROOT, "| acknowledged (250) messages missing after SIGKILL and restart | | %d of %d | 0 |%n", missing,
@@ -391,6 +390,16 @@ public final class HostileBench {
             }
         }
         throw new IOException(host + ":" + port + " does not accept");
+    }
+
+    /**
+     * The histogram's total: live objects right after the full GC that {@code GC.class_histogram}
+     * forces ({@code GC.heap_info} after {@code GC.run} would also count what the attackers made
+     * the relay allocate between the two jcmd calls); -1 when unknown.
+     */
+    private static long liveHeap(List<String> histogram) {
+        return histogram.stream().filter(l -> l.startsWith("Total")).findFirst()
+                .map(l -> Long.parseLong(l.trim().split("\\s+")[2])).orElse(-1L);
     }
 
     /** The first {@code rows} lines of the relay's class histogram after a full GC; empty when jcmd fails. */

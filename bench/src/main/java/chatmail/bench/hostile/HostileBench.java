@@ -99,6 +99,7 @@ public final class HostileBench {
             OurRelayProcess relay = OurRelayProcess.start(o.address(), legitSources, o.jvmOptions(), Duration.ofSeconds(90), null,
                     overrides);
             Path dir = null;
+            progress("relay started in %.1f s", relay.startup().toMillis() / 1000.0);
             try {
                 BenchTarget legit = relay.target();
                 HostileTarget target = new HostileTarget(o.address(), 25, 587, 465, 143, 993, 443, legit.domain(), legit.password(),
@@ -121,15 +122,18 @@ public final class HostileBench {
                     watch.start(tracker);
                     progress("%d accounts watched by %s; %s, %d runs per phase", o.accounts(), watch.description(),
                             scenario.describe(), o.runs());
-                    LoadResult warm = runner.run(new LoadScenario("warm-up", 4096, o.senders(), o.rate(),
-                            o.smoke() ? Duration.ofSeconds(2) : Duration.ofSeconds(5)), template);
-                    progress("warm-up (not reported): %s", warm.summary());
+                    if (!o.smoke()) {
+                        // The smoke run's baseline is not held against anything: no warm-up for it.
+                        LoadResult warm = runner.run(new LoadScenario("warm-up", 4096, o.senders(), o.rate(),
+                                Duration.ofSeconds(5)), template);
+                        progress("warm-up (not reported): %s", warm.summary());
+                    }
 
                     long baselineStart = System.nanoTime();
                     List<LoadResult> baseline = runs("baseline", runner, scenario, template);
                     long baselineEnd = System.nanoTime();
                     Map<String, Double> before = metrics.take();
-                    long heapBase = liveHeap(histogram(relay.pid(), 0));
+                    long heapBase = o.smoke() ? -1 : liveHeap(histogram(relay.pid(), 0));
 
                     progress("attack phase: starting %d attacks, %d s to settle", attacks.size(), o.ramp().toSeconds());
                     long attackStart = System.nanoTime();
@@ -141,7 +145,7 @@ public final class HostileBench {
                     long attackEnd = System.nanoTime();
                     Map<String, Double> after = metrics.take();
                     // After the RSS window: the full GC jcmd forces may give memory back.
-                    List<String> histogram = histogram(relay.pid(), 12);
+                    List<String> histogram = o.smoke() ? List.of("(not taken in a smoke run)") : histogram(relay.pid(), 12);
                     long heapAttack = liveHeap(histogram);
                     List<Attack.Row> rows = new ArrayList<>();
                     for (Attack a : attacks) {
@@ -151,9 +155,10 @@ public final class HostileBench {
 
                     // SIGKILL in the middle of a last run, the attackers still at it.
                     LoadRunner killRun = new LoadRunner(legit, tls, tracker, Duration.ofSeconds(2), true, ackSink);
-                    LoadScenario last = new LoadScenario("killed mid-run", 4096, o.senders(), o.rate(), Duration.ofSeconds(6));
+                    Duration lastRun = Duration.ofSeconds(o.smoke() ? 4 : 6);
+                    LoadScenario last = new LoadScenario("killed mid-run", 4096, o.senders(), o.rate(), lastRun);
                     Thread killer = Thread.ofVirtual().start(() -> {
-                        Attack.pause(3000);
+                        Attack.pause(lastRun.toMillis() / 2);
                         try {
                             relay.killKeepingData();
                         } catch (InterruptedException e) {
@@ -163,8 +168,8 @@ public final class HostileBench {
                     LoadResult killed = killRun.run(last, template);
                     killer.join();
                     dir = relay.killKeepingData();
-                    progress("SIGKILL 3 s into a 6 s run: %d accepted before the kill, %d errors after it", killed.accepted(),
-                            killed.errors() + killed.refused());
+                    progress("SIGKILL %d s into a %d s run: %d accepted before the kill, %d errors after it",
+                            lastRun.toSeconds() / 2, lastRun.toSeconds(), killed.accepted(), killed.errors() + killed.refused());
                     rss.close();
                     watch.close();
                     for (Attack a : attacks) {
@@ -172,9 +177,10 @@ public final class HostileBench {
                     }
 
                     // Restart on the same data directory and look for every acknowledged message.
-                    progress("restarting the relay on the same data directory");
+                    progress("attackers stopped; restarting the relay on the same data directory");
                     OurRelayProcess again = OurRelayProcess.start(o.address(), legitSources, o.jvmOptions(), Duration.ofSeconds(90),
                             dir, overrides);
+                    progress("restarted; looking up %d acknowledged messages", acks.size());
                     long missing;
                     long acknowledged = acks.size();
                     long victimMessages;
@@ -320,8 +326,10 @@ public final class HostileBench {
                 rssBase, rssAttackMax, o.flatWindow().toSeconds(), rssAttackMax - rssBase);
         out.printf(Locale.ROOT, "| RSS over the last %d s of attack | | %.1f … %.1f MiB, ±%.1f %% of its median | ±5 %% |%n",
                 o.flatWindow().toSeconds(), RssSampler.minMiB(window), rssAttackMax, spread);
-        out.printf(Locale.ROOT, "| relay live heap after a full GC (jcmd GC.class_histogram), end of the phase | %.1f MiB | %.1f MiB | |%n",
-                heapBase / 1048576.0, heapAttack / 1048576.0);
+        if (heapBase >= 0 && heapAttack >= 0) {
+            out.printf(Locale.ROOT, "| relay live heap after a full GC (jcmd GC.class_histogram), end of the phase | %.1f MiB | %.1f MiB | |%n",
+                    heapBase / 1048576.0, heapAttack / 1048576.0);
+        }
         out.printf(Locale.ROOT, "| relay alive through the attack phase | | %s | yes |%n", alive ? "yes" : "NO");
         out.printf(Locale.ROOT, "| acknowledged (250) messages missing after SIGKILL and restart | | %d of %d | 0 |%n", missing,
                 acknowledged);
@@ -421,6 +429,13 @@ public final class HostileBench {
         }
     }
 
+    private static Object[] prepend(Object first, Object[] rest) {
+        Object[] all = new Object[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
     /** The end of the relay's output, for a run that failed. */
     private void showLog(Path log) {
         try {
@@ -432,8 +447,10 @@ public final class HostileBench {
         }
     }
 
+    private final long began = System.nanoTime();
+
     private void progress(String format, Object... args) {
-        out.printf(Locale.ROOT, "bench: " + format + "%n", args);
+        out.printf(Locale.ROOT, "bench: [%.1f s] " + format + "%n", prepend((System.nanoTime() - began) / 1e9, args));
         out.flush();
     }
 }

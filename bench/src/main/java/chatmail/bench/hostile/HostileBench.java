@@ -94,6 +94,12 @@ public final class HostileBench {
         }
         boolean ok = true;
         List<String> goals = new ArrayList<>();
+        // Another server on these ports would answer in the relay's place (OurRelayProcess waits for 465 to accept).
+        for (int port : List.of(25, 587, 465, 143, 993, 443, o.metricsPort())) {
+            if (accepts(o.address(), port)) {
+                throw new IOException(o.address() + ":" + port + " is in use by another server; choose another --address");
+            }
+        }
         try (StubDns dns = new StubDns(o.address(), o.dnsPort())) {
             progress("starting the relay on %s (25, 587, 465, 143, 993, 443; DNS: the bench's stub at port %d)", o.address(), o.dnsPort());
             OurRelayProcess relay = OurRelayProcess.start(o.address(), legitSources, o.jvmOptions(), Duration.ofSeconds(90), null,
@@ -386,6 +392,15 @@ public final class HostileBench {
         out.println(problems.isEmpty() && goals.isEmpty() ? "hostile: OK" : "hostile: NOT OK");
         out.flush();
         return problems.isEmpty() && goals.isEmpty();
+    }
+
+    private static boolean accepts(String host, int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(host, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static void awaitPort(String host, int port) throws IOException {

@@ -29,10 +29,14 @@ public final class LoadRunner {
     private final boolean watched;
     private final AcceptedListener acceptedListener;
 
-    /** Told of each message the server accepted, right after its 250, on the sender's thread. */
+    /**
+     * Told of each message the server accepted, right after its 250, on the sender's thread: for
+     * the push check (bench bigday) and the census of acknowledged messages after a SIGKILL
+     * (bench hostile).
+     */
     @FunctionalInterface
     public interface AcceptedListener {
-        void accepted(DeliveryTracker.InFlight message, String sender);
+        void accepted(DeliveryTracker.InFlight message, String sender, String messageId);
     }
 
     /**
@@ -40,7 +44,7 @@ public final class LoadRunner {
      *     submission is measured and nothing counts as lost
      */
     public LoadRunner(BenchTarget target, ClientTls tls, DeliveryTracker tracker, Duration drainTimeout, boolean watched) {
-        this(target, target, tls, tracker, drainTimeout, watched, (message, sender) -> { });
+        this(target, target, tls, tracker, drainTimeout, watched, (message, sender, messageId) -> { });
     }
 
     public LoadRunner(BenchTarget target, ClientTls tls, DeliveryTracker tracker, Duration drainTimeout, boolean watched,
@@ -51,7 +55,7 @@ public final class LoadRunner {
     /** Senders log in to {@code target}; messages go to the accounts of {@code recipients}. */
     public LoadRunner(BenchTarget target, BenchTarget recipients, ClientTls tls, DeliveryTracker tracker,
                       Duration drainTimeout, boolean watched) {
-        this(target, recipients, tls, tracker, drainTimeout, watched, (message, sender) -> { });
+        this(target, recipients, tls, tracker, drainTimeout, watched, (message, sender, messageId) -> { });
     }
 
     private LoadRunner(BenchTarget target, BenchTarget recipients, ClientTls tls, DeliveryTracker tracker,
@@ -149,7 +153,7 @@ public final class LoadRunner {
             o.code = s.reply().code();
             o.submitNanos = s.replied() - s.endOfData();
             if (s.accepted()) {
-                acceptedListener.accepted(o.inFlight, sender.login());
+                acceptedListener.accepted(o.inFlight, sender.login(), id);
             } else {
                 if (o.inFlight != null && watched) {
                     tracker.refused(o.inFlight);

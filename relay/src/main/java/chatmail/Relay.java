@@ -89,9 +89,17 @@ public final class Relay implements AutoCloseable {
      *     instead; {@link #ports()} tells which
      * @param runExpiry run expiry at start-up and daily
      */
-    public record Options(Clock clock, ResourceProbe probe, boolean ephemeralPorts, boolean runExpiry) {
+    /**
+     * @param warmUp after start, warm what the first message to or from another relay needs
+     *     ({@link WarmUp}): in production, not in tests, whose relays mostly never federate
+     */
+    public record Options(Clock clock, ResourceProbe probe, boolean ephemeralPorts, boolean runExpiry, boolean warmUp) {
+        public Options(Clock clock, ResourceProbe probe, boolean ephemeralPorts, boolean runExpiry) {
+            this(clock, probe, ephemeralPorts, runExpiry, false);
+        }
+
         public static Options production(Config config) {
-            return new Options(Clock.systemUTC(), new LinuxResourceProbe(config.dataDir()), false, true);
+            return new Options(Clock.systemUTC(), new LinuxResourceProbe(config.dataDir()), false, true, true);
         }
 
         public static Options forTests(Clock clock) {
@@ -120,6 +128,7 @@ public final class Relay implements AutoCloseable {
     private ExpiryScheduler expiryScheduler;
     private DkimSigner dkimSigner;
     private DkimVerifier dkimVerifier;
+    private DnsResolver deliveryDns;
     private OutboundDelivery outbound;
     private SubmissionPipeline submission;
     private InboundPipeline inbound;
@@ -194,6 +203,9 @@ public final class Relay implements AutoCloseable {
         ports.forEach((service, port) -> listening.append(listening.isEmpty() ? "" : ", ").append(service).append(' ').append(port));
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
+        if (options.warmUp()) {
+            WarmUp.start(config, tls, dkimSigner, deliveryDns, inbound);
+        }
     }
 
     /** The task's result, or what it threw (unchecked as it was thrown). */
@@ -238,7 +250,9 @@ public final class Relay implements AutoCloseable {
      * previous run left queued. Bounces of remote mail go into the sender's INBOX.
      */
     private void startOutbound() {
-        DnsResolver dns = DnsResolver.fromConfig(config);
+        // Delivery asks for the same MX and addresses again and again: kept for their TTL.
+        DnsResolver dns = DnsResolver.fromConfig(config).cacheDeliveryAnswers(options.clock());
+        deliveryDns = dns;
         dkimSigner = DkimSigner.forRelay(config);
         dkimVerifier = new DkimVerifier(DkimKeyCache.standard(dns, options.clock()));
         OutboundQueueStore queue = storage.outboundQueue();

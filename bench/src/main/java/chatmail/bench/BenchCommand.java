@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "chatmail bench", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
         subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class, BenchCommand.Turn.class,
-                BenchCommand.Import.class, BenchCommand.Footprint.class, BigdayCommand.class, BenchCommand.Cluster.class})
+                BenchCommand.Import.class, BenchCommand.Footprint.class, BigdayCommand.class, BenchCommand.Federation.class,
+                BenchCommand.Hostile.class, BenchCommand.Cluster.class})
 public final class BenchCommand implements Runnable {
 
     static final class ExitCodes {
@@ -101,6 +102,161 @@ public final class BenchCommand implements Runnable {
                 return ExitCodes.OK;
             } catch (IOException e) {
                 err.println("chatmail bench turn: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+        }
+    }
+
+    @Command(name = "hostile", description = "Legitimate mail at a fixed rate, alone and then while every attack of issue 11 runs; "
+            + "latency, RSS, and acknowledged messages missing after a SIGKILL and restart.")
+    static final class Hostile implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--smoke", description = "A short run for CI (under a minute): fewer attackers, login_timeout 10s, no goals but safety.")
+        boolean smoke;
+
+        @Option(names = "--address", defaultValue = "127.0.0.23", description = "Loopback address of the relay, standard ports (default ${DEFAULT-VALUE}).")
+        String address;
+
+        @Option(names = "--accounts", description = "Legitimate accounts, each watched by IMAP IDLE (default 50; smoke 10).")
+        Integer accounts;
+
+        @Option(names = "--senders", description = "Legitimate submission connections (default 16; smoke 4).")
+        Integer senders;
+
+        @Option(names = "--rate", description = "Legitimate msg/s (default 200; smoke 100).")
+        Double rate;
+
+        @Option(names = "--runs", description = "Load runs per phase (default 5; smoke 1).")
+        Integer runs;
+
+        @Option(names = "--duration", description = "Seconds per run (default 20; smoke 6).")
+        Integer duration;
+
+        @Option(names = "--ramp", description = "Seconds the attacks run before the first measured run (default 20; smoke 6).")
+        Integer ramp;
+
+        @Option(names = "--dns-port", defaultValue = "10053", description = "UDP port of the bench's stub DNS server at --address (default ${DEFAULT-VALUE}).")
+        int dnsPort;
+
+        @Option(names = "--metrics-port", defaultValue = "9109", description = "Port of the relay's metrics at --address (default ${DEFAULT-VALUE}).")
+        int metricsPort;
+
+        @Option(names = "--relay-jvm-option", description = "Extra JVM option for the relay's process (repeatable).")
+        List<String> relayJvmOptions = new ArrayList<>();
+
+        @Option(names = "--attacks", split = ",", description = "Only these attacks: literal, long-password, wrong-password, "
+                + "slowloris, flood, smtp-body, mxdeliv, dkim, probe (default: all).")
+        List<String> attacks = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            for (String a : attacks) {
+                if (!chatmail.bench.hostile.HostileBench.ATTACK_KEYS.contains(a)) {
+                    spec.commandLine().getErr().println("chatmail bench hostile: unknown attack " + a + "; known: "
+                            + String.join(", ", chatmail.bench.hostile.HostileBench.ATTACK_KEYS));
+                    return ExitCodes.CONFIG_ERROR;
+                }
+            }
+            int d = duration != null ? duration : smoke ? 6 : 20;
+            int n = runs != null ? runs : smoke ? 1 : 5;
+            chatmail.bench.hostile.HostileBench.Options options = new chatmail.bench.hostile.HostileBench.Options(address,
+                    accounts != null ? accounts : smoke ? 10 : 50, senders != null ? senders : smoke ? 4 : 16,
+                    rate != null ? rate : smoke ? 100 : 200, n, Duration.ofSeconds(d),
+                    Duration.ofSeconds(ramp != null ? ramp : smoke ? 6 : 20), Duration.ofSeconds(smoke ? d : 60), smoke,
+                    dnsPort, metricsPort, relayJvmOptions, java.util.Set.copyOf(attacks));
+            try {
+                return chatmail.bench.hostile.HostileBench.run(options, out) ? ExitCodes.OK : ExitCodes.FAILURE;
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("chatmail bench hostile: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+        }
+    }
+
+    @Command(name = "federation", description = "Two relays in two processes on loopback with NSD: mail from relay 1 to IDLE "
+            + "recipients on relay 2, one at a time after warm-up, at a fixed rate, and the first message after restarts.")
+    static final class Federation implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--smoke", description = "A short run for CI (about half a minute): fewer accounts, messages and restarts.")
+        boolean smoke;
+
+        @Option(names = "--accounts", defaultValue = "200", description = "IDLE recipients on relay 2 (default ${DEFAULT-VALUE}).")
+        int accounts;
+
+        @Option(names = "--senders", defaultValue = "16", description = "Submission connections to relay 1 (default ${DEFAULT-VALUE}).")
+        int senders;
+
+        @Option(names = "--rate", defaultValue = "200", description = "Offered msg/s (default ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--size", defaultValue = "4096", description = "Message size in bytes (default ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--duration", defaultValue = "10", description = "Seconds per fixed-rate run (default ${DEFAULT-VALUE}).")
+        int durationSeconds;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Fixed-rate runs (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--warmup", defaultValue = "30", description = "Warm-up messages before the one-at-a-time ones (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--sequential", defaultValue = "100", description = "Messages sent one at a time (default ${DEFAULT-VALUE}).")
+        int sequential;
+
+        @Option(names = "--restarts", defaultValue = "5", description = "Restarts of both relays, each followed by one message (default ${DEFAULT-VALUE}).")
+        int restarts;
+
+        @Option(names = "--address1", defaultValue = "127.0.0.41", description = "Relay 1's loopback address (default ${DEFAULT-VALUE}).")
+        String address1;
+
+        @Option(names = "--address2", defaultValue = "127.0.0.42", description = "Relay 2's loopback address (default ${DEFAULT-VALUE}).")
+        String address2;
+
+        @Option(names = "--relay-jvm-option", description = "Extra JVM option for both relays' processes (repeatable).")
+        List<String> relayJvmOptions = new ArrayList<>();
+
+        @Option(names = "--drain-timeout", defaultValue = "60", description = "Seconds to wait for arrivals after a run (default ${DEFAULT-VALUE}).")
+        int drainSeconds;
+
+        @Option(names = "--dir", description = "Work directory (default: a new one under java.io.tmpdir).")
+        Path dir;
+
+        @Option(names = "--keep", description = "Keep the work directory (configs, relay logs, data).")
+        boolean keep;
+
+        @Option(names = "--relay-jar", description = "Run the relays from another build's chatmail.jar (e.g. a baseline checkout's relay/target/chatmail.jar).")
+        Path relayJar;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            if (smoke) {
+                accounts = 20;
+                durationSeconds = 3;
+                runs = 1;
+                sequential = 20;
+                restarts = 1;
+                drainSeconds = 20;
+            }
+            if (accounts < 1 || senders < 1 || rate <= 0 || runs < 0 || warmup < 0 || sequential < 1 || restarts < 0) {
+                err.println("chatmail bench federation: --accounts, --senders, --rate, --sequential at least 1; --runs, --warmup, --restarts at least 0");
+                return ExitCodes.CONFIG_ERROR;
+            }
+            FederationBench.Options options = new FederationBench.Options(accounts, senders, rate, size,
+                    Duration.ofSeconds(durationSeconds), runs, warmup, sequential, restarts, address1, address2,
+                    relayJvmOptions, Duration.ofSeconds(drainSeconds), FederationBench.workDir(dir), keep || dir != null,
+                    relayJar != null ? relayJar.toAbsolutePath().toString() : System.getProperty("java.class.path"));
+            try {
+                return new FederationBench(options, out).run() ? ExitCodes.OK : ExitCodes.FAILURE;
+            } catch (IOException e) {
+                err.println("chatmail bench federation: " + e.getMessage());
                 return ExitCodes.FAILURE;
             }
         }

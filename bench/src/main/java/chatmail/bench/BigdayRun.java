@@ -237,7 +237,7 @@ final class BigdayRun {
             throws IOException, InterruptedException {
         List<DeliveryTracker.InFlight> accepted = Collections.synchronizedList(new ArrayList<>());
         java.util.concurrent.atomic.AtomicBoolean counting = new java.util.concurrent.atomic.AtomicBoolean();
-        LoadRunner runner = new LoadRunner(target, tls, tracker, Duration.ofSeconds(60), true, (message, sender) -> {
+        LoadRunner runner = new LoadRunner(target, tls, tracker, Duration.ofSeconds(60), true, (message, sender, messageId) -> {
             if (counting.get()) {
                 accepted.add(message);
             }

@@ -48,6 +48,15 @@ public final class ClientTls {
      * Connects from {@code source} (null: the kernel's choice) to {@code host:port}, with
      * TCP_NODELAY, and completes a TLS 1.3 handshake before returning.
      */
+    /** TLS 1.3 over a connection that is already open (after STARTTLS); the handshake is done on return. */
+    public SSLSocket upgrade(Socket plain, String host, int port) throws IOException {
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
+        tls.setEnabledProtocols(new String[] {"TLSv1.3"});
+        tls.setUseClientMode(true);
+        tls.startHandshake();
+        return tls;
+    }
+
     public SSLSocket connect(InetAddress source, String host, int port) throws IOException {
         Socket plain = new Socket();
         try {

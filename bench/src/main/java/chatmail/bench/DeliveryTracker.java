@@ -26,6 +26,11 @@ public final class DeliveryTracker {
             this.recipient = recipient;
         }
 
+        /** The recipient's index among the target's accounts. */
+        public int recipient() {
+            return recipient;
+        }
+
         /** End of DATA to arrival, never negative (the two are taken on different threads). */
         public long deliveryNanos() {
             return Math.max(0, delivered - endOfData);

@@ -21,16 +21,22 @@ public final class LoadRunner {
     private static final AtomicLong MESSAGE_IDS = new AtomicLong();
 
     private final BenchTarget target;
+    /** Where the recipients are: {@code target} itself, or another relay (federation). */
+    private final BenchTarget recipients;
     private final ClientTls tls;
     private final DeliveryTracker tracker;
     private final Duration drainTimeout;
     private final boolean watched;
     private final AcceptedListener acceptedListener;
 
-    /** Told of each message the server accepted, right after its 250, on the sender's thread. */
+    /**
+     * Told of each message the server accepted, right after its 250, on the sender's thread: for
+     * the push check (bench bigday) and the census of acknowledged messages after a SIGKILL
+     * (bench hostile).
+     */
     @FunctionalInterface
     public interface AcceptedListener {
-        void accepted(DeliveryTracker.InFlight message, String sender);
+        void accepted(DeliveryTracker.InFlight message, String sender, String messageId);
     }
 
     /**
@@ -38,13 +44,25 @@ public final class LoadRunner {
      *     submission is measured and nothing counts as lost
      */
     public LoadRunner(BenchTarget target, ClientTls tls, DeliveryTracker tracker, Duration drainTimeout, boolean watched) {
-        this(target, tls, tracker, drainTimeout, watched, (message, sender) -> { });
+        this(target, target, tls, tracker, drainTimeout, watched, (message, sender, messageId) -> { });
     }
 
     public LoadRunner(BenchTarget target, ClientTls tls, DeliveryTracker tracker, Duration drainTimeout, boolean watched,
                       AcceptedListener acceptedListener) {
+        this(target, target, tls, tracker, drainTimeout, watched, acceptedListener);
+    }
+
+    /** Senders log in to {@code target}; messages go to the accounts of {@code recipients}. */
+    public LoadRunner(BenchTarget target, BenchTarget recipients, ClientTls tls, DeliveryTracker tracker,
+                      Duration drainTimeout, boolean watched) {
+        this(target, recipients, tls, tracker, drainTimeout, watched, (message, sender, messageId) -> { });
+    }
+
+    private LoadRunner(BenchTarget target, BenchTarget recipients, ClientTls tls, DeliveryTracker tracker,
+                       Duration drainTimeout, boolean watched, AcceptedListener acceptedListener) {
         this.acceptedListener = acceptedListener;
         this.target = target;
+        this.recipients = recipients;
         this.tls = tls;
         this.tracker = tracker;
         this.drainTimeout = drainTimeout;
@@ -118,7 +136,7 @@ public final class LoadRunner {
                 sender = openSender(index);
             }
             int recipient = tracker.pickRecipient();
-            String to = target.address(recipient);
+            String to = recipients.address(recipient);
             String id = "bench." + ProcessHandle.current().pid() + "." + MESSAGE_IDS.incrementAndGet() + "@" + target.domain();
             byte[] head = template.head(sender.login(), to, id);
             SmtpSubmitter.Submission s = sender.submit(to, head, template.tail(), new SmtpSubmitter.ContentHooks() {
@@ -135,7 +153,7 @@ public final class LoadRunner {
             o.code = s.reply().code();
             o.submitNanos = s.replied() - s.endOfData();
             if (s.accepted()) {
-                acceptedListener.accepted(o.inFlight, sender.login());
+                acceptedListener.accepted(o.inFlight, sender.login(), id);
             } else {
                 if (o.inFlight != null && watched) {
                     tracker.refused(o.inFlight);

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -49,15 +51,31 @@ public final class OurRelayProcess implements ServerUnderTest {
      */
     public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
                                         Duration timeout, Path previous) throws IOException {
-        return start(address, sources, jvmOptions, timeout, previous, "");
+        return start(address, sources, jvmOptions, timeout, previous, Map.of(), "");
     }
 
     /** As above, with {@code extraIni} (keys the bench's own ini does not set) added to {@code [params]}. */
     public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
                                         Duration timeout, Path previous, String extraIni) throws IOException {
+        return start(address, sources, jvmOptions, timeout, previous, Map.of(), extraIni);
+    }
+
+    /**
+     * As {@link #start(String, List, List, Duration, Path)} with some keys of the bench
+     * configuration replaced or added ({@code overrides}: ini name to value), for a scenario
+     * that needs other ports or the default limits.
+     */
+    public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
+                                        Duration timeout, Path previous, Map<String, String> overrides) throws IOException {
+        return start(address, sources, jvmOptions, timeout, previous, overrides, "");
+    }
+
+    private static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
+                                         Duration timeout, Path previous, Map<String, String> overrides,
+                                         String extraIni) throws IOException {
         Path dir = previous != null ? previous : Files.createTempDirectory("chatmail-bench-ours");
         Path ini = dir.resolve("chatmail.ini");
-        Files.writeString(ini, ini(address, dir.resolve("data")) + extraIni, StandardCharsets.UTF_8);
+        Files.writeString(ini, ini(address, dir.resolve("data"), overrides) + extraIni, StandardCharsets.UTF_8);
         // Through the launcher, so the JVM options (heap policy, collector, AOT cache) are those of a real start.
         List<String> command = List.of(Checkout.launcher().toString(), "run", "--config", ini.toString());
         long t0 = System.nanoTime();
@@ -80,6 +98,23 @@ public final class OurRelayProcess implements ServerUnderTest {
     }
 
     static String ini(String address, Path dataDir) {
+        return ini(address, dataDir, Map.of());
+    }
+
+    /** The bench configuration with {@code overrides} replacing the value of a key or added at the end. */
+    static String ini(String address, Path dataDir, Map<String, String> overrides) {
+        Map<String, String> left = new LinkedHashMap<>(overrides);
+        StringBuilder out = new StringBuilder();
+        for (String line : baseIni(address, dataDir).split("\n")) {
+            int eq = line.indexOf(" = ");
+            String key = eq > 0 && !line.startsWith("#") ? line.substring(0, eq) : null;
+            out.append(key != null && left.containsKey(key) ? key + " = " + left.remove(key) : line).append('\n');
+        }
+        left.forEach((key, value) -> out.append(key).append(" = ").append(value).append('\n'));
+        return out.toString();
+    }
+
+    private static String baseIni(String address, Path dataDir) {
         return """
                 [params]
                 mail_domain = %s
@@ -116,10 +151,34 @@ public final class OurRelayProcess implements ServerUnderTest {
         }
     }
 
+    /** Ends the relay with SIGKILL (no shutdown of any kind) and keeps its directory; returns the directory. */
+    public Path killKeepingData() throws InterruptedException {
+        keepData = true;
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the relay did not end after SIGKILL");
+        }
+        return dir;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Deletes the directory of a relay that was killed or stopped keeping it. */
+    public static void deleteData(Path dir) {
+        deleteTree(dir);
+    }
+
     /** Stops the relay but keeps its directory for a restart; returns the directory. */
     public Path stopKeepingData() {
         keepData = true;
         close();
+        return dir;
+    }
+
+    /** The relay's directory: configuration, data, and its output in relay.log. */
+    public Path directory() {
         return dir;
     }
 

@@ -42,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
             // A developer's own relay on loopback: a busy laptop (a build, the test suite) is
             // no reason to refuse the accounts they are trying out. ACC-5 guards public relays.
             options = new Relay.Options(options.clock(), ResourceProbe.ample(), options.ephemeralPorts(),
-                    options.runExpiry());
+                    options.runExpiry(), options.warmUp());
         }
         Relay relay;
         try {

@@ -5,6 +5,7 @@ import chatmail.util.Lazy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +23,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
@@ -43,6 +45,8 @@ public final class DnsResolver {
     // that a relay needs only once mail leaves or arrives from another server.
     private final Lazy<Resolver> resolver;
     private final Random random = new Random();
+    /** Set by {@link #cacheDeliveryAnswers}; null: every question goes to the server. */
+    private volatile DnsCache cache;
 
     public DnsResolver(List<InetSocketAddress> servers, Duration timeout) {
         if (servers.isEmpty()) {
@@ -91,14 +95,64 @@ public final class DnsResolver {
                 : new DnsResolver(timeout);
     }
 
+    /** Most names whose delivery answers are cached; the least recently used go first. */
+    static final int CACHE_CAPACITY = 10_000;
+    /** Longest an answer is cached, whatever its TTL: a changed MX is followed within the hour. */
+    static final Duration CACHE_MAX_TTL = Duration.ofHours(1);
+
+    /**
+     * From now on keeps the answers to MX, A and AAAA questions for their TTL ({@link DnsCache}),
+     * timed by {@code clock}: the lookups of every outgoing message. TXT (DKIM keys, with a cache
+     * of their own that drops a key that failed) and the rest are always asked. Returns this.
+     */
+    public DnsResolver cacheDeliveryAnswers(Clock clock) {
+        cache = new DnsCache(clock, CACHE_CAPACITY, CACHE_MAX_TTL);
+        return this;
+    }
+
+    private static boolean cachedType(int type) {
+        return type == Type.MX || type == Type.A || type == Type.AAAA;
+    }
+
+    /**
+     * Writes and reads back a question in memory, without sending it: dnsjava's classes (names,
+     * types, the message format) are loaded before the first message's lookups need them.
+     */
+    public void warmUp() {
+        try {
+            Message question = Message.newQuery(Record.newRecord(Name.fromString("warm-up.invalid."), Type.MX, DClass.IN));
+            new Message(question.toWire()).getSection(Section.QUESTION);
+        } catch (IOException | RuntimeException e) {
+            // nothing warmed; the first lookup pays
+        }
+    }
+
     /** One question, the answer sorted into its three permanent kinds. */
     public DnsAnswer query(String name, int type) throws DnsTemporaryException {
+        DnsCache c = cachedType(type) ? cache : null;
+        if (c != null) {
+            DnsAnswer cached = c.get(name, type);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        Asked asked = ask(name, type);
+        if (c != null) {
+            c.put(name, type, asked.answer(), asked.ttl());
+        }
+        return asked.answer();
+    }
+
+    /** An answer and how long it may be kept (zero: not at all). */
+    private record Asked(DnsAnswer answer, Duration ttl) {}
+
+    private Asked ask(String name, int type) throws DnsTemporaryException {
         Name qname;
         try {
             qname = Name.fromString(name.endsWith(".") ? name : name + ".");
         } catch (TextParseException e) {
             // A name that cannot exist in the DNS: as final as NXDOMAIN.
-            return new DnsAnswer.NoSuchName();
+            return new Asked(new DnsAnswer.NoSuchName(), Duration.ZERO);
         }
         Message response;
         try {
@@ -109,7 +163,7 @@ public final class DnsResolver {
         }
         int rcode = response.getRcode();
         if (rcode == Rcode.NXDOMAIN) {
-            return new DnsAnswer.NoSuchName();
+            return new Asked(new DnsAnswer.NoSuchName(), negativeTtl(response));
         }
         if (rcode != Rcode.NOERROR) {
             throw new DnsTemporaryException(Type.string(type) + " " + name + ": " + Rcode.string(rcode));
@@ -123,9 +177,19 @@ public final class DnsResolver {
             }
         }
         if (records.isEmpty()) {
-            return new DnsAnswer.NoData();
+            return new Asked(new DnsAnswer.NoData(), negativeTtl(response));
         }
-        return new DnsAnswer.Records(records, Duration.ofSeconds(ttl));
+        return new Asked(new DnsAnswer.Records(records, Duration.ofSeconds(ttl)), Duration.ofSeconds(ttl));
+    }
+
+    /** RFC 2308 section 5: the smaller of the authority SOA's TTL and its minimum; zero without a SOA. */
+    private static Duration negativeTtl(Message response) {
+        for (Record r : response.getSection(Section.AUTHORITY)) {
+            if (r instanceof SOARecord soa) {
+                return Duration.ofSeconds(Math.min(soa.getTTL(), soa.getMinimum()));
+            }
+        }
+        return Duration.ZERO;
     }
 
     /**

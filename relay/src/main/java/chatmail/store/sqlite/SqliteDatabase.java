@@ -84,6 +84,8 @@ final class SqliteDatabase {
         config.enforceForeignKeys(true);
         config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, settings.busyTimeout().toMillis()));
         config.setTempStore(SQLiteConfig.TempStore.MEMORY);
-        return config.createConnection(url);
+        Connection connection = config.createConnection(url);
+        ShortBusyWaits.install(connection, settings.busyTimeout());
+        return connection;
     }
 }

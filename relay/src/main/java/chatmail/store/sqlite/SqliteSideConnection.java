@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,6 +62,7 @@ public final class SqliteSideConnection implements AutoCloseable {
                 config.setBusyTimeout(30_000);
                 tuning.accept(config);
                 Connection c = config.createConnection(url);
+                ShortBusyWaits.install(c, Duration.ofSeconds(30));
                 try {
                     SchemaMigrations.migrate(url, c);
                     try (Statement s = c.createStatement()) {

@@ -105,11 +105,14 @@ public final class PostgresDatabase implements AutoCloseable {
      * back and runs the work again on a fresh transaction, so the work must be repeatable.
      */
     public <T> T transaction(Work<T> work) {
+        boolean reconnected = false;
         for (int attempt = 1; ; attempt++) {
+            boolean committing = false;
             try (Connection c = pool.getConnection()) {
                 c.setAutoCommit(false);
                 try {
                     T result = work.run(c);
+                    committing = true;
                     c.commit();
                     return result;
                 } catch (SQLException | IOException | RuntimeException e) {
@@ -118,6 +121,14 @@ public final class PostgresDatabase implements AutoCloseable {
                 }
             } catch (SQLException e) {
                 if (retryable(e) && attempt < ATTEMPTS) {
+                    continue;
+                }
+                // A connection that died before the commit was sent (PostgreSQL restarted under
+                // the pool): nothing of the work happened, so it runs once more on new
+                // connections. A failure during the commit may have committed: never repeated.
+                if (!committing && !reconnected && connectionLost(e)) {
+                    reconnected = true;
+                    evictPooledConnections();
                     continue;
                 }
                 throw failure(e);
@@ -129,10 +140,36 @@ public final class PostgresDatabase implements AutoCloseable {
 
     /** Runs {@code work} outside a transaction (each statement commits on its own); for reads. */
     public <T> T read(Work<T> work) {
-        try (Connection c = pool.getConnection()) {
-            return work.run(c);
-        } catch (SQLException | IOException e) {
-            throw failure(e);
+        for (boolean reconnected = false; ; reconnected = true) {
+            try (Connection c = pool.getConnection()) {
+                return work.run(c);
+            } catch (SQLException e) {
+                if (!reconnected && connectionLost(e)) {
+                    evictPooledConnections();
+                    continue;
+                }
+                throw failure(e);
+            } catch (IOException e) {
+                throw failure(e);
+            }
+        }
+    }
+
+    /**
+     * SQLSTATE class 08 (connection exception) and the server's shutdown states: the pooled
+     * connections are from before a PostgreSQL restart or failover.
+     */
+    private static boolean connectionLost(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03"));
+    }
+
+    /** The other idle connections in the pool died with the one that failed: none is handed out again. */
+    private void evictPooledConnections() {
+        var bean = pool.getHikariPoolMXBean();
+        if (bean != null) {
+            bean.softEvictConnections();
         }
     }
 

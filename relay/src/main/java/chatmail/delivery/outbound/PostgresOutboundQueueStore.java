@@ -10,7 +10,6 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,7 +91,7 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
     public List<QueuedRecipient> claimDue(Instant now, Instant claimedUntil, int limit) {
         return db.transaction(c -> {
             // Rows another node is claiming right now are skipped, not waited for.
-            List<QueuedRecipient> due = select(c, SELECT_ENTRIES + "WHERE r.next_attempt_at <= ?"
+            List<QueuedRecipient> due = OutboundQueueRows.select(c, SELECT_ENTRIES + "WHERE r.next_attempt_at <= ?"
                     + " AND (r.claimed_until IS NULL OR r.claimed_until <= ?) ORDER BY r.next_attempt_at, r.id LIMIT ?"
                     + " FOR UPDATE OF r SKIP LOCKED", now.toEpochMilli(), now.toEpochMilli(), limit);
             try (PreparedStatement s = c.prepareStatement(
@@ -111,25 +110,8 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
 
     @Override
     public List<QueuedRecipient> due(Instant now, int limit) {
-        return db.read(c -> select(c, SELECT_ENTRIES + "WHERE r.next_attempt_at <= ? ORDER BY r.next_attempt_at, r.id LIMIT ?",
+        return db.read(c -> OutboundQueueRows.select(c, SELECT_ENTRIES + "WHERE r.next_attempt_at <= ? ORDER BY r.next_attempt_at, r.id LIMIT ?",
                 now.toEpochMilli(), limit));
-    }
-
-    private static List<QueuedRecipient> select(Connection c, String sql, long... parameters) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                s.setLong(i + 1, parameters[i]);
-            }
-            List<QueuedRecipient> entries = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    entries.add(new QueuedRecipient(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getInt(6), Instant.ofEpochMilli(rs.getLong(7)),
-                            Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), rs.getString(10)));
-                }
-            }
-            return entries;
-        }
     }
 
     @Override
@@ -231,31 +213,7 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
 
     @Override
     public QueueSummary summary(int maxDestinations) {
-        return db.read(c -> {
-            long recipients;
-            Optional<Instant> oldest;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("""
-                    SELECT count(*), min(m.created_at)
-                    FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id""")) {
-                rs.next();
-                recipients = rs.getLong(1);
-                long first = rs.getLong(2);
-                oldest = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(first));
-            }
-            Map<String, Long> byDestination = new LinkedHashMap<>();
-            if (maxDestinations > 0) {
-                try (PreparedStatement s = c.prepareStatement("SELECT domain, count(*) AS n FROM outbound_recipients"
-                        + " GROUP BY domain ORDER BY n DESC, domain LIMIT ?")) {
-                    s.setInt(1, maxDestinations);
-                    try (ResultSet rs = s.executeQuery()) {
-                        while (rs.next()) {
-                            byDestination.put(rs.getString(1), rs.getLong(2));
-                        }
-                    }
-                }
-            }
-            return new QueueSummary(recipients, oldest, byDestination);
-        });
+        return db.read(c -> OutboundQueueRows.summary(c, maxDestinations));
     }
 
     /**

@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,11 +63,9 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     static final String RETRY_AT = "UPDATE outbound_recipients SET attempts = ?, next_attempt_at = ?, last_error = ?,"
             + " claimed_until = NULL WHERE id = ?";
     static final String SIZE = "SELECT count(*) FROM outbound_recipients";
-    static final String SUMMARY = """
-            SELECT count(*), min(m.created_at)
-            FROM outbound_recipients r JOIN outbound_messages m ON m.id = r.message_id""";
-    static final String BY_DESTINATION =
-            "SELECT domain, count(*) AS n FROM outbound_recipients GROUP BY domain ORDER BY n DESC, domain LIMIT ?";
+    // Run by OutboundQueueRows for both backends; named here too so the plan test sees them.
+    static final String SUMMARY = OutboundQueueRows.SUMMARY;
+    static final String BY_DESTINATION = OutboundQueueRows.BY_DESTINATION;
 
     private final SqliteSideConnection db;
     private final QueueFiles files;
@@ -127,7 +124,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     @Override
     public List<QueuedRecipient> claimDue(Instant now, Instant claimedUntil, int limit) {
         return db.call(c -> SqliteSideConnection.transaction(c, tx -> {
-            List<QueuedRecipient> due = select(tx, CLAIM_DUE, now.toEpochMilli(), now.toEpochMilli(), limit);
+            List<QueuedRecipient> due = OutboundQueueRows.select(tx, CLAIM_DUE, now.toEpochMilli(), now.toEpochMilli(), limit);
             try (PreparedStatement s = tx.prepareStatement(CLAIM)) {
                 for (QueuedRecipient r : due) {
                     s.setLong(1, claimedUntil.toEpochMilli());
@@ -142,24 +139,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
     @Override
     public List<QueuedRecipient> due(Instant now, int limit) {
-        return db.call(c -> select(c, DUE, now.toEpochMilli(), limit));
-    }
-
-    private static List<QueuedRecipient> select(Connection c, String sql, long... parameters) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                s.setLong(i + 1, parameters[i]);
-            }
-            List<QueuedRecipient> entries = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    entries.add(new QueuedRecipient(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getInt(6), Instant.ofEpochMilli(rs.getLong(7)),
-                            Instant.ofEpochMilli(rs.getLong(8)), rs.getString(9), rs.getString(10)));
-                }
-            }
-            return entries;
-        }
+        return db.call(c -> OutboundQueueRows.select(c, DUE, now.toEpochMilli(), limit));
     }
 
     @Override
@@ -339,28 +319,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
 
     @Override
     public QueueSummary summary(int maxDestinations) {
-        return db.call(c -> {
-            long recipients;
-            Optional<Instant> oldest;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SUMMARY)) {
-                rs.next();
-                recipients = rs.getLong(1);
-                long first = rs.getLong(2);
-                oldest = rs.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(first));
-            }
-            Map<String, Long> byDestination = new LinkedHashMap<>();
-            if (maxDestinations > 0) {
-                try (PreparedStatement s = c.prepareStatement(BY_DESTINATION)) {
-                    s.setInt(1, maxDestinations);
-                    try (ResultSet rs = s.executeQuery()) {
-                        while (rs.next()) {
-                            byDestination.put(rs.getString(1), rs.getLong(2));
-                        }
-                    }
-                }
-            }
-            return new QueueSummary(recipients, oldest, byDestination);
-        });
+        return db.call(c -> OutboundQueueRows.summary(c, maxDestinations));
     }
 
     @Override

@@ -41,6 +41,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * What only the SQLite store does (body files, fsync order, its own counters); what every backend
+ * must do is in {@link chatmail.store.MailStoreContract}, run on SQLite by
+ * {@link SqliteMailStoreContractTest}.
+ */
 class SqliteMailStoreTest {
     private static final LocalDate TODAY = LocalDate.of(2025, 3, 10);
     private static final int SMALL = 2_000;
@@ -200,64 +205,8 @@ class SqliteMailStoreTest {
         assertThat(bodyFileCount()).as("the uncommitted body file is removed").isZero();
     }
 
-    @Test
-    void uidsIncreaseAndAreNeverReusedEvenAcrossRestart() {
-        Mailbox inbox = inbox(account("alice@example.org"));
-        long uid1 = deliver(inbox, TestMessages.message(1, SMALL)).uid();
-        long uid2 = deliver(inbox, TestMessages.message(2, SMALL)).uid();
-        assertThat(uid2).isGreaterThan(uid1);
 
-        store.expunge(inbox.id(), List.of(uid2));
-        reopen();
-        assertThat(store.snapshot(inbox.id()).uidNext()).isEqualTo(uid2 + 1);
-        long uid3 = deliver(inbox, TestMessages.message(3, SMALL)).uid();
-        assertThat(uid3).isEqualTo(uid2 + 1);
-        assertThat(store.mailbox(inbox.accountId(), "INBOX").orElseThrow().uidValidity())
-                .isEqualTo(inbox.uidValidity());
-    }
 
-    @Test
-    void uidValidityIsNonZeroAndDiffersForARecreatedMailbox() {
-        Account first = account("alice@example.org");
-        Mailbox firstInbox = inbox(first);
-        assertThat(firstInbox.uidValidity()).isEqualTo(clock.instant().getEpochSecond());
-
-        store.deleteAccount(first.id());
-        Account again = account("alice@example.org");
-        Mailbox secondInbox = inbox(again);
-
-        assertThat(secondInbox.uidValidity()).isPositive().isNotEqualTo(firstInbox.uidValidity());
-        assertThat(store.createMailbox(again.id(), "Sent").uidValidity())
-                .isGreaterThan(secondInbox.uidValidity());
-    }
-
-    @Test
-    void everyChangeBumpsModseqAndUnchangedFlagsDoNot() {
-        Mailbox inbox = inbox(account("alice@example.org"));
-        long start = store.snapshot(inbox.id()).highestModseq();
-
-        StoredMessage m1 = deliver(inbox, TestMessages.message(1, SMALL));
-        assertThat(m1.modseq()).isGreaterThan(start);
-        StoredMessage m2 = deliver(inbox, TestMessages.message(2, SMALL));
-        assertThat(m2.modseq()).isGreaterThan(m1.modseq());
-        assertThat(store.snapshot(inbox.id()).highestModseq()).isEqualTo(m2.modseq());
-
-        List<MessageInfo> changed = store.updateFlags(inbox.id(), List.of(m1.uid()), FlagUpdate.ADD, Set.of("\\Seen"));
-        assertThat(changed).hasSize(1);
-        long flagModseq = changed.getFirst().modseq();
-        assertThat(flagModseq).isGreaterThan(m2.modseq());
-        MailboxSnapshot afterFlags = store.snapshot(inbox.id());
-        assertThat(afterFlags.highestModseq()).isEqualTo(flagModseq);
-        assertThat(afterFlags.messages().getFirst().modseq()).isEqualTo(flagModseq);
-        assertThat(afterFlags.messages().get(1).modseq()).as("untouched message keeps its modseq")
-                .isEqualTo(m2.modseq());
-
-        assertThat(store.updateFlags(inbox.id(), List.of(m1.uid()), FlagUpdate.ADD, Set.of("\\SEEN"))).isEmpty();
-        assertThat(store.snapshot(inbox.id()).highestModseq()).isEqualTo(flagModseq);
-
-        store.expunge(inbox.id(), List.of(m2.uid()));
-        assertThat(store.snapshot(inbox.id()).highestModseq()).isGreaterThan(flagModseq);
-    }
 
     @Test
     void flagsAreAddedRemovedAndReplacedAsNormalizedSets() {
@@ -326,41 +275,7 @@ class SqliteMailStoreTest {
         assertThat(store.content(trash.id(), 2)).isEqualTo(TestMessages.message(1, SMALL));
     }
 
-    @Test
-    void mailboxesAreCreatedOncePerName() {
-        Account alice = account("alice@example.org");
-        Mailbox sent = store.createMailbox(alice.id(), "Sent");
-        assertThat(store.createMailbox(alice.id(), "Sent")).isEqualTo(sent);
-        assertThat(store.mailboxes(alice.id())).extracting(Mailbox::name).containsExactly("INBOX", "Sent");
-        assertThat(store.mailbox(alice.id(), "Drafts")).isEmpty();
-    }
 
-    @Test
-    void concurrentAccountCreationLeavesOneAccount() throws Exception {
-        int threads = 10;
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Account>> results = new ArrayList<>();
-        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int i = 0; i < threads; i++) {
-                String hash = "hash-" + i;
-                results.add(executor.submit(() -> {
-                    start.await();
-                    return store.createAccountIfAbsent("race@example.org", hash, TODAY);
-                }));
-            }
-            start.countDown();
-            List<Account> accounts = new ArrayList<>();
-            for (Future<Account> result : results) {
-                accounts.add(result.get(30, TimeUnit.SECONDS));
-            }
-            assertThat(accounts).extracting(Account::id).containsOnly(accounts.getFirst().id());
-            assertThat(accounts).extracting(Account::passwordHash).containsOnly(accounts.getFirst().passwordHash());
-        }
-        assertThat(store.accountCount()).isEqualTo(1);
-        Account stored = store.findAccount("race@example.org").orElseThrow();
-        assertThat(store.mailboxes(stored.id())).extracting(Mailbox::name).containsExactly("INBOX");
-        assertThat(store.findAccount("RACE@example.org")).contains(stored);
-    }
 
     @Test
     void loginsAreRecordedByDay() {

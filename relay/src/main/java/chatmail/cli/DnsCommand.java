@@ -1,5 +1,6 @@
 package chatmail.cli;
 
+import chatmail.acme.CaaIdentity;
 import chatmail.config.Config;
 import chatmail.config.ConfigException;
 import chatmail.dkim.DkimKey;
@@ -19,6 +20,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -73,8 +75,16 @@ final class DnsCommand implements Callable<Integer> {
             return ExitCodes.CONFIG_ERROR;
         }
         DkimKey key = DkimKeyFiles.loadOrGenerate(config.dataDir(), config.dkimSelector());
-        List<ZoneRecord> records = RelayZone.records(config.mailDomain(), publicAddresses, key.selector(), key.txtStrings());
+        Optional<String> caaIssuer = config.tlsMode() == Config.TlsMode.ACME
+                ? CaaIdentity.of(config.acmeDirectory()) : Optional.empty();
+        List<ZoneRecord> records = RelayZone.records(config.mailDomain(), publicAddresses, key.selector(),
+                key.txtStrings(), caaIssuer);
         out.print(RelayZone.bind(records));
+        if (config.tlsMode() == Config.TlsMode.ACME && caaIssuer.isEmpty()) {
+            out.println("; no CAA record: the CAA name of the CA at " + config.acmeDirectory().getHost()
+                    + " is not known here; if you publish CAA records, one must be"
+                    + " 0 issue \"<that CA's name from its documentation>\"");
+        }
         out.flush();
         if (!check) {
             return ExitCodes.OK;

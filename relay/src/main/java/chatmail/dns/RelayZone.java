@@ -8,12 +8,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The DNS records a relay needs (OPS-2), as the reference relay's {@code cmdeploy dns} lists
  * them. Required: A/AAAA, {@code MX 10 <domain>.}, {@code _mta-sts} TXT, {@code mta-sts} and
  * {@code www} CNAMEs, the DKIM key TXT. Recommended: SPF, DMARC (strict alignment, reject),
- * the {@code autoconfig} CNAME, CAA for Let's Encrypt and SRV records for the client ports.
+ * the {@code autoconfig} CNAME, CAA for the CA that issues the relay's certificate (when it is
+ * known) and SRV records for the client ports.
  */
 public final class RelayZone {
 
@@ -28,9 +30,11 @@ public final class RelayZone {
      * @param addresses the relay's public addresses; empty prints placeholders
      * @param dkimSelector the selector of {@code dkimTxtStrings}
      * @param dkimTxtStrings the DKIM key record split into strings of at most 255 characters
+     * @param caaIssuer the issuer domain of the CA the relay orders its certificate from; empty
+     *        when it is not known (an operator's own certificate, an unlisted ACME CA): no CAA record
      */
     public static List<ZoneRecord> records(String domain, List<InetAddress> addresses, String dkimSelector,
-            List<String> dkimTxtStrings) {
+            List<String> dkimTxtStrings, Optional<String> caaIssuer) {
         String d = domain.endsWith(".") ? domain : domain + ".";
         List<ZoneRecord> records = new ArrayList<>();
         boolean any4 = false;
@@ -54,7 +58,7 @@ public final class RelayZone {
         records.add(new ZoneRecord(d, "TXT", List.of("v=spf1 a ~all"), false, false));
         records.add(new ZoneRecord("_dmarc." + d, "TXT", List.of("v=DMARC1;p=reject;adkim=s;aspf=s"), false, false));
         records.add(ZoneRecord.of("autoconfig." + d, "CNAME", d, false));
-        records.add(ZoneRecord.of(d, "CAA", "0 issue \"letsencrypt.org\"", false));
+        caaIssuer.ifPresent(ca -> records.add(ZoneRecord.of(d, "CAA", "0 issue \"" + ca + "\"", false)));
         records.add(ZoneRecord.of("_submission._tcp." + d, "SRV", "0 1 587 " + d, false));
         records.add(ZoneRecord.of("_submissions._tcp." + d, "SRV", "0 1 465 " + d, false));
         records.add(ZoneRecord.of("_imap._tcp." + d, "SRV", "0 1 143 " + d, false));

@@ -91,7 +91,8 @@ public final class ZoneCheck {
             case TXTRecord txt -> txtMatches(expected, String.join("", txt.getStrings()));
             default -> {
                 String text = record.rdataToString().toLowerCase(Locale.ROOT);
-                yield record.getType() == Type.CAA && text.contains("issue") && text.contains("letsencrypt.org");
+                String issuer = value.substring(value.indexOf('"') + 1, value.lastIndexOf('"')).toLowerCase(Locale.ROOT);
+                yield record.getType() == Type.CAA && text.contains("issue") && text.contains("\"" + issuer + "\"");
             }
         };
     }

@@ -86,4 +86,34 @@ class DnsCommandTest {
             assertThat(recommendedOnly.out()).containsPattern("MISSING\\s+relay\\.test\\. TXT \\(recommended\\)");
         }
     }
+    @Test
+    void caaRecordNamesTheConfiguredCaOrIsLeftOut(@TempDir Path dir) throws Exception {
+        try (NsdServer nsd = NsdServer.in(Files.createDirectories(dir.resolve("dns")))) {
+            nsd.zone("relay.test", "@ IN A 203.0.113.5").start();
+            String base = "[params]\nmail_domain = relay.test\ndata_dir = " + dir.resolve("data")
+                    + "\ndns_resolver = " + nsd.resolverSetting() + "\n";
+            Path zeroSsl = dir.resolve("zerossl.ini");
+            Files.writeString(zeroSsl, base + "acme_directory = https://acme.zerossl.com/v2/DV90\n");
+            Run printed = run("dns", "-c", zeroSsl.toString(), "--address", "203.0.113.5");
+            assertThat(printed.exitCode()).isZero();
+            assertThat(printed.out()).containsPattern("relay\\.test\\.\\s+3600 IN CAA\\s+0 issue \"sectigo\\.com\"")
+                    .doesNotContain("letsencrypt.org");
+
+            // A CAA record for Let's Encrypt does not let ZeroSSL issue: --check says so.
+            String letsEncryptCaa = printed.out().replace("\"sectigo.com\"", "\"letsencrypt.org\"");
+            nsd.zone("relay.test", letsEncryptCaa).start();
+            Run check = run("dns", "--check", "-c", zeroSsl.toString(), "--address", "203.0.113.5");
+            assertThat(check.out()).containsPattern("WRONG\\s+relay\\.test\\. CAA \\(recommended\\)");
+            nsd.zone("relay.test", printed.out()).start();
+            Run fixed = run("dns", "--check", "-c", zeroSsl.toString(), "--address", "203.0.113.5");
+            assertThat(fixed.out()).containsPattern("; ok\\s+relay\\.test\\. CAA");
+
+            Path otherCa = dir.resolve("other.ini");
+            Files.writeString(otherCa, base + "acme_directory = https://ca.example.net/directory\n");
+            Run unknown = run("dns", "-c", otherCa.toString(), "--address", "203.0.113.5");
+            assertThat(unknown.exitCode()).isZero();
+            assertThat(unknown.out()).doesNotContain(" IN CAA ")
+                    .contains("; no CAA record: the CAA name of the CA at ca.example.net is not known here");
+        }
+    }
 }

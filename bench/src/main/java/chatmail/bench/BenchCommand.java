@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -230,8 +231,8 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--keep", description = "Keep the work directory (configs, relay logs, data).")
         boolean keep;
 
-        @Option(names = "--relay-jar", description = "Run the relays from another build's chatmail.jar (e.g. a baseline checkout's relay/target/chatmail.jar).")
-        Path relayJar;
+        @Option(names = "--relay-checkout", description = "Run the relays through another checkout's launcher (DIR/chatmail), e.g. a baseline's; default: this one's.")
+        Path relayCheckout;
 
         @Override
         public Integer call() throws Exception {
@@ -252,7 +253,11 @@ public final class BenchCommand implements Runnable {
             FederationBench.Options options = new FederationBench.Options(accounts, senders, rate, size,
                     Duration.ofSeconds(durationSeconds), runs, warmup, sequential, restarts, address1, address2,
                     relayJvmOptions, Duration.ofSeconds(drainSeconds), FederationBench.workDir(dir), keep || dir != null,
-                    relayJar != null ? relayJar.toAbsolutePath().toString() : System.getProperty("java.class.path"));
+                    relayCheckout != null ? relayCheckout.toAbsolutePath().resolve("chatmail") : Checkout.launcher());
+            if (!Files.isExecutable(options.relayLauncher())) {
+                err.println("chatmail bench federation: no launcher " + options.relayLauncher());
+                return ExitCodes.CONFIG_ERROR;
+            }
             try {
                 return new FederationBench(options, out).run() ? ExitCodes.OK : ExitCodes.FAILURE;
             } catch (IOException e) {

@@ -27,7 +27,7 @@ final class FederationBench {
 
     record Options(int accounts, int senders, double rate, int size, Duration duration, int runs, int warmup,
                    int sequential, int restarts, String address1, String address2, List<String> jvmOptions,
-                   Duration drainTimeout, Path dir, boolean keep, String relayClassPath) {}
+                   Duration drainTimeout, Path dir, boolean keep, Path relayLauncher) {}
 
     private final Options o;
     private final PrintWriter out;
@@ -45,7 +45,7 @@ final class FederationBench {
         PgpMimeMessages.Template template = messages.template(o.size());
         List<InetAddress> sources = List.of();
         try (FederationRelays pair = FederationRelays.prepare(o.dir(), o.address1(), o.address2(), o.jvmOptions(),
-                o.relayClassPath())) {
+                o.relayLauncher())) {
             // An interrupted bench (^C, kill) stops its relays and NSD too.
             Thread cleanup = new Thread(pair::close);
             Runtime.getRuntime().addShutdownHook(cleanup);
@@ -55,7 +55,7 @@ final class FederationBench {
             print("bench federation: %s (%s) -> %s (%s), NSD, separate JVMs; started in %d ms; %d B messages; relays from %s",
                     FederationRelays.DOMAIN1, o.address1(), FederationRelays.DOMAIN2, o.address2(), started.toMillis(),
                     template.sizeFor(senders.address(0), recipients.address(0)),
-                    o.relayClassPath().equals(System.getProperty("java.class.path")) ? "this build" : o.relayClassPath());
+                    o.relayLauncher().equals(Checkout.launcher()) ? "this checkout" : o.relayLauncher());
             // Accounts exist after their first login (ACC-1); the last one is the one-at-a-time recipient.
             AccountSetup.loginAll(senders, tls, Math.max(o.senders(), o.accounts()), 8);
             AccountSetup.loginAll(recipients, tls, o.accounts() + 1, 8);

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +48,7 @@ final class FederationRelays implements AutoCloseable {
     private final Path dir;
     private final NsdProcess nsd;
     private final List<String> jvmOptions;
-    private final String classPath;
+    private final Path launcher;
     private final int smtpPort;
     private final int submissionsPort;
     private final int imapsPort;
@@ -57,12 +56,12 @@ final class FederationRelays implements AutoCloseable {
     final Side relay1;
     final Side relay2;
 
-    private FederationRelays(Path dir, NsdProcess nsd, List<String> jvmOptions, String classPath, int[] ports, Side relay1,
+    private FederationRelays(Path dir, NsdProcess nsd, List<String> jvmOptions, Path launcher, int[] ports, Side relay1,
             Side relay2) {
         this.dir = dir;
         this.nsd = nsd;
         this.jvmOptions = jvmOptions;
-        this.classPath = classPath;
+        this.launcher = launcher;
         this.smtpPort = ports[0];
         this.submissionsPort = ports[1];
         this.imapsPort = ports[2];
@@ -74,16 +73,16 @@ final class FederationRelays implements AutoCloseable {
     /**
      * Prepares DNS, certificates and configuration in {@code dir}; the relays are not started yet.
      *
-     * @param classPath the relays' class path: the bench's own, or another build's chatmail.jar
+     * @param launcher the {@code chatmail} launcher the relays are started with: this checkout's or another's
      */
-    static FederationRelays prepare(Path dir, String address1, String address2, List<String> jvmOptions, String classPath)
+    static FederationRelays prepare(Path dir, String address1, String address2, List<String> jvmOptions, Path launcher)
             throws IOException, InterruptedException {
         NsdProcess nsd = NsdProcess.in(dir.resolve("dns"));
         try {
             Side relay1 = new Side(DOMAIN1, address1);
             Side relay2 = new Side(DOMAIN2, address2);
             int[] ports = freePorts(4, address1, address2);
-            FederationRelays pair = new FederationRelays(dir, nsd, List.copyOf(jvmOptions), classPath, ports, relay1, relay2);
+            FederationRelays pair = new FederationRelays(dir, nsd, List.copyOf(jvmOptions), launcher, ports, relay1, relay2);
             StringBuilder trusted = new StringBuilder();
             for (Side side : List.of(relay1, relay2)) {
                 KeyMaterial cert = SelfSignedCertificate.generate(side.domain, new CertificateNames(
@@ -191,23 +190,14 @@ final class FederationRelays implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - t0);
     }
 
+    /** Through the launcher, as an operator starts a relay: its JVM options, heap policy and AOT cache. */
     private Process launch(Side side) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // The flags of the ./chatmail launcher, so the numbers are those of a real start.
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-XX:+UseSerialGC");
-        command.add("-Xms32m");
-        command.add("-XX:+ExitOnOutOfMemoryError");
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classPath);
-        command.add("chatmail.cli.Main");
-        command.add("run");
-        command.add("--config");
-        command.add(ini(side).toString());
-        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(side).toFile())).start();
+        ProcessBuilder pb = new ProcessBuilder(launcher.toString(), "run", "--config", ini(side).toString())
+                .directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(side).toFile()));
+        pb.environment().remove("CHATMAIL_INI");
+        pb.environment().put("CHATMAIL_JAVA_OPTS", String.join(" ", jvmOptions));
+        return pb.start();
     }
 
     private void awaitAccepting(Side side, int port, Duration timeout) throws IOException {

@@ -65,6 +65,7 @@ class DebianPackageTest {
     private static final Path UNIT = Path.of("/lib/systemd/system/chatmail.service");
     private static final Path ENABLED = Path.of("/etc/systemd/system/multi-user.target.wants/chatmail.service");
     private static final Path LAUNCHER = Path.of("/usr/bin/chatmail");
+    private static final Path AOT_CACHE = Path.of("/usr/lib/chatmail/chatmail.aot");
     private static final Duration START = Duration.ofMinutes(2);
 
     private final Map<String, Integer> ports = new LinkedHashMap<>();
@@ -161,6 +162,9 @@ class DebianPackageTest {
         assertThat(sha256(Path.of("/usr/lib/chatmail/chatmail.jar")))
                 .as("the package carries the jar built here").isEqualTo(sha256(ProjectDir.resolve("relay/target/chatmail.jar")));
         assertThat(Path.of("/usr/lib/chatmail/runtime/bin/javac")).as("a runtime, not a JDK").doesNotExist();
+        assertOwnerAndMode(AOT_CACHE, "root", "root", "rw-r--r--");
+        assertThat(Files.size(AOT_CACHE)).as("postinst trained an AOT cache").isPositive();
+        assertThat(installed.err()).doesNotContain("could not make the AOT cache");
         assertThat(Files.readSymbolicLink(ENABLED)).as("enabled on first install").isEqualTo(UNIT);
         HostCommand verify = HostCommand.run(List.of("systemd-analyze", "verify", UNIT.toString()));
         assertThat(verify.exit()).as(verify.err()).isZero();
@@ -192,7 +196,10 @@ class DebianPackageTest {
         Path marker = DATA.resolve("marker");
         Files.writeString(marker, "kept");
         String ini = Files.readString(INI);
+        Object cacheBefore = Files.getAttribute(AOT_CACHE, "unix:ino");
         install(deb);
+        assertThat(Files.getAttribute(AOT_CACHE, "unix:ino")).as("postinst made the AOT cache for the new jar anew")
+                .isNotEqualTo(cacheBefore);
         assertThat(Files.readString(marker)).isEqualTo("kept");
         assertThat(Files.readString(INI)).isEqualTo(ini);
         assertOwnerAndMode(DATA, "chatmail", "chatmail", "rwx------");
@@ -260,7 +267,10 @@ class DebianPackageTest {
 
     /** As systemd runs the unit: user chatmail, only CAP_NET_BIND_SERVICE, stderr to "the journal". */
     private void startLikeTheUnit() throws Exception {
-        relay = start(concat(AS_CHATMAIL, WITH_CAPABILITY, List.of(LAUNCHER.toString(), "run")));
+        // AOTMode=on: the JVM refuses to start when the cache postinst made does not fit this
+        // runtime and class path (the default, auto, would go on without it and a warning).
+        relay = start(concat(AS_CHATMAIL, WITH_CAPABILITY, List.of(LAUNCHER.toString(), "run")),
+                Map.of("CHATMAIL_JAVA_OPTS", "-XX:AOTMode=on"));
         List<String> out = readUntil(relay, "metrics", START);
         assertThat(String.join("\n", out)).contains("submissions  127.0.0.1:465");
         try (SmtpClient c = SmtpClient.connectTls(new InetSocketAddress("127.0.0.1", 465))) {
@@ -409,12 +419,18 @@ class DebianPackageTest {
      * its device and inode, as systemd names the journal's stream.
      */
     private static Process start(List<String> command) throws IOException {
+        return start(command, Map.of());
+    }
+
+    private static Process start(List<String> command, Map<String, String> environment) throws IOException {
+        Files.createDirectories(stderrFile().getParent()); // surefire's tmpdir exists only after a test run made it
         Files.deleteIfExists(stderrFile());
         Files.createFile(stderrFile());
         Map<String, Object> id = Files.readAttributes(stderrFile(), "unix:dev,ino");
         ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(stderrFile().toFile()));
         pb.environment().remove("CHATMAIL_INI");
         pb.environment().put("JOURNAL_STREAM", id.get("dev") + ":" + id.get("ino"));
+        pb.environment().putAll(environment);
         return pb.start();
     }
 

@@ -43,7 +43,9 @@ class TurnRelayPathAllocationTest {
                 byte[] payload = new byte[PAYLOAD];
                 DatagramPacket echo = new DatagramPacket(new byte[2048], 2048);
 
+                long[] rounds = {0};
                 Runnable round = () -> {
+                    rounds[0]++;
                     try {
                         // The relay's clock stands still in tests: 10 ms per round refill the
                         // bandwidth budget (TURN-3) by 6,250 bytes, more than a round's 5,000, while
@@ -79,13 +81,14 @@ class TurnRelayPathAllocationTest {
                 long allocated = Long.MAX_VALUE;
                 long relayedPackets = 0;
                 for (int window = 0; window < 5 && allocated >= 100_000; window++) {
-                    long relayedBefore = turn.relayedPackets();
+                    long relayedBefore = awaitRelayed(turn, rounds[0] * 2 * WINDOW);
                     long allocatedBefore = threads.getThreadAllocatedBytes(turn.relayThreadId());
                     for (int r = 0; r < 100_000 / (2 * WINDOW); r++) {
                         round.run();
                     }
+                    long relayedAfter = awaitRelayed(turn, rounds[0] * 2 * WINDOW);
                     allocated = threads.getThreadAllocatedBytes(turn.relayThreadId()) - allocatedBefore;
-                    relayedPackets = turn.relayedPackets() - relayedBefore;
+                    relayedPackets = relayedAfter - relayedBefore;
                     System.out.printf("[turn] relay path: %d bytes allocated by the TURN thread over %d relayed packets (%.4f bytes/packet)%n",
                             allocated, relayedPackets, (double) allocated / relayedPackets);
                     assertThat(relayedPackets).isEqualTo(100_000);
@@ -93,5 +96,19 @@ class TurnRelayPathAllocationTest {
                 assertThat(allocated).as("bytes the TURN thread allocated for 100,000 relayed packets").isLessThan(100_000);
             }
         }
+    }
+
+    /**
+     * The relay counts a packet after its send returned, so the peer or client may already have
+     * it while the count is one short: wait for the count of every packet sent so far (a counter,
+     * no event to await; a lost packet never gets there and fails the test).
+     */
+    private static long awaitRelayed(TurnServer turn, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (turn.relayedPackets() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(turn.relayedPackets()).as("packets relayed so far").isEqualTo(expected);
+        return expected;
     }
 }

@@ -240,7 +240,9 @@ public final class Relay implements AutoCloseable {
                     .replace('_', '-'), String.join(", ", status.names()), status.notAfter());
             return;
         }
-        acme = new AcmeWorker(config, storage.acmeState(), tls.issuedCertificates().get(),
+        // Orders under the cluster's lease (SCALE-2); one node alone always holds it.
+        AcmeWorker.OrderTurn turn = (now, length) -> storage.takeTurn("acme", now, length);
+        acme = new AcmeWorker(config, storage.acmeState(), turn, tls.issuedCertificates().get(),
                 DnsResolver.fromConfig(config), tls.outboundContext(), options.clock(), AcmeWorker.Settings.standard());
         closeables.push(acme);
     }

@@ -1,7 +1,7 @@
 package chatmail.storage;
 
 import chatmail.acme.AcmeState;
-import chatmail.acme.FileAcmeState;
+import chatmail.acme.PostgresAcmeState;
 import chatmail.config.Config;
 import chatmail.delivery.outbound.OutboundQueueStore;
 import chatmail.delivery.outbound.PostgresOutboundQueueStore;
@@ -18,8 +18,9 @@ import java.time.Clock;
 
 /**
  * {@code storage = postgresql}: the state of every node in one shared database (SCALE-1,
- * SCALE-2). What stays per node is in {@code data_dir}: the spool, the DKIM key, the ACME state
- * (until it moves into the database too; docs/scale-out.md says what is shared).
+ * SCALE-2), the ACME state and the account-creation switch included. What stays per node is in
+ * {@code data_dir}: the spool, the DKIM key (deployed alike), its own {@code nocreate} file
+ * (docs/scale-out.md says what is shared).
  */
 final class PostgresStorage implements Storage {
     /** Connections per node: enough for the store's callers, few enough for many nodes on one server. */
@@ -30,7 +31,7 @@ final class PostgresStorage implements Storage {
     private final PostgresMailStore store;
     private final PostgresOutboundQueueStore outbound;
     private final PostgresPushQueueStore push;
-    private final FileAcmeState acme;
+    private final PostgresAcmeState acme;
     private final SharedTurnSecret turnSecret;
     private final Leases leases;
 
@@ -40,7 +41,7 @@ final class PostgresStorage implements Storage {
         this.store = new PostgresMailStore(db, clock, events::send, false);
         this.outbound = new PostgresOutboundQueueStore(db);
         this.push = new PostgresPushQueueStore(db);
-        this.acme = new FileAcmeState(config.dataDir());
+        this.acme = new PostgresAcmeState(db);
         this.turnSecret = new SharedTurnSecret(db);
         this.leases = new Leases(db);
     }

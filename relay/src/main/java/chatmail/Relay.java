@@ -175,7 +175,8 @@ public final class Relay implements AutoCloseable {
         prepareCertificate();
         PrivateFilesCheck.run(config);
         spool = BodySpool.open(config.dataDir());
-        accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing(), metrics);
+        accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing(), metrics,
+                storage.sharedCreationSwitch());
         startPush();
         localDelivery = new LocalDelivery(config, store, options.clock(), push::newMail, latency);
         startOutbound();

@@ -1,5 +1,7 @@
 package chatmail.storage;
 
+import chatmail.account.CreationSwitch;
+import chatmail.account.SharedCreationSwitch;
 import chatmail.acme.AcmeState;
 import chatmail.acme.PostgresAcmeState;
 import chatmail.config.Config;
@@ -15,6 +17,7 @@ import chatmail.store.postgresql.PostgresMailStore;
 import chatmail.turn.SharedTurnSecret;
 import chatmail.turn.TurnSecretSource;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * {@code storage = postgresql}: the state of every node in one shared database (SCALE-1,
@@ -34,6 +37,7 @@ final class PostgresStorage implements Storage {
     private final PostgresAcmeState acme;
     private final SharedTurnSecret turnSecret;
     private final Leases leases;
+    private final SharedCreationSwitch creationSwitch;
 
     private PostgresStorage(Config config, Clock clock, PostgresDatabase db) {
         this.db = db;
@@ -44,6 +48,7 @@ final class PostgresStorage implements Storage {
         this.acme = new PostgresAcmeState(db);
         this.turnSecret = new SharedTurnSecret(db);
         this.leases = new Leases(db);
+        this.creationSwitch = new SharedCreationSwitch(db, false);
     }
 
     static PostgresStorage open(Config config, Clock clock) {
@@ -62,6 +67,11 @@ final class PostgresStorage implements Storage {
     /** Cross-node mailbox events (for tests and metrics). */
     ClusterEvents events() {
         return events;
+    }
+
+    /** The shared account-creation switch with a connection of its own, for the command that sets it. */
+    static CreationSwitch openCreationSwitchOnly(Config config) {
+        return new SharedCreationSwitch(PostgresDatabase.open(config.storage(), 1), true);
     }
 
     /** A mail store that owns its database connection, for commands that need nothing else. */
@@ -88,6 +98,11 @@ final class PostgresStorage implements Storage {
     @Override
     public AcmeState acmeState() {
         return acme;
+    }
+
+    @Override
+    public Optional<CreationSwitch> sharedCreationSwitch() {
+        return Optional.of(creationSwitch);
     }
 
     @Override

@@ -31,6 +31,8 @@ public final class NocreateFile implements CreationSwitch {
             } else {
                 Files.deleteIfExists(file);
             }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UncheckedIOException("cannot create " + file + ": data_dir " + file.getParent() + " does not exist", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot " + (off ? "create " : "remove ") + file + ": " + e.getMessage(), e);
         }

@@ -48,7 +48,7 @@ public final class SharedCreationSwitch implements CreationSwitch {
 
     @Override
     public String where() {
-        return "the shared PostgreSQL database (every node)";
+        return "the shared PostgreSQL database";
     }
 
     @Override

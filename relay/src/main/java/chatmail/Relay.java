@@ -242,7 +242,17 @@ public final class Relay implements AutoCloseable {
             return;
         }
         // Orders under the cluster's lease (SCALE-2); one node alone always holds it.
-        AcmeWorker.OrderTurn turn = (now, length) -> storage.takeTurn("acme", now, length);
+        AcmeWorker.OrderTurn turn = new AcmeWorker.OrderTurn() {
+            @Override
+            public boolean take(Instant now, Duration length) {
+                return storage.takeTurn("acme", now, length);
+            }
+
+            @Override
+            public void release() {
+                storage.endTurn("acme");
+            }
+        };
         acme = new AcmeWorker(config, storage.acmeState(), turn, tls.issuedCertificates().get(),
                 DnsResolver.fromConfig(config), tls.outboundContext(), options.clock(), AcmeWorker.Settings.standard());
         closeables.push(acme);

@@ -59,13 +59,24 @@ public final class AcmeWorker implements AutoCloseable {
      * Whether this node may order now (SCALE-2: one node of a relay at a time): takes or renews
      * the cluster's ACME lease until {@code now + length}; false while another node holds it.
      */
-    @FunctionalInterface
     public interface OrderTurn {
         boolean take(Instant now, Duration length);
 
+        /** Gives the turn up after a certificate was stored: the next order is weeks away, by whichever node. */
+        void release();
+
         /** One node alone: always its turn. */
         static OrderTurn always() {
-            return (now, length) -> true;
+            return new OrderTurn() {
+                @Override
+                public boolean take(Instant now, Duration length) {
+                    return true;
+                }
+
+                @Override
+                public void release() {
+                }
+            };
         }
     }
 
@@ -349,6 +360,11 @@ public final class AcmeWorker implements AutoCloseable {
                 log.error("cannot store the new certificate ({}); serving it, but a restart orders again", e.getMessage());
             }
             source.install(issued);
+            try {
+                turn.release();
+            } catch (RuntimeException e) {
+                log.warn("cannot give up the ACME order lease ({}); it runs out by itself", e.getMessage());
+            }
             failures = 0;
             lastProblem = null;
             retryAfter = Optional.empty();

@@ -121,6 +121,11 @@ final class PostgresStorage implements Storage {
     }
 
     @Override
+    public void endTurn(String job) {
+        leases.release(job);
+    }
+
+    @Override
     public boolean shared() {
         return true;
     }

@@ -63,6 +63,10 @@ public interface Storage extends AutoCloseable {
         return true;
     }
 
+    /** Gives the lease {@link #takeTurn} took up before it runs out. */
+    default void endTurn(String job) {
+    }
+
     @Override
     void close();
 

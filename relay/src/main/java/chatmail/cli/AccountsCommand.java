@@ -61,7 +61,7 @@ final class AccountsCommand implements Runnable {
                     creation.set(action == Action.off);
                 }
                 boolean off = creation.off();
-                out.println("account creation: " + (off ? "off" : "on") + (shared ? " on every node" : "")
+                out.println("account creation: " + (off ? "off" : "on") + (shared ? " for every node" : "")
                         + " (" + creation.where() + ")");
                 NocreateFile file = new NocreateFile(config.dataDir());
                 if (shared && file.off()) {

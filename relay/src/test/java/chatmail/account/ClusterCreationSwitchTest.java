@@ -71,7 +71,7 @@ class ClusterCreationSwitchTest {
         assertThat(node2.relay().store().findAccount(newcomer)).isEmpty();
 
         Path ini1 = ini(node1);
-        assertThat(command(ini1, "off")).isEqualTo("account creation: off on every node (the shared PostgreSQL database)\n");
+        assertThat(command(ini1, "off")).isEqualTo("account creation: off for every node (the shared PostgreSQL database)\n");
 
         assertThat(login(node2, newcomer)).isEqualTo(REFUSED);
         assertThat(node1.relay().store().findAccount(newcomer)).isEmpty();
@@ -79,16 +79,16 @@ class ClusterCreationSwitchTest {
         assertThat(login(node1, existing)).startsWith("a OK");
         assertThat(MetricValues.counter(node2.relay().metrics(), "chatmail_accounts_refused", Labels.of("reason", "nocreate")))
                 .isEqualTo(2);
-        assertThat(command(ini(node2), "status")).isEqualTo("account creation: off on every node (the shared PostgreSQL database)\n");
+        assertThat(command(ini(node2), "status")).isEqualTo("account creation: off for every node (the shared PostgreSQL database)\n");
 
-        assertThat(command(ini1, "on")).isEqualTo("account creation: on on every node (the shared PostgreSQL database)\n");
+        assertThat(command(ini1, "on")).isEqualTo("account creation: on for every node (the shared PostgreSQL database)\n");
         assertThat(login(node2, newcomer)).startsWith("a OK");
         assertThat(node1.relay().store().findAccount(newcomer)).isPresent();
 
         // A node's own file still holds on that node alone, and the status names it.
         Files.createFile(nocreate);
         try {
-            assertThat(command(ini(node2), "status")).isEqualTo("account creation: on on every node (the shared PostgreSQL "
+            assertThat(command(ini(node2), "status")).isEqualTo("account creation: on for every node (the shared PostgreSQL "
                     + "database)\nthis node: off (" + nocreate + " exists)\n");
             assertThat(login(node2, TestRelay.address("newcomer2"))).isEqualTo(REFUSED);
             assertThat(login(node1, TestRelay.address("newcomer3"))).startsWith("a OK");

@@ -175,7 +175,8 @@ public final class Relay implements AutoCloseable {
         prepareCertificate();
         PrivateFilesCheck.run(config);
         spool = BodySpool.open(config.dataDir());
-        accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing(), metrics);
+        accounts = new Accounts(config, store, options.probe(), options.clock(), limits.hashing(), metrics,
+                storage.sharedCreationSwitch());
         startPush();
         localDelivery = new LocalDelivery(config, store, options.clock(), push::newMail, latency);
         startOutbound();
@@ -240,7 +241,19 @@ public final class Relay implements AutoCloseable {
                     .replace('_', '-'), String.join(", ", status.names()), status.notAfter());
             return;
         }
-        acme = new AcmeWorker(config, storage.acmeState(), tls.issuedCertificates().get(),
+        // Orders under the cluster's lease (SCALE-2); one node alone always holds it.
+        AcmeWorker.OrderTurn turn = new AcmeWorker.OrderTurn() {
+            @Override
+            public boolean take(Instant now, Duration length) {
+                return storage.takeTurn("acme", now, length);
+            }
+
+            @Override
+            public void release() {
+                storage.endTurn("acme");
+            }
+        };
+        acme = new AcmeWorker(config, storage.acmeState(), turn, tls.issuedCertificates().get(),
                 DnsResolver.fromConfig(config), tls.outboundContext(), options.clock(), AcmeWorker.Settings.standard());
         closeables.push(acme);
     }

@@ -50,11 +50,17 @@ public final class Accounts {
     }
 
     public Accounts(Config config, MailStore store, ResourceProbe probe, Clock clock, HashingPool pool, Metrics metrics) {
+        this(config, store, probe, clock, pool, metrics, Optional.empty());
+    }
+
+    /** @param relayWide the account-creation switch all nodes share (SCALE-2), beside data_dir/nocreate */
+    public Accounts(Config config, MailStore store, ResourceProbe probe, Clock clock, HashingPool pool, Metrics metrics,
+                    Optional<CreationSwitch> relayWide) {
         this.pool = pool;
         this.metrics = metrics;
         this.store = store;
         this.rules = new AddressRules(config);
-        this.guard = new CreationGuard(config, probe);
+        this.guard = new CreationGuard(config, probe, relayWide);
         this.clock = clock;
         this.verifiers = LoginVerifiers.open(config.dataDir());
     }

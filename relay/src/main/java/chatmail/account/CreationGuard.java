@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides whether new accounts may be created right now (SPEC ACC-5): the operator's
- * {@code <data_dir>/nocreate} switch and the machine's load, memory and disk.
+ * {@code <data_dir>/nocreate} switch (this node), the relay-wide switch of nodes sharing
+ * PostgreSQL (SCALE-2), and the machine's load, memory and disk.
  */
 public final class CreationGuard {
 
@@ -20,10 +21,17 @@ public final class CreationGuard {
     private final Config config;
     private final ResourceProbe probe;
     private final Path nocreate;
+    private final Optional<CreationSwitch> relayWide;
     /** The kind of the last refusal logged, or null while creation is allowed. */
     private final AtomicReference<String> refusing = new AtomicReference<>();
 
     public CreationGuard(Config config, ResourceProbe probe) {
+        this(config, probe, Optional.empty());
+    }
+
+    /** @param relayWide the switch every node of the relay reads, beside this node's file */
+    public CreationGuard(Config config, ResourceProbe probe, Optional<CreationSwitch> relayWide) {
+        this.relayWide = relayWide;
         this.config = config;
         this.probe = probe;
         this.nocreate = config.dataDir().resolve("nocreate");
@@ -42,6 +50,10 @@ public final class CreationGuard {
         if (Files.exists(nocreate)) {
             return Optional.of(new Refused(AccountRefusal.NOCREATE,
                     "account creation switched off (" + nocreate + " exists)"));
+        }
+        if (relayWide.isPresent() && relayWide.get().off()) {
+            return Optional.of(new Refused(AccountRefusal.NOCREATE,
+                    "account creation switched off on every node (chatmail accounts creation off)"));
         }
         ResourceProbe.Resources r = probe.current();
         String kind = null;

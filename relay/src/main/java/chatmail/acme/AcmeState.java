@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * What ACME keeps between orders and restarts (OPS-1): the account, the certificate with its
  * key, and the challenges the CA may check right now. One node keeps it in
- * {@code data_dir/acme} ({@link FileAcmeState}); relays of several nodes share it (SCALE-2).
+ * {@code data_dir/acme} ({@link FileAcmeState}); relays of several nodes share it in PostgreSQL
+ * ({@link PostgresAcmeState}, SCALE-2).
  */
 public interface AcmeState {
 
@@ -31,4 +32,17 @@ public interface AcmeState {
 
     /** The TLS-ALPN-01 validation value for a name (lower case), while that challenge is pending. */
     Optional<byte[]> tlsAlpn01(String name);
+
+    /**
+     * True when other nodes save into this state too: a node then looks for their certificate
+     * at every round and orders only under the cluster's lease.
+     */
+    default boolean shared() {
+        return false;
+    }
+
+    /** Changes with every certificate saved, by any node sharing the state; 0 while none is stored. */
+    default long certificateVersion() throws IOException {
+        return 0;
+    }
 }

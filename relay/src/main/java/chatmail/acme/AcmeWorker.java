@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * failed order is tried again early only when the DNS answers for the names changed (checked
  * every {@link Settings#dnsRecheck()} meanwhile), so a fixed record is picked up within a
  * minute without retrying an unchanged mistake more often than the back-off allows.
+ *
+ * <p>With a {@linkplain AcmeState#shared() shared} state (nodes on PostgreSQL, SCALE-2) a node
+ * orders only while it holds the cluster's {@link OrderTurn}, kept through its back-off after a
+ * failure, so the CA sees one node's orders and retries, not every node's. Every node looks at
+ * the stored certificate's version at each round, at least every {@link Settings#dnsRecheck()},
+ * and serves a certificate another node obtained from then on.
  */
 public final class AcmeWorker implements AutoCloseable {
 
@@ -49,6 +55,31 @@ public final class AcmeWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether this node may order now (SCALE-2: one node of a relay at a time): takes or renews
+     * the cluster's ACME lease until {@code now + length}; false while another node holds it.
+     */
+    public interface OrderTurn {
+        boolean take(Instant now, Duration length);
+
+        /** Gives the turn up after a certificate was stored: the next order is weeks away, by whichever node. */
+        void release();
+
+        /** One node alone: always its turn. */
+        static OrderTurn always() {
+            return new OrderTurn() {
+                @Override
+                public boolean take(Instant now, Duration length) {
+                    return true;
+                }
+
+                @Override
+                public void release() {
+                }
+            };
+        }
+    }
+
     private static final Duration ARI_POLL_MIN = Duration.ofMinutes(1);
     private static final Duration ARI_POLL_MAX = Duration.ofDays(1);
 
@@ -59,6 +90,7 @@ public final class AcmeWorker implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final AcmeClient client;
+    private final OrderTurn turn;
     private final RandomGenerator random = RandomGenerator.getDefault();
     private final QueueWorker worker = new QueueWorker("acme");
     /** One round at a time: the worker's and {@link #runDue()}'s. */
@@ -77,11 +109,20 @@ public final class AcmeWorker implements AutoCloseable {
     private Instant ariNextPoll = Instant.MIN;
     private volatile CertificateStatus status;
     private volatile long orders;
+    /** The version of the stored certificate this node last looked at (shared state only). */
+    private long seenVersion = -1;
+    private boolean waitingForOtherNode;
 
     /**
      * @param caTrust trust anchors for the connection to the CA: the system's plus {@code trusted_ca_file}
      */
     public AcmeWorker(Config config, AcmeState state, IssuedCertificateSource source, DnsResolver dns,
+            SSLContext caTrust, Clock clock, Settings settings) {
+        this(config, state, OrderTurn.always(), source, dns, caTrust, clock, settings);
+    }
+
+    /** @param turn whether this node may order now; with a shared state, the cluster's lease */
+    public AcmeWorker(Config config, AcmeState state, OrderTurn turn, IssuedCertificateSource source, DnsResolver dns,
             SSLContext caTrust, Clock clock, Settings settings) {
         if (config.httpPort() == 0 && config.httpsPort() == 0) {
             throw new IllegalArgumentException("ACME needs http_port or https_port for the CA's challenges");
@@ -92,6 +133,7 @@ public final class AcmeWorker implements AutoCloseable {
         this.dns = dns;
         this.clock = clock;
         this.settings = settings;
+        this.turn = turn;
         this.client = new AcmeClient(new AcmeClient.Settings(config.acmeDirectory(), config.acmeEmail(), caTrust,
                 config.httpsPort() != 0, config.httpPort() != 0, settings.validationTimeout()), state);
         loadStored();
@@ -102,6 +144,7 @@ public final class AcmeWorker implements AutoCloseable {
     private void loadStored() {
         Optional<KeyMaterial> stored;
         try {
+            seenVersion = state.certificateVersion();
             stored = state.certificate();
         } catch (IOException | RuntimeException e) {
             log.warn("the stored ACME certificate does not load ({}); ordering a new one", e.getMessage());
@@ -113,25 +156,67 @@ public final class AcmeWorker implements AutoCloseable {
                     + " relays and MTA-STS senders wait)", config.acmeDirectory().getHost());
             return;
         }
-        X509Certificate leaf = stored.get().leaf();
+        if (fits(stored.get())) {
+            source.install(stored.get());
+            X509Certificate leaf = stored.get().leaf();
+            log.info("serving the stored ACME certificate for {}, valid until {}",
+                    String.join(", ", CertificateStatus.namesOf(leaf)), leaf.getNotAfter().toInstant());
+        }
+    }
+
+    /** Whether a stored certificate may be served by this relay now; says why not when not. */
+    private boolean fits(KeyMaterial stored) {
+        X509Certificate leaf = stored.leaf();
         Optional<URI> issuer = storedAccountDirectory();
         if (issuer.isPresent() && !issuer.get().equals(config.acmeDirectory())) {
             log.info("the stored ACME certificate comes from {}, but acme_directory is now {}; serving a"
                     + " self-signed certificate until the new CA issues one", issuer.get(), config.acmeDirectory());
-            return;
+            return false;
         }
         if (!CertificateStatus.namesOf(leaf).contains(config.mailDomain())) {
             log.info("the stored ACME certificate is for other names ({}); ordering one for {}",
                     String.join(", ", CertificateStatus.namesOf(leaf)), config.mailDomain());
-            return;
+            return false;
         }
         if (!clock.instant().isBefore(leaf.getNotAfter().toInstant())) {
             log.info("the stored ACME certificate expired on {}; serving a self-signed one until the new one",
                     leaf.getNotAfter().toInstant());
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * A certificate another node stored since this node last looked: served from now on to new
+     * connections, and its renewal planned afresh. One read of a number when nothing changed.
+     */
+    private void adoptStored() {
+        Optional<KeyMaterial> stored;
+        try {
+            long version = state.certificateVersion();
+            if (version == seenVersion) {
+                return;
+            }
+            stored = state.certificate();
+            seenVersion = version;
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot read the stored ACME certificate ({}); looking again in {}", e.getMessage(), settings.dnsRecheck());
+            return;
+        }
+        if (stored.isEmpty() || source.issued().map(KeyMaterial::leaf).equals(Optional.of(stored.get().leaf()))
+                || !fits(stored.get())) {
             return;
         }
         source.install(stored.get());
-        log.info("serving the stored ACME certificate for {}, valid until {}",
+        failures = 0;
+        lastProblem = null;
+        retryAfter = Optional.empty();
+        ariWindow = null;
+        ariChoice = null;
+        ariNextPoll = Instant.MIN;
+        waitingForOtherNode = false;
+        X509Certificate leaf = stored.get().leaf();
+        log.info("serving the certificate another node obtained for {}, valid until {}, to new connections",
                 String.join(", ", CertificateStatus.namesOf(leaf)), leaf.getNotAfter().toInstant());
     }
 
@@ -209,6 +294,9 @@ public final class AcmeWorker implements AutoCloseable {
 
     private void round() throws InterruptedException {
         Instant now = clock.instant();
+        if (state.shared()) {
+            adoptStored();
+        }
         ResolvedNames names = ResolvedNames.look(config, dns);
         reportMissing(names);
         Optional<X509Certificate> held = source.issued().map(KeyMaterial::leaf);
@@ -220,7 +308,7 @@ public final class AcmeWorker implements AutoCloseable {
             if (ariNextPoll.isBefore(next)) {
                 next = ariNextPoll;
             }
-            if (!names.missing().isEmpty()) {
+            if (!names.missing().isEmpty() || state.shared()) {
                 next = earliest(next, now.plus(settings.dnsRecheck()));
             }
             finishRound(next, now);
@@ -230,7 +318,25 @@ public final class AcmeWorker implements AutoCloseable {
             finishRound(earliest(nextAttempt, now.plus(settings.dnsRecheck())), now);
             return;
         }
+        if (!turn.take(now, orderLease())) {
+            if (!waitingForOtherNode) {
+                log.info("another node of this relay is ordering the certificate ({}); this node serves it once it is stored",
+                        reason.get());
+                waitingForOtherNode = true;
+            }
+            finishRound(now.plus(settings.dnsRecheck()), now);
+            return;
+        }
+        waitingForOtherNode = false;
         attempt(names, held, reason.get());
+    }
+
+    /**
+     * How long a node holds the turn for one order: longer than an order can take (each wait for
+     * the CA is bounded by the validation time-out; an order waits for every name, then twice).
+     */
+    private Duration orderLease() {
+        return settings.validationTimeout().multipliedBy(10);
     }
 
     /** True when DNS changed since the failure and no Retry-After of the CA forbids trying now. */
@@ -249,10 +355,16 @@ public final class AcmeWorker implements AutoCloseable {
             KeyMaterial issued = client.order(names.wanted(), preferTlsAlpn01, held);
             try {
                 state.saveCertificate(issued);
+                seenVersion = state.certificateVersion();
             } catch (IOException e) {
                 log.error("cannot store the new certificate ({}); serving it, but a restart orders again", e.getMessage());
             }
             source.install(issued);
+            try {
+                turn.release();
+            } catch (RuntimeException e) {
+                log.warn("cannot give up the ACME order lease ({}); it runs out by itself", e.getMessage());
+            }
             failures = 0;
             lastProblem = null;
             retryAfter = Optional.empty();
@@ -274,6 +386,12 @@ public final class AcmeWorker implements AutoCloseable {
             dnsAtFailure = names.fingerprint();
             nextAttempt = settings.backoff().nextAttempt(now, failures, f.retryAfter().map(now::plus));
             lastProblem = f.getMessage();
+            // The turn is kept through the back-off: another node would otherwise try at once.
+            try {
+                turn.take(now, Duration.between(now, nextAttempt).plus(orderLease()));
+            } catch (RuntimeException e) {
+                log.warn("cannot keep the ACME order lease through the back-off ({})", e.getMessage());
+            }
             log.warn("certificate order for {} failed ({} in a row): {}; {}; next try at {}", String.join(", ", names.wanted()),
                     failures, f.getMessage(), held.isPresent() ? "serving the current certificate until then"
                             : "serving the self-signed certificate until then", nextAttempt);

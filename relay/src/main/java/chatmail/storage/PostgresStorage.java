@@ -1,7 +1,9 @@
 package chatmail.storage;
 
+import chatmail.account.CreationSwitch;
+import chatmail.account.SharedCreationSwitch;
 import chatmail.acme.AcmeState;
-import chatmail.acme.FileAcmeState;
+import chatmail.acme.PostgresAcmeState;
 import chatmail.config.Config;
 import chatmail.delivery.outbound.OutboundQueueStore;
 import chatmail.delivery.outbound.PostgresOutboundQueueStore;
@@ -15,11 +17,13 @@ import chatmail.store.postgresql.PostgresMailStore;
 import chatmail.turn.SharedTurnSecret;
 import chatmail.turn.TurnSecretSource;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * {@code storage = postgresql}: the state of every node in one shared database (SCALE-1,
- * SCALE-2). What stays per node is in {@code data_dir}: the spool, the DKIM key, the ACME state
- * (until it moves into the database too; docs/scale-out.md says what is shared).
+ * SCALE-2), the ACME state and the account-creation switch included. What stays per node is in
+ * {@code data_dir}: the spool, the DKIM key (deployed alike), its own {@code nocreate} file
+ * (docs/scale-out.md says what is shared).
  */
 final class PostgresStorage implements Storage {
     /** Connections per node: enough for the store's callers, few enough for many nodes on one server. */
@@ -30,9 +34,10 @@ final class PostgresStorage implements Storage {
     private final PostgresMailStore store;
     private final PostgresOutboundQueueStore outbound;
     private final PostgresPushQueueStore push;
-    private final FileAcmeState acme;
+    private final PostgresAcmeState acme;
     private final SharedTurnSecret turnSecret;
     private final Leases leases;
+    private final SharedCreationSwitch creationSwitch;
 
     private PostgresStorage(Config config, Clock clock, PostgresDatabase db) {
         this.db = db;
@@ -40,9 +45,10 @@ final class PostgresStorage implements Storage {
         this.store = new PostgresMailStore(db, clock, events::send, false);
         this.outbound = new PostgresOutboundQueueStore(db);
         this.push = new PostgresPushQueueStore(db);
-        this.acme = new FileAcmeState(config.dataDir());
+        this.acme = new PostgresAcmeState(db);
         this.turnSecret = new SharedTurnSecret(db);
         this.leases = new Leases(db);
+        this.creationSwitch = new SharedCreationSwitch(db, false);
     }
 
     static PostgresStorage open(Config config, Clock clock) {
@@ -61,6 +67,11 @@ final class PostgresStorage implements Storage {
     /** Cross-node mailbox events (for tests and metrics). */
     ClusterEvents events() {
         return events;
+    }
+
+    /** The shared account-creation switch with a connection of its own, for the command that sets it. */
+    static CreationSwitch openCreationSwitchOnly(Config config) {
+        return new SharedCreationSwitch(PostgresDatabase.open(config.storage(), 1), true);
     }
 
     /** A mail store that owns its database connection, for commands that need nothing else. */
@@ -90,6 +101,11 @@ final class PostgresStorage implements Storage {
     }
 
     @Override
+    public Optional<CreationSwitch> sharedCreationSwitch() {
+        return Optional.of(creationSwitch);
+    }
+
+    @Override
     public TurnSecretSource turnSecret() {
         return turnSecret;
     }
@@ -102,6 +118,11 @@ final class PostgresStorage implements Storage {
     @Override
     public boolean takeTurn(String job, java.time.Instant now, java.time.Duration length) {
         return leases.tryTake(job, now, now.plus(length));
+    }
+
+    @Override
+    public void endTurn(String job) {
+        leases.release(job);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package chatmail.storage;
 
+import chatmail.account.CreationSwitch;
+import chatmail.account.NocreateFile;
 import chatmail.acme.AcmeState;
 import chatmail.config.Config;
 import chatmail.delivery.outbound.OutboundQueueStore;
@@ -7,11 +9,13 @@ import chatmail.push.PushQueueStore;
 import chatmail.store.MailStore;
 import chatmail.turn.TurnSecretSource;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * Everything the relay keeps beyond its config, from one backend (SPEC SCALE-1): the mail store
  * with its accounts, the outbound and push queues, and the state several nodes must share
- * (SCALE-2: ACME account, certificate and challenges, the TURN secret). {@code storage = sqlite}
+ * (SCALE-2: ACME account, certificate and challenges, the TURN secret, the account-creation
+ * switch). {@code storage = sqlite}
  * keeps it in {@code data_dir} for one node; {@code storage = postgresql} in one database that
  * any number of identical nodes share.
  *
@@ -26,6 +30,14 @@ public interface Storage extends AutoCloseable {
     PushQueueStore pushQueue();
 
     AcmeState acmeState();
+
+    /**
+     * The account-creation switch every node reads (SCALE-2), beside each node's own
+     * {@code data_dir/nocreate}; empty on one node, where that file is the switch.
+     */
+    default Optional<CreationSwitch> sharedCreationSwitch() {
+        return Optional.empty();
+    }
 
     /** The TURN secret when {@code turn_secret} is not set. */
     TurnSecretSource turnSecret();
@@ -51,6 +63,10 @@ public interface Storage extends AutoCloseable {
         return true;
     }
 
+    /** Gives the lease {@link #takeTurn} took up before it runs out. */
+    default void endTurn(String job) {
+    }
+
     @Override
     void close();
 
@@ -59,6 +75,17 @@ public interface Storage extends AutoCloseable {
         return switch (config.storage().kind()) {
             case SQLITE -> SqliteStorage.open(config, clock);
             case POSTGRESQL -> PostgresStorage.open(config, clock);
+        };
+    }
+
+    /**
+     * The switch {@code chatmail accounts creation} sets: the shared one with PostgreSQL, the
+     * {@code data_dir/nocreate} file with SQLite (one node: the file is the relay's switch).
+     */
+    static CreationSwitch openCreationSwitch(Config config) {
+        return switch (config.storage().kind()) {
+            case SQLITE -> new NocreateFile(config.dataDir());
+            case POSTGRESQL -> PostgresStorage.openCreationSwitchOnly(config);
         };
     }
 

@@ -36,9 +36,21 @@ final class CaTrustingClient {
 
     /** Implicit TLS to a port on 127.0.0.1 as {@code host} (SNI and name check); open, handshake done. */
     SSLSocket connect(int port, String host, List<String> alpn) throws IOException {
-        Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
+        return connect(InetAddress.getLoopbackAddress(), port, host, alpn);
+    }
+
+    /** The same to another address (a node of a cluster on 127.0.0.2, ...). */
+    SSLSocket connect(InetAddress address, int port, String host, List<String> alpn) throws IOException {
+        Socket plain = new Socket(address, port);
         plain.setSoTimeout(20_000);
         return handshake(plain, host, alpn);
+    }
+
+    /** The certificate a port on {@code address} presents to {@code host}, verified. */
+    X509Certificate certificate(InetAddress address, int port, String host, List<String> alpn) throws IOException {
+        try (SSLSocket tls = connect(address, port, host, alpn)) {
+            return (X509Certificate) tls.getSession().getPeerCertificates()[0];
+        }
     }
 
     /** The certificate a port presents to {@code host}, verified. */

@@ -36,4 +36,15 @@ public final class Leases {
             }
         });
     }
+
+    /** Gives the lease of {@code job} up when this node holds it, so any node may take it at once. */
+    public void release(String job) {
+        db.transaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE leases SET until = 0 WHERE name = ? AND holder = ?")) {
+                s.setString(1, job);
+                s.setString(2, holder);
+                return s.executeUpdate();
+            }
+        });
+    }
 }

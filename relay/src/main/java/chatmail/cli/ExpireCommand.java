@@ -3,6 +3,8 @@ package chatmail.cli;
 import chatmail.config.Config;
 import chatmail.config.ConfigException;
 import chatmail.expiry.Expiry;
+import chatmail.store.DataDirLock;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -35,8 +37,15 @@ final class ExpireCommand implements Callable<Integer> {
             return ExitCodes.CONFIG_ERROR;
         }
         Clock clock = Clock.systemUTC();
-        try (var store = StorageBackend.open(config, clock)) {
+        // Not beside a running relay, not even a dry run: opening the embedded store removes body
+        // files no row refers to, and a running relay has such files between writing a body and
+        // committing its row. The relay expires by itself at start-up and daily.
+        try (DataDirLock lock = DataDirLock.acquire(config.dataDir(), "expire");
+             var store = StorageBackend.open(config, clock)) {
             out.println(new Expiry(config, store, clock).run(dryRun));
+        } catch (IOException e) {
+            err.println("chatmail expire: " + e.getMessage());
+            return ExitCodes.FAILURE;
         }
         return ExitCodes.OK;
     }

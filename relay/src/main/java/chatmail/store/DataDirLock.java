@@ -39,7 +39,7 @@ public final class DataDirLock implements AutoCloseable {
     }
 
     /**
-     * Takes the lock for {@code purpose} ("relay", "import", "restore"), creating the directory
+     * Takes the lock for {@code purpose} ("relay", "import", "restore", "expire"), creating the directory
      * when missing.
      *
      * @throws HeldException when another process (or another holder in this one) has it
@@ -60,7 +60,7 @@ public final class DataDirLock implements AutoCloseable {
         if (lock == null) {
             channel.close();
             throw new HeldException(dataDir + " is in use" + holder(file)
-                    + "; stop it first (only one relay, import or restore may use a data_dir at a time)");
+                    + "; stop it first (only one relay, import, restore or expire may use a data_dir at a time)");
         }
         try {
             channel.truncate(0);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.NewMessage;
 import chatmail.store.sqlite.SqliteMailStore;
+import chatmail.testing.TestRelay;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,28 @@ class CliCommandsTest {
         try (SqliteMailStore store = SqliteMailStore.open(data, clock)) {
             assertThat(store.accountCount()).isZero();
             assertThat(store.messagesReceivedBefore(clock.instant().plus(Duration.ofDays(1)), null, 100)).isEmpty();
+        }
+    }
+
+    @Test
+    void expireRefusesBesideARunningRelayAndRemovesNoBodyFile() throws Exception {
+        Path data = dir.resolve("data");
+        Path ini = ini("mail_domain = chatmail.localhost", "data_dir = " + data);
+        try (TestRelay relay = TestRelay.start(data)) {
+            // What a body the relay has written but whose row it has not committed yet looks like
+            // to another process: a file no row refers to.
+            Path beingDelivered = Files.createDirectories(data.resolve("blobs/00")).resolve("being-delivered");
+            Files.write(beingDelivered, message());
+            for (List<String> args : List.of(List.of("expire", "--dry-run", "-c", ini.toString()),
+                    List.of("expire", "-c", ini.toString()))) {
+                err.getBuffer().setLength(0);
+                assertThat(chatmail(args.toArray(String[]::new))).as(String.join(" ", args)).isEqualTo(1);
+                assertThat(err.toString()).isEqualTo("chatmail expire: " + data + " is in use by a running relay (process "
+                        + ProcessHandle.current().pid() + "); stop it first (only one relay, import, restore or expire"
+                        + " may use a data_dir at a time)" + System.lineSeparator());
+            }
+            assertThat(out.toString()).isEmpty();
+            assertThat(beingDelivered).exists();
         }
     }
 

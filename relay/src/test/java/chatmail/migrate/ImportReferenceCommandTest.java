@@ -85,8 +85,8 @@ class ImportReferenceCommandTest {
         try (TestRelay relay = TestRelay.start(data)) {
             assertThat(importReference()).isEqualTo(1);
             assertThat(err.toString()).isEqualTo("chatmail import-reference: " + data + " is in use by a running relay"
-                    + " (process " + ProcessHandle.current().pid() + "); stop it first (only one relay, import or"
-                    + " restore may use a data_dir at a time)" + System.lineSeparator());
+                    + " (process " + ProcessHandle.current().pid() + "); stop it first (only one relay, import,"
+                    + " restore or expire may use a data_dir at a time)" + System.lineSeparator());
             assertThat(out.toString()).isEmpty();
             assertThat(relay.relay().store().accountCount()).isZero();
         }

@@ -25,6 +25,7 @@ import chatmail.imap.ImapServer;
 import chatmail.imap.ImapServices;
 import chatmail.dns.DnsCheckLog;
 import chatmail.limits.ClientLimits;
+import chatmail.metrics.ConnectionService;
 import chatmail.metrics.DeliveryLatency;
 import chatmail.metrics.Metrics;
 import chatmail.metrics.MetricsServer;
@@ -197,7 +198,9 @@ public final class Relay implements AutoCloseable {
                 () -> new StatusSources.PushQueue(push.queued(), push.oldestQueued()),
                 CertificateSource.of(this::certificateStatus),
                 () -> Optional.ofNullable(lastExpiry.get()),
-                () -> DnsCheckLog.read(config.dataDir()).map(e -> new StatusSources.DnsCheck(e.at(), e.problems())));
+                () -> DnsCheckLog.read(config.dataDir()).map(e -> new StatusSources.DnsCheck(e.at(), e.problems())),
+                new StatusSources.Node(storage.node(), config.storage().kind().name().toLowerCase(Locale.ROOT), storage.shared()),
+                this::connections, storage::clusterEvents);
         startMetricsListener();
         startAdminEndpoint();
         StringBuilder listening = new StringBuilder();
@@ -371,11 +374,15 @@ public final class Relay implements AutoCloseable {
 
     /** Gauges read when scraped: connections, IDLE, the push queue, storage (OPS-3). */
     private void registerGauges() {
+        metrics.node(storage.node(), config.storage().kind().name().toLowerCase(Locale.ROOT));
+        storage.registerMetrics(metrics);
         metrics.gauge("chatmail_imap_idle_sessions", "IMAP connections in IDLE.", imap::idleSessions);
-        metrics.gauge("chatmail_push_queue_size", "Push notifications waiting to be sent or retried.", push::queued);
-        metrics.gauge("chatmail_push_queue_oldest_age_seconds", "How long the oldest waiting push notification has waited; 0 when none.",
+        // Read from storage: the whole cluster's figures when the nodes share it.
+        Metrics.Scope stored = Metrics.Scope.ofStorage(storage.shared());
+        metrics.gauge(stored, "chatmail_push_queue_size", "Push notifications waiting to be sent or retried.", push::queued);
+        metrics.gauge(stored, "chatmail_push_queue_oldest_age_seconds", "How long the oldest waiting push notification has waited; 0 when none.",
                 () -> push.oldestQueued().map(o -> Duration.between(o, options.clock().instant()).toMillis() / 1000.0).orElse(0.0));
-        metrics.gauges(() -> store.statistics(today()), List.<Metrics.GaugeOf<StoreStatistics>>of(
+        metrics.gauges(stored, () -> store.statistics(today()), List.<Metrics.GaugeOf<StoreStatistics>>of(
                 new Metrics.GaugeOf<>("chatmail_accounts", "Accounts.", StoreStatistics::accounts),
                 new Metrics.GaugeOf<>("chatmail_stored_messages", "Messages in all mailboxes.", StoreStatistics::messages),
                 new Metrics.GaugeOf<>("chatmail_stored_bytes", "Bytes of message bodies stored (each body once).",
@@ -424,6 +431,15 @@ public final class Relay implements AutoCloseable {
     public static String version() {
         String v = Relay.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
+    }
+
+    /** This node's open connections by service and its IDLE sessions, for {@code status}. */
+    private StatusSources.Connections connections() {
+        Map<String, Integer> open = new LinkedHashMap<>();
+        for (ConnectionService service : ConnectionService.values()) {
+            open.put(service.label(), limits.connections(service));
+        }
+        return new StatusSources.Connections(open, imap.idleSessions());
     }
 
     /** The report {@code chatmail status} prints, as of now by the relay's clock. */

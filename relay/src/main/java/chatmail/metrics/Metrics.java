@@ -8,6 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.time.Duration;
@@ -28,8 +29,37 @@ import java.util.function.IntToDoubleFunction;
  * as enums so no caller can invent a label. A component with metrics of its own (queues,
  * connections, TURN) registers them once through {@link #counter}, {@link #gauge} or
  * {@link #histogram}. No metric carries a per-account or per-address label.
+ *
+ * <p>Every gauge says whose figure it is ({@link Scope}, label {@code scope}): this process's
+ * own, or the whole cluster's when it is read from storage other nodes share. Counters and
+ * histograms always count this process's events.
  */
 public final class Metrics {
+
+    /** Whose figure a gauge shows; the value of its {@code scope} label. */
+    public enum Scope {
+        /** This process's own: sums across nodes are the cluster's total. */
+        NODE("node"),
+        /** Read from the storage every node shares: each node shows the same figure, never sum it. */
+        CLUSTER("cluster");
+
+        private final String label;
+
+        Scope(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** The scope of figures read from storage: cluster-wide when other nodes share it. */
+        public static Scope ofStorage(boolean shared) {
+            return shared ? CLUSTER : NODE;
+        }
+    }
+
+    static final String SCOPE = "scope";
 
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter delivered;
@@ -112,21 +142,40 @@ public final class Metrics {
         return builder.register(registry);
     }
 
-    /** Registers a gauge read when the metrics are scraped (queue sizes, open connections). */
+    /** Registers a gauge of this node read when the metrics are scraped (open connections, IDLE sessions). */
     public void gauge(String name, String help, DoubleSupplier value) {
-        GaugeWithCallback.builder().name(name).help(help)
-                .callback(callback -> callback.call(value.getAsDouble()))
+        gauge(Scope.NODE, name, help, value);
+    }
+
+    /** Registers a gauge read when the metrics are scraped, with its scope (queue sizes read from storage). */
+    public void gauge(Scope scope, String name, String help, DoubleSupplier value) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames(SCOPE)
+                .callback(callback -> callback.call(value.getAsDouble(), scope.label()))
                 .register(registry);
     }
 
     /**
-     * Registers a gauge with one label, read when scraped: one value source per label value, all
-     * present from the start (connections by service).
+     * Registers a gauge of this node with one label, read when scraped: one value source per
+     * label value, all present from the start (connections by service).
      */
     public void gauge(String name, String help, String labelName, Map<String, DoubleSupplier> byLabel) {
         Map<String, DoubleSupplier> sources = new LinkedHashMap<>(byLabel);
-        GaugeWithCallback.builder().name(name).help(help).labelNames(labelName)
-                .callback(callback -> sources.forEach((label, value) -> callback.call(value.getAsDouble(), label)))
+        GaugeWithCallback.builder().name(name).help(help).labelNames(labelName, SCOPE)
+                .callback(callback -> sources.forEach((label, value) ->
+                        callback.call(value.getAsDouble(), label, Scope.NODE.label())))
+                .register(registry);
+    }
+
+    /**
+     * {@code chatmail_node_info{node, storage} 1}: this process's name among the nodes (the
+     * holder of its queue claims, as {@code chatmail status} shows it) and its storage backend,
+     * for joining a node's series with what the database says about it.
+     */
+    public void node(String node, String storage) {
+        GaugeWithCallback.builder().name("chatmail_node_info")
+                .help("This relay process: its node name (the holder of its queue claims) and storage backend; always 1.")
+                .labelNames("node", "storage", SCOPE)
+                .callback(callback -> callback.call(1, node, storage, Scope.NODE.label()))
                 .register(registry);
     }
 
@@ -137,8 +186,9 @@ public final class Metrics {
      * Gauges read from one snapshot taken once per scrape (three storage numbers from one
      * query): {@code snapshot} runs when the metrics are scraped, and each gauge reads it.
      */
-    public <T> void gauges(Supplier<T> snapshot, List<GaugeOf<T>> gauges) {
+    public <T> void gauges(Scope scope, Supplier<T> snapshot, List<GaugeOf<T>> gauges) {
         List<GaugeOf<T>> fixed = List.copyOf(gauges);
+        Labels labels = Labels.of(SCOPE, scope.label());
         registry.register(new MultiCollector() {
             @Override
             public MetricSnapshots collect() {
@@ -146,7 +196,8 @@ public final class Metrics {
                 List<MetricSnapshot> out = new ArrayList<>();
                 for (GaugeOf<T> g : fixed) {
                     out.add(GaugeSnapshot.builder().name(g.name()).help(g.help())
-                            .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().value(g.value().applyAsDouble(taken)).build())
+                            .dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels)
+                                    .value(g.value().applyAsDouble(taken)).build())
                             .build());
                 }
                 return new MetricSnapshots(out);

@@ -17,7 +17,11 @@ import java.util.StringJoiner;
 /**
  * What {@code chatmail status} prints (OPS-3), and whether the relay is healthy: one line per
  * field as {@code name: value}, then {@code health: ok} or {@code health: unhealthy} and one
- * {@code problem:} line per broken rule. The rules, with the relay's own clock:
+ * {@code problem:} line per broken rule. The fields come under {@value #THIS_NODE}: this process's
+ * own figures; with storage other nodes share (PostgreSQL), the accounts, stored messages and
+ * queues come under {@value #CLUSTER} instead, since every node reads the same figures there
+ * (adding them up across nodes would count them once per node). The rules, with the relay's own
+ * clock:
  * <ul>
  *   <li>no listener;</li>
  *   <li>the store cannot answer;</li>
@@ -35,6 +39,8 @@ public record StatusReport(List<String> lines, List<String> problems) {
     static final Duration PUSH_AGE_LIMIT = Duration.ofHours(2);
     static final Duration EXPIRY_MARGIN = Duration.ofHours(24);
     public static final int DESTINATIONS_SHOWN = 10;
+    static final String THIS_NODE = "[this node]";
+    static final String CLUSTER = "[cluster: every node's, read from the shared database]";
 
     public StatusReport {
         lines = List.copyOf(lines);
@@ -62,8 +68,12 @@ public record StatusReport(List<String> lines, List<String> problems) {
         Instant now = clock.instant();
         List<String> lines = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        lines.add(THIS_NODE);
         lines.add("version: " + sources.version());
         lines.add("uptime: " + span(Duration.between(sources.startedAt(), now)) + " (since " + at(sources.startedAt()) + ")");
+        StatusSources.Node node = sources.node();
+        lines.add("node: " + node.id() + " (storage " + node.storage()
+                + (node.shared() ? ", shared with the other nodes)" : ", this node's own)"));
 
         Map<String, Integer> listeners = sources.listeners().get();
         StringJoiner ports = new StringJoiner(", ");
@@ -72,7 +82,33 @@ public record StatusReport(List<String> lines, List<String> problems) {
         if (listeners.isEmpty()) {
             problems.add("no listener");
         }
+        StatusSources.Connections connections = sources.connections().get();
+        StringJoiner open = new StringJoiner(", ");
+        connections.byService().forEach((service, count) -> open.add(service + " " + count));
+        lines.add("connections: " + open + "; in IDLE " + connections.idle());
+        sources.clusterEvents().get().ifPresent(e -> lines.add("cross-node notifications: " + e.sent() + " sent in "
+                + e.batches() + " batches, " + e.dropped() + " batches dropped, " + e.received() + " received, "
+                + e.listenerReconnects() + " listener reconnects"));
 
+        for (CertificateInfo c : sources.certificates().certificates()) {
+            lines.add("certificate: " + String.join(", ", c.names()) + " (" + c.source() + "), expires "
+                    + at(c.notAfter()) + " (" + (now.isBefore(c.notAfter()) ? "in " + span(Duration.between(now, c.notAfter()))
+                    : span(Duration.between(c.notAfter(), now)) + " ago") + ")"
+                    + c.renewAt().map(r -> ", renewal due " + at(r)).orElse(""));
+            certificateProblem(c, now).ifPresent(problems::add);
+        }
+
+        lines.add("last expiry run: " + sources.lastExpiry().get()
+                .map(run -> at(run.at()) + ", " + run.report()).orElse("none since start"));
+        lines.add("dns check: " + sources.lastDnsCheck().get()
+                .map(check -> (check.problems() == 0 ? "all required records in place"
+                        : check.problems() + " required record(s) missing or wrong") + " (" + at(check.at()) + ")")
+                .orElse("never run (chatmail dns --check)"));
+
+        // From here on the figures come from storage: the cluster's when the nodes share it.
+        if (node.shared()) {
+            lines.add(CLUSTER);
+        }
         try {
             StoreStatistics s = sources.store().apply(LocalDate.ofInstant(now, ZoneOffset.UTC));
             lines.add("accounts: " + s.accounts() + " (logged in today " + s.loggedInToday() + ", within 7 days "
@@ -117,20 +153,6 @@ public record StatusReport(List<String> lines, List<String> problems) {
             problems.add("push queue: " + e.getMessage());
         }
 
-        for (CertificateInfo c : sources.certificates().certificates()) {
-            lines.add("certificate: " + String.join(", ", c.names()) + " (" + c.source() + "), expires "
-                    + at(c.notAfter()) + " (" + (now.isBefore(c.notAfter()) ? "in " + span(Duration.between(now, c.notAfter()))
-                    : span(Duration.between(c.notAfter(), now)) + " ago") + ")"
-                    + c.renewAt().map(r -> ", renewal due " + at(r)).orElse(""));
-            certificateProblem(c, now).ifPresent(problems::add);
-        }
-
-        lines.add("last expiry run: " + sources.lastExpiry().get()
-                .map(run -> at(run.at()) + ", " + run.report()).orElse("none since start"));
-        lines.add("dns check: " + sources.lastDnsCheck().get()
-                .map(check -> (check.problems() == 0 ? "all required records in place"
-                        : check.problems() + " required record(s) missing or wrong") + " (" + at(check.at()) + ")")
-                .orElse("never run (chatmail dns --check)"));
         return new StatusReport(lines, problems);
     }
 

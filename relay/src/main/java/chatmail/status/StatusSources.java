@@ -2,6 +2,7 @@ package chatmail.status;
 
 import chatmail.delivery.outbound.QueueSummary;
 import chatmail.expiry.ExpiryReport;
+import chatmail.storage.ClusterEventCounts;
 import chatmail.store.StoreStatistics;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -23,7 +24,20 @@ public record StatusSources(
         Supplier<PushQueue> pushQueue,
         CertificateSource certificates,
         Supplier<Optional<ExpiryRun>> lastExpiry,
-        Supplier<Optional<DnsCheck>> lastDnsCheck) {
+        Supplier<Optional<DnsCheck>> lastDnsCheck,
+        Node node,
+        Supplier<Connections> connections,
+        Supplier<Optional<ClusterEventCounts>> clusterEvents) {
+
+    /**
+     * This process among the nodes: its name (the holder of its queue claims), its storage
+     * backend, and whether other nodes share that storage (then the stored figures and the
+     * queues are the cluster's).
+     */
+    public record Node(String id, String storage, boolean shared) {}
+
+    /** Open connections by service, in the metrics' order, and sessions in IDLE: this node's. */
+    public record Connections(Map<String, Integer> byService, int idle) {}
 
     /** Push notifications waiting and when the oldest was queued. */
     public record PushQueue(long size, Optional<Instant> oldest) {}

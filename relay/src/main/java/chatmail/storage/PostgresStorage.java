@@ -131,6 +131,36 @@ final class PostgresStorage implements Storage {
     }
 
     @Override
+    public String node() {
+        return db.node();
+    }
+
+    @Override
+    public void registerMetrics(chatmail.metrics.Metrics metrics) {
+        metrics.counterWithCallback("chatmail_cluster_notifications_sent",
+                "Notifications of mailbox changes and account deletions sent to the other nodes.", events::sent);
+        metrics.counterWithCallback("chatmail_cluster_notify_batches",
+                "Statements that sent notifications to the other nodes (one per batch).", events::batches);
+        metrics.counterWithCallback("chatmail_cluster_notify_batches_dropped",
+                "Batches of notifications dropped after their retry failed; each makes every node re-check its IDLE "
+                        + "sessions once this node reaches PostgreSQL again.", events::dropped);
+        metrics.counterWithCallback("chatmail_cluster_recheck_requests",
+                "Requests this node sent after dropped batches, that every node re-check its IDLE sessions.",
+                events::recheckRequests);
+        metrics.counterWithCallback("chatmail_cluster_notifications_received",
+                "Notifications heard from other nodes.", events::received);
+        metrics.counterWithCallback("chatmail_cluster_listener_reconnects",
+                "Times the LISTEN connection was lost and made again (each re-checks every local IDLE session).",
+                events::reconnects);
+    }
+
+    @Override
+    public java.util.Optional<ClusterEventCounts> clusterEvents() {
+        return java.util.Optional.of(new ClusterEventCounts(events.sent(), events.batches(), events.dropped(),
+                events.received(), events.reconnects()));
+    }
+
+    @Override
     public void close() {
         events.close();
         outbound.close();

@@ -20,6 +20,7 @@ final class SqliteStorage implements Storage {
     private final SqlitePushQueueStore push;
     private final FileAcmeState acme;
     private final TurnSecretFile turnSecret;
+    private final String node = java.util.UUID.randomUUID().toString();
 
     private SqliteStorage(Config config, SqliteMailStore store, SqliteOutboundQueueStore outbound,
                           SqlitePushQueueStore push) {
@@ -75,6 +76,11 @@ final class SqliteStorage implements Storage {
     @Override
     public boolean shared() {
         return false;
+    }
+
+    @Override
+    public String node() {
+        return node;
     }
 
     /** The queues first: they share the store's database file, whose owner closes last. */

@@ -49,6 +49,21 @@ public interface Storage extends AutoCloseable {
     boolean shared();
 
     /**
+     * This process among the nodes that use the storage: the holder of its queue claims, as
+     * metrics ({@code chatmail_node_info}) and {@code chatmail status} name it. Random per start.
+     */
+    String node();
+
+    /** Registers the storage's own metrics (PostgreSQL: the cross-node notifications). */
+    default void registerMetrics(chatmail.metrics.Metrics metrics) {
+    }
+
+    /** This node's cross-node notifications so far, for {@code chatmail status}; empty for one node alone. */
+    default java.util.Optional<ClusterEventCounts> clusterEvents() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Where an account deleted by another node ends its sessions on this one (SEC-9 on every
      * node). One node alone never hears of such a deletion.
      */

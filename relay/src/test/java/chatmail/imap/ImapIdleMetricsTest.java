@@ -43,10 +43,10 @@ class ImapIdleMetricsTest {
         try (ImapTestClient c = fx.client()) {
             c.ok("SELECT INBOX");
             Map<String, Double> before = scrape();
-            assertThat(value(before, "chatmail_imap_idle_sessions")).isZero();
+            assertThat(value(before, "chatmail_imap_idle_sessions", "scope", "node")).isZero();
             c.send("i IDLE\r\n");
             assertThat(c.line()).isEqualTo("+ idling");
-            assertThat(value(scrape(), "chatmail_imap_idle_sessions")).isEqualTo(1);
+            assertThat(value(scrape(), "chatmail_imap_idle_sessions", "scope", "node")).isEqualTo(1);
 
             SmtpSubmitter.submit(fx.relay, sender, ImapFixture.PASSWORD, fx.user, TestMessages.encrypted(sender, fx.user));
             String line = c.line();
@@ -58,7 +58,7 @@ class ImapIdleMetricsTest {
             assertThat(c.line()).isEqualTo("i OK Idle completed.");
 
             Map<String, Double> after = scrape();
-            assertThat(value(after, "chatmail_imap_idle_sessions")).isZero();
+            assertThat(value(after, "chatmail_imap_idle_sessions", "scope", "node")).isZero();
             assertThat(delta(before, after, "chatmail_delivery_commit_seconds_count")).isEqualTo(1);
             assertThat(delta(before, after, "chatmail_delivery_idle_seconds_count")).isEqualTo(1);
             // No order between the two: the IDLE session hears of the commit before the delivering thread does.

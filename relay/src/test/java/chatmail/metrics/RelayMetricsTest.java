@@ -107,18 +107,24 @@ class RelayMetricsTest {
             }
         }
         assertThat(delta(before, after, "chatmail_delivery_commit_seconds_count")).isEqualTo(1);
-        assertThat(value(after, "chatmail_accounts")).isEqualTo(2);
-        assertThat(value(after, "chatmail_stored_messages")).isEqualTo(1);
-        assertThat(value(after, "chatmail_stored_bytes")).isPositive();
+        assertThat(value(after, "chatmail_accounts", "scope", "node")).isEqualTo(2);
+        assertThat(value(after, "chatmail_stored_messages", "scope", "node")).isEqualTo(1);
+        assertThat(value(after, "chatmail_stored_bytes", "scope", "node")).isPositive();
         assertThat(value(after, "jvm_memory_used_bytes", "area", "heap")).isPositive();
+        // On its own storage every gauge is this node's: sums across relays are right.
+        assertThat(after.keySet().stream().filter(k -> k.contains("scope=")))
+                .contains("chatmail_outbound_queue_size{scope=\"node\"}", "chatmail_push_queue_size{scope=\"node\"}")
+                .allMatch(k -> k.contains("scope=\"node\""));
+        assertThat(after.keySet()).anyMatch(k -> k.matches("chatmail_node_info\\{node=\"[0-9a-f-]{36}\",scope=\"node\",storage=\"sqlite\"}"))
+                .noneMatch(k -> k.startsWith("chatmail_cluster_"));
     }
 
     @Test
     void anOpenConnectionShowsUnderItsService() throws Exception {
         try (SmtpClient c = submission()) {
             Map<String, Double> open = scrape();
-            assertThat(value(open, "chatmail_connections", "service", "submission")).isEqualTo(1);
-            assertThat(value(open, "chatmail_connections", "service", "imap")).isZero();
+            assertThat(value(open, "chatmail_connections", "service", "submission", "scope", "node")).isEqualTo(1);
+            assertThat(value(open, "chatmail_connections", "service", "imap", "scope", "node")).isZero();
         }
     }
 

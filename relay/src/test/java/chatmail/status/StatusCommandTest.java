@@ -79,6 +79,11 @@ class StatusCommandTest {
                 .contains("last expiry run: none since start")
                 .contains("dns check: never run (chatmail dns --check)")
                 .doesNotContain("problem:");
+        // One node on its own storage: every figure is this node's, no cluster section.
+        assertThat(text).startsWith("[this node]\nversion: ")
+                .containsPattern("\nnode: [0-9a-f-]{36} \\(storage sqlite, this node's own\\)\n")
+                .containsPattern("\nconnections: mx \\d+, submission \\d+, imap \\d+, https \\d+; in IDLE 0\n")
+                .doesNotContain("[cluster", "cross-node");
     }
 
     @Test
@@ -153,7 +158,7 @@ class StatusCommandTest {
             StatusReport report = expiring.status();
             assertThat(report.lines()).anyMatch(l -> l.startsWith("last expiry run: ") && l.contains("deleted 0 messages"));
             var samples = chatmail.testing.PrometheusText.scrape(expiring.metrics());
-            assertThat(chatmail.testing.PrometheusText.value(samples, "chatmail_expiry_last_run_timestamp_seconds"))
+            assertThat(chatmail.testing.PrometheusText.value(samples, "chatmail_expiry_last_run_timestamp_seconds", "scope", "node"))
                     .isEqualTo(relay.clock().instant().getEpochSecond());
             assertThat(chatmail.testing.PrometheusText.value(samples, "chatmail_expiry_deleted_total", "kind", "messages")).isZero();
         }

@@ -28,9 +28,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * with fsync on, and stopped when the JVM exits. {@code initdb} and {@code postgres} refuse to run
  * as root, so as root they run as the {@code postgres} user. Each caller gets a database of its
  * own; connections need the password, which a password file holds as an operator's would.
+ *
+ * <p>A JVM killed before its shutdown hook ran leaves its server running. Each instance's
+ * directory holds {@value #OWNER} with the pid and start time of the JVM that made it; the next
+ * start stops ({@code pg_ctl -m immediate}) and deletes every instance whose JVM is gone, so a CI
+ * machine does not gather PostgreSQL processes. Instances of live JVMs (other test runs at the
+ * same time) are left alone.
  */
 public final class TestPostgres {
     public static final Path BIN = Path.of("/usr/lib/postgresql/15/bin");
+    /** Where the instances' directories are made, each named {@value #PREFIX}... */
+    static final Path TEMP = Path.of("/tmp");
+    static final String PREFIX = "chatmail-pg-";
+    /** The marker in an instance's directory: {@code <pid> <start time in ms>} of the JVM that owns it. */
+    static final String OWNER = "owner";
     private static final AtomicInteger databases = new AtomicInteger();
     private static TestPostgres instance;
 
@@ -55,7 +66,9 @@ public final class TestPostgres {
                         + "package postgresql-15 (scripts/install-test-deps)");
             }
             try {
-                instance = start();
+                removeStale(TEMP);
+                instance = start(TEMP);
+                Runtime.getRuntime().addShutdownHook(new Thread(instance::stop, "test-postgres-stop"));
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start the test PostgreSQL: " + e.getMessage(), e);
             } catch (InterruptedException e) {
@@ -70,8 +83,11 @@ public final class TestPostgres {
         return "root".equals(System.getProperty("user.name"));
     }
 
-    private static TestPostgres start() throws IOException, InterruptedException {
-        Path base = Files.createTempDirectory(Path.of("/tmp"), "chatmail-pg-");
+    /** A new instance in a new directory under {@code temp} (which the postgres user can traverse). */
+    static TestPostgres start(Path temp) throws IOException, InterruptedException {
+        Path base = Files.createTempDirectory(temp, PREFIX);
+        // First, so no other JVM's clean-up ever sees this directory without its owner.
+        Files.writeString(base.resolve(OWNER), owner(ProcessHandle.current()), StandardCharsets.US_ASCII);
         // The server's user must be able to reach its files under the directory.
         Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
         String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
@@ -102,9 +118,7 @@ public final class TestPostgres {
                 StandardCharsets.US_ASCII, java.nio.file.StandardOpenOption.APPEND);
         run(base, BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", base.resolve("server.log").toString(),
                 "-w", "-t", "60", "start");
-        TestPostgres server = new TestPostgres(base, port, passwordFile, password);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "test-postgres-stop"));
-        return server;
+        return new TestPostgres(base, port, passwordFile, password);
     }
 
     private static void run(Path base, String... command) throws IOException, InterruptedException {
@@ -130,12 +144,71 @@ public final class TestPostgres {
         }
     }
 
-    private void stop() {
+    void stop() {
+        stopAndDelete(base);
+    }
+
+    /** The instance's directory: data, sockets, password file and its owner marker. */
+    Path base() {
+        return base;
+    }
+
+    /** {@code <pid> <start time in ms>}: the start time tells a reused pid from the owner. */
+    static String owner(ProcessHandle process) {
+        return process.pid() + " " + process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L) + "\n";
+    }
+
+    /** Whether the JVM named in an instance's marker still runs (the same process, not a reused pid). */
+    static boolean ownerAlive(String marker) {
+        String[] parts = marker.strip().split(" ");
+        if (parts.length != 2) {
+            return true;
+        }
         try {
-            run(base, BIN.resolve("pg_ctl").toString(), "-D", base.resolve("data").toString(), "-m", "immediate",
-                    "-w", "stop");
-        } catch (IOException | InterruptedException e) {
-            System.err.println("test PostgreSQL did not stop: " + e);
+            long pid = Long.parseLong(parts[0]);
+            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).map(p -> owner(p).strip().equals(marker.strip()))
+                    .orElse(false);
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Stops and deletes the instances under {@code temp} whose JVM is gone. A directory without
+     * a marker (being made this moment, or by a version of this class without markers) is left.
+     */
+    static void removeStale(Path temp) throws IOException {
+        List<Path> stale = new ArrayList<>();
+        try (var dirs = Files.newDirectoryStream(temp, PREFIX + "*")) {
+            for (Path dir : dirs) {
+                Path marker = dir.resolve(OWNER);
+                if (Files.isRegularFile(marker) && !ownerAlive(Files.readString(marker, StandardCharsets.US_ASCII))) {
+                    stale.add(dir);
+                }
+            }
+        }
+        for (Path dir : stale) {
+            System.err.println("stopping and removing a test PostgreSQL left by a JVM that is gone: " + dir);
+            stopAndDelete(dir);
+        }
+    }
+
+    private static void stopAndDelete(Path base) {
+        Path data = base.resolve("data");
+        if (Files.exists(data.resolve("postmaster.pid"))) {
+            try {
+                run(base, BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate", "-w", "stop");
+            } catch (IOException | InterruptedException e) {
+                System.err.println("test PostgreSQL did not stop: " + e);
+                // The postmaster's pid is the first line of its pid file; its children end with it.
+                try {
+                    long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).getFirst().strip());
+                    ProcessHandle.of(pid).filter(p -> p.info().command().orElse("").endsWith("/postgres"))
+                            .ifPresent(ProcessHandle::destroyForcibly);
+                } catch (IOException | RuntimeException again) {
+                    System.err.println("test PostgreSQL not killed: " + again);
+                }
+            }
         }
         try (var files = Files.walk(base)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -131,7 +131,7 @@ class Port443LimitsTest {
         for (MetricSnapshot snapshot : relay.relay().metrics().registry().scrape()) {
             if (snapshot.getMetadata().getName().equals("chatmail_connections")) {
                 for (GaugeSnapshot.GaugeDataPointSnapshot p : ((GaugeSnapshot) snapshot).getDataPoints()) {
-                    if (p.getLabels().equals(Labels.of("service", ConnectionService.HTTPS.label()))) {
+                    if (p.getLabels().equals(Labels.of("service", ConnectionService.HTTPS.label(), "scope", "node"))) {
                         return p.getValue();
                     }
                 }

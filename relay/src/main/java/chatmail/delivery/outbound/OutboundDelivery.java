@@ -87,8 +87,9 @@ public final class OutboundDelivery implements AutoCloseable {
         for (OutboundResult result : OutboundResult.values()) {
             attempts.initLabelValues(result.label());
         }
-        // The queue's one summary (as `chatmail status` shows it), taken once per scrape for both gauges.
-        metrics.gauges(() -> queue.summary(0), List.<Metrics.GaugeOf<QueueSummary>>of(
+        // The queue's one summary (as `chatmail status` shows it), taken once per scrape for both
+        // gauges; the cluster's when the nodes share the queue.
+        metrics.gauges(Metrics.Scope.ofStorage(queue.shared()), () -> queue.summary(0), List.<Metrics.GaugeOf<QueueSummary>>of(
                 new Metrics.GaugeOf<>("chatmail_outbound_queue_size", "Recipients waiting in the outbound queue.",
                         QueueSummary::recipients),
                 new Metrics.GaugeOf<>("chatmail_outbound_queue_oldest_age_seconds",

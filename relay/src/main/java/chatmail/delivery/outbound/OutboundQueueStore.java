@@ -68,6 +68,11 @@ public interface OutboundQueueStore extends AutoCloseable {
      */
     QueueSummary summary(int maxDestinations);
 
+    /** Whether other nodes share this queue, so that its size and summary are the cluster's. */
+    default boolean shared() {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -216,6 +216,11 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
         return db.read(c -> OutboundQueueRows.summary(c, maxDestinations));
     }
 
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
     /**
      * Releases this node's claims: it stops, its attempts are over (the outbound worker closed
      * first). The database itself belongs to the storage that opened it.

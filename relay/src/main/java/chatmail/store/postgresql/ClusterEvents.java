@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * far below PostgreSQL's 8000-byte payload limit. When the listener's connection is lost and
  * comes back, notifications sent meanwhile are lost, so every mailbox of every account with a
  * listener on this node is announced as changed and its sessions re-check.
+ *
+ * <p>A batch the notifier could not send (its connection failed, and the one retry on a new
+ * connection too) is lost to the other nodes, whose listeners may have stayed connected. The
+ * notifier then owes a re-check: it reconnects every {@link #RECONNECT_DELAY} and its first
+ * statement tells every node to re-check all its IDLE sessions, as after a listener's reconnect.
+ * So a session on another node misses a change only while this node cannot reach PostgreSQL.
  */
 public final class ClusterEvents implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterEvents.class);
@@ -48,10 +53,16 @@ public final class ClusterEvents implements AutoCloseable {
     private static final Duration LISTENER_CHECK = Duration.ofSeconds(5);
 
     private final PostgresDatabase db;
-    private final String node = UUID.randomUUID().toString().substring(0, 8);
+    private final String node;
     private final LinkedBlockingQueue<List<?>> outgoing = new LinkedBlockingQueue<>();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong recheckRequests = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
+    /** A batch was dropped: the next statement the notifier sends asks every node to re-check. */
+    private boolean recheckOwed;
     private final java.util.concurrent.atomic.AtomicBoolean listenFailing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
     private volatile StoreEventHub hub;
@@ -63,6 +74,7 @@ public final class ClusterEvents implements AutoCloseable {
 
     public ClusterEvents(PostgresDatabase db) {
         this.db = db;
+        this.node = db.node();
     }
 
     /** Starts both connections; other nodes' changes go to {@code hub}. */
@@ -74,7 +86,8 @@ public final class ClusterEvents implements AutoCloseable {
             throw new chatmail.store.StoreException("cannot LISTEN on PostgreSQL");
         }
         listenConnection = first;
-        notifier = Thread.ofVirtual().name("cluster-notifier").start(this::sendLoop);
+        Connection notify = connectNotifier();
+        notifier = Thread.ofVirtual().name("cluster-notifier").start(() -> sendLoop(notify));
         listener = Thread.ofVirtual().name("cluster-listener").start(this::listenLoop);
     }
 
@@ -102,59 +115,135 @@ public final class ClusterEvents implements AutoCloseable {
 
     private sealed interface Marker permits Deleted {}
 
-    /** Notifications heard from other nodes so far, and how often the listener reconnected. */
+    /** This node's counts since start, for its metrics: notifications (payloads) sent. */
+    public long sent() {
+        return sent.get();
+    }
+
+    /** Statements that sent notifications (one per batch). */
+    public long batches() {
+        return batches.get();
+    }
+
+    /** Batches dropped after their retry failed too (each one makes the notifier owe a re-check). */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Re-check requests this node sent after dropped batches. */
+    public long recheckRequests() {
+        return recheckRequests.get();
+    }
+
+    /** Notifications heard from other nodes (re-check requests included). */
     public long received() {
         return received.get();
     }
 
+    /** How often the listener reconnected. */
     public long reconnects() {
         return reconnects.get();
     }
 
-    private void sendLoop() {
-        Connection connection = null;
+    private void sendLoop(Connection initial) {
+        Connection connection = initial;
+        boolean failing = false;
+        // Deletions of a dropped batch: a re-check does not end sessions, so they are sent again.
+        List<List<?>> carried = new ArrayList<>();
         while (!closed) {
-            List<String> payloads;
+            List<List<?>> batch = new ArrayList<>(carried);
+            int carriedOver = carried.size();
+            carried.clear();
             try {
-                List<?> first = outgoing.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
-                    continue;
+                if (recheckOwed) {
+                    // Reconnects at this pace, whether or not anything new waits.
+                    Thread.sleep(RECONNECT_DELAY);
+                } else {
+                    List<?> first = outgoing.poll(1, TimeUnit.SECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    batch.add(first);
                 }
-                List<List<?>> batch = new ArrayList<>();
-                batch.add(first);
                 outgoing.drainTo(batch);
-                payloads = payloads(batch);
             } catch (InterruptedException e) {
                 break;
             }
-            // One retry on a fresh connection; after that the batch is dropped, and the other
-            // nodes' listeners, which lost their connection too, re-check their sessions.
-            for (int attempt = 0; attempt < 2; attempt++) {
+            List<String> payloads = payloads(batch);
+            // One retry on a fresh connection; after that the batch is dropped and a re-check owed.
+            boolean done = false;
+            for (int attempt = 0; attempt < 2 && !done && !closed; attempt++) {
                 try {
                     if (connection == null) {
-                        connection = db.dedicatedConnection();
+                        connection = db.dedicatedConnection("notify");
                     }
                     try (PreparedStatement s = connection.prepareStatement(
                             "SELECT pg_notify('" + CHANNEL + "', p) FROM unnest(?::text[]) AS p")) {
                         s.setArray(1, connection.createArrayOf("text", payloads.toArray()));
                         s.execute();
                     }
-                    break;
+                    done = true;
                 } catch (SQLException e) {
-                    log.warn("cannot notify the other nodes: SQLSTATE {}", e.getSQLState());
+                    if (!failing) {
+                        log.warn("cannot notify the other nodes: SQLSTATE {}", e.getSQLState());
+                    }
                     closeQuietly(connection);
                     connection = null;
                 }
+            }
+            if (done) {
+                sent.addAndGet(payloads.size());
+                batches.incrementAndGet();
+                if (recheckOwed) {
+                    recheckRequests.incrementAndGet();
+                    log.info("notifying the other nodes again; asked them to re-check their IDLE sessions");
+                }
+                recheckOwed = false;
+                failing = false;
+            } else if (!closed) {
+                if (batch.size() > carriedOver) {
+                    dropped.incrementAndGet();
+                }
+                for (List<?> events : batch) {
+                    events.stream().filter(Deleted.class::isInstance).forEach(d -> carried.add(List.of(d)));
+                }
+                if (!failing) {
+                    log.warn("dropped {} notification(s) for the other nodes; they re-check their IDLE sessions "
+                            + "once this node reaches PostgreSQL again", payloads.size());
+                }
+                failing = true;
+                recheckOwed = true;
             }
         }
         closeQuietly(connection);
     }
 
-    /** One payload per distinct change: {@code node kind account mailbox}. */
+    /** The notifier's first connection, made at start so a broken one shows at once. */
+    private Connection connectNotifier() {
+        try {
+            return db.dedicatedConnection("notify");
+        } catch (SQLException e) {
+            log.warn("cannot connect the notifier to PostgreSQL (SQLSTATE {}); it retries with the first change",
+                    e.getSQLState());
+            return null;
+        }
+    }
+
+    /**
+     * One payload per distinct change: {@code node kind account mailbox}. With a re-check owed the
+     * batch starts with it ({@code node r 0 0}) and its mailbox changes are left out: the re-check
+     * covers them. Deleted accounts stay, a re-check does not end sessions.
+     */
     private List<String> payloads(List<List<?>> batch) {
         Set<String> distinct = new LinkedHashSet<>();
+        if (recheckOwed) {
+            distinct.add(node + " r 0 0");
+        }
         for (List<?> events : batch) {
             for (Object event : events) {
+                if (recheckOwed && !(event instanceof Deleted)) {
+                    continue;
+                }
                 distinct.add(switch (event) {
                     case MessagesAdded e -> node + " a " + e.accountId() + " " + e.mailboxId();
                     case FlagsChanged e -> node + " f " + e.accountId() + " " + e.mailboxId();
@@ -211,7 +300,7 @@ public final class ClusterEvents implements AutoCloseable {
     private Connection connectListener() {
         Connection c = null;
         try {
-            c = db.dedicatedConnection();
+            c = db.dedicatedConnection("listen");
             try (Statement s = c.createStatement()) {
                 s.execute("LISTEN " + CHANNEL);
             }
@@ -244,6 +333,10 @@ public final class ClusterEvents implements AutoCloseable {
             return;
         }
         received.incrementAndGet();
+        if (parts[1].equals("r")) {
+            recheckAll();
+            return;
+        }
         if (parts[1].equals("d")) {
             accountDeleted.accept(account);
             return;

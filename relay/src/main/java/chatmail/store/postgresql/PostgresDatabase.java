@@ -36,12 +36,13 @@ public final class PostgresDatabase implements AutoCloseable {
     private final String url;
     private final Properties credentials;
     /** This process among the nodes: the holder of the claims it makes. */
-    private final String node = java.util.UUID.randomUUID().toString();
+    private final String node;
 
-    private PostgresDatabase(HikariDataSource pool, String url, Properties credentials) {
+    private PostgresDatabase(HikariDataSource pool, String url, Properties credentials, String node) {
         this.pool = pool;
         this.url = url;
         this.credentials = credentials;
+        this.node = node;
     }
 
     /** Connects, migrates the schema, and keeps up to {@code poolSize} connections. */
@@ -56,10 +57,15 @@ public final class PostgresDatabase implements AutoCloseable {
                         + ": " + e.getMessage(), e);
             }
         }
+        String node = java.util.UUID.randomUUID().toString();
         HikariConfig config = new HikariConfig();
         config.setPoolName("chatmail-postgresql");
         config.setJdbcUrl(settings.postgresqlUrl());
-        config.setDataSourceProperties(credentials);
+        Properties poolProperties = new Properties();
+        poolProperties.putAll(credentials);
+        // pg_stat_activity then says which node holds which connection.
+        poolProperties.setProperty("ApplicationName", applicationName("pool", node));
+        config.setDataSourceProperties(poolProperties);
         // Flyway holds one connection for its lock while it migrates on another.
         config.setMaximumPoolSize(Math.max(2, poolSize));
         config.setMinimumIdle(Math.min(2, poolSize));
@@ -78,7 +84,12 @@ public final class PostgresDatabase implements AutoCloseable {
             pool.close();
             throw new StoreException("PostgreSQL schema migration failed: " + rootMessage(e), e);
         }
-        return new PostgresDatabase(pool, settings.postgresqlUrl(), credentials);
+        return new PostgresDatabase(pool, settings.postgresqlUrl(), credentials, node);
+    }
+
+    /** {@code chatmail <purpose> <node>}: at most 63 bytes, PostgreSQL's limit. */
+    public static String applicationName(String purpose, String node) {
+        return "chatmail " + purpose + " " + node;
     }
 
     private static String rootMessage(Throwable e) {
@@ -175,10 +186,13 @@ public final class PostgresDatabase implements AutoCloseable {
 
     /**
      * A connection outside the pool, for a node's LISTEN connection, which lives as long as the
-     * node and must not take a pool slot.
+     * node and must not take a pool slot; {@code purpose} names it in {@code application_name}.
      */
-    public Connection dedicatedConnection() throws SQLException {
-        return DriverManager.getConnection(url, credentials);
+    public Connection dedicatedConnection(String purpose) throws SQLException {
+        Properties properties = new Properties();
+        properties.putAll(credentials);
+        properties.setProperty("ApplicationName", applicationName(purpose, node));
+        return DriverManager.getConnection(url, properties);
     }
 
     private static boolean retryable(SQLException e) {

@@ -2,7 +2,6 @@ package chatmail.cli;
 
 import chatmail.backup.BackupWriter;
 import chatmail.config.Config;
-import chatmail.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -34,13 +33,11 @@ final class BackupCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Config config;
-        try {
-            config = configOption.load(err).config();
-        } catch (ConfigException e) {
-            err.println("chatmail: " + e.getMessage());
+        Optional<Config> loaded = configOption.configOrReport(err);
+        if (loaded.isEmpty()) {
             return ExitCodes.CONFIG_ERROR;
         }
+        Config config = loaded.get();
         Optional<String> refusal = StorageBackend.fileBackupRefusal(config);
         if (refusal.isPresent()) {
             err.println("chatmail backup: " + refusal.get());

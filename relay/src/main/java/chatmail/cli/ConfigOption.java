@@ -1,5 +1,6 @@
 package chatmail.cli;
 
+import chatmail.config.Config;
 import chatmail.config.ConfigException;
 import chatmail.config.ConfigLoader;
 import chatmail.config.ConfigLocator;
@@ -7,6 +8,7 @@ import chatmail.config.ConfigSource;
 import chatmail.config.LoadedConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The {@code --config} option shared by the commands that read chatmail.ini. */
@@ -29,6 +31,19 @@ final class ConfigOption {
             err.println("chatmail: warning: " + w);
         }
         return loaded;
+    }
+
+    /**
+     * The configuration, or empty after printing why there is none as every command prints it
+     * (the command then exits with {@link ExitCodes#CONFIG_ERROR}).
+     */
+    Optional<Config> configOrReport(PrintWriter err) {
+        try {
+            return Optional.of(load(err).config());
+        } catch (ConfigException e) {
+            err.println("chatmail: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     boolean devMode() {

@@ -2,7 +2,6 @@ package chatmail.cli;
 
 import chatmail.acme.CaaIdentity;
 import chatmail.config.Config;
-import chatmail.config.ConfigException;
 import chatmail.dkim.DkimKey;
 import chatmail.dkim.DkimKeyFiles;
 import chatmail.dns.DnsCheckLog;
@@ -56,13 +55,11 @@ final class DnsCommand implements Callable<Integer> {
         if (LoggerFactory.getLogger("org.xbill.DNS") instanceof ch.qos.logback.classic.Logger dnsjava) {
             dnsjava.setLevel(ch.qos.logback.classic.Level.INFO);
         }
-        Config config;
-        try {
-            config = configOption.load(err).config();
-        } catch (ConfigException e) {
-            err.println("chatmail: " + e.getMessage());
+        Optional<Config> loaded = configOption.configOrReport(err);
+        if (loaded.isEmpty()) {
             return ExitCodes.CONFIG_ERROR;
         }
+        Config config = loaded.get();
         if (config.ipOnly()) {
             out.println("; " + config.mailDomain() + " is an IP-only relay: it needs no DNS records.");
             return ExitCodes.OK;

@@ -1,7 +1,6 @@
 package chatmail.cli;
 
 import chatmail.config.Config;
-import chatmail.config.ConfigException;
 import chatmail.migrate.ImportReport;
 import chatmail.migrate.KeyImport;
 import chatmail.migrate.ReferenceImport;
@@ -14,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,13 +64,11 @@ final class ImportReferenceCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Config config;
-        try {
-            config = configOption.load(err).config();
-        } catch (ConfigException e) {
-            err.println("chatmail: " + e.getMessage());
+        Optional<Config> loaded = configOption.configOrReport(err);
+        if (loaded.isEmpty()) {
             return ExitCodes.CONFIG_ERROR;
         }
+        Config config = loaded.get();
         if ((certificate == null) != (certificateKey == null)) {
             err.println("chatmail import-reference: --certificate and --key go together");
             return ExitCodes.CONFIG_ERROR;

@@ -1,11 +1,11 @@
 package chatmail.cli;
 
 import chatmail.config.Config;
-import chatmail.config.ConfigException;
 import chatmail.status.AdminEndpoint;
 import chatmail.status.StatusClient;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,13 +27,11 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Config config;
-        try {
-            config = configOption.load(err).config();
-        } catch (ConfigException e) {
-            err.println("chatmail: " + e.getMessage());
+        Optional<Config> loaded = configOption.configOrReport(err);
+        if (loaded.isEmpty()) {
             return ExitCodes.CONFIG_ERROR;
         }
+        Config config = loaded.get();
         String answer;
         try {
             answer = StatusClient.status(config.dataDir());

@@ -6,6 +6,7 @@ import chatmail.metrics.ConnectionRefusal;
 import chatmail.tls.TlsContexts;
 import chatmail.tls.TlsPolicy;
 import chatmail.tls.TlsSockets;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -66,30 +67,56 @@ public final class ServiceListeners<P extends ServicePort> implements AutoClosea
      */
     public void serve(P port, Transport transport) throws IOException {
         try (Admission admission = limits.admit(port.limitsService(), transport.peer())) {
-            if (!admission.admitted()) {
-                transport.out().write(refusals.apply(admission.refusal().orElseThrow()));
-                transport.out().flush();
-                return;
-            }
-            admission.closeWith(transport::abort);
-            transport.bind(admission);
-            session.run(port, transport);
+            run(port, transport, admission);
         }
+    }
+
+    private void run(P port, Transport transport, Admission admission) throws IOException {
+        if (!admission.admitted()) {
+            transport.out().write(refusals.apply(admission.refusal().orElseThrow()));
+            transport.out().flush();
+            return;
+        }
+        admission.closeWith(transport::abort);
+        transport.bind(admission);
+        session.run(port, transport);
     }
 
     private void serve(P port, Socket socket) throws IOException {
         socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE,
                 Math.min(handshakeTimeout.toMillis(), limits.loginTimeout().toMillis())));
         TlsPolicy tlsPolicy = policy.apply(port);
-        SocketTransport transport = port.implicitTls()
-                ? new SocketTransport(tls.wrapAccepted(socket, tlsPolicy, null, List.of()), null, socket)
-                : new SocketTransport(socket, plain -> tls.startTls(plain, tlsPolicy));
+        try (Admission admission = limits.admit(port.limitsService(), socket.getInetAddress())) {
+            SocketTransport transport;
+            if (port.implicitTls()) {
+                // Nothing of TLS or of the session exists until the client has sent its first
+                // byte: a silent connection (a flood, SEC-3) costs its socket and a shallow
+                // thread, not the TLS layer's and the session's buffers (docs/security.md).
+                admission.closeWith(() -> closeQuietly(socket));
+                int first = socket.getInputStream().read();
+                if (first < 0) {
+                    return;
+                }
+                transport = new SocketTransport(tls.wrapAccepted(socket, tlsPolicy,
+                        new ByteArrayInputStream(new byte[] {(byte) first}), List.of()), null, socket);
+            } else {
+                transport = new SocketTransport(socket, plain -> tls.startTls(plain, tlsPolicy));
+            }
+            try {
+                run(port, transport, admission);
+            } finally {
+                // JSSE's close would wait up to the read timeout for the peer's close_notify.
+                TlsSockets.close(transport.socket());
+                transport.close();
+            }
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
         try {
-            serve(port, transport);
-        } finally {
-            // JSSE's close would wait up to the read timeout for the peer's close_notify.
-            TlsSockets.close(transport.socket());
-            transport.close();
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
         }
     }
 

@@ -64,6 +64,11 @@ public final class ImapReader {
 
     private static final int BUFFER_SIZE = 4096;
     /**
+     * What the buffer starts with: a connection that sends nothing, or short commands, never
+     * needs more (a flood holds thousands of them, SEC-3); a read that fills it doubles it.
+     */
+    private static final int INITIAL_BUFFER_SIZE = 256;
+    /**
      * The largest literal of any command but APPEND (IMAP-7, SEC-1): metadata values, search
      * strings and credentials are small; only APPEND carries a message.
      */
@@ -74,7 +79,7 @@ public final class ImapReader {
     private InputStream in;
     private int maxLineLength;
     private final IoAction beforeBlockingRead;
-    private final byte[] buf = new byte[BUFFER_SIZE];
+    private byte[] buf = new byte[INITIAL_BUFFER_SIZE];
     private int pos;
     private int limit;
 
@@ -213,6 +218,9 @@ public final class ImapReader {
                 // Everything buffered is taken: the buffer is free to carry the rest.
                 pos = 0;
                 limit = 0;
+                if (buf.length < BUFFER_SIZE) {
+                    buf = new byte[BUFFER_SIZE];
+                }
             }
             while (remaining > 0) {
                 int r = in.read(buf, 0, (int) Math.min(buf.length, remaining));
@@ -344,6 +352,12 @@ public final class ImapReader {
             }
             if (r > 0) {
                 limit = r;
+                if (r == buf.length && buf.length < BUFFER_SIZE) {
+                    // The client sends more than the buffer takes; the next read gets a larger one.
+                    byte[] larger = new byte[Math.min(BUFFER_SIZE, buf.length * 2)];
+                    System.arraycopy(buf, 0, larger, 0, r);
+                    buf = larger;
+                }
                 return true;
             }
         }

@@ -17,7 +17,7 @@ public final class ImapResponseWriter {
     /** A response burst larger than this is written while it is being built. */
     public static final int FLUSH_THRESHOLD = 64 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
-    private static final int INITIAL = 1024;
+    private static final int INITIAL = 256;
 
     private OutputStream out;
     private byte[] pending = new byte[INITIAL];

@@ -72,6 +72,7 @@ public final class DataReader {
 
     private Status scan(OutputStream sink) throws IOException {
         final SmtpLineReader r = reader;
+        r.grow();
         final byte[] buf = r.buf;
         while (true) {
             // At the start of a line: only a leading dot needs attention.

@@ -17,14 +17,22 @@ public final class SmtpLineReader {
     /** RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF. */
     public static final int RFC_COMMAND_LINE_LIMIT = 512;
     public static final int DEFAULT_BUFFER_SIZE = 8192;
+    /**
+     * What the buffer starts with: most connections never send more than a few short commands
+     * at once, and one that sends nothing (a flood, SEC-3) should not hold the whole buffer.
+     */
+    static final int INITIAL_BUFFER_SIZE = 512;
 
     static final byte CR = '\r';
     static final byte LF = '\n';
 
     private InputStream in;
     private final int maxLineLength;
-    // Package-private so DataReader scans the same bytes without copying or per-byte calls.
-    final byte[] buf;
+    private final int capacity;
+    // Package-private so DataReader scans the same bytes without copying or per-byte calls. It
+    // grows (up to capacity) when a line does not fit or a read fills it; DataReader takes it
+    // at its largest.
+    byte[] buf;
     int pos;
     int limit;
 
@@ -45,7 +53,8 @@ public final class SmtpLineReader {
             throw new IllegalArgumentException("bufferSize must hold a whole line");
         }
         this.maxLineLength = maxLineLength;
-        this.buf = new byte[bufferSize];
+        this.capacity = bufferSize;
+        this.buf = new byte[Math.min(bufferSize, INITIAL_BUFFER_SIZE)];
     }
 
     public int maxLineLength() {
@@ -62,8 +71,8 @@ public final class SmtpLineReader {
      * buffer size). Blocks until a line end, a line-ending error, or end of input.
      */
     public SmtpLine readLine(int limit) throws IOException {
-        if (limit < 3 || limit > buf.length) {
-            throw new IllegalArgumentException("line limit outside 3.." + buf.length + ": " + limit);
+        if (limit < 3 || limit > capacity) {
+            throw new IllegalArgumentException("line limit outside 3.." + capacity + ": " + limit);
         }
         int scanned = 0; // bytes from pos known to hold neither CR nor LF
         while (true) {
@@ -191,24 +200,40 @@ public final class SmtpLineReader {
         if (limit == buf.length) {
             int n = limit - pos;
             if (n == buf.length) {
-                throw new IllegalStateException("buffer full"); // callers never let this happen
+                if (buf.length == capacity) {
+                    throw new IllegalStateException("buffer full"); // callers never let this happen
+                }
+                buf = Arrays.copyOf(buf, Math.min(capacity, buf.length * 2));
+            } else {
+                System.arraycopy(buf, pos, buf, 0, n);
+                pos = 0;
+                limit = n;
             }
-            System.arraycopy(buf, pos, buf, 0, n);
-            pos = 0;
-            limit = n;
         } else if (pos == limit) {
             pos = 0;
             limit = 0;
         }
         while (true) {
-            int r = in.read(buf, limit, buf.length - limit);
+            int room = buf.length - limit;
+            int r = in.read(buf, limit, room);
             if (r < 0) {
                 return false;
             }
             if (r > 0) {
                 limit += r;
+                if (r == room && buf.length < capacity) {
+                    // The client sends faster than the buffer takes: a body, or pipelining.
+                    grow();
+                }
                 return true;
             }
+        }
+    }
+
+    /** Makes the buffer as large as it gets (before a body: fewer, larger reads). */
+    void grow() {
+        if (buf.length < capacity) {
+            buf = Arrays.copyOf(buf, capacity);
         }
     }
 }

@@ -121,4 +121,19 @@ class SmtpLineReaderTest {
         assertThat(r.readLine()).isEqualTo(SmtpLine.END_OF_INPUT);
         assertThat(in.reads).isLessThan(5);
     }
+
+    @Test
+    void bufferStartsSmallAndGrowsForALongLineOrABurst() throws IOException {
+        String auth = "AUTH PLAIN " + "x".repeat(4000);
+        byte[] data = (auth + "\r\n" + "NOOP\r\n".repeat(2000)).getBytes(StandardCharsets.US_ASCII);
+        SmtpLineReader r = new SmtpLineReader(new ChunkedInputStream(data, 100), 4096);
+        // A connection that has sent nothing holds only the small buffer (SEC-3's floods).
+        assertThat(r.buf).hasSize(SmtpLineReader.INITIAL_BUFFER_SIZE);
+        assertThat(r.readLine()).isEqualTo(line(auth));
+        assertThat(r.buf.length).isBetween(4096, SmtpLineReader.DEFAULT_BUFFER_SIZE);
+        for (int i = 0; i < 2000; i++) {
+            assertThat(r.readLine()).isEqualTo(line("NOOP"));
+        }
+        assertThat(r.readLine()).isEqualTo(SmtpLine.END_OF_INPUT);
+    }
 }

@@ -98,8 +98,7 @@ class TurnRelayTest {
         try (TurnTestClient c = client(); DatagramSocket p = peer("127.0.61.1"); DatagramSocket q = peer("127.0.61.2")) {
             InetSocketAddress relayed = c.allocate();
             long droppedBefore = turn().droppedPackets(TurnDrop.NO_PERMISSION);
-            double bytesBefore = TurnPeerRefusalsTest.counter(relay.relay().metrics().registry(),
-                    "chatmail_turn_relayed_bytes", io.prometheus.metrics.model.snapshots.Labels.EMPTY);
+            double bytesBefore = relayedBytes();
             // Without a permission nothing passes, in either direction.
             c.send(new StunWriter(Stun.SEND_INDICATION, TurnTestClient.transactionId())
                     .xorAddress(Attribute.XOR_PEER_ADDRESS, address(p)).attribute(Attribute.DATA, bytes("too early")).toBytes());
@@ -129,11 +128,21 @@ class TurnRelayTest {
                     .putShort((short) 14).put(bytes("on the channel")).array());
             c.sendChannelData(0x4001, bytes("back on the channel"));
             assertThat(new String(receive(p), StandardCharsets.US_ASCII)).isEqualTo("back on the channel");
-            // The metrics count the payloads: 11 + 13 + 7 + 14 + 19 bytes.
-            assertThat(TurnPeerRefusalsTest.counter(relay.relay().metrics().registry(), "chatmail_turn_relayed_bytes",
-                    io.prometheus.metrics.model.snapshots.Labels.EMPTY) - bytesBefore).isEqualTo(64);
+            // The metrics count the payloads: 11 + 13 + 7 + 14 + 19 bytes. The relay counts a packet
+            // after its send returned, so the peer may have the last one before it is counted: wait
+            // for the count to get there (a counter, no event), then it must be exactly that.
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (relayedBytes() - bytesBefore < 64 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(relayedBytes() - bytesBefore).isEqualTo(64);
             c.refresh(0);
         }
+    }
+
+    private static double relayedBytes() {
+        return TurnPeerRefusalsTest.counter(relay.relay().metrics().registry(), "chatmail_turn_relayed_bytes",
+                io.prometheus.metrics.model.snapshots.Labels.EMPTY);
     }
 
     @Test

@@ -13,6 +13,7 @@ import chatmail.store.MailboxEvents.MailboxEvent;
 import chatmail.store.MailboxEvents.MessagesAdded;
 import chatmail.store.MailboxEvents.MessagesExpunged;
 import chatmail.store.MailboxSnapshot;
+import chatmail.store.MessageBody;
 import chatmail.store.MessageInfo;
 import chatmail.store.MessageRef;
 import chatmail.store.QueuedCopy;
@@ -412,6 +413,9 @@ public final class PostgresMailStore implements MailStore {
             return List.of();
         }
         long size = copy.message().content().size();
+        if (size <= BodyChunks.CHUNK) {
+            return deliverInOneStatement(tx, copy, flags);
+        }
         long bodyId = BodyChunks.insert(tx.c(), copy.message().content(), targets.size());
         // Mailbox rows are locked in id order, so two deliveries to the same mailboxes cannot deadlock.
         Integer[] order = new Integer[targets.size()];
@@ -428,6 +432,56 @@ public final class PostgresMailStore implements MailStore {
                     copy.message().internalDate());
             stored[i] = new StoredMessage(slot.accountId(), mailboxId, slot.uid(), slot.modseq());
             added.add(slot.accountId(), mailboxId, slot.uid());
+        }
+        added.publish(tx);
+        return List.of(stored);
+    }
+
+    /**
+     * A body of one chunk and its message rows in one round trip (V5's {@code chatmail_deliver}):
+     * what a delivery costs in round trips is most of its latency on a busy machine, and of the
+     * EXISTS on another node that waits for its commit.
+     */
+    private static List<StoredMessage> deliverInOneStatement(PgTx tx, Acceptance.Copy copy, List<String> flags)
+            throws SQLException, IOException {
+        List<DeliveryTarget> targets = copy.targets();
+        MessageBody body = copy.message().content();
+        byte[] content;
+        try (InputStream in = body.openStream()) {
+            content = in.readNBytes((int) body.size());
+        }
+        if (content.length < body.size()) {
+            throw new IOException("message body shorter than its size");
+        }
+        Long[] mailboxes = new Long[targets.size()];
+        Boolean[] seen = new Boolean[targets.size()];
+        for (int i = 0; i < mailboxes.length; i++) {
+            mailboxes[i] = targets.get(i).mailboxId();
+            seen[i] = FlagSet.isSeen(flags.get(i));
+        }
+        StoredMessage[] stored = new StoredMessage[targets.size()];
+        Added added = new Added();
+        Connection c = tx.c();
+        try (PreparedStatement s = c.prepareStatement("SELECT o_target, o_account, o_uid, o_modseq"
+                + " FROM chatmail_deliver(?, ?, ?, ?, ?, ?)")) {
+            s.setArray(1, c.createArrayOf("bigint", mailboxes));
+            s.setArray(2, c.createArrayOf("text", flags.toArray()));
+            s.setArray(3, c.createArrayOf("boolean", seen));
+            s.setLong(4, body.size());
+            s.setLong(5, copy.message().internalDate().toEpochMilli());
+            s.setBytes(6, content);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    int i = rs.getInt(1) - 1;
+                    stored[i] = new StoredMessage(rs.getLong(2), mailboxes[i], rs.getLong(3), rs.getLong(4));
+                    added.add(rs.getLong(2), mailboxes[i], rs.getLong(3));
+                }
+            }
+        } catch (SQLException e) {
+            if ("P0002".equals(e.getSQLState())) {
+                throw new StoreException("no such mailbox");
+            }
+            throw e;
         }
         added.publish(tx);
         return List.of(stored);
@@ -473,34 +527,29 @@ public final class PostgresMailStore implements MailStore {
 
     @Override
     public MailboxSnapshot snapshot(long mailboxId) {
-        // One REPEATABLE READ transaction: counters and messages from the same moment.
-        return db.transaction(c -> {
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            try {
-                Mailbox mailbox;
-                long uidNext;
-                long highest;
-                try (PreparedStatement s = bind(c.prepareStatement("SELECT " + MAILBOX_COLUMNS
-                        + ", uidnext, highestmodseq FROM mailboxes WHERE id = ?"), mailboxId); ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new StoreException("no such mailbox");
-                    }
-                    mailbox = mailbox(rs);
-                    uidNext = rs.getLong(5);
-                    highest = rs.getLong(6);
+        // One statement sees one snapshot of the database, so counters and messages are from the
+        // same moment without a REPEATABLE READ transaction's extra round trips (an IDLE session
+        // on another node pays for each one between a commit and its EXISTS).
+        return read(c -> {
+            try (PreparedStatement s = bind(c.prepareStatement("SELECT b.id, b.account_id, b.name, b.uidvalidity,"
+                    + " b.uidnext, b.highestmodseq, m.uid, m.flags, m.modseq, m.size, m.internal_date"
+                    + " FROM mailboxes b LEFT JOIN messages m ON m.mailbox_id = b.id WHERE b.id = ? ORDER BY m.uid"),
+                    mailboxId); ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException("no such mailbox");
                 }
+                Mailbox mailbox = mailbox(rs);
+                long uidNext = rs.getLong(5);
+                long highest = rs.getLong(6);
                 List<MessageInfo> messages = new ArrayList<>();
-                try (PreparedStatement s = bind(c.prepareStatement("SELECT uid, flags, modseq, size, internal_date"
-                        + " FROM messages WHERE mailbox_id = ? ORDER BY uid"), mailboxId); ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        messages.add(new MessageInfo(rs.getLong(1), FlagSet.decodeToSet(rs.getString(2)), rs.getLong(3),
-                                rs.getLong(4), Instant.ofEpochMilli(rs.getLong(5))));
+                do {
+                    long uid = rs.getLong(7);
+                    if (!rs.wasNull()) {
+                        messages.add(new MessageInfo(uid, FlagSet.decodeToSet(rs.getString(8)), rs.getLong(9),
+                                rs.getLong(10), Instant.ofEpochMilli(rs.getLong(11))));
                     }
-                }
+                } while (rs.next());
                 return new MailboxSnapshot(mailbox, uidNext, highest, messages);
-            } finally {
-                c.commit();
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
         });
     }

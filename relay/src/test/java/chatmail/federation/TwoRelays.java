@@ -61,6 +61,14 @@ final class TwoRelays implements AutoCloseable {
     record Ports(int smtp, int submissions, int https) {}
 
     TwoRelays(Path dir) throws Exception {
+        this(dir, true);
+    }
+
+    /**
+     * With {@code startRelays} false neither relay runs yet: the test starts relay 2 when it
+     * wants it and runs relay1.test itself (e.g. as nodes of a cluster).
+     */
+    TwoRelays(Path dir, boolean startRelays) throws Exception {
         this.dir = dir;
         ca = TestCa.create("federation test CA");
         caFile = ca.writeCertificate(dir.resolve("ca.pem"));
@@ -85,6 +93,9 @@ final class TwoRelays implements AutoCloseable {
             nsd.zone(domain, zones.get(domain));
         }
         nsd.start();
+        if (!startRelays) {
+            return;
+        }
         try {
             relay1 = startRelay(DOMAIN1, clock1, b -> { });
             startRelay2(true, true);
@@ -130,11 +141,11 @@ final class TwoRelays implements AutoCloseable {
         return dir.resolve("data-" + domain);
     }
 
-    private Path chain(String domain) {
+    Path chain(String domain) {
         return dir.resolve(domain + "-chain.pem");
     }
 
-    private Path key(String domain) {
+    Path key(String domain) {
         return dir.resolve(domain + "-key.pem");
     }
 

@@ -9,15 +9,12 @@ import chatmail.testing.ChildJvm;
 import chatmail.testing.DirectoryWatch;
 import chatmail.testing.RelayChild;
 import chatmail.testing.TestRelay;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +54,7 @@ class HostileClientsMemoryTest {
                 .start();
         List<AutoCloseable> attackers = new ArrayList<>();
         try {
-            Map<String, Integer> ports = awaitReady(child);
+            Map<String, Integer> ports = RelayChild.awaitReady(child);
             int imaps = ports.get("imaps");
             int submissions = ports.get("submissions");
             String attacker = TestRelay.address("attacker1");
@@ -146,20 +143,6 @@ class HostileClientsMemoryTest {
             }
             assertThat(reader.ok("SELECT INBOX")).contains("* " + expected + " EXISTS");
         }
-    }
-
-    private static Map<String, Integer> awaitReady(Process child) throws IOException {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
-        Map<String, Integer> ports = new HashMap<>();
-        String line;
-        while ((line = lines.readLine()) != null && !line.equals("READY")) {
-            if (line.startsWith("PORT ")) {
-                String[] p = line.split(" ");
-                ports.put(p[1], Integer.parseInt(p[2]));
-            }
-        }
-        assertThat(line).as("the child relay started").isEqualTo("READY");
-        return ports;
     }
 
     /** Bytes of live objects after a full GC, from {@code jcmd <pid> GC.class_histogram} (which forces one). */

@@ -55,7 +55,7 @@ class ClusterKillTest {
         AtomicInteger sequence = new AtomicInteger();
         List<Thread> senders;
         try {
-            int port = SubmissionKillTest.awaitReady(child).get("submissions");
+            int port = RelayChild.awaitReady(child).get("submissions");
             try (SmtpClient c = SmtpClient.ready(port, true)) {
                 c.expect(c.authPlain(bob, SmtpFixtures.PASSWORD), 235);
             }

@@ -10,16 +10,12 @@ import chatmail.testing.ChildJvm;
 import chatmail.testing.DirectoryWatch;
 import chatmail.testing.RelayChild;
 import chatmail.testing.TestRelay;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -60,7 +56,7 @@ class SubmissionKillTest {
         AtomicInteger sequence = new AtomicInteger();
         List<Thread> senders;
         try {
-            int port = awaitReady(child).get("submissions");
+            int port = RelayChild.awaitReady(child).get("submissions");
             try (SmtpClient c = SmtpClient.ready(port, true)) {
                 c.expect(c.authPlain(bob, SmtpFixtures.PASSWORD), 235);
             }
@@ -122,19 +118,5 @@ class SubmissionKillTest {
 
     static String messageId(byte[] message) {
         return HeaderSection.parse(message).first("Message-ID").replaceAll("[<>]", "");
-    }
-
-    static Map<String, Integer> awaitReady(Process child) throws IOException {
-        BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
-        Map<String, Integer> ports = new HashMap<>();
-        String line;
-        while ((line = lines.readLine()) != null && !line.equals("READY")) {
-            if (line.startsWith("PORT ")) {
-                String[] p = line.split(" ");
-                ports.put(p[1], Integer.parseInt(p[2]));
-            }
-        }
-        assertThat(line).as("the child relay started").isEqualTo("READY");
-        return ports;
     }
 }

@@ -124,6 +124,15 @@ public final class ImapTestClient implements AutoCloseable {
     }
 
     /** One response line, literals inline, without the final CRLF. */
+    /** The next line that is not the relay's IDLE keep-alive ({@code * OK Still here}). */
+    String lineSkippingKeepAlives() throws IOException {
+        String line;
+        do {
+            line = line();
+        } while (line.equals("* OK Still here"));
+        return line;
+    }
+
     String line() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         while (true) {

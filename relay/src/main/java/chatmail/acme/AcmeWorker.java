@@ -187,6 +187,19 @@ public final class AcmeWorker implements AutoCloseable {
     }
 
     /**
+     * A certificate is in place (ordered here or by another node): no failure, back-off or ARI
+     * choice that belonged to the one before counts any longer.
+     */
+    private void forgetTheLastOrder() {
+        failures = 0;
+        lastProblem = null;
+        retryAfter = Optional.empty();
+        ariWindow = null;
+        ariChoice = null;
+        ariNextPoll = Instant.MIN;
+    }
+
+    /**
      * A certificate another node stored since this node last looked: served from now on to new
      * connections, and its renewal planned afresh. One read of a number when nothing changed.
      */
@@ -208,12 +221,7 @@ public final class AcmeWorker implements AutoCloseable {
             return;
         }
         source.install(stored.get());
-        failures = 0;
-        lastProblem = null;
-        retryAfter = Optional.empty();
-        ariWindow = null;
-        ariChoice = null;
-        ariNextPoll = Instant.MIN;
+        forgetTheLastOrder();
         waitingForOtherNode = false;
         X509Certificate leaf = stored.get().leaf();
         log.info("serving the certificate another node obtained for {}, valid until {}, to new connections",
@@ -365,12 +373,7 @@ public final class AcmeWorker implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("cannot give up the ACME order lease ({}); it runs out by itself", e.getMessage());
             }
-            failures = 0;
-            lastProblem = null;
-            retryAfter = Optional.empty();
-            ariWindow = null;
-            ariChoice = null;
-            ariNextPoll = Instant.MIN;
+            forgetTheLastOrder();
             Instant now = clock.instant();
             refreshAri(issued.leaf(), now);
             Instant renewAt = RenewalTime.renewAt(issued.leaf(), Optional.ofNullable(ariChoice));

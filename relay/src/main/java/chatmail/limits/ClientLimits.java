@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -25,8 +26,10 @@ import java.util.function.DoubleSupplier;
  *       most {@code max_unauthenticated_connections_per_client} per client before login; when a
  *       service is full, the oldest connection that has not logged in is closed to make room
  *       (a logged-in one never is);</li>
- *   <li>the login deadline ({@code login_timeout}, absolute from connect; a watchdog closes what
- *       the session itself did not end, such as a stalled TLS handshake);</li>
+ *   <li>the login deadline ({@code login_timeout}, absolute from connect, each connection's in
+ *       its last quarter so that a burst of connections does not end in one instant; a
+ *       watchdog closes what the session itself did not end, such as a stalled TLS
+ *       handshake);</li>
  *   <li>failed logins per client across SMTP, IMAP and port 443, and the delay of the answer
  *       to each wrong password past the free ones;</li>
  *   <li>IMAP connections per account, and the sessions to end when an account is deleted;</li>
@@ -42,6 +45,10 @@ public final class ClientLimits implements AutoCloseable {
     private static final int NEW_ACCOUNTS_BURST = 5;
     /** How long after the login deadline the watchdog closes a connection the session did not end. */
     private static final Duration WATCHDOG_GRACE = Duration.ofSeconds(5);
+    /** The earliest a connection's login deadline falls, as a fraction of {@code login_timeout}. */
+    static final double DEADLINE_SPREAD_FROM = 0.75;
+    /** 2^64 divided by the golden ratio: n times it, modulo 2^64, is n·φ's fractional part. */
+    private static final long GOLDEN_RATIO_64 = 0x9E3779B97F4A7C15L;
 
     private final Config.Limits settings;
     private final Metrics metrics;
@@ -51,6 +58,7 @@ public final class ClientLimits implements AutoCloseable {
     private final HashingPool hashing;
     private final RateLimiter newAccounts;
     private final ScheduledThreadPoolExecutor watchdog;
+    private final AtomicLong connectionNumber = new AtomicLong();
 
     public ClientLimits(Config config, Clock clock, Metrics metrics) {
         this(config, clock, metrics, HashingPool.forThisMachine());
@@ -92,7 +100,7 @@ public final class ClientLimits implements AutoCloseable {
      */
     public Admission admit(ConnectionService service, InetAddress client) {
         ConnectionTable table = tables.get(service);
-        long deadline = System.nanoTime() + settings.loginTimeout().toNanos();
+        long deadline = System.nanoTime() + loginDeadlineAfter(connectionNumber.getAndIncrement(), settings.loginTimeout());
         Admission candidate = new Admission(this, service, ClientKey.of(client), null, deadline);
         ConnectionTable.Decision decision = table.admit(candidate);
         if (decision.refusal() != null) {
@@ -108,16 +116,34 @@ public final class ClientLimits implements AutoCloseable {
         return candidate;
     }
 
+    /**
+     * How long after connect the {@code n}th connection's login deadline falls: between
+     * {@link #DEADLINE_SPREAD_FROM} of {@code timeout} and all of it, never longer. Connections
+     * that came in one burst (a flood, or its reconnections) would otherwise all reach their
+     * deadline in the same instant, and their closes and reconnections (accept, admission,
+     * eviction, TLS handshakes) would come back as one wave every {@code timeout}; spread, they
+     * are a steady trickle. Deterministic (the golden-ratio sequence over the connection's
+     * number: any run of consecutive connections is evenly spread), so no client can pick a
+     * longer deadline by retrying.
+     */
+    static long loginDeadlineAfter(long n, Duration timeout) {
+        long full = timeout.toNanos();
+        long floor = (long) (full * DEADLINE_SPREAD_FROM);
+        double fraction = ((n * GOLDEN_RATIO_64) >>> 11) * 0x1.0p-53;
+        return Math.min(full, floor + (long) ((full - floor) * fraction));
+    }
+
     private void scheduleWatchdog(Admission a) {
         Duration timeout = settings.loginTimeout();
         Duration grace = timeout.dividedBy(2).compareTo(WATCHDOG_GRACE) < 0 ? timeout.dividedBy(2) : WATCHDOG_GRACE;
+        long untilDeadline = Math.max(0, a.loginDeadline() - System.nanoTime());
         synchronized (a) {
             a.watchdog = watchdog.schedule(() -> {
                 if (a.loginPending()) {
                     a.loginTimedOut();
                     a.end();
                 }
-            }, timeout.plus(grace).toNanos(), TimeUnit.NANOSECONDS);
+            }, untilDeadline + grace.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

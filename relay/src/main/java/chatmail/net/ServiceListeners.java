@@ -83,10 +83,14 @@ public final class ServiceListeners<P extends ServicePort> implements AutoClosea
     }
 
     private void serve(P port, Socket socket) throws IOException {
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE,
-                Math.min(handshakeTimeout.toMillis(), limits.loginTimeout().toMillis())));
         TlsPolicy tlsPolicy = policy.apply(port);
         try (Admission admission = limits.admit(port.limitsService(), socket.getInetAddress())) {
+            // Until the session's own timeouts: at most to this connection's login deadline,
+            // which ClientLimits spreads, so that a flood's silent connections, opened
+            // together, are not all closed (and reopened) in the same instant.
+            long untilDeadline = admission.loginDeadline() == Long.MAX_VALUE ? limits.loginTimeout().toMillis()
+                    : Math.max(1, (admission.loginDeadline() - System.nanoTime()) / 1_000_000);
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.min(handshakeTimeout.toMillis(), untilDeadline)));
             SocketTransport transport;
             if (port.implicitTls()) {
                 // Nothing of TLS or of the session exists until the client has sent its first

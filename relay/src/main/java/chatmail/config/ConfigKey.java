@@ -37,7 +37,8 @@ public enum ConfigKey {
     MAX_IMAP_CONNECTIONS_PER_ACCOUNT("50", "Most IMAP connections one account may have open at once. No off "
             + "value."),
     LOGIN_TIMEOUT("60s", "Time from connect to a successful login (port 25: to the first MAIL) before the "
-            + "connection is closed, however busy the client keeps it. No off value."),
+            + "connection is closed, however busy the client keeps it; each connection's deadline falls between 3/4 "
+            + "of it and all of it, so that connections opened together are not all closed together. No off value."),
     LOGIN_FAILURES_BEFORE_DELAY("5", "Failed logins per client address within a minute (IMAP, SMTP and port "
             + "443 together) that are answered at once; each further wrong password is answered after a delay. "
             + "A large number turns the delay off."),

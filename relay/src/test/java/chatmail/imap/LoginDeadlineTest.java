@@ -115,6 +115,18 @@ class LoginDeadlineTest {
     }
 
     @Test
+    void aSilentConnectionToAnImplicitTlsPortIsClosedWithoutAWordNotBeforeThreeQuartersOfTheTimeout() throws Exception {
+        // A flood's connection (issue 11): not even a ClientHello. Its first read ends at its own
+        // deadline, which ClientLimits puts somewhere in the last quarter of login_timeout.
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), fx.relay.port("imaps"))) {
+            s.setSoTimeout(20_000);
+            long start = System.nanoTime();
+            assertThat(s.getInputStream().readAllBytes()).isEmpty();
+            assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(LOGIN_TIMEOUT.toNanos() * 3 / 4 - 50_000_000);
+        }
+    }
+
+    @Test
     void aTlsHandshakeSentAByteAtATimeIsCutToo() throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         // A ClientHello's first bytes on 465, trickled: the handshake reads never time out by themselves.

@@ -9,6 +9,7 @@ import chatmail.store.MailStore.FlagUpdate;
 import chatmail.store.MailboxSnapshot;
 import chatmail.store.MessageInfo;
 import chatmail.store.StoreException;
+import chatmail.store.StoredContent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,14 +55,13 @@ final class FetchCommand {
         }
         Set<Long> nowSeen = markSeen(s, view, fetch, infos);
         boolean needsContent = fetch.items().stream().anyMatch(FetchCommand::needsContent);
-        ImapResponseWriter out = s.out();
         for (int seq : present) {
             long uid = view.uid(seq);
             MessageInfo info = infos.get(uid);
-            byte[] content = null;
+            StoredContent content = null;
             if (needsContent) {
                 try {
-                    content = s.store().content(view.mailboxId(), uid);
+                    content = s.store().open(view.mailboxId(), uid);
                 } catch (StoreException e) {
                     continue; // expunged meanwhile
                 } catch (java.io.IOException e) {
@@ -70,6 +70,22 @@ final class FetchCommand {
                     continue;
                 }
             }
+            boolean flagsSent;
+            try (StoredContent open = content) {
+                flagsSent = respond(s, fetch, seq, uid, info, open == null ? null : new FetchedMessage(open), nowSeen);
+            }
+            if (flagsSent) {
+                view.reported(uid, info.modseq());
+            }
+        }
+        return Result.ok("Fetch completed.");
+    }
+
+    /** One {@code * n FETCH (...)} response, bodies streamed from the store; whether it carried FLAGS. */
+    private static boolean respond(ImapSession s, ImapCommand.Fetch fetch, int seq, long uid, MessageInfo info,
+                                   FetchedMessage content, Set<Long> nowSeen) throws IOException {
+        ImapResponseWriter out = s.out();
+        {
             out.append("* " + seq + " FETCH (");
             boolean first = true;
             boolean flagsSent = false;
@@ -78,6 +94,7 @@ final class FetchCommand {
                 out.append("UID " + uid);
                 first = false;
             }
+            MimePart envelope = null;
             MimePart structure = null;
             for (FetchItem item : fetch.items()) {
                 if (item instanceof FetchItem.Uid && fetch.uid()) {
@@ -100,28 +117,20 @@ final class FetchCommand {
                         modseqSent = true;
                     }
                     case FetchItem.Envelope e -> {
-                        structure = structure == null ? MimePart.parse(content) : structure;
-                        out.append("ENVELOPE " + FetchResponses.envelope(structure));
+                        envelope = envelope == null ? content.headerStructure() : envelope;
+                        out.append("ENVELOPE " + FetchResponses.envelope(envelope));
                     }
                     case FetchItem.BodyStructure b -> {
-                        structure = structure == null ? MimePart.parse(content) : structure;
+                        structure = structure == null ? content.structure() : structure;
                         out.append(b.name() + " " + FetchResponses.bodyStructure(structure, b.extensible()));
                     }
                     case FetchItem.Rfc822 r -> {
                         out.append(r.name() + " ");
-                        Section section = new Section(List.of(), r.kind(), List.of());
-                        out.literal(SectionReader.read(content, section));
+                        content.writeSection(out, new Section(List.of(), r.kind(), List.of()), false, 0, 0);
                     }
                     case FetchItem.Body b -> {
-                        byte[] bytes = SectionReader.read(content, b.section());
-                        int from = 0;
-                        int count = bytes.length;
-                        if (b.partial()) {
-                            from = (int) Math.min(b.partialOrigin(), bytes.length);
-                            count = (int) Math.min(b.partialCount(), bytes.length - from);
-                        }
                         out.append(b.responseName() + " ");
-                        out.literal(bytes, from, count);
+                        content.writeSection(out, b.section(), b.partial(), b.partialOrigin(), b.partialCount());
                     }
                 }
             }
@@ -135,11 +144,8 @@ final class FetchCommand {
             }
             out.append(")");
             out.endLine();
-            if (flagsSent) {
-                view.reported(uid, info.modseq());
-            }
+            return flagsSent;
         }
-        return Result.ok("Fetch completed.");
     }
 
     /** Sets \Seen where a non-PEEK body item asks for it; returns the UIDs whose flags changed. */

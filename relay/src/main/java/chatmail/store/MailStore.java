@@ -88,8 +88,14 @@ public interface MailStore extends AutoCloseable {
     /** The mailbox's current state with every message in UID order. */
     MailboxSnapshot snapshot(long mailboxId);
 
-    /** The raw RFC 5322 bytes of one message. */
+    /** The raw RFC 5322 bytes of one message, whole: for small messages and tests. */
     byte[] content(long mailboxId, long uid) throws IOException;
+
+    /**
+     * The raw bytes of one message, opened to be streamed in bounded pieces (IMAP FETCH); the
+     * caller closes it. A missing message is a {@link StoreException}.
+     */
+    StoredContent open(long mailboxId, long uid) throws IOException;
 
     /** Changes flags; returns the messages whose flags changed, with their new modseq. */
     List<MessageInfo> updateFlags(long mailboxId, Collection<Long> uids, FlagUpdate update, Set<String> flags);

@@ -98,6 +98,44 @@ class RelayToRelayTest {
         report("SMTP (port 25)", latencies);
     }
 
+    /**
+     * SEC-1 on the way out: a message larger than the spool's memory limit waits as a queue file
+     * and is streamed from it (header row, then the file) as the /mxdeliv request body with its
+     * Content-Length, and as SMTP DATA; relay 2 stores its body byte for byte.
+     */
+    @Test
+    void aLargeMessageIsStreamedFromItsQueueFileOverMxDeliv() throws Exception {
+        net.startRelay2(false, true);
+        sendLarge("largehttp", "biglhttp1");
+    }
+
+    @Test
+    void aLargeMessageIsStreamedFromItsQueueFileOverPort25() throws Exception {
+        net.startRelay2(true, false);
+        sendLarge("largesmtp", "biglsmtp1");
+    }
+
+    private static void sendLarge(String senderLocal, String recipientLocal) throws Exception {
+        String alice = account(net.relay1, senderLocal);
+        String bob = account(net.relay2, recipientLocal);
+        byte[] sent = SmtpFixtures.encrypted(alice, bob, 2_000_000);
+        try (var arrival = TwoRelays.arrivals(net.relay2, bob, 1)) {
+            assertThat(net.submit(alice, List.of(bob), sent).line()).startsWith("250");
+            arrival.await(30);
+        }
+        List<String> stored = inbox(net.relay2, bob);
+        assertThat(stored).hasSize(1);
+        assertThat(body(stored.getFirst())).isEqualTo(body(new String(sent, StandardCharsets.US_ASCII)));
+        assertQueueEmpty();
+    }
+
+    /** What follows the message's header section. */
+    private static String body(String message) {
+        int end = message.indexOf("\r\n\r\n");
+        assertThat(end).isPositive();
+        return message.substring(end + 4);
+    }
+
     static final int LATENCY_SAMPLES = 20;
 
     /**

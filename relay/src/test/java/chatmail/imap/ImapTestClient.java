@@ -114,6 +114,11 @@ public final class ImapTestClient implements AutoCloseable {
         return socket;
     }
 
+    /** The response stream as it is, for a test that reads a large literal piece by piece. */
+    InputStream input() {
+        return in;
+    }
+
     void send(String raw) throws IOException {
         send(raw.getBytes(StandardCharsets.UTF_8));
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -83,6 +84,33 @@ public abstract class MailStoreContract {
     private Set<String> flagsOf(Mailbox mailbox, long uid) {
         return store.snapshot(mailbox.id()).messages().stream().filter(m -> m.uid() == uid).findFirst()
                 .orElseThrow().flags();
+    }
+
+    @Test
+    void openedContentStreamsAnyRange() throws IOException {
+        Mailbox inbox = inbox(account("alice@example.org"));
+        byte[] small = TestMessages.message(1, SMALL);
+        byte[] large = TestMessages.message(2, LARGE);
+        StoredMessage first = deliver(inbox, small);
+        StoredMessage second = deliver(inbox, large);
+
+        try (StoredContent content = store.open(inbox.id(), first.uid())) {
+            assertThat(content.size()).isEqualTo(SMALL);
+            assertThat(content.read(0, SMALL)).isEqualTo(small);
+            assertThat(content.read(10, 20)).isEqualTo(Arrays.copyOfRange(small, 10, 30));
+            assertThat(content.read(SMALL - 5, 100)).isEqualTo(Arrays.copyOfRange(small, SMALL - 5, SMALL));
+        }
+        try (StoredContent content = store.open(inbox.id(), second.uid())) {
+            assertThat(content.size()).isEqualTo(LARGE);
+            // Across the chunks or pieces a backend reads in, and from the middle.
+            assertThat(content.read(0, LARGE)).isEqualTo(large);
+            assertThat(content.read(262_000, 1_000)).isEqualTo(Arrays.copyOfRange(large, 262_000, 263_000));
+            assertThat(content.read(LARGE - 1, 10)).containsExactly(large[LARGE - 1]);
+            try (var in = content.range(100, LARGE)) {
+                assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(large, 100, LARGE));
+            }
+        }
+        assertThatThrownBy(() -> store.open(inbox.id(), 99)).isInstanceOf(StoreException.class);
     }
 
     @Test

@@ -1,5 +1,8 @@
 package chatmail.delivery.outbound;
 
+import chatmail.store.MessageBody;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -15,6 +18,7 @@ import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpMethod;
@@ -154,13 +158,53 @@ public final class MxDelivClient implements AutoCloseable {
      */
     public MxDelivOutcome post(String host, boolean verify, String sender, List<String> recipients, byte[] message,
             Duration timeout) throws InterruptedException {
+        return post(host, verify, sender, recipients, new BytesRequestContent("message/rfc822", message), timeout);
+    }
+
+    /**
+     * As {@link #post(String, boolean, String, List, byte[], Duration)}, the body streamed from
+     * its source (SEC-1: a queued 30 MB message is never in memory whole), its Content-Length
+     * known from the size.
+     */
+    public MxDelivOutcome post(String host, boolean verify, String sender, List<String> recipients, MessageBody message,
+            Duration timeout) throws InterruptedException {
+        InputStream body;
+        try {
+            body = message.openStream();
+        } catch (IOException e) {
+            return new MxDelivOutcome.NotAvailable("cannot read the queued message: " + e.getClass().getSimpleName());
+        }
+        try (body) {
+            return post(host, verify, sender, recipients, new StreamedMessage(body, message.size()), timeout);
+        } catch (IOException closing) {
+            return new MxDelivOutcome.NotAvailable("cannot read the queued message: " + closing.getClass().getSimpleName());
+        }
+    }
+
+    /** A message body of known length read from a stream, so Jetty sends a Content-Length. */
+    private static final class StreamedMessage extends InputStreamRequestContent {
+        private final long length;
+
+        StreamedMessage(InputStream in, long length) {
+            super("message/rfc822", in, 64 * 1024);
+            this.length = length;
+        }
+
+        @Override
+        public long getLength() {
+            return length;
+        }
+    }
+
+    private MxDelivOutcome post(String host, boolean verify, String sender, List<String> recipients,
+            Request.Content content, Duration timeout) throws InterruptedException {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         Request request = (verify ? verified() : unverified()).newRequest(bare, port)
                 .scheme("https")
                 .path("/mxdeliv")
                 .method(HttpMethod.POST)
                 .timeout(Math.max(1, Math.min(timeout.toMillis(), requestTimeout.toMillis())), TimeUnit.MILLISECONDS)
-                .body(new BytesRequestContent("message/rfc822", message));
+                .body(content);
         try {
             request.headers(h -> {
                 if (!sender.isEmpty()) {

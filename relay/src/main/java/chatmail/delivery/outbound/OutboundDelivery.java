@@ -5,11 +5,16 @@ import chatmail.delivery.FailedRecipient;
 import chatmail.dkim.DkimSigner;
 import chatmail.metrics.Metrics;
 import chatmail.metrics.OutboundResult;
+import chatmail.mime.HeaderSection;
+import chatmail.mime.ParseLimitException;
+import chatmail.store.MessageBody;
 import chatmail.store.QueuedCopy;
 import chatmail.store.QueuedEntries;
 import chatmail.store.StoreException;
 import chatmail.worker.QueueWorker;
 import io.prometheus.metrics.core.metrics.Counter;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +54,7 @@ public final class OutboundDelivery implements AutoCloseable {
     /** Delivers one group; {@link RemoteDelivery#deliver} in production. */
     @FunctionalInterface
     public interface Transport {
-        Map<String, RecipientResult> deliver(String domain, String sender, List<String> recipients, byte[] message)
+        Map<String, RecipientResult> deliver(String domain, String sender, List<String> recipients, MessageBody message)
                 throws InterruptedException;
     }
 
@@ -325,13 +330,22 @@ public final class OutboundDelivery implements AutoCloseable {
         }
     }
 
+    /** The header section of a queued message, for its bounce: read from the start, the body not at all. */
+    private static HeaderSection header(MessageBody message) throws IOException {
+        try (InputStream in = message.openStream()) {
+            return HeaderSection.read(in, null);
+        } catch (ParseLimitException impossible) {
+            throw new AssertionError(impossible);
+        }
+    }
+
     /**
      * One attempt for the recipients of one message in one domain; one bounce for what failed
      * finally. Recipients that failed in an earlier attempt but whose bounce could not be stored
      * then (they carry their final reply) are not sent again: only their bounce is tried.
      */
     private Round attempt(long messageId, String domain, List<QueuedRecipient> group) throws InterruptedException {
-        byte[] message = queue.message(messageId);
+        MessageBody message = queue.messageBody(messageId);
         String sender = group.getFirst().sender();
         List<FailedRecipient> failed = new ArrayList<>();
         List<Long> done = new ArrayList<>();
@@ -402,7 +416,7 @@ public final class OutboundDelivery implements AutoCloseable {
         if (!failed.isEmpty() && !sender.isEmpty()) {
             // Bounce before forgetting the recipients: a crash in between repeats the attempt, never loses the bounce.
             try {
-                bounceSink.deliver(sender, signer.sign(bounces.build(message, sender, failed)));
+                bounceSink.deliver(sender, signer.sign(bounces.build(header(message), sender, failed)));
                 bounced = 1;
             } catch (StoreException e) {
                 // The store cannot take it now: the failed recipients stay queued with their final

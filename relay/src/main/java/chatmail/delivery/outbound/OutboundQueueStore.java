@@ -1,5 +1,6 @@
 package chatmail.delivery.outbound;
 
+import chatmail.store.MessageBody;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -43,8 +44,20 @@ public interface OutboundQueueStore extends AutoCloseable {
     /** When the earliest entry is due and not claimed (or its claim runs out); empty when the queue is empty. */
     Optional<Instant> nextDue();
 
-    /** The queued message's bytes. */
-    byte[] message(long messageId);
+    /**
+     * The queued message, to be streamed (SEC-1): a backend that keeps it in a file hands out the
+     * file, not its bytes; the attempt may open it more than once (one host after another).
+     */
+    MessageBody messageBody(long messageId);
+
+    /** The queued message's bytes, whole: for tests and small messages. */
+    default byte[] message(long messageId) {
+        try {
+            return messageBody(messageId).readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new chatmail.store.StoreException("queued message " + messageId + ": " + e.getMessage(), e);
+        }
+    }
 
     /** Removes recipients (delivered, or bounced); a message with no recipient left goes too. */
     void remove(List<Long> recipientIds);

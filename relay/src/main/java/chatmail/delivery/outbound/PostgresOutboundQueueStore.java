@@ -1,5 +1,6 @@
 package chatmail.delivery.outbound;
 
+import chatmail.store.MessageBody;
 import chatmail.store.QueuedEntries;
 import chatmail.store.postgresql.PostgresDatabase;
 import java.sql.Connection;
@@ -128,8 +129,9 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
     }
 
     @Override
-    public byte[] message(long messageId) {
-        return db.read(c -> {
+    public MessageBody messageBody(long messageId) {
+        // A bytea column comes whole: this backend still holds a queued message in memory while it is sent.
+        return MessageBody.of(db.read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT content FROM outbound_messages WHERE id = ?")) {
                 s.setLong(1, messageId);
                 try (ResultSet rs = s.executeQuery()) {
@@ -139,7 +141,7 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
                     return rs.getBytes(1);
                 }
             }
-        });
+        }));
     }
 
     @Override

@@ -3,6 +3,7 @@ package chatmail.delivery.outbound;
 import chatmail.dns.DnsResolver;
 import chatmail.dns.DnsTemporaryException;
 import chatmail.dns.MxAnswer;
+import chatmail.store.MessageBody;
 import chatmail.tls.TlsContexts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -64,6 +65,12 @@ public final class RemoteDelivery implements AutoCloseable {
         this.preferIpv6 = preferIpv6;
     }
 
+    /** As {@link #deliver(String, String, List, MessageBody)}, for a message held in memory. */
+    public Map<String, RecipientResult> deliver(String domain, String sender, List<String> recipients, byte[] message)
+            throws InterruptedException {
+        return deliver(domain, sender, recipients, MessageBody.of(message));
+    }
+
     /**
      * One attempt, ended by {@code outbound_attempt_timeout} however slowly the servers answer.
      *
@@ -71,7 +78,7 @@ public final class RemoteDelivery implements AutoCloseable {
      * @param sender the envelope sender, empty for the null sender
      * @return one result per recipient
      */
-    public Map<String, RecipientResult> deliver(String domain, String sender, List<String> recipients, byte[] message)
+    public Map<String, RecipientResult> deliver(String domain, String sender, List<String> recipients, MessageBody message)
             throws InterruptedException {
         AttemptDeadline deadline = AttemptDeadline.in(settings.attemptTimeout());
         Map<String, RecipientResult> results = new LinkedHashMap<>();
@@ -200,7 +207,7 @@ public final class RemoteDelivery implements AutoCloseable {
      * recipients still without an answer). A 5xx naming one recipient fails that one and
      * re-posts to the others.
      */
-    private MxDelivOutcome viaHttps(String host, boolean verify, String sender, List<String> remaining, byte[] message,
+    private MxDelivOutcome viaHttps(String host, boolean verify, String sender, List<String> remaining, MessageBody message,
             Map<String, RecipientResult> results, AttemptDeadline deadline) throws InterruptedException {
         while (!remaining.isEmpty()) {
             if (deadline.passed()) {

@@ -1,5 +1,6 @@
 package chatmail.delivery.outbound;
 
+import chatmail.store.MessageBody;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,6 +34,8 @@ public final class SmtpClient implements AutoCloseable {
     private final Socket raw;
     private Socket socket;
     private InputStream in;
+    /** The largest piece of a message read at once while it is sent. */
+    static final int PIECE = 64 * 1024;
     private OutputStream out;
     private final Duration commandTimeout;
     private Set<String> extensions = Set.of();
@@ -146,17 +149,33 @@ public final class SmtpClient implements AutoCloseable {
      * final reply. The message must have CRLF line endings, as everything this relay accepted.
      */
     public SmtpResponse sendMessage(byte[] message, Duration dataTimeout) throws IOException {
+        return sendMessage(MessageBody.of(message), dataTimeout);
+    }
+
+    /**
+     * As {@link #sendMessage(byte[], Duration)}, the message streamed from its source in pieces
+     * of {@link #PIECE} bytes (SEC-1: a queued 30 MB message is never in memory whole).
+     */
+    public SmtpResponse sendMessage(MessageBody message, Duration dataTimeout) throws IOException {
         socket.setSoTimeout((int) dataTimeout.toMillis());
-        try {
-            int lineStart = 0;
-            for (int i = 0; i < message.length; i++) {
-                if (message[i] == '\n') {
-                    writeLine(message, lineStart, i + 1);
-                    lineStart = i + 1;
+        try (InputStream in = message.openStream()) {
+            byte[] piece = new byte[PIECE];
+            boolean lineStart = true;
+            int n;
+            while ((n = in.read(piece)) >= 0) {
+                int from = 0;
+                for (int i = 0; i < n; i++) {
+                    if (lineStart && piece[i] == '.') {
+                        // Dot-stuffing (RFC 5321 4.5.2): the line's dot goes out twice.
+                        out.write(piece, from, i - from);
+                        out.write('.');
+                        from = i;
+                    }
+                    lineStart = piece[i] == '\n';
                 }
+                out.write(piece, from, n - from);
             }
-            if (lineStart < message.length) {
-                writeLine(message, lineStart, message.length);
+            if (!lineStart) {
                 out.write('\r');
                 out.write('\n');
             }
@@ -166,13 +185,6 @@ public final class SmtpClient implements AutoCloseable {
         } finally {
             socket.setSoTimeout((int) commandTimeout.toMillis());
         }
-    }
-
-    private void writeLine(byte[] message, int from, int to) throws IOException {
-        if (message[from] == '.') {
-            out.write('.');
-        }
-        out.write(message, from, to - from);
     }
 
     /**

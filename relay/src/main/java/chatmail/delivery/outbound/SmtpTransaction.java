@@ -1,5 +1,6 @@
 package chatmail.delivery.outbound;
 
+import chatmail.store.MessageBody;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ final class SmtpTransaction {
      * @param sender the envelope sender; empty for the null sender
      */
     SmtpHostOutcome deliver(InetSocketAddress address, String tlsHost, SSLContext tls, SSLParameters tlsParameters,
-            String sender, List<String> recipients, byte[] message, AttemptDeadline deadline) {
+            String sender, List<String> recipients, MessageBody message, AttemptDeadline deadline) {
         if (deadline.passed()) {
             return new SmtpHostOutcome.Unreachable(deadline.reason());
         }
@@ -83,7 +84,7 @@ final class SmtpTransaction {
         }
     }
 
-    private SmtpHostOutcome transaction(SmtpClient client, String sender, List<String> recipients, byte[] message)
+    private SmtpHostOutcome transaction(SmtpClient client, String sender, List<String> recipients, MessageBody message)
             throws IOException {
         boolean needsUtf8 = !isAscii(sender) || recipients.stream().anyMatch(r -> !isAscii(r));
         Map<String, RecipientResult> results = new LinkedHashMap<>();
@@ -95,7 +96,7 @@ final class SmtpTransaction {
         }
         StringBuilder mail = new StringBuilder("MAIL FROM:<").append(sender).append('>');
         if (client.supports("SIZE")) {
-            mail.append(" SIZE=").append(message.length);
+            mail.append(" SIZE=").append(message.size());
         }
         if (client.supports("8BITMIME")) {
             mail.append(" BODY=8BITMIME");

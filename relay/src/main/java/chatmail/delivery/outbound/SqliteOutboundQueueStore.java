@@ -1,5 +1,6 @@
 package chatmail.delivery.outbound;
 
+import chatmail.store.MessageBody;
 import chatmail.store.QueuedEntries;
 import chatmail.store.StoreException;
 import chatmail.store.sqlite.OutboundRows;
@@ -155,7 +156,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     }
 
     @Override
-    public byte[] message(long messageId) {
+    public MessageBody messageBody(long messageId) {
         record Row(byte[] content, String file) {}
         Row row = db.call(c -> {
             try (PreparedStatement s = c.prepareStatement(MESSAGE)) {
@@ -169,15 +170,11 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
             }
         });
         if (row.file() == null) {
-            return row.content();
+            return MessageBody.of(row.content());
         }
-        // Read on the caller's thread: file I/O needs no database connection.
+        // The file's size on the caller's thread: file I/O needs no database connection.
         try {
-            byte[] rest = Files.readAllBytes(files.path(row.file()));
-            byte[] whole = new byte[row.content().length + rest.length];
-            System.arraycopy(row.content(), 0, whole, 0, row.content().length);
-            System.arraycopy(rest, 0, whole, row.content().length, rest.length);
-            return whole;
+            return new QueuedMessage(row.content(), files.path(row.file()));
         } catch (IOException e) {
             throw new StoreException("queued message " + messageId + ": " + e.getMessage(), e);
         }

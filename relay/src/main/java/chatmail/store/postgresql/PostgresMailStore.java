@@ -20,6 +20,7 @@ import chatmail.store.QueuedCopy;
 import chatmail.store.QueuedEntries;
 import chatmail.store.StoreException;
 import chatmail.store.StoreStatistics;
+import chatmail.store.StoredContent;
 import chatmail.store.StoredMessage;
 import chatmail.store.sqlite.FlagSet;
 import chatmail.store.sqlite.StoreEventHub;
@@ -570,6 +571,26 @@ public final class PostgresMailStore implements MailStore {
             }
             return BodyChunks.read(c, bodyId, size);
         });
+    }
+
+    @Override
+    public StoredContent open(long mailboxId, long uid) {
+        long[] body = read(c -> {
+            try (PreparedStatement s = bind(c.prepareStatement(
+                    "SELECT body_id, size FROM messages WHERE mailbox_id = ? AND uid = ?"), mailboxId, uid);
+                    ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException("no such message");
+                }
+                return new long[] {rs.getLong(1), rs.getLong(2)};
+            }
+        });
+        ChunkedContent content = ChunkedContent.open(db, body[0], body[1]);
+        if (content == null) {
+            // Expunged on another connection between the two reads, as in content().
+            throw new StoreException("no such message");
+        }
+        return content;
     }
 
     private record Row(long bodyId, String flags, long size, Instant internalDate) {}

@@ -17,6 +17,7 @@ import chatmail.store.MessageRef;
 import chatmail.store.QueuedCopy;
 import chatmail.store.QueuedEntries;
 import chatmail.store.StoreException;
+import chatmail.store.StoredContent;
 import chatmail.store.StoreStatistics;
 import chatmail.store.StoredMessage;
 import chatmail.store.sqlite.MessageChanges.PreparedBody;
@@ -339,6 +340,16 @@ public final class SqliteMailStore implements MailStore {
         }
         // Read on the caller's thread: file I/O needs no database connection.
         return bodyFiles.read(content.file());
+    }
+
+    @Override
+    public StoredContent open(long mailboxId, long uid) throws IOException {
+        MessageTable.Content content = read(sql -> MessageTable.content(sql, mailboxId, uid))
+                .orElseThrow(() -> new StoreException("no such message"));
+        if (content.file() == null) {
+            return StoredContent.of(content.inline());
+        }
+        return BodyFileContent.open(bodyFiles.path(content.file()));
     }
 
     @Override

@@ -88,7 +88,10 @@ final class IdleClientsProcess implements DeliveryWatch {
         synchronized (lock) {
             while (connected == null) {
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !process.isAlive()) {
+                if (!process.isAlive()) {
+                    throw new IOException(ended() + " while its clients were connecting");
+                }
+                if (left <= 0) {
                     throw new IOException("the IDLE clients did not finish connecting within " + timeout.toSeconds() + " s");
                 }
                 lock.wait(Math.max(1, left / 1_000_000));
@@ -196,7 +199,22 @@ final class IdleClientsProcess implements DeliveryWatch {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // The process ended; callers notice through isAlive and their time-outs.
+            // The process ended: the waiters below are woken to notice it.
+        }
+        synchronized (lock) {
+            // Without this a caller waiting for "connected" would wait out its whole time-out
+            // (30 minutes) for a generator that is already gone.
+            lock.notifyAll();
+        }
+    }
+
+    /** Why waiting is over when the generator is gone: its exit status, and where its log is. */
+    private String ended() {
+        try {
+            return "the IDLE load generator ended with status " + process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "the IDLE load generator ended";
         }
     }
 }

@@ -162,8 +162,6 @@ final class PostgresStorage implements Storage {
 
     @Override
     public void close() {
-        // The store first: deliveries still queued for its shared transaction commit and announce.
-        store.close();
         events.close();
         outbound.close();
         db.close();

@@ -170,7 +170,7 @@ public final class PostgresDatabase implements AutoCloseable {
      * SQLSTATE class 08 (connection exception) and the server's shutdown states: the pooled
      * connections are from before a PostgreSQL restart or failover.
      */
-    static boolean connectionLost(SQLException e) {
+    private static boolean connectionLost(SQLException e) {
         String state = e.getSQLState();
         return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
                 || state.equals("57P03"));
@@ -195,12 +195,12 @@ public final class PostgresDatabase implements AutoCloseable {
         return DriverManager.getConnection(url, properties);
     }
 
-    static boolean retryable(SQLException e) {
+    private static boolean retryable(SQLException e) {
         String state = e.getSQLState();
         return "40001".equals(state) || "40P01".equals(state);
     }
 
-    static StoreException failure(Exception e) {
+    private static StoreException failure(Exception e) {
         if (e instanceof SQLException sql) {
             // The server's message may quote a row (an address): the state says what happened.
             log.warn("PostgreSQL operation failed: SQLSTATE {}", sql.getSQLState());

@@ -52,8 +52,7 @@ import java.util.function.Consumer;
 
 /**
  * The mail store in a PostgreSQL database that several relay nodes share (SCALE-1, SCALE-2).
- * Every call is one transaction on the caller's thread, except deliveries of small messages,
- * which share one on the {@link DeliveryGroupCommit} thread. UIDs and MODSEQs are taken with
+ * Every call is one transaction on the caller's thread. UIDs and MODSEQs are taken with
  * {@code UPDATE mailboxes ... RETURNING} inside the delivery transaction, so the mailbox row's
  * lock orders concurrent deliveries and a client never sees a UID appear below one it has seen.
  *
@@ -74,8 +73,6 @@ public final class PostgresMailStore implements MailStore {
     private final Map<Long, LocalDate> loginDays = new ConcurrentHashMap<>();
 
     private final boolean ownsDatabase;
-    /** Deliveries of small messages share transactions (issue 16); everything else is a transaction of its own. */
-    private final DeliveryGroupCommit groupCommit;
     private volatile java.util.function.LongConsumer afterAccountDeleted = id -> { };
 
     /** Told of every account this node deleted, after the commit (the other nodes end its sessions). */
@@ -93,12 +90,6 @@ public final class PostgresMailStore implements MailStore {
         this.ownsDatabase = ownsDatabase;
         this.clock = clock;
         this.afterCommit = afterCommit;
-        this.groupCommit = new DeliveryGroupCommit(db, events::publish, afterCommit);
-    }
-
-    /** Deliveries queued for the next shared transaction (tests). */
-    int deliveriesWaiting() {
-        return groupCommit.waiting();
     }
 
     /** This node's event hub, which the cross-node listener feeds with other nodes' changes. */
@@ -403,7 +394,7 @@ public final class PostgresMailStore implements MailStore {
             flags.add(encoded);
         }
         // A spooled body is read from its file; the spool deletes the file when the caller closes it.
-        TxWork<Committed> work = tx -> {
+        return write(tx -> {
             List<List<StoredMessage>> stored = new ArrayList<>();
             for (int i = 0; i < acceptance.copies().size(); i++) {
                 stored.add(deliver(tx, acceptance.copies().get(i), flags.get(i)));
@@ -413,27 +404,7 @@ public final class PostgresMailStore implements MailStore {
                 entries = Optional.of(insertQueued(tx.c(), acceptance.queued().get(), db.node()));
             }
             return new Committed(stored, entries);
-        };
-        if (!sharesACommit(acceptance) || groupCommit.onWriterThread()) {
-            return write(work);
-        }
-        long[] mailboxes = acceptance.copies().stream()
-                .flatMap(copy -> copy.targets().stream()).mapToLong(DeliveryTarget::mailboxId).toArray();
-        return groupCommit.deliver(mailboxes, work::run);
-    }
-
-    /**
-     * Whether a delivery goes into a shared transaction: when each of its bodies is one chunk. A
-     * larger one (up to max_message_size) runs in a transaction of its own rather than hold the
-     * others' mailbox locks while its chunks are written.
-     */
-    private static boolean sharesACommit(Acceptance acceptance) {
-        for (Acceptance.Copy copy : acceptance.copies()) {
-            if (copy.message().content().size() > BodyChunks.CHUNK) {
-                return false;
-            }
-        }
-        return acceptance.queued().map(q -> q.size() <= BodyChunks.CHUNK).orElse(true);
+        });
     }
 
     private static List<StoredMessage> deliver(PgTx tx, Acceptance.Copy copy, List<String> flags)
@@ -987,7 +958,6 @@ public final class PostgresMailStore implements MailStore {
     /** Unless it owns the database, the storage that opened it closes it, after every user. */
     @Override
     public void close() {
-        groupCommit.close();
         if (ownsDatabase) {
             db.close();
         }

@@ -522,8 +522,15 @@ public final class BenchCommand implements Runnable {
                 idle = 100;
                 crowdLoad = 3;
             }
+            java.util.Set<FootprintRun.Part> partSet;
+            try {
+                partSet = FootprintRun.parts(parts);
+            } catch (IllegalArgumentException e) {
+                err.println("chatmail bench: --parts takes startup, saturation and cgroup, not " + parts);
+                return ExitCodes.CONFIG_ERROR;
+            }
             FootprintRun.Options options = new FootprintRun.Options(subjects, address, Compare.sourceAddresses(sources),
-                    FootprintRun.parts(parts), restarts, Duration.ofSeconds(idleSettle), Duration.ofSeconds(saturation),
+                    partSet, restarts, Duration.ofSeconds(idleSettle), Duration.ofSeconds(saturation),
                     Duration.ofSeconds(saturationRun), accounts, senders, crowdAccounts, idle, memoryLimit * 1048576L,
                     Duration.ofSeconds(crowdLoad), Duration.ofSeconds(drainSeconds));
             List<FootprintRun.Report> reports;

@@ -1,5 +1,6 @@
 package chatmail.store.postgresql;
 
+import chatmail.store.ContentRange;
 import chatmail.store.StoredContent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,26 +61,13 @@ final class ChunkedContent implements StoredContent {
 
     @Override
     public InputStream range(long from, long length) {
-        long start = Math.min(Math.max(from, 0), size());
-        long end = start + Math.min(Math.max(length, 0), size() - start);
-        return new InputStream() {
-            private long position = start;
+        return new ContentRange(from, length, size()) {
             private byte[] chunk;
             private long chunkStart;
 
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (position >= end) {
-                    chunk = null;
-                    return -1;
-                }
-                if (chunk == null || position >= chunkStart + chunk.length) {
+            protected int readAt(long position, byte[] b, int off, int len) throws IOException {
+                if (chunk == null || position < chunkStart || position >= chunkStart + chunk.length) {
                     int seq = Arrays.binarySearch(offsets, position);
                     seq = seq >= 0 ? seq : -seq - 2;
                     chunk = fetch(seq);
@@ -89,15 +77,14 @@ final class ChunkedContent implements StoredContent {
                     }
                 }
                 int at = (int) (position - chunkStart);
-                int n = (int) Math.min(Math.min(len, chunk.length - at), end - position);
+                int n = Math.min(len, chunk.length - at);
                 System.arraycopy(chunk, at, b, off, n);
-                position += n;
                 return n;
             }
 
             @Override
             public int available() {
-                return chunk == null ? 0 : (int) Math.max(0, Math.min(chunkStart + chunk.length, end) - position);
+                return chunk == null ? 0 : (int) Math.max(0, Math.min(chunkStart + chunk.length - position(), remaining()));
             }
         };
     }

@@ -1,5 +1,6 @@
 package chatmail.store.sqlite;
 
+import chatmail.store.ContentRange;
 import chatmail.store.StoredContent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,33 +39,19 @@ final class BodyFileContent implements StoredContent {
 
     @Override
     public InputStream range(long from, long length) {
-        long start = Math.min(Math.max(from, 0), size);
-        long end = start + Math.min(Math.max(length, 0), size - start);
-        return new InputStream() {
-            private long position = start;
-
+        return new ContentRange(from, length, size) {
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                if (position >= end) {
-                    return -1;
-                }
-                int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
+            protected int readAt(long position, byte[] b, int off, int len) throws IOException {
+                int n = channel.read(ByteBuffer.wrap(b, off, len), position);
                 if (n < 0) {
                     throw new IOException("body file shorter than its size");
                 }
-                position += n;
                 return n;
             }
 
             @Override
             public int available() {
-                return (int) Math.min(Integer.MAX_VALUE, end - position);
+                return (int) Math.min(Integer.MAX_VALUE, remaining());
             }
         };
     }

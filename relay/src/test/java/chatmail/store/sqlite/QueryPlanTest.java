@@ -150,6 +150,8 @@ public class QueryPlanTest {
         store.snapshot(inbox.id());
         store.content(inbox.id(), 1);
         store.content(inbox.id(), 2);
+        store.open(inbox.id(), 1).close();
+        store.open(inbox.id(), 2).close();
         store.updateFlags(inbox.id(), List.of(1L, 2L), MailStore.FlagUpdate.ADD, Set.of("\\Flagged"));
         store.copy(inbox.id(), List.of(2L), sent.id());
         store.expunge(sent.id(), List.of(1L));

@@ -3,12 +3,12 @@ package chatmail.cli;
 import chatmail.account.CreationSwitch;
 import chatmail.account.NocreateFile;
 import chatmail.config.Config;
+import chatmail.config.ConfigException;
 import chatmail.config.StorageSettings;
 import chatmail.storage.Storage;
 import chatmail.store.StoreException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,14 +45,10 @@ final class AccountsCommand implements Runnable {
         Action action;
 
         @Override
-        public Integer call() {
+        public Integer call() throws ConfigException {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            Optional<Config> loaded = configOption.configOrReport(err);
-            if (loaded.isEmpty()) {
-                return ExitCodes.CONFIG_ERROR;
-            }
-            Config config = loaded.get();
+            Config config = configOption.config(err);
             boolean shared = config.storage().kind() == StorageSettings.Kind.POSTGRESQL;
             try (CreationSwitch creation = Storage.openCreationSwitch(config)) {
                 if (action != Action.status) {

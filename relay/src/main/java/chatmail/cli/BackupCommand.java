@@ -2,6 +2,7 @@ package chatmail.cli;
 
 import chatmail.backup.BackupWriter;
 import chatmail.config.Config;
+import chatmail.config.ConfigException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,14 +31,10 @@ final class BackupCommand implements Callable<Integer> {
     Path file;
 
     @Override
-    public Integer call() {
+    public Integer call() throws ConfigException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Config> loaded = configOption.configOrReport(err);
-        if (loaded.isEmpty()) {
-            return ExitCodes.CONFIG_ERROR;
-        }
-        Config config = loaded.get();
+        Config config = configOption.config(err);
         Optional<String> refusal = StorageBackend.fileBackupRefusal(config);
         if (refusal.isPresent()) {
             err.println("chatmail backup: " + refusal.get());

@@ -8,7 +8,6 @@ import chatmail.config.ConfigSource;
 import chatmail.config.LoadedConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The {@code --config} option shared by the commands that read chatmail.ini. */
@@ -34,16 +33,11 @@ final class ConfigOption {
     }
 
     /**
-     * The configuration, or empty after printing why there is none as every command prints it
-     * (the command then exits with {@link ExitCodes#CONFIG_ERROR}).
+     * The configuration. A ConfigException ends the command: Main prints why and exits with
+     * {@link ExitCodes#CONFIG_ERROR}, the same for every command.
      */
-    Optional<Config> configOrReport(PrintWriter err) {
-        try {
-            return Optional.of(load(err).config());
-        } catch (ConfigException e) {
-            err.println("chatmail: " + e.getMessage());
-            return Optional.empty();
-        }
+    Config config(PrintWriter err) throws ConfigException {
+        return load(err).config();
     }
 
     boolean devMode() {

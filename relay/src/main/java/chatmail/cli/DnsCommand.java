@@ -2,6 +2,7 @@ package chatmail.cli;
 
 import chatmail.acme.CaaIdentity;
 import chatmail.config.Config;
+import chatmail.config.ConfigException;
 import chatmail.dkim.DkimKey;
 import chatmail.dkim.DkimKeyFiles;
 import chatmail.dns.DnsCheckLog;
@@ -48,18 +49,14 @@ final class DnsCommand implements Callable<Integer> {
     List<String> addresses = new ArrayList<>();
 
     @Override
-    public Integer call() {
+    public Integer call() throws ConfigException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // The zone goes to stdout for a zone file; dnsjava's debug lines must not end up in it.
         if (LoggerFactory.getLogger("org.xbill.DNS") instanceof ch.qos.logback.classic.Logger dnsjava) {
             dnsjava.setLevel(ch.qos.logback.classic.Level.INFO);
         }
-        Optional<Config> loaded = configOption.configOrReport(err);
-        if (loaded.isEmpty()) {
-            return ExitCodes.CONFIG_ERROR;
-        }
-        Config config = loaded.get();
+        Config config = configOption.config(err);
         if (config.ipOnly()) {
             out.println("; " + config.mailDomain() + " is an IP-only relay: it needs no DNS records.");
             return ExitCodes.OK;

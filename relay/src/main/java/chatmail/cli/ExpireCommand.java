@@ -1,12 +1,12 @@
 package chatmail.cli;
 
 import chatmail.config.Config;
+import chatmail.config.ConfigException;
 import chatmail.expiry.Expiry;
 import chatmail.store.DataDirLock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,14 +26,10 @@ final class ExpireCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Override
-    public Integer call() {
+    public Integer call() throws ConfigException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Config> loaded = configOption.configOrReport(err);
-        if (loaded.isEmpty()) {
-            return ExitCodes.CONFIG_ERROR;
-        }
-        Config config = loaded.get();
+        Config config = configOption.config(err);
         Clock clock = Clock.systemUTC();
         // Not beside a running relay, not even a dry run: opening the embedded store removes body
         // files no row refers to, and a running relay has such files between writing a body and

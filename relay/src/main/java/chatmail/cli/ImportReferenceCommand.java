@@ -1,6 +1,7 @@
 package chatmail.cli;
 
 import chatmail.config.Config;
+import chatmail.config.ConfigException;
 import chatmail.migrate.ImportReport;
 import chatmail.migrate.KeyImport;
 import chatmail.migrate.ReferenceImport;
@@ -13,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,14 +61,10 @@ final class ImportReferenceCommand implements Callable<Integer> {
 
     @Override
     @SuppressWarnings("try") // the data_dir lock is held for the block, not used in it
-    public Integer call() {
+    public Integer call() throws ConfigException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Config> loaded = configOption.configOrReport(err);
-        if (loaded.isEmpty()) {
-            return ExitCodes.CONFIG_ERROR;
-        }
-        Config config = loaded.get();
+        Config config = configOption.config(err);
         if ((certificate == null) != (certificateKey == null)) {
             err.println("chatmail import-reference: --certificate and --key go together");
             return ExitCodes.CONFIG_ERROR;

@@ -1,5 +1,6 @@
 package chatmail.cli;
 
+import chatmail.config.ConfigException;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import picocli.CommandLine;
@@ -32,6 +33,14 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        // A configuration that cannot be used ends any command the same way: why, and exit 2.
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof ConfigException unusable) {
+                command.getErr().println("chatmail: " + unusable.getMessage());
+                return ExitCodes.CONFIG_ERROR;
+            }
+            throw e;
+        });
         try {
             return cli.execute(args);
         } finally {

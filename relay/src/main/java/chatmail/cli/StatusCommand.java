@@ -1,11 +1,11 @@
 package chatmail.cli;
 
 import chatmail.config.Config;
+import chatmail.config.ConfigException;
 import chatmail.status.AdminEndpoint;
 import chatmail.status.StatusClient;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,14 +24,10 @@ final class StatusCommand implements Callable<Integer> {
     ConfigOption configOption;
 
     @Override
-    public Integer call() {
+    public Integer call() throws ConfigException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Optional<Config> loaded = configOption.configOrReport(err);
-        if (loaded.isEmpty()) {
-            return ExitCodes.CONFIG_ERROR;
-        }
-        Config config = loaded.get();
+        Config config = configOption.config(err);
         String answer;
         try {
             answer = StatusClient.status(config.dataDir());

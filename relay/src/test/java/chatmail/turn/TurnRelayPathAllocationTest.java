@@ -104,11 +104,7 @@ class TurnRelayPathAllocationTest {
      * no event to await; a lost packet never gets there and fails the test).
      */
     private static long awaitRelayed(TurnServer turn, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (turn.relayedPackets() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        assertThat(turn.relayedPackets()).as("packets relayed so far").isEqualTo(expected);
+        TurnRelayTest.awaitValue(turn::relayedPackets, expected);
         return expected;
     }
 }

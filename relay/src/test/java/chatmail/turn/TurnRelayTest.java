@@ -131,11 +131,7 @@ class TurnRelayTest {
             // The metrics count the payloads: 11 + 13 + 7 + 14 + 19 bytes. The relay counts a packet
             // after its send returned, so the peer may have the last one before it is counted: wait
             // for the count to get there (a counter, no event), then it must be exactly that.
-            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-            while (relayedBytes() - bytesBefore < 64 && System.nanoTime() < deadline) {
-                Thread.sleep(1);
-            }
-            assertThat(relayedBytes() - bytesBefore).isEqualTo(64);
+            awaitValue(() -> (long) (relayedBytes() - bytesBefore), 64);
             c.refresh(0);
         }
     }
@@ -223,7 +219,10 @@ class TurnRelayTest {
         }
     }
 
-    /** Waits until a count of the server reaches its value: the event of a dropped packet is only counted. */
+    /**
+     * Waits until a count of the server reaches its value, then asserts it is exactly that: a
+     * dropped packet, or one the relay counts after its send returned, has no event to await.
+     */
     static void awaitValue(java.util.function.LongSupplier count, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (count.getAsLong() < expected && System.nanoTime() < deadline) {

@@ -1,5 +1,6 @@
 package chatmail.delivery.outbound;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +29,7 @@ final class DestinationWorkers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DestinationWorkers.class);
 
     private final int perDestination;
+    private final Duration shutdownGrace;
     private final Semaphore overall;
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<String, Destination> destinations = new HashMap<>();
@@ -45,12 +47,17 @@ final class DestinationWorkers implements AutoCloseable {
         int running;
     }
 
-    DestinationWorkers(int overall, int perDestination) {
+    /**
+     * @param shutdownGrace how long {@link #close()} lets running attempts end on their own
+     *     before it interrupts them
+     */
+    DestinationWorkers(int overall, int perDestination, Duration shutdownGrace) {
         if (overall < 1 || perDestination < 1) {
             throw new IllegalArgumentException("concurrency limits must be at least 1");
         }
         this.overall = new Semaphore(overall, true);
         this.perDestination = perDestination;
+        this.shutdownGrace = shutdownGrace;
     }
 
     /**
@@ -173,7 +180,12 @@ final class DestinationWorkers implements AutoCloseable {
         }
     }
 
-    /** Stops taking attempts, interrupts the running ones and waits a while for them to end. */
+    /**
+     * Stops taking attempts, settles the waiting ones unrun, lets the running ones end within the
+     * shutdown grace and then interrupts what still runs. An attempt interrupted after the
+     * receiving server took the message but before its entry left the queue sends the message
+     * again after the restart: mostly an answer is only milliseconds away, worth waiting for.
+     */
     @Override
     public void close() {
         List<Job> dropped = new ArrayList<>();
@@ -186,9 +198,12 @@ final class DestinationWorkers implements AutoCloseable {
             lock.unlock();
         }
         dropped.forEach(job -> job.settled().run());
-        threads.shutdownNow();
+        threads.shutdown();
         try {
-            threads.awaitTermination(10, TimeUnit.SECONDS);
+            if (!threads.awaitTermination(shutdownGrace.toNanos(), TimeUnit.NANOSECONDS)) {
+                threads.shutdownNow();
+                threads.awaitTermination(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -86,7 +86,8 @@ public final class OutboundDelivery implements AutoCloseable {
         this.bounceSink = bounceSink;
         this.clock = clock;
         this.settings = settings;
-        this.workers = new DestinationWorkers(settings.maxConcurrent(), settings.maxPerDestination());
+        this.workers = new DestinationWorkers(settings.maxConcurrent(), settings.maxPerDestination(),
+                settings.shutdownGrace());
         attempts = metrics.counter("chatmail_outbound_attempts",
                 "Outbound delivery attempts by result, one per recipient and attempt.", "result");
         for (OutboundResult result : OutboundResult.values()) {

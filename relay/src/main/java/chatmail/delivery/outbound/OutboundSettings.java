@@ -21,6 +21,8 @@ import java.util.List;
  * @param pollInterval how often the worker looks at the queue when nothing wakes it
  * @param batchSize how many due recipients one look at the queue takes, and (twice that) how many
  *     may be in flight or waiting for their destination at once
+ * @param shutdownGrace how long a stopping relay waits for running attempts before interrupting
+ *     them (an interrupted attempt is repeated after the next start, maybe as a duplicate)
  */
 public record OutboundSettings(
         Duration connectTimeout,
@@ -34,7 +36,8 @@ public record OutboundSettings(
         int maxConcurrent,
         int maxPerDestination,
         Duration pollInterval,
-        int batchSize) {
+        int batchSize,
+        Duration shutdownGrace) {
 
     public OutboundSettings {
         backoff = List.copyOf(backoff);
@@ -57,7 +60,9 @@ public record OutboundSettings(
                 64,
                 8,
                 Duration.ofSeconds(30),
-                500);
+                500,
+                // Far below systemd's TimeoutStopSec (60 s); a /mxdeliv answer takes milliseconds.
+                Duration.ofSeconds(5));
     }
 
     /** The defaults with the timeouts of the relay's configuration. */
@@ -66,7 +71,7 @@ public record OutboundSettings(
         return new OutboundSettings(config.outboundConnectTimeout(), config.outboundCommandTimeout(),
                 config.outboundDataTimeout(), config.outboundDataTimeout(), config.outboundAttemptTimeout(),
                 d.noMxDelivMemory, d.maxAge, d.backoff, d.maxConcurrent, d.maxPerDestination, d.pollInterval,
-                d.batchSize);
+                d.batchSize, d.shutdownGrace);
     }
 
     /** The wait after {@code failedAttempts} failures (1 = after the first). */
@@ -85,6 +90,7 @@ public record OutboundSettings(
 
     public OutboundSettings withConnectTimeout(Duration d) {
         return new OutboundSettings(d, smtpCommandTimeout, smtpDataTimeout, httpsRequestTimeout, attemptTimeout,
-                noMxDelivMemory, maxAge, backoff, maxConcurrent, maxPerDestination, pollInterval, batchSize);
+                noMxDelivMemory, maxAge, backoff, maxConcurrent, maxPerDestination, pollInterval, batchSize,
+                shutdownGrace);
     }
 }

@@ -2,7 +2,9 @@ package chatmail.delivery.outbound;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,7 @@ class DestinationWorkersTest {
 
     @Test
     void aHangingDestinationHoldsOnlyItsOwnWorkersAndOthersGoOn() throws Exception {
-        try (DestinationWorkers workers = new DestinationWorkers(4, 2)) {
+        try (DestinationWorkers workers = new DestinationWorkers(4, 2, Duration.ZERO)) {
             CountDownLatch release = new CountDownLatch(1);
             AtomicInteger runningAtTarpit = new AtomicInteger();
             AtomicInteger mostAtTarpit = new AtomicInteger();
@@ -49,7 +51,7 @@ class DestinationWorkersTest {
 
     @Test
     void destinationsAreForgottenOnceTheirWorkIsDone() throws Exception {
-        try (DestinationWorkers workers = new DestinationWorkers(8, 2)) {
+        try (DestinationWorkers workers = new DestinationWorkers(8, 2, Duration.ZERO)) {
             int destinations = 2000;
             CountDownLatch settled = new CountDownLatch(destinations * 2);
             for (int i = 0; i < destinations; i++) {
@@ -63,7 +65,7 @@ class DestinationWorkersTest {
 
     @Test
     void anAttemptThatThrowsDoesNotStrandItsDestination() throws Exception {
-        try (DestinationWorkers workers = new DestinationWorkers(4, 1)) {
+        try (DestinationWorkers workers = new DestinationWorkers(4, 1, Duration.ZERO)) {
             CountDownLatch settled = new CountDownLatch(4);
             CountDownLatch laterRan = new CountDownLatch(2);
             workers.submit("a.example", () -> {
@@ -82,7 +84,8 @@ class DestinationWorkersTest {
 
     @Test
     void closingSettlesWhatWaitsAndRefusesNewWork() throws Exception {
-        DestinationWorkers workers = new DestinationWorkers(1, 1);
+        // No grace: the sleeping attempt is interrupted at once.
+        DestinationWorkers workers = new DestinationWorkers(1, 1, Duration.ZERO);
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch settled = new CountDownLatch(3);
         workers.submit("a.example", () -> {
@@ -100,5 +103,37 @@ class DestinationWorkersTest {
         assertThat(settled.await(30, TimeUnit.SECONDS)).as("running and waiting attempts are settled").isTrue();
         assertThat(workers.submit("c.example", () -> { }, () -> { })).isFalse();
         assertThat(workers.destinations()).isZero();
+    }
+
+    @Test
+    void closingLetsARunningAttemptEndWithinTheGrace() throws Exception {
+        DestinationWorkers workers = new DestinationWorkers(1, 1, Duration.ofMinutes(5));
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        CountDownLatch ranSettled = new CountDownLatch(1);
+        workers.submit("a.example", () -> {
+            started.countDown();
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                Thread.currentThread().interrupt();
+            }
+        }, ranSettled::countDown);
+        // Waits behind the running attempt (one worker per destination); closing settles it unrun,
+        // which tells the test that close() has begun.
+        CountDownLatch closing = new CountDownLatch(1);
+        workers.submit("a.example", () -> { }, closing::countDown);
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+
+        Thread closer = Thread.ofVirtual().start(workers::close);
+        assertThat(closing.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(closer.isAlive()).as("close() waits for the running attempt").isTrue();
+        answer.countDown();
+        closer.join();
+
+        assertThat(interrupted).as("the running attempt ended on its own, not by an interrupt").isFalse();
+        assertThat(ranSettled.getCount()).as("and was settled before close() returned").isZero();
     }
 }

@@ -130,6 +130,7 @@ public final class Relay implements AutoCloseable {
     private DkimSigner dkimSigner;
     private DkimVerifier dkimVerifier;
     private DnsResolver deliveryDns;
+    private RemoteDelivery remoteDelivery;
     private OutboundDelivery outbound;
     private SubmissionPipeline submission;
     private InboundPipeline inbound;
@@ -208,7 +209,7 @@ public final class Relay implements AutoCloseable {
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
         if (options.warmUp()) {
-            WarmUp.start(config, tls, dkimSigner, deliveryDns, inbound);
+            WarmUp.start(config, tls, dkimSigner, deliveryDns, remoteDelivery, inbound);
         }
     }
 
@@ -277,6 +278,7 @@ public final class Relay implements AutoCloseable {
         RemoteDelivery remote = new RemoteDelivery(dns, tls, options.clock(), settings, DestinationPolicy.forRelay(config),
                 config.mailDomain(), config.outboundSmtpPort(), config.outboundHttpsPort(), !config.disableIpv6());
         closeables.push(remote);
+        remoteDelivery = remote;
         outbound = new OutboundDelivery(queue, remote::deliver, new BounceBuilder(config.addressDomain(), options.clock()),
                 dkimSigner, (sender, dsn) -> localDelivery.deliver(dsn,
                         List.of(store.findAccount(AddressRules.normalize(sender)).orElseThrow(

@@ -72,7 +72,12 @@ public final class MxDelivClient implements AutoCloseable {
         this.requestTimeout = requestTimeout;
     }
 
-    /** Made on first use: a relay that federates only over SMTP, or not at all, never starts it. */
+    /** Starts the verifying client now instead of at the first post (a relay's warm-up). */
+    public void start() {
+        verified();
+    }
+
+    /** Made on first use, or by {@link #start()}. */
     private synchronized HttpClient verified() {
         if (closed) {
             throw new IllegalStateException("closed");

@@ -65,6 +65,15 @@ public final class RemoteDelivery implements AutoCloseable {
         this.preferIpv6 = preferIpv6;
     }
 
+    /**
+     * Starts the /mxdeliv client that verifies, without connecting anywhere: the first delivery
+     * after a start otherwise waits for Jetty's client to be built and started (100-300 ms on a
+     * busy machine, docs/benchmarks.md "Federation").
+     */
+    public void warmUp() {
+        mxDeliv.start();
+    }
+
     /** As {@link #deliver(String, String, List, MessageBody)}, for a message held in memory. */
     public Map<String, RecipientResult> deliver(String domain, String sender, List<String> recipients, byte[] message)
             throws InterruptedException {

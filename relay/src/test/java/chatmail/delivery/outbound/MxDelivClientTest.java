@@ -72,6 +72,23 @@ class MxDelivClientTest {
     }
 
     @Test
+    void startingTheClientEarlyContactsNobodyAndItPostsAfterwards() throws Exception {
+        server.responder = r -> new MxDelivTestServer.Answer(200, "250 2.0.0 Ok");
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        try (MxDelivClient early = new MxDelivClient(trusting(ca), SSLContext.getDefault(), host -> {
+            lookups.incrementAndGet();
+            return LOCALHOST.addresses(host);
+        }, server.port(), Duration.ofSeconds(10), Duration.ofSeconds(30))) {
+            early.start();
+            assertThat(lookups).as("the warm-up resolves nothing").hasValue(0);
+            assertThat(server.requests).as("and connects nowhere").isEmpty();
+            assertThat(early.post("localhost", true, "alice@a.test", List.of("bob@b.test"), MESSAGE))
+                    .isInstanceOf(MxDelivOutcome.Delivered.class);
+            assertThat(lookups).hasValue(1);
+        }
+    }
+
+    @Test
     void nullSenderHasNoMailFromHeader() throws Exception {
         post("", "bob@b.test");
         assertThat(server.requests.getFirst().mailFrom()).isNull();

@@ -169,10 +169,15 @@ public final class MxDelivClient implements AutoCloseable {
     /**
      * As {@link #post(String, boolean, String, List, byte[], Duration)}, the body streamed from
      * its source (SEC-1: a queued 30 MB message is never in memory whole), its Content-Length
-     * known from the size.
+     * known from the size. A body the queue holds in memory (a small message) goes as it is:
+     * Jetty then writes the headers and the body at once, without its stream-reading path.
      */
     public MxDelivOutcome post(String host, boolean verify, String sender, List<String> recipients, MessageBody message,
             Duration timeout) throws InterruptedException {
+        var bytes = message.inMemory();
+        if (bytes.isPresent()) {
+            return post(host, verify, sender, recipients, bytes.get(), timeout);
+        }
         InputStream body;
         try {
             body = message.openStream();

@@ -89,6 +89,28 @@ class MxDelivClientTest {
     }
 
     @Test
+    void aQueuedBodyArrivesWholeFromMemoryAndFromAStream() throws Exception {
+        server.responder = r -> new MxDelivTestServer.Answer(200, "250 2.0.0 Ok");
+        chatmail.store.MessageBody streamed = new chatmail.store.MessageBody() {
+            @Override
+            public long size() {
+                return MESSAGE.length;
+            }
+
+            @Override
+            public java.io.InputStream openStream() {
+                return new java.io.ByteArrayInputStream(MESSAGE);
+            }
+        };
+        for (chatmail.store.MessageBody body : List.of(chatmail.store.MessageBody.of(MESSAGE), streamed)) {
+            server.requests.clear();
+            assertThat(client.post("localhost", true, "alice@a.test", List.of("bob@b.test"), body, Duration.ofSeconds(30)))
+                    .isInstanceOf(MxDelivOutcome.Delivered.class);
+            assertThat(server.requests.getFirst().body()).as(body.toString()).isEqualTo(MESSAGE);
+        }
+    }
+
+    @Test
     void nullSenderHasNoMailFromHeader() throws Exception {
         post("", "bob@b.test");
         assertThat(server.requests.getFirst().mailFrom()).isNull();

@@ -56,6 +56,8 @@ import chatmail.turn.TurnService;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -209,7 +211,7 @@ public final class Relay implements AutoCloseable {
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
         if (options.warmUp()) {
-            WarmUp.start(config, tls, dkimSigner, deliveryDns, remoteDelivery, inbound);
+            WarmUp.start(config, tls, dkimSigner, deliveryDns, remoteDelivery, selfHttps(), inbound);
         }
     }
 
@@ -426,6 +428,20 @@ public final class Relay implements AutoCloseable {
         } catch (java.net.SocketException e) {
             // A data_dir path too long for a unix socket (about 100 bytes): the relay runs, status cannot ask it.
             log.warn("no admin endpoint, so chatmail status will not answer: {}", e.getMessage());
+        }
+    }
+
+    /** Where this relay answers HTTPS (the first listen address; loopback for a wildcard), or null. */
+    private InetSocketAddress selfHttps() {
+        Integer port = ports.get("https");
+        if (port == null || config.listenAddresses().isEmpty()) {
+            return null;
+        }
+        try {
+            InetAddress address = InetAddress.getByName(config.listenAddresses().getFirst());
+            return new InetSocketAddress(address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address, port);
+        } catch (UnknownHostException e) {
+            return null;
         }
     }
 

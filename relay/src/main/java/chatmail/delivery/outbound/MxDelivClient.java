@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +23,10 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.io.Transport;
 import org.eclipse.jetty.util.SocketAddressResolver;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
@@ -75,6 +79,72 @@ public final class MxDelivClient implements AutoCloseable {
     /** Starts the verifying client now instead of at the first post (a relay's warm-up). */
     public void start() {
         verified();
+    }
+
+    /**
+     * One POST without recipients to this relay's own /mxdeliv, by the verifying client: the TLS
+     * handshake on both sides, Jetty's request and response paths on both sides and the ALPN
+     * router are then loaded and run once before the first message to or from another relay
+     * needs them (with only the client started, the first message after a restart still spent
+     * some 150 ms there, docs/benchmarks.md "Federation"). The receiver answers 400 without
+     * reading the body or counting a refusal; the connection closes after it, and nothing is
+     * resolved: the address is given.
+     *
+     * @param self this relay's HTTPS listener
+     * @param hostName the name its certificate is for (the mail domain)
+     */
+    public void exchangeWithSelf(InetSocketAddress self, String hostName) {
+        try {
+            verified().newRequest(hostName, self.getPort())
+                    .scheme("https")
+                    .path("/mxdeliv")
+                    .method(HttpMethod.POST)
+                    .transport(new FixedAddress(named(self, hostName)))
+                    .headers(h -> h.put(HttpHeader.CONNECTION, "close"))
+                    .timeout(Math.max(1, requestTimeout.toMillis()), TimeUnit.MILLISECONDS)
+                    .body(new BytesRequestContent("message/rfc822", WARM_UP_BODY))
+                    .send();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            // e.g. a certificate the outbound trust does not accept: most of the code ran all the same
+        }
+    }
+
+    /**
+     * The address carrying the host name, without resolving it: Jetty takes the TLS peer's name
+     * (SNI, the certificate check) from the address a transport gives, and would check the
+     * certificate against the bare IP address.
+     */
+    private static InetSocketAddress named(InetSocketAddress address, String hostName) {
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(hostName, address.getAddress().getAddress()),
+                    address.getPort());
+        } catch (UnknownHostException impossible) {
+            throw new IllegalArgumentException(impossible);
+        }
+    }
+
+    private static final byte[] WARM_UP_BODY = "Subject: warm-up\r\n\r\nwarm-up\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /** TCP to one given address: no name is resolved (Jetty asks the transport instead of the resolver). */
+    private static final class FixedAddress extends Transport.Wrapper {
+        private final InetSocketAddress address;
+
+        FixedAddress(InetSocketAddress address) {
+            super(Transport.TCP_IP);
+            this.address = address;
+        }
+
+        @Override
+        public boolean requiresDomainNameResolution() {
+            return false;
+        }
+
+        @Override
+        public SocketAddress getSocketAddress() {
+            return address;
+        }
     }
 
     /** Made on first use, or by {@link #start()}. */

@@ -66,12 +66,20 @@ public final class RemoteDelivery implements AutoCloseable {
     }
 
     /**
-     * Starts the /mxdeliv client that verifies, without connecting anywhere: the first delivery
-     * after a start otherwise waits for Jetty's client to be built and started (100-300 ms on a
-     * busy machine, docs/benchmarks.md "Federation").
+     * Starts the /mxdeliv client that verifies, and when this relay serves HTTPS, posts once to
+     * itself ({@link MxDelivClient#exchangeWithSelf}); connects nowhere else. The first delivery
+     * after a start otherwise waited for Jetty's client to be built and started (100-300 ms on a
+     * busy machine) and for its first connection and request (about as much again; docs/benchmarks.md
+     * "Federation").
+     *
+     * @param self this relay's HTTPS listener, or null when it has none
+     * @param hostName the name its certificate is for
      */
-    public void warmUp() {
+    public void warmUp(InetSocketAddress self, String hostName) {
         mxDeliv.start();
+        if (self != null) {
+            mxDeliv.exchangeWithSelf(self, hostName);
+        }
     }
 
     /** As {@link #deliver(String, String, List, MessageBody)}, for a message held in memory. */

@@ -89,6 +89,25 @@ class MxDelivClientTest {
     }
 
     @Test
+    void theWarmUpExchangeGoesToTheGivenAddressWithoutResolvingAndNamesNoRecipient() throws Exception {
+        server.responder = r -> new MxDelivTestServer.Answer(400, "554 5.5.1 No valid recipients");
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        try (MxDelivClient early = new MxDelivClient(trusting(ca), SSLContext.getDefault(), host -> {
+            lookups.incrementAndGet();
+            throw new java.net.UnknownHostException("nothing is resolved for the warm-up");
+        }, 1, Duration.ofSeconds(10), Duration.ofSeconds(30))) {
+            // An address without a name (as a listen address is): the certificate is checked
+            // against the name given, not against the address.
+            InetAddress unnamed = InetAddress.getByAddress(InetAddress.getLoopbackAddress().getAddress());
+            early.exchangeWithSelf(new java.net.InetSocketAddress(unnamed, server.port()), "localhost");
+        }
+        assertThat(lookups).hasValue(0);
+        assertThat(server.requests).hasSize(1);
+        assertThat(server.requests.getFirst().method()).isEqualTo("POST");
+        assertThat(server.requests.getFirst().mailTo()).as("the receiver refuses it before the body").isEmpty();
+    }
+
+    @Test
     void aQueuedBodyArrivesWholeFromMemoryAndFromAStream() throws Exception {
         server.responder = r -> new MxDelivTestServer.Answer(200, "250 2.0.0 Ok");
         chatmail.store.MessageBody streamed = new chatmail.store.MessageBody() {

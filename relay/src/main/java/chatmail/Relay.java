@@ -133,6 +133,7 @@ public final class Relay implements AutoCloseable {
     private DkimVerifier dkimVerifier;
     private DnsResolver deliveryDns;
     private RemoteDelivery remoteDelivery;
+    private Thread warmUp;
     private OutboundDelivery outbound;
     private SubmissionPipeline submission;
     private InboundPipeline inbound;
@@ -211,7 +212,7 @@ public final class Relay implements AutoCloseable {
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
         if (options.warmUp()) {
-            WarmUp.start(config, tls, dkimSigner, deliveryDns, remoteDelivery, selfHttps(), inbound);
+            warmUp = WarmUp.start(config, tls, dkimSigner, deliveryDns, remoteDelivery, selfHttps(), inbound);
         }
     }
 
@@ -442,6 +443,13 @@ public final class Relay implements AutoCloseable {
             return new InetSocketAddress(address.isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address, port);
         } catch (UnknownHostException e) {
             return null;
+        }
+    }
+
+    /** Waits until the warm-up after the start has ended; at once when there is none (the AOT training run). */
+    public void awaitWarmUp() throws InterruptedException {
+        if (warmUp != null) {
+            warmUp.join();
         }
     }
 

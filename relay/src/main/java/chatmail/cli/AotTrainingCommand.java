@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
  * after every build as {@code java -XX:AOTCacheOutput=FILE -jar chatmail.jar aot-training}, and a
  * package does the same for its installed class path. What this JVM loads, links and profiles is
  * what later starts take from the cache (all of it, at every start), so it does only what a
- * restarted relay does first: a start (the certificate read), one client of each kind over
- * loopback (submission and IMAP IDLE over TLS, STARTTLS, the MX greeting, a web page), a stop.
+ * restarted relay does first: a start (the certificate read) and its warm-up, one client of each
+ * kind over loopback (submission and IMAP IDLE over TLS, STARTTLS, the MX greeting, a web page),
+ * a stop.
  * A temporary directory and ephemeral ports keep it away from any real relay on the machine.
  *
  * <p>Two parts run in JVMs of their own, started by this one: the first start, which makes the
@@ -75,12 +76,17 @@ final class AotTrainingCommand implements Callable<Integer> {
             Path dir = Files.createTempDirectory("chatmail-aot-training");
             try {
                 inAnotherJvm("the first start", List.of("--first-start-only", dir.toString()));
-                try (Relay relay = Relay.start(DevConfig.create(dir), options)) {
+                // With the warm-up, as a relay starts in production: its classes (the client side of
+                // TLS, DKIM, dnsjava, Jetty's client) then come from the cache too, and the warm-up
+                // and the first message to or from another relay no longer load them from the jar.
+                Relay.Options warmingUp = new Relay.Options(options.clock(), options.probe(), true, true, true);
+                try (Relay relay = Relay.start(DevConfig.create(dir), warmingUp)) {
                     CredentialGenerator.Credentials login = new CredentialGenerator(relay.config()).next();
                     List<String> args = new ArrayList<>(List.of("--clients-for", dir.toString(),
                             "--account", login.email() + "=" + login.password()));
                     relay.ports().forEach((service, port) -> args.addAll(List.of("--port", service + "=" + port)));
                     inAnotherJvm("the clients", args);
+                    relay.awaitWarmUp();
                 }
             } finally {
                 deleteTree(dir);

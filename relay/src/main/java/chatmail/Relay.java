@@ -212,7 +212,8 @@ public final class Relay implements AutoCloseable {
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
         if (options.warmUp()) {
-            warmUp = WarmUp.start(config, tls, dkimSigner, deliveryDns, remoteDelivery, selfHttps(), inbound);
+            warmUp = WarmUp.start(config, tls, dkimSigner, dkimVerifier, deliveryDns, remoteDelivery, selfHttps(),
+                    inbound);
         }
     }
 

@@ -4,22 +4,28 @@ import chatmail.config.Config;
 import chatmail.delivery.MessagePipeline;
 import chatmail.delivery.outbound.RemoteDelivery;
 import chatmail.dkim.DkimSigner;
+import chatmail.dkim.DkimVerifier;
 import chatmail.dns.DnsResolver;
 import chatmail.dns.DnsTemporaryException;
+import chatmail.dns.MxAnswer;
 import chatmail.tls.HandshakeWarmUp;
 import chatmail.tls.TlsContexts;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Right after the relay is ready, in the background: what the first message to or from another
- * relay would otherwise wait for (docs/benchmarks.md, federation). One DNS question (the
- * relay's own MX, not for IP-only or local names) that starts dnsjava's I/O, a DKIM signature
- * and its verification (the key file, the RSA code), the MIME walker and classifier, the
- * /mxdeliv client started and one POST of it to the relay's own HTTPS port (the TLS handshake
- * and Jetty's request paths on both sides; without an HTTPS port, a TLS handshake in memory).
- * Nothing leaves the machine; what is made on first use stays made on first use, only earlier.
+ * relay would otherwise wait for (docs/benchmarks.md, federation). The relay's own MX and its
+ * addresses (not for IP-only or local names) through dns_resolver, which start dnsjava's I/O,
+ * a DKIM signature and its verification (the key file, the RSA code), the MIME walker and
+ * classifier, the /mxdeliv client started and one POST of it to the relay's own HTTPS port
+ * (the TLS handshake and Jetty's request paths on both sides; without an HTTPS port, a TLS
+ * handshake in memory), and last the inbound DKIM check of a message signed here (its own key
+ * looked up as another relay's would be). Nothing leaves the machine but questions about the
+ * relay's own domain to its resolver; what is made on first use stays made on first use, only
+ * earlier.
  * A failure only leaves the work to the first message.
  *
  * <p>Cheapest first: a message that comes while the warm-up still runs (it takes several
@@ -31,23 +37,32 @@ import org.slf4j.LoggerFactory;
 final class WarmUp {
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
 
+    private static final String WARM_UP_MESSAGE = "From: <warm-up@DOMAIN>\r\nTo: <warm-up@DOMAIN>\r\n"
+            + "Subject: warm-up\r\nMessage-ID: <warm-up@DOMAIN>\r\n\r\nwarm-up\r\n";
+
     private WarmUp() {
     }
 
     /** @param selfHttps this relay's HTTPS listener, null when it has none */
-    static Thread start(Config config, TlsContexts tls, DkimSigner signer, DnsResolver dns, RemoteDelivery remote,
-            InetSocketAddress selfHttps, MessagePipeline pipeline) {
+    static Thread start(Config config, TlsContexts tls, DkimSigner signer, DkimVerifier verifier, DnsResolver dns,
+            RemoteDelivery remote, InetSocketAddress selfHttps, MessagePipeline pipeline) {
         String domain = config.mailDomain();
         return Thread.ofVirtual().name("warm-up").start(() -> {
             long t0 = System.nanoTime();
             dns.warmUp();
-            if (!config.ipOnly() && !domain.startsWith("_") && !domain.equals("localhost") && !domain.endsWith(".localhost")) {
+            // IP-only, underscore and local names have nothing in DNS to ask for.
+            boolean inDns = !config.ipOnly() && !domain.startsWith("_") && !domain.equals("localhost")
+                    && !domain.endsWith(".localhost");
+            if (inDns) {
                 // The relay's own MX through dns_resolver: the first lookup starts dnsjava's I/O
                 // (its selector, random ports), which took up to a second on a busy machine. On a
                 // thread of its own, so a resolver that does not answer yet holds up nothing else.
                 Thread.ofVirtual().name("warm-up-dns").start(() -> {
                     try {
-                        dns.mx(domain);
+                        // and its addresses: the A/AAAA path is the next a delivery takes
+                        if (dns.mx(domain) instanceof MxAnswer.Hosts hosts && !hosts.hosts().isEmpty()) {
+                            dns.addresses(hosts.hosts().getFirst(), !config.disableIpv6());
+                        }
                     } catch (DnsTemporaryException e) {
                         // the resolver is not answering yet; the first message will try again
                     }
@@ -62,6 +77,16 @@ final class WarmUp {
                 remote.warmUp(selfHttps, domain);
             } catch (RuntimeException e) {
                 // the first delivery starts the client instead
+            }
+            if (inDns) {
+                // The check an incoming message gets, on a message signed here: the DKIM key's TXT
+                // lookup through dns_resolver and the key cache (the relay's own key, published
+                // with its MX), which the first message from another relay waited for.
+                try {
+                    verifier.check(signer.sign(WARM_UP_MESSAGE.replace("DOMAIN", domain).getBytes(StandardCharsets.US_ASCII)));
+                } catch (RuntimeException e) {
+                    // nothing warmed; the first incoming message pays
+                }
             }
             log.debug("warm-up took {} ms", (System.nanoTime() - t0) / 1_000_000);
         });

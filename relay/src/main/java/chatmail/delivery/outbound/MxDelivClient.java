@@ -101,7 +101,8 @@ public final class MxDelivClient implements AutoCloseable {
                     .method(HttpMethod.POST)
                     .transport(new FixedAddress(named(self, hostName)))
                     .headers(h -> h.put(HttpHeader.CONNECTION, "close"))
-                    .timeout(Math.max(1, requestTimeout.toMillis()), TimeUnit.MILLISECONDS)
+                    // A warm-up that hangs only delays the rest of the warm-up: the connect timeout, not a message's.
+                    .timeout(Math.max(1, connectTimeout.toMillis()), TimeUnit.MILLISECONDS)
                     .body(new BytesRequestContent("message/rfc822", WARM_UP_BODY))
                     .send();
         } catch (InterruptedException e) {

@@ -33,19 +33,29 @@ import java.util.concurrent.locks.LockSupport;
  * same in every process): {@code ready}; {@code watching <i> <exists>} when connection i is in
  * IDLE; {@code arrived <i> <n> <nanos>} when its mailbox grew by n messages (EXPUNGEs are
  * counted, so expiry's deletions are not mistaken for arrivals); {@code closed <i>} when the
- * server ended it; {@code connected <ok> <failed> <lastIdleNanos> <firstFailure>} when a
- * {@code connect} is done.
+ * server ended it; {@code stuck <in progress> <cut> <oldest three>} every 30 s while
+ * connections have been setting up for longer (each attempt is cut after 90 s and retried);
+ * {@code connected <ok> <failed> <lastIdleNanos> <firstFailure>} when a {@code connect} is done.
  */
 public final class IdleClients {
 
     private static final int ATTEMPTS = 20;
+    /** Connections still setting up after this are reported, with where they are. */
+    private static final Duration STUCK_REPORT = Duration.ofSeconds(30);
+    /**
+     * One attempt (connect, TLS, LOGIN, SELECT, IDLE) that takes longer is cut and retried:
+     * more than a device would wait, and more than the relay's login deadline (60 s).
+     */
+    private static final Duration ATTEMPT_DEADLINE = Duration.ofSeconds(90);
 
     private final BenchTarget target;
+    // Connect and each read of the set-up (the TLS handshake's included); a whole attempt has ATTEMPT_DEADLINE.
     private final ClientTls tls = new ClientTls(Duration.ofSeconds(60));
     private final int count;
     private final int parallelism;
     private final AtomicReferenceArray<ImapIdler> connections;
     private final AtomicLongArray known;
+    private final ConnectAttempts attempts = new ConnectAttempts();
     private final BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.US_ASCII), 1 << 16);
 
     private IdleClients(BenchTarget target, int count, int parallelism) {
@@ -86,6 +96,7 @@ public final class IdleClients {
         AtomicLong lastIdle = new AtomicLong();
         AtomicReference<String> firstFailure = new AtomicReference<>("-");
         Semaphore permits = new Semaphore(parallelism);
+        Thread watcher = Thread.ofPlatform().daemon().name("connect-deadlines").start(this::watchAttempts);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < count; i++) {
                 if (connections.get(i) != null) {
@@ -94,6 +105,7 @@ public final class IdleClients {
                 int index = i;
                 permits.acquire();
                 pool.submit(() -> {
+                    attempts.begin(index);
                     try {
                         connect(index);
                         lastIdle.accumulateAndGet(System.nanoTime(), Math::max);
@@ -102,10 +114,13 @@ public final class IdleClients {
                         failed.incrementAndGet();
                         firstFailure.compareAndSet("-", e.toString().replace('\n', ' '));
                     } finally {
+                        attempts.end(index);
                         permits.release();
                     }
                 });
             }
+        } finally {
+            watcher.interrupt();
         }
         emit("connected " + ok.get() + " " + failed.get() + " " + lastIdle.get() + " " + firstFailure.get());
     }
@@ -117,12 +132,16 @@ public final class IdleClients {
             if (attempt > 0) {
                 LockSupport.parkNanos(Math.min(2_000, 100L << Math.min(attempt, 5)) * 1_000_000L);
             }
+            attempts.attempt(i, attempt);
+            // An interrupt meant for the attempt before (its deadline) must not cut this one.
+            Thread.interrupted();
             ImapIdler c;
             try {
                 c = ImapIdler.open(tls, target.nextSource(), target.host(), target.imapsPort(), target.address(i),
-                        target.password(), false);
+                        target.password(), false, step -> attempts.step(i, step));
             } catch (IOException e) {
                 last = e;
+                attempts.failed(i, e);
                 continue;
             }
             known.set(i, c.selectedExists());
@@ -140,6 +159,31 @@ public final class IdleClients {
             return;
         }
         throw last;
+    }
+
+    /**
+     * While connecting: cuts every attempt older than {@link #ATTEMPT_DEADLINE}, and every
+     * {@link #STUCK_REPORT} names the connections that have been at it longer than that, with
+     * where they wait and why they retry ({@code stuck <in progress> <cut> <first three>}).
+     */
+    private void watchAttempts() {
+        long nextReport = System.nanoTime() + STUCK_REPORT.toNanos();
+        int cut = 0;
+        while (true) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            cut += attempts.interruptOverdue(ATTEMPT_DEADLINE.toNanos());
+            if (System.nanoTime() - nextReport >= 0) {
+                nextReport += STUCK_REPORT.toNanos();
+                List<String> stuck = attempts.stuck(STUCK_REPORT.toNanos(), 3);
+                if (!stuck.isEmpty()) {
+                    emit("stuck " + attempts.inProgress() + " " + cut + " " + String.join(" | ", stuck));
+                }
+            }
+        }
     }
 
     private void closeAll() {

@@ -122,6 +122,13 @@ final class IdleClientsProcess implements DeliveryWatch {
         }
     }
 
+    /** Connections in IDLE as far as the generator has reported. */
+    int open() {
+        synchronized (lock) {
+            return open;
+        }
+    }
+
     @Override
     public void start(DeliveryTracker tracker) throws IOException, InterruptedException {
         Connected c = connect(tracker, Duration.ofMinutes(30));
@@ -183,6 +190,11 @@ final class IdleClientsProcess implements DeliveryWatch {
                             open--;
                             lock.notifyAll();
                         }
+                    }
+                    case "stuck" -> {
+                        String[] s = line.split(" ", 4);
+                        System.err.println("IDLE load generator: " + s[1] + " connections setting up, " + s[2]
+                                + " attempts cut at their deadline; the oldest: " + (s.length > 3 ? s[3] : "-"));
                     }
                     case "ready" -> {
                         synchronized (lock) {

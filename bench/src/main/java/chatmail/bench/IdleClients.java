@@ -28,7 +28,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code 0 … count-1}, from the source addresses 127.0.1.1 … 127.0.1.N in turn.
  *
  * <p>Commands on stdin, one per line: {@code connect} (log every account in, SELECT INBOX, IDLE;
- * each connection retries a refused or failed attempt, as a device does), {@code quit}. Events on
+ * each connection retries a refused or failed attempt, as a device does), {@code drop} (close
+ * every connection, answered by {@code dropped <n>}), {@code quit}. Events on
  * stdout, one per line, times from {@link System#nanoTime()} (the machine's monotonic clock, the
  * same in every process): {@code ready}; {@code watching <i> <exists>} when connection i is in
  * IDLE; {@code arrived <i> <n> <nanos>} when its mailbox grew by n messages (EXPUNGEs are
@@ -80,6 +81,7 @@ public final class IdleClients {
         while ((line = in.readLine()) != null) {
             switch (line.strip()) {
                 case "connect" -> clients.connectAll();
+                case "drop" -> clients.dropAll();
                 case "quit" -> {
                     clients.closeAll();
                     return;
@@ -186,14 +188,26 @@ public final class IdleClients {
         }
     }
 
+    /** Closes every connection, as devices that lost their network do; the next connect logs them in again. */
+    private void dropAll() {
+        emit("dropped " + closeConnections());
+    }
+
     private void closeAll() {
+        closeConnections();
+        emit("bye");
+    }
+
+    private int closeConnections() {
+        int n = 0;
         for (int i = 0; i < count; i++) {
             ImapIdler c = connections.getAndSet(i, null);
             if (c != null) {
                 c.close();
+                n++;
             }
         }
-        emit("bye");
+        return n;
     }
 
     private void emit(String line) {

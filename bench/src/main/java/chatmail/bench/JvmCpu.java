@@ -69,7 +69,7 @@ record JvmCpu(long userTicks, long systemTicks, long jitTicks, long gcTicks, lon
     }
 
     /** utime and stime of a /proc stat line. */
-    private static long[] times(String line) {
+    static long[] times(String line) {
         // The name is in parentheses and may hold spaces: fields are counted after its ')'.
         String[] f = line.substring(line.lastIndexOf(')') + 2).split(" ");
         // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.

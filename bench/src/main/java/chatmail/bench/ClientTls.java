@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -44,10 +45,6 @@ public final class ClientTls {
         }
     }
 
-    /**
-     * Connects from {@code source} (null: the kernel's choice) to {@code host:port}, with
-     * TCP_NODELAY, and completes a TLS 1.3 handshake before returning.
-     */
     /** TLS 1.3 over a connection that is already open (after STARTTLS); the handshake is done on return. */
     public SSLSocket upgrade(Socket plain, String host, int port) throws IOException {
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
@@ -57,15 +54,27 @@ public final class ClientTls {
         return tls;
     }
 
+    /**
+     * Connects from {@code source} (null: the kernel's choice) to {@code host:port}, with
+     * TCP_NODELAY, and completes a TLS 1.3 handshake before returning.
+     */
     public SSLSocket connect(InetAddress source, String host, int port) throws IOException {
+        return connect(source, host, port, step -> { });
+    }
+
+    /** As above, telling {@code progress} each step as it begins. */
+    public SSLSocket connect(InetAddress source, String host, int port, Consumer<String> progress) throws IOException {
+        progress.accept("socket");
         Socket plain = new Socket();
         try {
             plain.setTcpNoDelay(true);
             if (source != null) {
                 plain.bind(new InetSocketAddress(source, 0));
             }
+            progress.accept("TCP connect");
             plain.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
             plain.setSoTimeout((int) connectTimeout.toMillis());
+            progress.accept("TLS handshake");
             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
             tls.setEnabledProtocols(new String[] {"TLSv1.3"});
             tls.setUseClientMode(true);

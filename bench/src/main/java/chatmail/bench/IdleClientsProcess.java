@@ -29,6 +29,7 @@ final class IdleClientsProcess implements DeliveryWatch {
     private volatile DeliveryTracker tracker;
     private volatile boolean expectingCloses;
     private boolean ready;
+    private boolean dropped;
     private int open;
     private Connected connected;
 
@@ -102,6 +103,27 @@ final class IdleClientsProcess implements DeliveryWatch {
         }
     }
 
+    /** Closes every connection from the client side (devices losing their network), the relay still running. */
+    void drop(Duration timeout) throws IOException, InterruptedException {
+        synchronized (lock) {
+            dropped = false;
+        }
+        send("drop");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (!dropped) {
+                long left = deadline - System.nanoTime();
+                if (!process.isAlive()) {
+                    throw new IOException(ended() + " while dropping its connections");
+                }
+                if (left <= 0) {
+                    throw new IOException("the IDLE clients did not drop their connections within " + timeout.toSeconds() + " s");
+                }
+                lock.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+
     /** The relay is about to stop: its closing the connections is no failure. */
     void expectCloses() {
         expectingCloses = true;
@@ -119,6 +141,13 @@ final class IdleClientsProcess implements DeliveryWatch {
                 lock.wait(Math.max(1, left / 1_000_000));
             }
             return true;
+        }
+    }
+
+    /** Connections in IDLE as far as the generator has reported. */
+    int open() {
+        synchronized (lock) {
+            return open;
         }
     }
 
@@ -181,6 +210,19 @@ final class IdleClientsProcess implements DeliveryWatch {
                         }
                         synchronized (lock) {
                             open--;
+                            lock.notifyAll();
+                        }
+                    }
+                    case "stuck" -> {
+                        String[] s = line.split(" ", 4);
+                        System.err.println("IDLE load generator: " + s[1] + " connections setting up, " + s[2]
+                                + " attempts cut at their deadline; the oldest: " + (s.length > 3 ? s[3] : "-"));
+                    }
+                    case "dropped" -> {
+                        synchronized (lock) {
+                            // The generator closed them itself: no "closed" events follow.
+                            open -= Integer.parseInt(f[1]);
+                            dropped = true;
                             lock.notifyAll();
                         }
                     }

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 import javax.net.ssl.SSLSocket;
@@ -47,18 +48,29 @@ public final class ImapIdler implements AutoCloseable {
     /** Connects and logs in, selects INBOX and enters IDLE; throws ImapException on a refusal. */
     public static ImapIdler open(ClientTls tls, InetAddress source, String host, int port,
                                  String user, String password, boolean compress) throws IOException {
-        ImapIdler c = new ImapIdler(tls.connect(source, host, port));
+        return open(tls, source, host, port, user, password, compress, step -> { });
+    }
+
+    /** As above, telling {@code progress} each step as it begins (for naming a connection that hangs). */
+    public static ImapIdler open(ClientTls tls, InetAddress source, String host, int port, String user,
+                                 String password, boolean compress, Consumer<String> progress) throws IOException {
+        ImapIdler c = new ImapIdler(tls.connect(source, host, port, progress));
         try {
+            progress.accept("greeting");
             ImapResponseLine greeting = ImapResponseLine.parse(c.in.readLine());
             if (greeting.kind() != ImapResponseLine.Kind.UNTAGGED) {
                 throw new ImapException("unexpected greeting");
             }
+            progress.accept("LOGIN");
             c.run("LOGIN " + quoted(user) + " " + quoted(password));
             if (compress) {
+                progress.accept("COMPRESS");
                 c.run("COMPRESS DEFLATE");
                 c.startCompression();
             }
+            progress.accept("SELECT");
             c.run("SELECT INBOX");
+            progress.accept("IDLE");
             c.idle();
             c.socket.setSoTimeout(0);
         } catch (IOException | RuntimeException e) {
@@ -95,6 +107,10 @@ public final class ImapIdler implements AutoCloseable {
                     }
                 }
             } catch (IOException | RuntimeException e) {
+                // The server ended it: the socket's descriptor must go now, not whenever a GC
+                // finds it (a generator with 18,000 of them ran out of descriptors after a
+                // relay restart, its old sockets all in CLOSE_WAIT).
+                closeQuietly();
                 if (!closing) {
                     onClosed.run();
                 }

@@ -73,6 +73,11 @@ public final class OurRelayProcess implements ServerUnderTest {
     private static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
                                          Duration timeout, Path previous, Map<String, String> overrides,
                                          String extraIni) throws IOException {
+        // Else the port check below would find that listener at once and the bench would measure
+        // a relay it did not start (another bench's, with other accounts and another push sink).
+        if (Ports.accepts(address, 465)) {
+            throw new IOException("something already listens on " + address + ":465 (another bench's relay?); pick another address");
+        }
         Path dir = previous != null ? previous : Files.createTempDirectory("chatmail-bench-ours");
         Path ini = dir.resolve("chatmail.ini");
         Files.writeString(ini, ini(address, dir.resolve("data"), overrides) + extraIni, StandardCharsets.UTF_8);

@@ -4,6 +4,8 @@ import chatmail.Relay;
 import chatmail.account.CredentialGenerator;
 import chatmail.account.ResourceProbe;
 import chatmail.config.Config;
+import chatmail.config.ConfigException;
+import chatmail.config.ConfigValidator;
 import chatmail.config.DevConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -62,11 +64,11 @@ final class AotTrainingCommand implements Callable<Integer> {
         Relay.Options options = new Relay.Options(Clock.systemUTC(), ResourceProbe.ample(), true, true);
         try {
             if (firstStartOnly != null) {
-                Relay.start(DevConfig.create(firstStartOnly), options).close();
+                Relay.start(config(firstStartOnly, err), options).close();
                 return ExitCodes.OK;
             }
             if (clientsFor != null) {
-                Config config = DevConfig.create(clientsFor);
+                Config config = config(clientsFor, err);
                 var login = account.entrySet().iterator().next();
                 new TrainingClients(new TrainingClients.Target(config.listenAddresses().getFirst(), ports, config.mailDomain(),
                         login.getKey(), login.getValue()), TrainingClients.trusting(certificate(clientsFor))).run();
@@ -75,7 +77,7 @@ final class AotTrainingCommand implements Callable<Integer> {
             Path dir = Files.createTempDirectory("chatmail-aot-training");
             try {
                 inAnotherJvm("the first start", List.of("--first-start-only", dir.toString()));
-                try (Relay relay = Relay.start(DevConfig.create(dir), options)) {
+                try (Relay relay = Relay.start(config(dir, err), options)) {
                     CredentialGenerator.Credentials login = new CredentialGenerator(relay.config()).next();
                     List<String> args = new ArrayList<>(List.of("--clients-for", dir.toString(),
                             "--account", login.email() + "=" + login.password()));
@@ -89,6 +91,34 @@ final class AotTrainingCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             err.println("chatmail: the AOT training run failed: " + e);
             return ExitCodes.FAILURE;
+        }
+    }
+
+    /**
+     * The training relay's configuration, read from {@code DIR/chatmail.ini} the way
+     * {@code run --config} reads one (written by the first of the three JVMs), so the classes
+     * that read a configuration file come from the cache too. The ports are the dev relay's; the
+     * relay binds ephemeral ones instead.
+     */
+    private static Config config(Path dir, PrintWriter err) throws IOException {
+        Path ini = dir.resolve("chatmail.ini");
+        if (!Files.exists(ini)) {
+            Config dev = DevConfig.create(dir);
+            Files.writeString(ini, """
+                    [params]
+                    mail_domain = %s
+                    data_dir = %s
+                    listen_addresses = %s
+                    """.formatted(dev.mailDomain(), dev.dataDir(), String.join(",", dev.listenAddresses())));
+        }
+        ConfigOption option = new ConfigOption();
+        option.file = ini;
+        try {
+            Config config = option.load(err).config();
+            ConfigValidator.checkRunnable(config);
+            return config;
+        } catch (ConfigException e) {
+            throw new IOException("the training relay's configuration is not usable: " + e.getMessage(), e);
         }
     }
 

@@ -127,14 +127,14 @@ final class AotTrainingCommand implements Callable<Integer> {
     }
 
     private static final List<String> INHERITED_PROPERTIES =
-            List.of("org.sqlite.lib.path", "org.sqlite.lib.name", "java.awt.headless");
+            List.of("org.sqlite.lib.path", "org.sqlite.lib.name");
 
     /** This command with {@code args} in a new JVM on this one's class path; fails unless it exits 0. */
     private static void inAnotherJvm(String what, List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED"));
-        // The package's launcher points sqlite-jdbc at the native library it ships (its jar carries
-        // none) and runs headless; the helper JVMs need the same to start a relay at all.
+        // The launchers point sqlite-jdbc at the native library they unpacked (the package's jar
+        // carries none); the helper JVMs need the same to start a relay at all.
         for (String property : INHERITED_PROPERTIES) {
             String value = System.getProperty(property);
             if (value != null) {

@@ -208,7 +208,8 @@ public final class Relay implements AutoCloseable {
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
         if (options.warmUp()) {
-            WarmUp.start(config, tls, dkimSigner, deliveryDns, inbound);
+            // A stop during the warm-up's wait ends it before the parts it would use are closed.
+            closeables.push(WarmUp.start(config, tls, dkimSigner, deliveryDns, inbound)::interrupt);
         }
     }
 

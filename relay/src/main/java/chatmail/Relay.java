@@ -212,8 +212,9 @@ public final class Relay implements AutoCloseable {
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
         if (options.warmUp()) {
-            warmUp = WarmUp.start(config, tls, dkimSigner, dkimVerifier, deliveryDns, remoteDelivery, selfHttps(),
-                    inbound);
+            // A stop during the warm-up's wait ends it before the parts it would use are closed.
+            warmUp = WarmUp.start(config, tls, dkimSigner, dkimVerifier, deliveryDns, remoteDelivery, selfHttps(), inbound);
+            closeables.push(warmUp::interrupt);
         }
     }
 
@@ -367,7 +368,8 @@ public final class Relay implements AutoCloseable {
         Duration interval = config.timeouts().expiryInterval();
         // With several nodes one runs each day's expiry; the lease ends a little before the next
         // run, so the holder's next run takes it again, and another node's does when it died.
-        Duration lease = interval.minus(interval.dividedBy(10));
+        // Not Duration.dividedBy(long): it divides BigDecimals, whose class set-up costs a start ~10 ms.
+        Duration lease = interval.minusNanos(interval.toNanos() / 10);
         expiryScheduler = new ExpiryScheduler(new Expiry(config, store, options.clock(), limits::accountDeleted),
                 interval, () -> storage.takeTurn("expiry", options.clock().instant(), lease), report -> {
                     deleted.labelValues("messages").inc(report.oldMessages());

@@ -4,6 +4,8 @@ import chatmail.Relay;
 import chatmail.account.CredentialGenerator;
 import chatmail.account.ResourceProbe;
 import chatmail.config.Config;
+import chatmail.config.ConfigException;
+import chatmail.config.ConfigValidator;
 import chatmail.config.DevConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,11 +65,11 @@ final class AotTrainingCommand implements Callable<Integer> {
         Relay.Options options = new Relay.Options(Clock.systemUTC(), ResourceProbe.ample(), true, true);
         try {
             if (firstStartOnly != null) {
-                Relay.start(DevConfig.create(firstStartOnly), options).close();
+                Relay.start(config(firstStartOnly, err), options).close();
                 return ExitCodes.OK;
             }
             if (clientsFor != null) {
-                Config config = DevConfig.create(clientsFor);
+                Config config = config(clientsFor, err);
                 var login = account.entrySet().iterator().next();
                 new TrainingClients(new TrainingClients.Target(config.listenAddresses().getFirst(), ports, config.mailDomain(),
                         login.getKey(), login.getValue()), TrainingClients.trusting(certificate(clientsFor))).run();
@@ -80,7 +82,7 @@ final class AotTrainingCommand implements Callable<Integer> {
                 // TLS, DKIM, dnsjava, Jetty's client) then come from the cache too, and the warm-up
                 // and the first message to or from another relay no longer load them from the jar.
                 Relay.Options warmingUp = new Relay.Options(options.clock(), options.probe(), true, true, true);
-                try (Relay relay = Relay.start(DevConfig.create(dir), warmingUp)) {
+                try (Relay relay = Relay.start(config(dir, err), warmingUp)) {
                     CredentialGenerator.Credentials login = new CredentialGenerator(relay.config()).next();
                     List<String> args = new ArrayList<>(List.of("--clients-for", dir.toString(),
                             "--account", login.email() + "=" + login.password()));
@@ -98,19 +100,47 @@ final class AotTrainingCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The training relay's configuration, read from {@code DIR/chatmail.ini} the way
+     * {@code run --config} reads one (written by the first of the three JVMs), so the classes
+     * that read a configuration file come from the cache too. The ports are the dev relay's; the
+     * relay binds ephemeral ones instead.
+     */
+    private static Config config(Path dir, PrintWriter err) throws IOException {
+        Path ini = dir.resolve("chatmail.ini");
+        if (!Files.exists(ini)) {
+            Config dev = DevConfig.create(dir);
+            Files.writeString(ini, """
+                    [params]
+                    mail_domain = %s
+                    data_dir = %s
+                    listen_addresses = %s
+                    """.formatted(dev.mailDomain(), dev.dataDir(), String.join(",", dev.listenAddresses())));
+        }
+        ConfigOption option = new ConfigOption();
+        option.file = ini;
+        try {
+            Config config = option.load(err).config();
+            ConfigValidator.checkRunnable(config);
+            return config;
+        } catch (ConfigException e) {
+            throw new IOException("the training relay's configuration is not usable: " + e.getMessage(), e);
+        }
+    }
+
     private static Path certificate(Path dir) {
         return dir.resolve("data/tls/cert.pem");
     }
 
     private static final List<String> INHERITED_PROPERTIES =
-            List.of("org.sqlite.lib.path", "org.sqlite.lib.name", "java.awt.headless");
+            List.of("org.sqlite.lib.path", "org.sqlite.lib.name");
 
     /** This command with {@code args} in a new JVM on this one's class path; fails unless it exits 0. */
     private static void inAnotherJvm(String what, List<String> args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED"));
-        // The package's launcher points sqlite-jdbc at the native library it ships (its jar carries
-        // none) and runs headless; the helper JVMs need the same to start a relay at all.
+        // The launchers point sqlite-jdbc at the native library they unpacked (the package's jar
+        // carries none); the helper JVMs need the same to start a relay at all.
         for (String property : INHERITED_PROPERTIES) {
             String value = System.getProperty(property);
             if (value != null) {

@@ -30,6 +30,15 @@ public final class Main implements Runnable {
 
     /** Runs one command line printing to {@code out} and {@code err}, as tests do in process. */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        var run = RunCommandLine.of(args);
+        if (run.isPresent()) {
+            try {
+                return RunCommand.run(run.get().configFile(), out, err);
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);

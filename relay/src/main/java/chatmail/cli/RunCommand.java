@@ -9,6 +9,7 @@ import chatmail.config.ConfigException;
 import chatmail.config.ConfigValidator;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -27,8 +28,27 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        return run(configOption, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * {@code run} as {@link Main} calls it without picocli ({@link RunCommandLine}); what the
+     * command throws ends it as under picocli: the stack trace, exit code 1.
+     *
+     * @param configFile {@code --config}, or null for the default places
+     */
+    static int run(Path configFile, PrintWriter out, PrintWriter err) {
+        ConfigOption configOption = new ConfigOption();
+        configOption.file = configFile;
+        try {
+            return run(configOption, out, err);
+        } catch (Exception e) {
+            e.printStackTrace(err);
+            return ExitCodes.FAILURE;
+        }
+    }
+
+    private static int run(ConfigOption configOption, PrintWriter out, PrintWriter err) throws Exception {
         Config config;
         try {
             config = configOption.load(err).config();

@@ -69,9 +69,18 @@ final class TrainingClients {
                 secured.command("QUIT", "221 ");
             }
         }
+        try (Line imap = plain("imap")) {
+            imap.expect("* OK");
+            imap.command("a1 CAPABILITY", "a1 OK");
+            imap.command("a2 LOGOUT", "a2 OK");
+        }
+        try (Line web = plain("http")) {
+            web.send("GET / HTTP/1.1\r\nHost: " + target.domain() + "\r\nConnection: close\r\n");
+            web.expect("HTTP/1.1 ");
+        }
         try (Line web = tls("https")) {
-            // Not "/": a self-signed relay draws a QR code there, and AWT is no part of a start.
-            web.send("GET /info.html HTTP/1.1\r\nHost: " + target.domain() + "\r\nConnection: close\r\n");
+            // The front page: on a self-signed relay a fresh login and its QR code.
+            web.send("GET / HTTP/1.1\r\nHost: " + target.domain() + "\r\nConnection: close\r\n");
             web.expect("HTTP/1.1 200");
         }
     }

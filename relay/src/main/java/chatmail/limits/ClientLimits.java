@@ -135,7 +135,10 @@ public final class ClientLimits implements AutoCloseable {
 
     private void scheduleWatchdog(Admission a) {
         Duration timeout = settings.loginTimeout();
-        Duration grace = timeout.dividedBy(2).compareTo(WATCHDOG_GRACE) < 0 ? timeout.dividedBy(2) : WATCHDOG_GRACE;
+        // In nanoseconds: Duration.dividedBy(long) divides BigDecimals, whose class initialisation
+        // (tables of powers of ten) the first connection after a start would otherwise pay.
+        Duration half = Duration.ofNanos(timeout.toNanos() / 2);
+        Duration grace = half.compareTo(WATCHDOG_GRACE) < 0 ? half : WATCHDOG_GRACE;
         long untilDeadline = Math.max(0, a.loginDeadline() - System.nanoTime());
         synchronized (a) {
             a.watchdog = watchdog.schedule(() -> {

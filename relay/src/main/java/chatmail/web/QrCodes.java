@@ -1,12 +1,7 @@
 package chatmail.web;
 
 import io.nayuki.qrcodegen.QrCode;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import javax.imageio.ImageIO;
 
 /** QR codes as PNG and SVG, with the four-module quiet zone scanners need. */
 final class QrCodes {
@@ -23,20 +18,7 @@ final class QrCodes {
     static byte[] png(String text, int scale) {
         QrCode qr = encode(text);
         int size = (qr.size + 2 * BORDER) * scale;
-        BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_BINARY);
-        for (int y = 0; y < size; y++) {
-            for (int x = 0; x < size; x++) {
-                boolean dark = qr.getModule(x / scale - BORDER, y / scale - BORDER);
-                image.setRGB(x, y, dark ? 0x000000 : 0xFFFFFF);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return BilevelPng.encode(size, size, (x, y) -> qr.getModule(x / scale - BORDER, y / scale - BORDER));
     }
 
     /** A scalable SVG: one path of unit squares on a white background. */

@@ -50,7 +50,7 @@ final class SiteHandler extends Handler.Wrapper {
                 .withHeader("Cache-Control", cache);
         this.mtaSts = Reply.text(200, Reply.TEXT, WellKnown.mtaSts(config)).withHeader("Cache-Control", cache);
         this.robots = Reply.of(200, Reply.TEXT, Template.resourceBytes("robots.txt")).withHeader("Cache-Control", cache);
-        // Drawn on first request: PNG encoding loads AWT and ImageIO, a tenth of a second of start-up.
+        // Drawn on first request: nobody may ever ask, and a start need not wait for it.
         this.qrPng = new Lazy<>(() -> Reply.of(200, "image/png", QrCodes.png(Invite.accountQrText(config), 8))
                 .withHeader("Cache-Control", cache));
         this.qrSvg = new Lazy<>(() -> Reply.of(200, "image/svg+xml", QrCodes.svg(Invite.accountQrText(config)))

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ./chatmail run} of this checkout, after the build (failsafe runs it once the jar
  * exists): the launcher's AOT cache is valid for exactly the class path and JDK the launcher
  * starts the relay with (a start with {@code -XX:AOTMode=on} fails otherwise instead of skipping
- * the cache with a warning), the heap policy comes before {@code CHATMAIL_JAVA_OPTS}, and a
+ * the cache with a warning), SQLite's native library is the one the launcher unpacked, the heap
+ * policy comes before {@code CHATMAIL_JAVA_OPTS}, and a
  * second start takes the fast path: no {@code find}, no JDK search.
  */
 class LauncherIT {
@@ -59,6 +60,12 @@ class LauncherIT {
             assertThat(cmdline.subList(cmdline.indexOf("-jar"), cmdline.size()))
                     .startsWith("-jar", LAUNCHER.getParent().resolve("relay/target/chatmail.jar").toString(), "run");
 
+            Path sqliteNative = LAUNCHER.getParent().resolve("relay/target/native");
+            assertThat(cmdline).as("sqlite-jdbc is pointed at the library the launcher unpacked")
+                    .contains("-Dorg.sqlite.lib.path=" + sqliteNative, "-Dorg.sqlite.lib.name=libsqlitejdbc.so");
+            assertThat(Files.readString(Path.of("/proc", Long.toString(relay.pid()), "maps")))
+                    .as("the relay runs SQLite from there, not from a copy unpacked into /tmp")
+                    .contains(sqliteNative.resolve("libsqlitejdbc.so").toString());
             assertThat(Files.readString(classes))
                     .as("the relay's own classes came from the cache")
                     .containsPattern("chatmail\\.Relay source: shared objects file")

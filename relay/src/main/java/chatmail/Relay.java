@@ -212,7 +212,7 @@ public final class Relay implements AutoCloseable {
         log.info("chatmail relay for {} ready in {} ms, listening: {}", config.mailDomain(),
                 (System.nanoTime() - t0) / 1_000_000, listening);
         if (options.warmUp()) {
-            // A stop during the warm-up's wait ends it before the parts it would use are closed.
+            // A stop during the warm-up ends it before the parts it uses are closed.
             warmUp = WarmUp.start(config, tls, dkimSigner, dkimVerifier, deliveryDns, remoteDelivery, selfHttps(), inbound);
             closeables.push(warmUp::interrupt);
         }

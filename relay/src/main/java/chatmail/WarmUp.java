@@ -12,12 +12,11 @@ import chatmail.tls.HandshakeWarmUp;
 import chatmail.tls.TlsContexts;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A moment after the relay is ready, in the background: what the first message to or from another
+ * Right after the relay is ready, in the background: what the first message to or from another
  * relay would otherwise wait for (docs/benchmarks.md, federation). The relay's own MX and its
  * addresses (not for IP-only or local names) through dns_resolver, which start dnsjava's I/O,
  * a DKIM signature and its verification (the key file, the RSA code), the MIME walker and
@@ -35,14 +34,13 @@ import org.slf4j.LoggerFactory;
  * after a restart waited for both (70-320 ms and 100-340 ms at load 7), and for its first
  * connection (TLS on both sides, Jetty's first request: 100-200 ms more).
  *
- * <p>It waits {@link #DELAY} first: started at ready, its CPU ran beside the first clients' TLS
- * handshakes on 465, 993 and 443 and delayed their answers by 0.3-0.7 s on the two-core machine
- * (docs/decisions.md, "Start-up and memory"). The first clients after a restart are the relay's
- * own users reconnecting; a message to another relay comes later.
+ * <p>It starts at ready, not later: on a quiet machine a warm-up a second after ready gained
+ * nothing measurable in restart to ready (671 against 695 ms, median of 5 each) and the first
+ * message to another relay after a restart then found everything cold (342 against 181 ms,
+ * median of 8; docs/decisions.md, "Start-up and memory").
  */
 final class WarmUp {
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
-    static final Duration DELAY = Duration.ofSeconds(1);
 
     private static final String WARM_UP_MESSAGE = "From: <warm-up@DOMAIN>\r\nTo: <warm-up@DOMAIN>\r\n"
             + "Subject: warm-up\r\nMessage-ID: <warm-up@DOMAIN>\r\n\r\nwarm-up\r\n";
@@ -55,11 +53,6 @@ final class WarmUp {
             RemoteDelivery remote, InetSocketAddress selfHttps, MessagePipeline pipeline) {
         String domain = config.mailDomain();
         return Thread.ofVirtual().name("warm-up").start(() -> {
-            try {
-                Thread.sleep(DELAY);
-            } catch (InterruptedException e) {
-                return;
-            }
             long t0 = System.nanoTime();
             dns.warmUp();
             // IP-only, underscore and local names have nothing in DNS to ask for.

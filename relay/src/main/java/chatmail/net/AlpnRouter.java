@@ -107,7 +107,7 @@ public final class AlpnRouter implements AutoCloseable {
         this.server = ServerSocketChannel.open();
         try {
             server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            server.bind(new InetSocketAddress(address, port), 1024);
+            server.bind(new InetSocketAddress(address, port), ListenBacklog.SIZE);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;

@@ -36,7 +36,7 @@ public final class TcpListener implements AutoCloseable {
         this.handler = handler;
         this.server = new ServerSocket();
         server.setReuseAddress(true);
-        server.bind(new InetSocketAddress(address, port), 1024);
+        server.bind(new InetSocketAddress(address, port), ListenBacklog.SIZE);
         this.accepting = new AcceptLoop<>(name, log, server, this::accept, this::run);
     }
 

@@ -5,6 +5,7 @@ import chatmail.config.Config;
 import chatmail.delivery.inbound.MxDelivReceiver;
 import chatmail.limits.ClientLimits;
 import chatmail.net.AlpnRouter;
+import chatmail.net.ListenBacklog;
 import chatmail.tls.TlsContexts;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -143,6 +144,7 @@ public final class WebServer implements AutoCloseable {
             for (String address : config.listenAddresses()) {
                 ServerConnector c = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
                 c.setName("http");
+                c.setAcceptQueueSize(ListenBacklog.SIZE);
                 c.setHost(address);
                 c.setPort(settings.ephemeralPorts() ? 0 : config.httpPort());
                 c.setIdleTimeout(settings.idleTimeout().toMillis());

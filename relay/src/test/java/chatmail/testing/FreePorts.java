@@ -54,7 +54,8 @@ public final class FreePorts {
     /** The first port the kernel hands out for outgoing connections (32768 unless configured). */
     private static int ephemeralRangeStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip();
+            // readAllLines: Files.readString gets only the first byte of a sysctl file on this kernel.
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).getFirst().strip();
             int start = Integer.parseInt(range.split("\\s+")[0]);
             return start > LOWEST + 1000 ? start : 32768;
         } catch (IOException | RuntimeException e) {

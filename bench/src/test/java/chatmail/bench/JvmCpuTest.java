@@ -3,6 +3,7 @@ package chatmail.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import org.junit.jupiter.api.Test;
 
 class JvmCpuTest {
@@ -28,7 +29,7 @@ class JvmCpuTest {
                     sha.update(block);
                 }
                 sha.digest();
-            } catch (Exception e) {
+            } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
         });

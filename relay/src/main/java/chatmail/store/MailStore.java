@@ -173,10 +173,18 @@ public interface MailStore extends AutoCloseable {
 
     /**
      * Stores messages under the UIDs they had on the old server, in one commit, skipping every
-     * UID the mailbox already holds; UIDNEXT rises above the highest UID stored. Returns the UIDs
-     * stored, in ascending order.
+     * UID the mailbox already holds; UIDNEXT rises above the highest UID stored. A message with a
+     * MODSEQ keeps it (HIGHESTMODSEQ rises to it); the others share one new MODSEQ. Returns the
+     * UIDs stored, in ascending order.
      */
     List<Long> importMessages(long mailboxId, List<ImportedMessage> messages);
+
+    /**
+     * Raises the mailbox's HIGHESTMODSEQ to at least {@code highestModseq} (never lowers it), for
+     * a mailbox moved with its MODSEQs: a client that synced up to the old value must never see a
+     * lower one under the same UIDVALIDITY (RFC 7162).
+     */
+    void importHighestModseq(long mailboxId, long highestModseq);
 
     /**
      * Adds a value of an account-wide entry with the time it was last set on the old server

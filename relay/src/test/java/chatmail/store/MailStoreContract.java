@@ -552,4 +552,25 @@ public abstract class MailStoreContract {
                 clock.instant().plus(Duration.ofDays(89)), 3);
         assertThat(store.metadataValues(imported.id(), TOKEN, clock.instant())).containsExactly("tok");
     }
+
+    @Test
+    void importKeepsModseqsAndNeverLowersHighestModseq() throws IOException {
+        Account imported = store.importAccount("moved@example.org", "hash", TODAY, TODAY);
+        Mailbox inbox = store.importMailbox(imported.id(), "INBOX", 4321, 1);
+        byte[] one = TestMessages.message(1, SMALL);
+        assertThat(store.importMessages(inbox.id(), List.of(
+                new ImportedMessage(1, Set.of(), clock.instant(), MessageBody.of(one), 40),
+                new ImportedMessage(2, Set.of("\\Seen"), clock.instant(), MessageBody.of(one), 17)))).containsExactly(1L, 2L);
+        MailboxSnapshot snapshot = store.snapshot(inbox.id());
+        assertThat(snapshot.messages()).extracting(MessageInfo::uid, MessageInfo::modseq)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, 40L), org.assertj.core.groups.Tuple.tuple(2L, 17L));
+        assertThat(snapshot.highestModseq()).as("raised to the highest MODSEQ moved").isEqualTo(40);
+
+        store.importHighestModseq(inbox.id(), 55);
+        assertThat(store.snapshot(inbox.id()).highestModseq()).isEqualTo(55);
+        store.importHighestModseq(inbox.id(), 30);
+        assertThat(store.snapshot(inbox.id()).highestModseq()).as("never lowered").isEqualTo(55);
+        List<MessageInfo> changed = store.updateFlags(inbox.id(), List.of(1L), MailStore.FlagUpdate.ADD, Set.of("\\Seen"));
+        assertThat(changed).extracting(MessageInfo::modseq).containsExactly(56L);
+    }
 }

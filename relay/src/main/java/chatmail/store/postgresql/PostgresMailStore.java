@@ -906,23 +906,42 @@ public final class PostgresMailStore implements MailStore {
             if (fresh.isEmpty()) {
                 return List.<Long>of();
             }
-            long modseq = nextModseq(tx.c(), mailboxId);
+            long modseq = fresh.stream().anyMatch(m -> m.modseq() == 0) ? nextModseq(tx.c(), mailboxId) : 0;
             List<Long> uids = new ArrayList<>();
             long highest = 0;
+            long highestModseq = 0;
             for (ImportedMessage message : fresh) {
                 long bodyId = BodyChunks.insert(tx.c(), message.content(), 1);
+                long kept = message.modseq() == 0 ? modseq : message.modseq();
                 insertMessage(tx.c(), mailboxId, message.uid(), accountId, bodyId,
-                        FlagSet.encode(FlagSet.normalize(message.flags())), modseq, message.content().size(),
+                        FlagSet.encode(FlagSet.normalize(message.flags())), kept, message.content().size(),
                         message.internalDate());
                 uids.add(message.uid());
                 highest = Math.max(highest, message.uid());
+                highestModseq = Math.max(highestModseq, kept);
             }
             raiseUidNext(tx.c(), mailboxId, highest + 1);
+            raiseHighestModseq(tx.c(), mailboxId, highestModseq);
             uids.sort(null);
             tx.publishAfterCommit(new MessagesAdded(accountId, mailboxId, List.copyOf(uids)));
             return uids;
         });
         return stored;
+    }
+
+    @Override
+    public void importHighestModseq(long mailboxId, long highestModseq) {
+        write(tx -> {
+            raiseHighestModseq(tx.c(), mailboxId, highestModseq);
+            return null;
+        });
+    }
+
+    private static void raiseHighestModseq(Connection c, long mailboxId, long atLeast) throws SQLException {
+        if (update(c, "UPDATE mailboxes SET highestmodseq = greatest(highestmodseq, ?) WHERE id = ?", atLeast,
+                mailboxId) == 0) {
+            throw new StoreException("no such mailbox");
+        }
     }
 
     @Override

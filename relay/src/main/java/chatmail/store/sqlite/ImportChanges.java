@@ -108,17 +108,21 @@ final class ImportChanges {
         if (fresh.isEmpty()) {
             return List.of();
         }
-        long modseq = MailboxTable.nextModseq(tx, mailboxId);
+        long modseq = fresh.stream().anyMatch(m -> m.modseq() == 0) ? MailboxTable.nextModseq(tx, mailboxId) : 0;
         List<Long> stored = new ArrayList<>(fresh.size());
         long highest = 0;
+        long highestModseq = 0;
         for (Prepared message : fresh) {
             long bodyId = BodyTable.insert(tx, 1, message.size(), message.inline(), message.file());
-            MessageTable.insert(tx, mailboxId, message.uid(), accountId, bodyId, message.flags(), modseq,
+            long kept = message.modseq() == 0 ? modseq : message.modseq();
+            MessageTable.insert(tx, mailboxId, message.uid(), accountId, bodyId, message.flags(), kept,
                     message.size(), message.internalDate());
             stored.add(message.uid());
             highest = Math.max(highest, message.uid());
+            highestModseq = Math.max(highestModseq, kept);
         }
         raiseUidNext(tx, mailboxId, highest + 1);
+        raiseHighestModseq(tx, mailboxId, highestModseq);
         stored.sort(null);
         tx.publishAfterCommit(new MessagesAdded(accountId, mailboxId, List.copyOf(stored)));
         return stored;
@@ -148,6 +152,19 @@ final class ImportChanges {
         }
     }
 
-    /** A message ready for the database: flags in stored form, body inline or in its durable file. */
-    record Prepared(long uid, String flags, Instant internalDate, long size, byte[] inline, String file) {}
+    /** Raises HIGHESTMODSEQ, never lowers it (RFC 7162: a client's last sync point stays valid). */
+    static void raiseHighestModseq(WriteTx tx, long mailboxId, long atLeast) throws SQLException {
+        PreparedStatement raise = tx.statement("UPDATE mailboxes SET highestmodseq = max(highestmodseq, ?) WHERE id = ?");
+        raise.setLong(1, atLeast);
+        raise.setLong(2, mailboxId);
+        if (raise.executeUpdate() == 0) {
+            throw new StoreException("no such mailbox");
+        }
+    }
+
+    /**
+     * A message ready for the database: flags in stored form, body inline or in its durable file,
+     * its MODSEQ from the old server or 0 for a new one.
+     */
+    record Prepared(long uid, String flags, Instant internalDate, long size, byte[] inline, String file, long modseq) {}
 }

@@ -473,10 +473,10 @@ public final class SqliteMailStore implements MailStore {
                 // As in deliver: files are written and synced here, before the commit that names them.
                 if (content.size() > BodyFiles.INLINE_LIMIT) {
                     prepared.add(new ImportChanges.Prepared(message.uid(), flags, message.internalDate(),
-                            content.size(), null, bodyFiles.write(content)));
+                            content.size(), null, bodyFiles.write(content), message.modseq()));
                 } else {
                     prepared.add(new ImportChanges.Prepared(message.uid(), flags, message.internalDate(),
-                            content.size(), content.readAllBytes(), null));
+                            content.size(), content.readAllBytes(), null, message.modseq()));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -504,6 +504,14 @@ public final class SqliteMailStore implements MailStore {
                 deleteQuietly(bodyFiles.path(p.file()));
             }
         }
+    }
+
+    @Override
+    public void importHighestModseq(long mailboxId, long highestModseq) {
+        write(tx -> {
+            ImportChanges.raiseHighestModseq(tx, mailboxId, highestModseq);
+            return null;
+        });
     }
 
     @Override

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "A chatmail relay for Delta Chat in one process.",
         subcommands = {RunCommand.class, InitCommand.class, ExpireCommand.class, DnsCommand.class, StatusCommand.class,
-                ImportReferenceCommand.class, BackupCommand.class, RestoreCommand.class, AccountsCommand.class, VersionCommand.class,
+                ImportReferenceCommand.class, MoveToPostgresqlCommand.class, BackupCommand.class, RestoreCommand.class, AccountsCommand.class, VersionCommand.class,
                 AotTrainingCommand.class})
 public final class Main implements Runnable {
 

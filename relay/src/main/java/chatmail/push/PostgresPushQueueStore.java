@@ -30,6 +30,30 @@ public final class PostgresPushQueueStore implements PushQueueStore {
         this.db = db;
     }
 
+    /**
+     * Queues a notification moved from another store with its retry state as it was there
+     * ({@code chatmail move-to-postgresql}); unclaimed, so any node sends it when it is due.
+     */
+    public void importJob(long accountId, PushJob job, Instant createdAt) {
+        db.transaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO push_queue (account_id, token, attempts,"
+                    + " first_attempt_at, next_attempt_at, created_at, generation) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                s.setLong(1, accountId);
+                s.setString(2, job.token());
+                s.setInt(3, job.attempts());
+                if (job.firstAttemptAt().isPresent()) {
+                    s.setLong(4, job.firstAttemptAt().get().toEpochMilli());
+                } else {
+                    s.setNull(4, java.sql.Types.BIGINT);
+                }
+                s.setLong(5, job.nextAttemptAt().toEpochMilli());
+                s.setLong(6, createdAt.toEpochMilli());
+                s.setLong(7, job.generation());
+                return s.executeUpdate();
+            }
+        });
+    }
+
     @Override
     public void add(long accountId, Collection<String> tokens, Instant now) {
         if (tokens.isEmpty()) {

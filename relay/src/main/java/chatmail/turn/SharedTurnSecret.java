@@ -22,7 +22,15 @@ public final class SharedTurnSecret implements TurnSecretSource {
     public String secret() {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
-        String candidate = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        return adopt(Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+    }
+
+    /**
+     * Makes {@code candidate} the secret unless one is stored already; returns the stored one.
+     * {@code chatmail move-to-postgresql} hands in a single relay's secret, so credentials that
+     * clients hold keep working on every node.
+     */
+    public String adopt(String candidate) {
         return db.transaction(c -> {
             try (PreparedStatement insert = c.prepareStatement(
                     "INSERT INTO shared_settings (name, value) VALUES ('turn_secret', ?) ON CONFLICT (name) DO NOTHING")) {

@@ -31,6 +31,43 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
         this.db = db;
     }
 
+    /**
+     * Queues a message moved from another store with its recipients' retry state as it was there
+     * ({@code chatmail move-to-postgresql}): created_at, attempts, next attempt, last error and a
+     * final reply waiting for its bounce stay, so the 2-day limit and the back-off go on where they
+     * were. Unclaimed: any node takes the entries when they are due. Returns the new message's id.
+     */
+    public long importMessage(String sender, byte[] message, Instant createdAt, List<QueuedRecipient> recipients) {
+        return db.transaction(c -> {
+            long id;
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO outbound_messages (sender, content, created_at) VALUES (?, ?, ?) RETURNING id")) {
+                s.setString(1, sender);
+                s.setBytes(2, message);
+                s.setLong(3, createdAt.toEpochMilli());
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO outbound_recipients (message_id, recipient,"
+                    + " domain, attempts, next_attempt_at, last_error, final_reply) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (QueuedRecipient r : recipients) {
+                    s.setLong(1, id);
+                    s.setString(2, r.recipient());
+                    s.setString(3, r.domain());
+                    s.setInt(4, r.attempts());
+                    s.setLong(5, r.nextAttemptAt().toEpochMilli());
+                    s.setString(6, r.lastError());
+                    s.setString(7, r.finalReply());
+                    s.addBatch();
+                }
+                s.executeBatch();
+            }
+            return id;
+        });
+    }
+
     @Override
     public List<QueuedRecipient> add(String sender, List<String> recipients, byte[] message, Instant now,
             Instant claimedUntil) {

@@ -34,7 +34,7 @@ final class MoveToPostgresqlCommand implements Callable<Integer> {
     @Mixin
     ConfigOption configOption;
 
-    @Option(names = "--jobs", defaultValue = "4", paramLabel = "N",
+    @Option(names = "--jobs", defaultValue = "8", paramLabel = "N",
             description = "Accounts moved at once (default ${DEFAULT-VALUE}).")
     int jobs;
 

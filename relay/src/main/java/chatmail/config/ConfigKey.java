@@ -63,7 +63,8 @@ public enum ConfigKey {
     STORAGE("sqlite", "Where accounts, mail and queues are kept: sqlite (embedded in data_dir, one node) or "
             + "postgresql (shared by several identical nodes, see docs/scale-out.md). No off value."),
     POSTGRESQL_URL("", "With storage = postgresql (required then): JDBC URL of the database, such as "
-            + "jdbc:postgresql://10.0.0.5:5432/chatmail?user=chatmail. Unset: not used."),
+            + "jdbc:postgresql://10.0.0.5:5432/chatmail?user=chatmail. With storage = sqlite only move-to-postgresql "
+            + "reads it (the database to move into). Unset: not used."),
     POSTGRESQL_PASSWORD_FILE("", "With storage = postgresql: file whose first line is the database password, "
             + "so it stays out of chatmail.ini. Unset: the password in postgresql_url, or none."),
     LISTEN_ADDRESSES("", "Comma-separated IP addresses to listen on (unset: ::, which also accepts IPv4; "

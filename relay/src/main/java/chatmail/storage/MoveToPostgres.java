@@ -243,7 +243,12 @@ public final class MoveToPostgres {
             }
         }
         store(target, moved, batch);
-        target.importHighestModseq(moved.id(), snapshot.highestModseq());
+        long highestMoved = snapshot.messages().stream().mapToLong(MessageInfo::modseq).max().orElse(0);
+        // Storing the messages raised it to their highest MODSEQ; expunges and flag changes of
+        // messages gone since may have taken it further, which one more commit carries.
+        if (snapshot.highestModseq() > highestMoved) {
+            target.importHighestModseq(moved.id(), snapshot.highestModseq());
+        }
         report.mailboxes.incrementAndGet();
     }
 

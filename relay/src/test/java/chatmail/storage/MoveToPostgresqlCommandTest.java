@@ -206,6 +206,13 @@ class MoveToPostgresqlCommandTest {
             MailStore store = storage.mailStore();
             assertThat(contents(store, filled.addresses())).isEqualTo(before);
             Account alice = store.findAccount(filled.addresses().getFirst()).orElseThrow();
+            Mailbox inbox = store.mailbox(alice.id(), "INBOX").orElseThrow();
+            assertThat(store.snapshot(inbox.id()).messages()).extracting(MessageInfo::uid, MessageInfo::flags)
+                    .as("the flags themselves, not only the same on both sides")
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(1L, Set.of("\\Seen", "$Label1")),
+                            org.assertj.core.groups.Tuple.tuple(3L, Set.of("\\Seen", "$Label1", "\\Flagged")),
+                            org.assertj.core.groups.Tuple.tuple(4L, Set.of()), org.assertj.core.groups.Tuple.tuple(5L, Set.of()),
+                            org.assertj.core.groups.Tuple.tuple(6L, Set.of()));
             assertThat(store.findLogin(alice.address(), 77).orElseThrow().verifier()).containsExactly(1, 2, 3, 4);
             assertThat(new PasswordHasher().verify(PASSWORD, alice.passwordHash())).isTrue();
 

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "chatmail bench", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, description = "Benchmarks: our relay side by side with Postfix + Dovecot.",
         subcommands = {BenchCommand.Smoke.class, BenchCommand.Compare.class, BenchCommand.Load.class, BenchCommand.Turn.class,
-                BenchCommand.Import.class, BenchCommand.Footprint.class, BigdayCommand.class, BenchCommand.Federation.class,
+                BenchCommand.Import.class, BenchCommand.Move.class, BenchCommand.Footprint.class, BigdayCommand.class, BenchCommand.Federation.class,
                 BenchCommand.Hostile.class, BenchCommand.Cluster.class})
 public final class BenchCommand implements Runnable {
 
@@ -299,6 +299,46 @@ public final class BenchCommand implements Runnable {
                 ImportBench.deleteRecursively(work);
             }
             return ok ? ExitCodes.OK : ExitCodes.FAILURE;
+        }
+    }
+
+    @Command(name = "move", description = "move-to-postgresql speed on a data_dir made by import-reference, against a tar copy.")
+    static final class Move implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--postgresql-url", required = true, description = "JDBC URL of a database for the bench alone: its public schema is emptied before each run.")
+        String url;
+
+        @Option(names = "--postgresql-password-file", description = "File with the database password on its first line.")
+        Path passwordFile;
+
+        @Option(names = "--accounts", defaultValue = "1000", description = "Accounts in the data_dir (default ${DEFAULT-VALUE}).")
+        int accounts;
+
+        @Option(names = "--messages", defaultValue = "20000", description = "Messages in the data_dir (default ${DEFAULT-VALUE}).")
+        int messages;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Moves, each into an emptied database (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--jobs", defaultValue = "8", split = ",", description = "Accounts moved at once; several values"
+                + " (1,4,8) are compared in the same runs (default ${DEFAULT-VALUE}).")
+        java.util.List<Integer> jobs;
+
+        @Option(names = "--dir", description = "Work directory (default: a new one under java.io.tmpdir).")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            if (jobs.stream().anyMatch(j -> j < 1) || runs < 1) {
+                spec.commandLine().getErr().println("chatmail bench move: --jobs and --runs must be at least 1");
+                return ExitCodes.CONFIG_ERROR;
+            }
+            Path work = dir != null ? dir : java.nio.file.Files.createTempDirectory("chatmail-bench-move-");
+            return MoveBench.run(out, work, new MoveBench.Options(url, passwordFile, accounts, messages, runs, jobs))
+                    ? ExitCodes.OK : ExitCodes.FAILURE;
         }
     }
 

@@ -329,6 +329,9 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--dir", description = "Work directory (default: a new one under java.io.tmpdir).")
         Path dir;
 
+        @Option(names = "--keep", description = "Keep the data_dir (to time the command itself on it).")
+        boolean keep;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -337,7 +340,7 @@ public final class BenchCommand implements Runnable {
                 return ExitCodes.CONFIG_ERROR;
             }
             Path work = dir != null ? dir : java.nio.file.Files.createTempDirectory("chatmail-bench-move-");
-            return MoveBench.run(out, work, new MoveBench.Options(url, passwordFile, accounts, messages, runs, jobs))
+            return MoveBench.run(out, work, new MoveBench.Options(url, passwordFile, accounts, messages, runs, jobs, keep))
                     ? ExitCodes.OK : ExitCodes.FAILURE;
         }
     }

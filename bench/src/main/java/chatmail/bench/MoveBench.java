@@ -39,7 +39,8 @@ import java.util.concurrent.TimeUnit;
 final class MoveBench {
     private MoveBench() {}
 
-    record Options(String postgresqlUrl, Path passwordFile, int accounts, int messages, int runs, List<Integer> jobs) {}
+    record Options(String postgresqlUrl, Path passwordFile, int accounts, int messages, int runs, List<Integer> jobs,
+            boolean keep) {}
 
     static boolean run(PrintWriter out, Path workDir, Options o) throws Exception {
         Files.createDirectories(workDir);
@@ -81,7 +82,11 @@ final class MoveBench {
                 out.flush();
             }
         }
-        ImportBench.deleteRecursively(workDir);
+        if (o.keep()) {
+            out.println("bench move: kept the data_dir " + data);
+        } else {
+            ImportBench.deleteRecursively(workDir);
+        }
         double tar = Stats.median(tars.stream().mapToDouble(Double::doubleValue).toArray());
         out.printf(Locale.ROOT, "median of %d runs: tar copy of the same data_dir %.1f s%n", o.runs(), tar);
         for (Map.Entry<Integer, List<Double>> e : moves.entrySet()) {

@@ -26,10 +26,41 @@ final class MoveTarget {
     private static final List<String> IN_USE = List.of("accounts", "outbound_messages", "push_queue", "acme_account",
             "acme_certificate", "shared_settings");
 
+    /** The key of the session advisory lock one move holds while it runs ("chatmove"). */
+    private static final long MOVE_LOCK = 0x63686174_6d6f7665L;
+
     private final PostgresDatabase db;
 
     MoveTarget(PostgresDatabase db) {
         this.db = db;
+    }
+
+    /**
+     * Takes the move lock on a connection of its own, held until that connection closes (or the
+     * process dies): a second move into the same database, from this data_dir or another one,
+     * would otherwise take the first one's mark for a stopped move and empty the database under
+     * it. Empty when another move holds the lock.
+     */
+    Optional<AutoCloseable> lock() {
+        try {
+            Connection c = db.dedicatedConnection("move");
+            try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                s.setLong(1, MOVE_LOCK);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) {
+                        return Optional.of(c::close);
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
+            c.close();
+            return Optional.empty();
+        } catch (SQLException e) {
+            throw new chatmail.store.StoreException("cannot take the move lock: SQLSTATE " + e.getSQLState(), e);
+        }
     }
 
     /** Why the database cannot take the move, or empty when it can. */

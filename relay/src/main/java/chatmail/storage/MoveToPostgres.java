@@ -103,42 +103,56 @@ public final class MoveToPostgres {
                 config.storage().postgresqlPasswordFile());
         try (PostgresDatabase db = PostgresDatabase.open(target, jobs + 2)) {
             MoveTarget database = new MoveTarget(db);
-            Optional<String> refusal = database.refusal();
-            if (refusal.isPresent()) {
-                throw new RefusedException(refusal.get());
+            Optional<AutoCloseable> lock = database.lock();
+            if (lock.isEmpty()) {
+                throw new RefusedException("another move into this PostgreSQL database is running; nothing was written");
             }
-            if (database.marker().isPresent()) {
-                out.println("move-to-postgresql: an earlier move into this database stopped before its end;"
-                        + " emptying it and starting over");
+            try (AutoCloseable held = lock.get()) {
+                move(db, database, out);
+            } catch (RefusedException | IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot let go of the move lock", e);
             }
-            database.start(clock.instant().toString());
-            PostgresMailStore store = new PostgresMailStore(db, clock, events -> { }, false);
-            try (SqliteMailStore source = SqliteMailStore.open(config.dataDir(), clock);
-                    SqliteMoveSource rows = SqliteMoveSource.open(config.dataDir())) {
-                long total = source.accountCount();
-                out.printf(Locale.ROOT, "move-to-postgresql: moving %d accounts from %s%n", total, config.dataDir());
-                out.flush();
-                database.raiseUidValidityCounter(rows.lastUidValidity());
-                long ignored = rows.mailboxMetadataValues();
-                if (ignored > 0) {
-                    out.printf(Locale.ROOT, "move-to-postgresql: %d metadata values on mailboxes left out (this relay"
-                            + " never sets any)%n", ignored);
-                }
-                Map<Long, Long> accountIds = accounts(source, rows, store, total, out);
-                pushQueue(rows, new PostgresPushQueueStore(db), accountIds);
-                outboundQueue(new PostgresOutboundQueueStore(db));
-                check(source, store);
-            }
-            acme(new PostgresAcmeState(db));
-            turnSecret(new SharedTurnSecret(db));
-            if (new NocreateFile(config.dataDir()).off()) {
-                new SharedCreationSwitch(db, false).set(true);
-                report.creationOff = true;
-            }
-            database.finish(clock.instant().toString());
         }
         report.print(out, Duration.ofNanos(System.nanoTime() - t0));
         return report;
+    }
+
+    private void move(PostgresDatabase db, MoveTarget database, PrintWriter out) throws RefusedException, IOException {
+        Optional<String> refusal = database.refusal();
+        if (refusal.isPresent()) {
+            throw new RefusedException(refusal.get());
+        }
+        if (database.marker().isPresent()) {
+            out.println("move-to-postgresql: an earlier move into this database stopped before its end;"
+                    + " emptying it and starting over");
+        }
+        database.start(clock.instant().toString());
+        PostgresMailStore store = new PostgresMailStore(db, clock, events -> { }, false);
+        try (SqliteMailStore source = SqliteMailStore.open(config.dataDir(), clock);
+                SqliteMoveSource rows = SqliteMoveSource.open(config.dataDir())) {
+            long total = source.accountCount();
+            out.printf(Locale.ROOT, "move-to-postgresql: moving %d accounts from %s%n", total, config.dataDir());
+            out.flush();
+            database.raiseUidValidityCounter(rows.lastUidValidity());
+            long ignored = rows.mailboxMetadataValues();
+            if (ignored > 0) {
+                out.printf(Locale.ROOT, "move-to-postgresql: %d metadata values on mailboxes left out (this relay"
+                        + " never sets any)%n", ignored);
+            }
+            Map<Long, Long> accountIds = accounts(source, rows, store, total, out);
+            pushQueue(rows, new PostgresPushQueueStore(db), accountIds);
+            outboundQueue(new PostgresOutboundQueueStore(db));
+            check(source, store);
+        }
+        acme(new PostgresAcmeState(db));
+        turnSecret(new SharedTurnSecret(db));
+        if (new NocreateFile(config.dataDir()).off()) {
+            new SharedCreationSwitch(db, false).set(true);
+            report.creationOff = true;
+        }
+        database.finish(clock.instant().toString());
     }
 
     @SuppressWarnings("try") // the progress printer runs for the block, not used in it

@@ -306,6 +306,23 @@ class MoveToPostgresqlCommandTest {
     }
 
     @Test
+    void aSecondMoveWhileOneRunsIsRefusedInsteadOfEmptyingTheFirstOnesWork() throws Exception {
+        fill();
+        // What a running move holds and has written so far: its lock, its mark, its first account.
+        execute("INSERT INTO shared_settings (name, value) VALUES ('moved_from_sqlite', 'started 2026-01-01T00:00:00Z')");
+        execute("INSERT INTO accounts (address, password_hash, created_day, last_login_day) VALUES ('"
+                + TestRelay.address("alice0001") + "', 'x', 1, 1)");
+        try (Connection running = TestPostgres.get().connect(databaseName()); Statement s = running.createStatement()) {
+            s.executeQuery("SELECT pg_advisory_lock(" + 0x63686174_6d6f7665L + ")").close();
+            assertThat(move()).isEqualTo(1);
+        }
+        assertThat(err.toString()).isEqualTo("chatmail move-to-postgresql: another move into this PostgreSQL database is"
+                + " running; nothing was written\n");
+        assertThat(out.toString()).isEmpty();
+        assertThat(rows("SELECT count(*) FROM accounts")).isEqualTo(1);
+    }
+
+    @Test
     void withoutPostgresqlUrlItSaysWhatToSet() throws Exception {
         Files.writeString(ini, "[params]\nmail_domain = " + TestRelay.DOMAIN + "\ndata_dir = " + data + "\n");
         assertThat(move()).isEqualTo(2);

@@ -60,7 +60,7 @@ final class AccountMove {
         Map<Long, Long> ids = new ConcurrentHashMap<>();
         AtomicReference<RuntimeException> fatal = new AtomicReference<>();
         Semaphore slots = new Semaphore(jobs);
-        try (AutoCloseable progress = progress(out, total);
+        try (MoveTarget.Held progress = progress(out, total);
                 ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor()) {
             long after = 0;
             pages:
@@ -89,8 +89,6 @@ final class AccountMove {
                 }
                 after = page.getLast().id();
             }
-        } catch (Exception e) {
-            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
         if (fatal.get() != null) {
             throw fatal.get();
@@ -98,7 +96,7 @@ final class AccountMove {
         return ids;
     }
 
-    private AutoCloseable progress(PrintWriter out, long total) {
+    private MoveTarget.Held progress(PrintWriter out, long total) {
         ScheduledExecutorService printer = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("move-progress").factory());
         long seconds = Math.max(1, progressInterval.toSeconds());

@@ -41,7 +41,13 @@ final class MoveTarget {
      * would otherwise take the first one's mark for a stopped move and empty the database under
      * it. Empty when another move holds the lock.
      */
-    Optional<AutoCloseable> lock() {
+    /** Something held until closed, whose closing cannot fail in a way the caller could act on. */
+    interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    Optional<Held> lock() {
         try {
             Connection c = db.dedicatedConnection("move");
             try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
@@ -49,7 +55,7 @@ final class MoveTarget {
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     if (rs.getBoolean(1)) {
-                        return Optional.of(c::close);
+                        return Optional.of(() -> release(c));
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -60,6 +66,15 @@ final class MoveTarget {
             return Optional.empty();
         } catch (SQLException e) {
             throw new chatmail.store.StoreException("cannot take the move lock: SQLSTATE " + e.getSQLState(), e);
+        }
+    }
+
+    /** Closing the session lets go of its advisory lock. */
+    private static void release(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            throw new chatmail.store.StoreException("cannot let go of the move lock: SQLSTATE " + e.getSQLState(), e);
         }
     }
 

@@ -79,22 +79,19 @@ public final class MoveToPostgres {
      * @throws chatmail.store.StoreException when either store fails: the move stays unfinished and
      *     a second run starts it over
      */
+    @SuppressWarnings("try") // the lock is held for the block, not used in it
     public MoveReport run(PrintWriter out) throws RefusedException, IOException {
         long t0 = System.nanoTime();
         StorageSettings target = StorageSettings.postgresql(config.storage().postgresqlUrl(),
                 config.storage().postgresqlPasswordFile());
         try (PostgresDatabase db = PostgresDatabase.open(target, jobs + 2)) {
             MoveTarget database = new MoveTarget(db);
-            Optional<AutoCloseable> lock = database.lock();
+            Optional<MoveTarget.Held> lock = database.lock();
             if (lock.isEmpty()) {
                 throw new RefusedException("another move into this PostgreSQL database is running; nothing was written");
             }
-            try (AutoCloseable held = lock.get()) {
+            try (MoveTarget.Held held = lock.get()) {
                 move(db, database, out);
-            } catch (RefusedException | IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot let go of the move lock", e);
             }
         }
         report.print(out, Duration.ofNanos(System.nanoTime() - t0));

@@ -31,6 +31,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,18 +153,26 @@ public final class SubmissionPipeline extends MessagePipeline {
     /**
      * Only the copy that leaves is signed: nobody verifies a signature on a copy that never
      * crosses a network, and the RSA operation was three quarters of the relay's CPU at
-     * saturation (docs/benchmarks.md).
+     * saturation (docs/benchmarks.md). It is made beside the commit, not before it: the copy is
+     * queued unsigned and its attempt, started right after the commit, waits for the signature.
+     * Signing first put its 1.5-2 ms of RSA before the commit's fsync on every message's way to
+     * another relay (docs/benchmarks.md, "Federation"). A crash before the attempt leaves an
+     * unsigned copy in the queue, which the next attempt signs.
      */
     private void commit(Submission s, SpooledBody cleaned, HeaderSection header) throws IOException {
         Optional<QueuedCopy> queued = Optional.empty();
+        CompletableFuture<byte[]> signature = null;
         if (!s.remoteRecipients().isEmpty()) {
+            if (signer.signs()) {
+                signature = signAside(header, cleaned);
+            }
             // The queue entries are claimed for this node in the submission's one commit, and the
             // commit hands back their ids, so they go to their destinations right after it (SEC-5)
             // without a look at the queue. Claiming afterwards, in a second write, would cost
             // another fsync per message and leave a window in which the loop could take them
             // first (delivered once all the same, but after its poll, not at once).
-            queued = Optional.of(new QueuedCopy(s.envelopeSender(), s.remoteRecipients(),
-                    signer.signatureField(header, cleaned), cleaned, clock.instant(), outbound.claimUntil()));
+            queued = Optional.of(new QueuedCopy(s.envelopeSender(), s.remoteRecipients(), new byte[0], cleaned,
+                    clock.instant(), outbound.claimUntil(), signature != null));
         }
         Optional<MessageBody> bounce = Optional.empty();
         if (!s.failedRecipients().isEmpty()) {
@@ -172,8 +181,31 @@ public final class SubmissionPipeline extends MessagePipeline {
         }
         Committed committed = localDelivery.commitSubmitted(cleaned, s.localRecipients(), s.submitter(), bounce, queued);
         if (queued.isPresent()) {
-            outbound.committed(queued.get(), committed.queued().orElseThrow());
+            outbound.committed(queued.get(), committed.queued().orElseThrow(), signature);
         }
+    }
+
+    /**
+     * The message's DKIM-Signature field, made on a thread of its own while the caller commits.
+     * The message is opened here, before the commit: the store may rename a spooled file into its
+     * own place, and the open stream still reads it.
+     */
+    private CompletableFuture<byte[]> signAside(HeaderSection header, MessageBody message) throws IOException {
+        InputStream in = message.openStream();
+        CompletableFuture<byte[]> field = new CompletableFuture<>();
+        try {
+            Thread.ofVirtual().name("dkim-sign").start(() -> {
+                try {
+                    field.complete(signer.signatureField(header, in));
+                } catch (IOException | RuntimeException e) {
+                    field.completeExceptionally(e);
+                }
+            });
+        } catch (RuntimeException e) {
+            in.close();
+            throw e;
+        }
+        return field;
     }
 
     private static HeaderSection headerOf(MessageBody message) throws IOException {

@@ -120,23 +120,39 @@ public final class DkimSigner {
         if (keySource == null) {
             return new byte[0];
         }
-        DkimKey key = key();
-        String template = "v=1; a=rsa-sha256; c=relaxed/simple; d=" + domain + "; s=" + key.selector()
-                + "; h=" + SignedHeaders.forMessage(header) + "; bh=; b=;";
-        String field;
-        try {
-            DKIMSigner signer = new DKIMSigner(template, key.privateKey());
-            SignatureRecord record = signer.newSignatureRecordTemplate(template);
-            BodyHasher hasher = signer.newBodyHasher(record);
-            try (InputStream body = DkimVerifier.bodyOf(header, message); OutputStream out = hasher.getOutputStream()) {
-                body.transferTo(out);
+        return signatureField(header, message.openStream());
+    }
+
+    /**
+     * As {@link #signatureField(HeaderSection, MessageBody)}, reading the message from a stream
+     * opened before (a spool file that the store may rename meanwhile stays readable through it);
+     * closes the stream.
+     *
+     * @param message the whole message from its first byte
+     */
+    public byte[] signatureField(HeaderSection header, InputStream message) throws IOException {
+        try (message) {
+            if (keySource == null) {
+                return new byte[0];
             }
-            field = signer.sign(DkimVerifier.headers(header, header.rawFields("DKIM-Signature")), hasher);
-        } catch (FailException e) {
-            // Our own key and a message we accepted: a failure here is a bug, not bad input.
-            throw new IllegalStateException("DKIM signing failed: " + e.getMessage(), e);
+            DkimKey key = key();
+            String template = "v=1; a=rsa-sha256; c=relaxed/simple; d=" + domain + "; s=" + key.selector()
+                    + "; h=" + SignedHeaders.forMessage(header) + "; bh=; b=;";
+            String field;
+            try {
+                DKIMSigner signer = new DKIMSigner(template, key.privateKey());
+                SignatureRecord record = signer.newSignatureRecordTemplate(template);
+                BodyHasher hasher = signer.newBodyHasher(record);
+                try (InputStream body = DkimVerifier.bodyOf(header, message); OutputStream out = hasher.getOutputStream()) {
+                    body.transferTo(out);
+                }
+                field = signer.sign(DkimVerifier.headers(header, header.rawFields("DKIM-Signature")), hasher);
+            } catch (FailException e) {
+                // Our own key and a message we accepted: a failure here is a bug, not bad input.
+                throw new IllegalStateException("DKIM signing failed: " + e.getMessage(), e);
+            }
+            return (fold(field) + "\r\n").getBytes(StandardCharsets.US_ASCII);
         }
-        return (fold(field) + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /**

@@ -123,7 +123,11 @@ public final class DkimVerifier {
 
     /** The body as DKIM hashes it: line endings as CRLF (jdkim's own message reader does the same). */
     static InputStream bodyOf(HeaderSection header, MessageBody message) throws IOException {
-        InputStream in = message.openStream();
+        return bodyOf(header, message.openStream());
+    }
+
+    /** As {@link #bodyOf(HeaderSection, MessageBody)}, from a stream at the message's first byte. */
+    static InputStream bodyOf(HeaderSection header, InputStream in) throws IOException {
         try {
             in.skipNBytes(header.length());
         } catch (IOException | RuntimeException e) {

@@ -120,7 +120,7 @@ public final class OutboundDelivery implements AutoCloseable {
         List<QueuedRecipient> queued = queue.add(envelopeFrom == null ? "" : envelopeFrom, List.copyOf(recipients),
                 signedMessage, clock.instant(), claim);
         if (claim != null) {
-            dispatch(queued);
+            dispatch(queued, Map.of());
         }
     }
 
@@ -141,6 +141,18 @@ public final class OutboundDelivery implements AutoCloseable {
      * to the loop, which is woken.
      */
     public void committed(QueuedCopy copy, QueuedEntries entries) {
+        committed(copy, entries, null);
+    }
+
+    /**
+     * As {@link #committed(QueuedCopy, QueuedEntries)}, for a copy queued unsigned
+     * ({@link QueuedCopy#signAtSend()}) whose DKIM signature is being made beside the commit: its
+     * attempts wait for that signature instead of making another. Only this node's attempts right
+     * after the commit have it; any later attempt (a retry, the next start) signs again.
+     *
+     * @param signature the DKIM-Signature field for the copy, or null
+     */
+    public void committed(QueuedCopy copy, QueuedEntries entries, CompletableFuture<byte[]> signature) {
         if (copy.claimedUntil() == null) {
             wake();
             return;
@@ -151,7 +163,7 @@ public final class OutboundDelivery implements AutoCloseable {
             claimed.add(new QueuedRecipient(entries.recipientIds().get(i), entries.messageId(), copy.sender(), recipient,
                     QueuedEntries.domainOf(recipient), 0, copy.createdAt(), copy.createdAt(), null, null));
         }
-        dispatch(claimed);
+        dispatch(claimed, signature == null ? Map.of() : Map.of(entries.messageId(), signature));
     }
 
     /** Starts the background loop, which first takes what a previous run left queued. */
@@ -196,7 +208,7 @@ public final class OutboundDelivery implements AutoCloseable {
         Instant now = clock.instant();
         List<QueuedRecipient> claimed = queue.claimDue(now, now.plus(settings.claimLease()), limit);
         backlog = claimed.size() == limit;
-        dispatch(claimed);
+        dispatch(claimed, Map.of());
     }
 
     /**
@@ -245,7 +257,7 @@ public final class OutboundDelivery implements AutoCloseable {
     public Round runDue() throws InterruptedException {
         Instant now = clock.instant();
         List<CompletableFuture<Round>> running = dispatch(
-                queue.claimDue(now, now.plus(settings.claimLease()), settings.batchSize()));
+                queue.claimDue(now, now.plus(settings.claimLease()), settings.batchSize()), Map.of());
         Round total = Round.NONE;
         for (CompletableFuture<Round> attempt : running) {
             try {
@@ -273,8 +285,11 @@ public final class OutboundDelivery implements AutoCloseable {
     /**
      * Hands claimed entries to their destinations, one attempt per message and domain; entries
      * already in flight are skipped.
+     *
+     * @param signatures DKIM signatures being made for messages queued unsigned, by message id
      */
-    private List<CompletableFuture<Round>> dispatch(List<QueuedRecipient> claimed) {
+    private List<CompletableFuture<Round>> dispatch(List<QueuedRecipient> claimed,
+            Map<Long, CompletableFuture<byte[]>> signatures) {
         Map<Long, Map<String, List<QueuedRecipient>>> groups = new LinkedHashMap<>();
         for (QueuedRecipient r : claimed) {
             if (inFlight.add(r.id())) {
@@ -290,7 +305,8 @@ public final class OutboundDelivery implements AutoCloseable {
                 running.add(result);
                 boolean taken = workers.submit(group.getKey(), () -> {
                     try {
-                        result.complete(attempt(message.getKey(), group.getKey(), entries));
+                        result.complete(attempt(message.getKey(), group.getKey(), entries,
+                                signatures.get(message.getKey())));
                     } catch (InterruptedException e) {
                         // Stopping: the entries stay claimed until the next start clears the claims.
                         Thread.currentThread().interrupt();
@@ -345,8 +361,9 @@ public final class OutboundDelivery implements AutoCloseable {
      * finally. Recipients that failed in an earlier attempt but whose bounce could not be stored
      * then (they carry their final reply) are not sent again: only their bounce is tried.
      */
-    private Round attempt(long messageId, String domain, List<QueuedRecipient> group) throws InterruptedException {
-        MessageBody message = queue.messageBody(messageId);
+    private Round attempt(long messageId, String domain, List<QueuedRecipient> group,
+            CompletableFuture<byte[]> signature) throws InterruptedException {
+        MessageBody message = signedForSending(queue.queuedContent(messageId), signature);
         String sender = group.getFirst().sender();
         List<FailedRecipient> failed = new ArrayList<>();
         List<Long> done = new ArrayList<>();
@@ -437,6 +454,33 @@ public final class OutboundDelivery implements AutoCloseable {
                     sender.isEmpty() ? " (null sender, no bounce)" : "");
         }
         return new Round(delivered, failed.size(), deferred, bounced);
+    }
+
+    /**
+     * The message as it leaves: a copy queued unsigned gets the signature made beside its commit
+     * when this attempt has it, else one made now (after a restart, a retry, a failed early one).
+     */
+    private MessageBody signedForSending(QueuedContent queued, CompletableFuture<byte[]> early)
+            throws InterruptedException {
+        if (!queued.signAtSend()) {
+            return queued.body();
+        }
+        byte[] field = null;
+        if (early != null) {
+            try {
+                field = early.get();
+            } catch (ExecutionException e) {
+                log.warn("DKIM signature beside the commit failed, signing again: {}", e.getCause().toString());
+            }
+        }
+        try {
+            if (field == null) {
+                field = signer.signatureField(header(queued.body()), queued.body());
+            }
+            return SignedCopy.of(field, queued.body());
+        } catch (IOException e) {
+            throw new StoreException("queued message unreadable: " + e.getMessage(), e);
+        }
     }
 
     private record Deferral(int recipients, int attempts, Instant retry, String reason) {

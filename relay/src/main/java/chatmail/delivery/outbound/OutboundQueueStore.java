@@ -46,9 +46,15 @@ public interface OutboundQueueStore extends AutoCloseable {
 
     /**
      * The queued message, to be streamed (SEC-1): a backend that keeps it in a file hands out the
-     * file, not its bytes; the attempt may open it more than once (one host after another).
+     * file, not its bytes; the attempt may open it more than once (one host after another). With
+     * whether it still needs its DKIM signature.
      */
-    MessageBody messageBody(long messageId);
+    QueuedContent queuedContent(long messageId);
+
+    /** The queued message's bytes as stored (unsigned when {@link QueuedContent#signAtSend()}). */
+    default MessageBody messageBody(long messageId) {
+        return queuedContent(messageId).body();
+    }
 
     /** The queued message's bytes, whole: for tests and small messages. */
     default byte[] message(long messageId) {

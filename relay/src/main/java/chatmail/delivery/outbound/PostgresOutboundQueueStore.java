@@ -166,19 +166,20 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
     }
 
     @Override
-    public MessageBody messageBody(long messageId) {
+    public QueuedContent queuedContent(long messageId) {
         // A bytea column comes whole: this backend still holds a queued message in memory while it is sent.
-        return MessageBody.of(db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT content FROM outbound_messages WHERE id = ?")) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT content, sign_at_send FROM outbound_messages WHERE id = ?")) {
                 s.setLong(1, messageId);
                 try (ResultSet rs = s.executeQuery()) {
                     if (!rs.next()) {
                         throw new SQLException("no queued message " + messageId);
                     }
-                    return rs.getBytes(1);
+                    return new QueuedContent(MessageBody.of(rs.getBytes(1)), rs.getBoolean(2));
                 }
             }
-        }));
+        });
     }
 
     @Override

@@ -55,7 +55,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     static final String DUE = SELECT_ENTRIES + "WHERE r.next_attempt_at <= ? ORDER BY r.next_attempt_at, r.id LIMIT ?";
     /** Its expression is the one index outbound_recipients_ready (V8) holds, so min() reads one entry. */
     static final String NEXT_DUE = "SELECT min(max(next_attempt_at, coalesce(claimed_until, 0))) FROM outbound_recipients";
-    static final String MESSAGE = "SELECT content, file FROM outbound_messages WHERE id = ?";
+    static final String MESSAGE = "SELECT content, file, sign_at_send FROM outbound_messages WHERE id = ?";
     static final String REMOVE = "DELETE FROM outbound_recipients WHERE id = ? RETURNING message_id";
     static final String REMOVE_MESSAGE_IF_DONE = "DELETE FROM outbound_messages WHERE id = ? AND NOT EXISTS"
             + " (SELECT 1 FROM outbound_recipients r WHERE r.message_id = ?) RETURNING file";
@@ -111,7 +111,7 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     public List<QueuedRecipient> add(String sender, List<String> recipients, byte[] message, Instant now,
             Instant claimedUntil) {
         QueuedEntries entries = db.call(c -> SqliteSideConnection.transaction(c,
-                tx -> OutboundRows.insert(tx, sender, recipients, message, null, now, claimedUntil)));
+                tx -> OutboundRows.insert(tx, sender, recipients, message, null, now, claimedUntil, false)));
         Instant at = Instant.ofEpochMilli(now.toEpochMilli());
         List<QueuedRecipient> added = new ArrayList<>(recipients.size());
         for (int i = 0; i < recipients.size(); i++) {
@@ -156,8 +156,8 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
     }
 
     @Override
-    public MessageBody messageBody(long messageId) {
-        record Row(byte[] content, String file) {}
+    public QueuedContent queuedContent(long messageId) {
+        record Row(byte[] content, String file, boolean signAtSend) {}
         Row row = db.call(c -> {
             try (PreparedStatement s = c.prepareStatement(MESSAGE)) {
                 s.setLong(1, messageId);
@@ -165,16 +165,16 @@ public final class SqliteOutboundQueueStore implements OutboundQueueStore {
                     if (!rs.next()) {
                         throw new SQLException("no queued message " + messageId);
                     }
-                    return new Row(rs.getBytes(1), rs.getString(2));
+                    return new Row(rs.getBytes(1), rs.getString(2), rs.getInt(3) != 0);
                 }
             }
         });
         if (row.file() == null) {
-            return MessageBody.of(row.content());
+            return new QueuedContent(MessageBody.of(row.content()), row.signAtSend());
         }
         // The file's size on the caller's thread: file I/O needs no database connection.
         try {
-            return new QueuedMessage(row.content(), files.path(row.file()));
+            return new QueuedContent(new QueuedMessage(row.content(), files.path(row.file())), row.signAtSend());
         } catch (IOException e) {
             throw new StoreException("queued message " + messageId + ": " + e.getMessage(), e);
         }

@@ -499,11 +499,12 @@ public final class PostgresMailStore implements MailStore {
     static QueuedEntries insertQueued(Connection c, QueuedCopy q, String node) throws SQLException, IOException {
         long id;
         try (InputStream content = new SequenceInputStream(new ByteArrayInputStream(q.header()), q.body().openStream());
-                PreparedStatement s = c.prepareStatement("INSERT INTO outbound_messages (sender, content, created_at)"
-                        + " VALUES (?, ?, ?) RETURNING id")) {
+                PreparedStatement s = c.prepareStatement("INSERT INTO outbound_messages (sender, content, created_at, sign_at_send)"
+                        + " VALUES (?, ?, ?, ?) RETURNING id")) {
             s.setString(1, q.sender());
             s.setBinaryStream(2, content, q.size());
             s.setLong(3, q.createdAt().toEpochMilli());
+            s.setBoolean(4, q.signAtSend());
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 id = rs.getLong(1);

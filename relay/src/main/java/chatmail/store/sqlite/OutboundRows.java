@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one INSERT of an outbound queue entry (schema {@code V2__outbound_queue.sql}, V4, V6): used
+ * The one INSERT of an outbound queue entry (schema {@code V2__outbound_queue.sql}, V4, V6, V9): used
  * by the queue's own connection and by the mail store's writer, which queues a submission in the
  * same commit as its local copies.
  */
@@ -23,18 +23,20 @@ public final class OutboundRows {
      * @param content the whole message, or (with {@code file}) the header on top of the file's bytes
      * @param file the queue file with the rest of the message, or null
      * @param claimedUntil when not null, the new entries are claimed until then
+     * @param signAtSend the message is queued unsigned; its attempt signs it
      * @return the message id and the entry ids, in the order of {@code recipients}
      */
     public static QueuedEntries insert(Connection c, String sender, List<String> recipients, byte[] content, String file,
-            Instant now, Instant claimedUntil) throws SQLException {
+            Instant now, Instant claimedUntil, boolean signAtSend) throws SQLException {
         long id;
         try (PreparedStatement s = c.prepareStatement(
-                "INSERT INTO outbound_messages (sender, content, file, created_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO outbound_messages (sender, content, file, created_at, sign_at_send) VALUES (?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             s.setString(1, sender);
             s.setBytes(2, content);
             s.setString(3, file);
             s.setLong(4, now.toEpochMilli());
+            s.setInt(5, signAtSend ? 1 : 0);
             s.executeUpdate();
             try (ResultSet keys = s.getGeneratedKeys()) {
                 keys.next();

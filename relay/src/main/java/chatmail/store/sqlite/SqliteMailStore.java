@@ -272,7 +272,7 @@ public final class SqliteMailStore implements MailStore {
             if (queuedRow != null) {
                 QueuedCopy q = queuedRow.copy();
                 entries = Optional.of(OutboundRows.insert(tx.sql().connection(), q.sender(), q.recipients(),
-                        queuedRow.content(), queuedRow.file(), q.createdAt(), q.claimedUntil()));
+                        queuedRow.content(), queuedRow.file(), q.createdAt(), q.claimedUntil(), q.signAtSend()));
             }
             return new Committed(stored, entries);
         });

@@ -109,6 +109,26 @@ class SqliteOutboundQueueStoreTest {
     }
 
     @Test
+    void aCopyQueuedUnsignedIsMarkedForSigningAtSendTimeInARowAndInAFile() throws Exception {
+        byte[] large = new byte[100_000];
+        java.util.Arrays.fill(large, (byte) 'a');
+        try (SqliteMailStore mail = SqliteMailStore.open(dir, new MutableClock(T0));
+                SqliteOutboundQueueStore queue = SqliteOutboundQueueStore.open(dir)) {
+            long small = mail.commit(new Acceptance(List.of(), Optional.of(new QueuedCopy("a@x.org", List.of("b@y.org"),
+                    new byte[0], MessageBody.of(MESSAGE), T0, null, true)))).queued().orElseThrow().messageId();
+            long inFile = mail.commit(new Acceptance(List.of(), Optional.of(new QueuedCopy("a@x.org", List.of("b@y.org"),
+                    new byte[0], MessageBody.of(large), T0, null, true)))).queued().orElseThrow().messageId();
+            long signed = queue.add("a@x.org", List.of("c@y.org"), MESSAGE, T0, null).getFirst().messageId();
+
+            assertThat(queue.queuedContent(small).signAtSend()).isTrue();
+            assertThat(queue.queuedContent(small).body().readAllBytes()).isEqualTo(MESSAGE);
+            assertThat(queue.queuedContent(inFile).signAtSend()).isTrue();
+            assertThat(queue.queuedContent(inFile).body().readAllBytes()).isEqualTo(large);
+            assertThat(queue.queuedContent(signed).signAtSend()).as("queued as it goes out").isFalse();
+        }
+    }
+
+    @Test
     void aQueuedMessageAndItsFileGoWithItsLastEntryAndNoOtherMessageGoes() throws Exception {
         byte[] large = new byte[100_000];
         java.util.Arrays.fill(large, (byte) 'a');

@@ -105,6 +105,22 @@ class PostgresQueueClaimsTest {
         assertThat(dying.claimDue(lease.plusSeconds(60), lease.plusSeconds(90), 10)).as("delivered once").isEmpty();
     }
 
+    /** A submission's copy queued before its DKIM signature was made says so to whichever node sends it. */
+    @Test
+    void aCopyQueuedUnsignedIsMarkedForSigningAtSendTime() throws Exception {
+        PostgresMailStore store = new PostgresMailStore(nodes.get(0), clock, events -> { }, true);
+        PostgresOutboundQueueStore queue = new PostgresOutboundQueueStore(nodes.get(1));
+        byte[] body = "From: <a@x.org>\r\nTo: <b@y.org>\r\n\r\nhello\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        long unsigned = store.commit(new chatmail.store.Acceptance(List.of(), java.util.Optional.of(new chatmail.store.QueuedCopy(
+                "a@x.org", List.of("b@y.org"), new byte[0], chatmail.store.MessageBody.of(body), clock.instant(), null, true))))
+                .queued().orElseThrow().messageId();
+        long signed = queue.add("a@x.org", List.of("c@y.org"), body, clock.instant(), null).getFirst().messageId();
+
+        assertThat(queue.queuedContent(unsigned).signAtSend()).isTrue();
+        assertThat(queue.queuedContent(unsigned).body().readAllBytes()).isEqualTo(body);
+        assertThat(queue.queuedContent(signed).signAtSend()).as("queued as it goes out").isFalse();
+    }
+
     /** The daily expiry's turn: of nodes asking at once exactly one gets it; a dead holder's lease runs out. */
     @Test
     void aOnceOnlyJobsLeaseGoesToOneNodeAtATime() throws Exception {

@@ -8,6 +8,7 @@ import chatmail.acme.PostgresAcmeState;
 import chatmail.config.Config;
 import chatmail.config.StorageSettings;
 import chatmail.delivery.outbound.PostgresOutboundQueueStore;
+import chatmail.delivery.outbound.QueuedContent;
 import chatmail.delivery.outbound.QueuedRecipient;
 import chatmail.delivery.outbound.SqliteOutboundQueueStore;
 import chatmail.push.PostgresPushQueueStore;
@@ -155,8 +156,10 @@ public final class MoveToPostgres {
             for (Map.Entry<Long, List<QueuedRecipient>> message : byMessage.entrySet()) {
                 QueuedRecipient first = message.getValue().getFirst();
                 // One queued message at a time in memory: the PostgreSQL queue keeps it as one value.
-                byte[] content = source.messageBody(message.getKey()).readAllBytes();
-                target.importMessage(first.sender(), content, first.createdAt(), message.getValue());
+                // A copy queued before its DKIM signature was made stays marked, so its attempt signs it.
+                QueuedContent queued = source.queuedContent(message.getKey());
+                byte[] content = queued.body().readAllBytes();
+                target.importMessage(first.sender(), content, queued.signAtSend(), first.createdAt(), message.getValue());
                 report.outboundMessages.incrementAndGet();
                 report.outboundRecipients.addAndGet(message.getValue().size());
             }

@@ -12,14 +12,17 @@ import chatmail.delivery.outbound.QueuedRecipient;
 import chatmail.imap.DeviceTokens;
 import chatmail.imap.ImapTestClient;
 import chatmail.push.PushJob;
+import chatmail.store.Acceptance;
 import chatmail.store.Account;
 import chatmail.store.DataDirLock;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.MailStore;
 import chatmail.store.Mailbox;
 import chatmail.store.MailboxSnapshot;
+import chatmail.store.MessageBody;
 import chatmail.store.MessageInfo;
 import chatmail.store.NewMessage;
+import chatmail.store.QueuedCopy;
 import chatmail.store.sqlite.TestMessages;
 import chatmail.testing.TestPostgres;
 import chatmail.testing.TestRelay;
@@ -143,6 +146,9 @@ class MoveToPostgresqlCommandTest {
             List<QueuedRecipient> entries = storage.outboundQueue().add(alice, List.of("carol@remote.example",
                     "dave@other.example"), queued, t.minusSeconds(3600), null);
             storage.outboundQueue().retryAt(entries.getFirst().id(), 3, t.plusSeconds(900), "451 4.7.1 try later");
+            // A submission's copy queued before its DKIM signature was made: its attempt must still sign it.
+            store.commit(new Acceptance(List.of(), Optional.of(new QueuedCopy(alice, List.of("erin@remote.example"),
+                    new byte[0], MessageBody.of(TestMessages.message(10, 700)), t.minusSeconds(60), null, true))));
             storage.pushQueue().add(a.id(), List.of("token-two"), t.minusSeconds(30));
             PushJob job = storage.pushQueue().due(FAR, 10).getFirst();
             storage.pushQueue().retryAt(job, 2, t.minusSeconds(20), t.plusSeconds(60));
@@ -198,7 +204,7 @@ class MoveToPostgresqlCommandTest {
                 "move-to-postgresql: moving 2 accounts from " + data + "\n"
                 + "move-to-postgresql: done in T s: 2 accounts (1 login verifiers, 2 metadata values), 3 mailboxes,"
                 + " 7 messages (" + (301 + 303 + 304 + 900 + LARGE + 900 + 500) + " bytes); outbound queue:"
-                + " 1 messages for 2 recipients; push queue: 1 notifications\n"
+                + " 2 messages for 3 recipients; push queue: 1 notifications\n"
                 + "move-to-postgresql: ACME account moved, certificate moved, TURN secret moved, account creation off\n"
                 + "move-to-postgresql: now set storage = postgresql in " + ini + " and start the nodes\n");
 
@@ -222,6 +228,10 @@ class MoveToPostgresqlCommandTest {
                     .isEqualTo(filled.outbound().stream().map(r -> org.assertj.core.groups.Tuple.tuple(r.recipient(),
                             r.attempts(), r.createdAt(), r.nextAttemptAt(), r.lastError())).toList());
             assertThat(storage.outboundQueue().message(queue.getFirst().messageId())).isEqualTo(filled.queued());
+            assertThat(queue).extracting(r -> r.recipient() + " " + storage.outboundQueue().queuedContent(r.messageId()).signAtSend())
+                    .as("the mark that the DKIM signature is still to be made moves with its copy")
+                    .containsExactlyInAnyOrder("carol@remote.example false", "dave@other.example false",
+                            "erin@remote.example true");
 
             PushJob moved = storage.pushQueue().due(FAR, 10).getFirst();
             PushJob old = filled.push().getFirst();

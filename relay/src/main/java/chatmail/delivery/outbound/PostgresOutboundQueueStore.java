@@ -35,16 +35,19 @@ public final class PostgresOutboundQueueStore implements OutboundQueueStore {
      * Queues a message moved from another store with its recipients' retry state as it was there
      * ({@code chatmail move-to-postgresql}): created_at, attempts, next attempt, last error and a
      * final reply waiting for its bounce stay, so the 2-day limit and the back-off go on where they
-     * were. Unclaimed: any node takes the entries when they are due. Returns the new message's id.
+     * were, and so does a copy's mark that its DKIM signature is still to be made ({@code signAtSend}).
+     * Unclaimed: any node takes the entries when they are due. Returns the new message's id.
      */
-    public long importMessage(String sender, byte[] message, Instant createdAt, List<QueuedRecipient> recipients) {
+    public long importMessage(String sender, byte[] message, boolean signAtSend, Instant createdAt,
+            List<QueuedRecipient> recipients) {
         return db.transaction(c -> {
             long id;
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO outbound_messages (sender, content, created_at) VALUES (?, ?, ?) RETURNING id")) {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO outbound_messages (sender, content, created_at,"
+                    + " sign_at_send) VALUES (?, ?, ?, ?) RETURNING id")) {
                 s.setString(1, sender);
                 s.setBytes(2, message);
                 s.setLong(3, createdAt.toEpochMilli());
+                s.setBoolean(4, signAtSend);
                 try (ResultSet rs = s.executeQuery()) {
                     rs.next();
                     id = rs.getLong(1);

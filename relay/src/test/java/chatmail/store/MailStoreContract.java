@@ -309,6 +309,72 @@ public abstract class MailStoreContract {
         assertThat(store.usage(alice.id())).isZero();
     }
 
+    /** What the account's messages add up to, read through the snapshots, not through usage(). */
+    private long sizesOf(Account account) {
+        return store.mailboxes(account.id()).stream()
+                .flatMap(box -> store.snapshot(box.id()).messages().stream()).mapToLong(MessageInfo::size).sum();
+    }
+
+    /**
+     * A backend may keep usage as a count it maintains instead of summing the messages (IMAP-6
+     * then reads it twice per delivery): the count must follow every way messages come and go,
+     * concurrent deliveries and expunges of one mailbox included, and stay per account.
+     */
+    @Test
+    void usageIsTheSumOfTheAccountsMessagesThroughEveryChange() throws Exception {
+        Account alice = account("alice@example.org");
+        Account bob = account("bob@example.org");
+        Mailbox inbox = inbox(alice);
+        Mailbox archive = store.createMailbox(alice.id(), "Archive");
+        Mailbox bobInbox = inbox(bob);
+
+        store.deliver(new NewMessage(TestMessages.message(1, LARGE), clock.instant()),
+                List.of(new DeliveryTarget(inbox.id(), Set.of()), new DeliveryTarget(bobInbox.id(), Set.of())));
+        List<Future<StoredMessage>> results = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 30; i++) {
+                int seed = i;
+                results.add(executor.submit(() -> deliver(inbox, TestMessages.message(seed, SMALL + seed))));
+            }
+            for (Future<StoredMessage> result : results) {
+                result.get(60, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice)).isEqualTo(LARGE + 30L * SMALL + 29 * 30 / 2);
+        assertThat(store.usage(bob.id())).isEqualTo(sizesOf(bob)).isEqualTo(LARGE);
+
+        store.copy(inbox.id(), List.of(1L, 2L, 3L), archive.id());
+        assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice));
+        List<Future<List<Long>>> expunges = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            // Overlapping UID sets: a message removed twice must count once.
+            for (int i = 0; i < 10; i++) {
+                long first = 1 + i * 2;
+                expunges.add(executor.submit(() -> store.expunge(inbox.id(), List.of(first, first + 1, first + 2))));
+            }
+            for (Future<List<Long>> expunge : expunges) {
+                expunge.get(60, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(store.snapshot(inbox.id()).messages()).hasSize(31 - 21);
+        assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice));
+
+        List<MessageRef> oldest = store.messagesOldestFirst(alice.id(), null, 4);
+        store.delete(oldest);
+        assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice)).isPositive();
+
+        Mailbox imported = store.importMailbox(alice.id(), "Imported", 4321, 1);
+        store.importMessages(imported.id(), List.of(new ImportedMessage(5, Set.of(), clock.instant(),
+                MessageBody.of(TestMessages.message(9, SMALL)))));
+        assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice));
+
+        restart();
+        assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice));
+        assertThat(store.usage(bob.id())).isEqualTo(LARGE);
+        store.deleteAccount(bob.id());
+        assertThat(store.usage(bob.id())).isZero();
+    }
+
     @Test
     void mailboxesAreCreatedOncePerName() {
         Account alice = account("alice@example.org");

@@ -360,10 +360,11 @@ public final class PostgresMailStore implements MailStore {
 
     private record Slot(long accountId, long uid, long modseq) {}
 
-    private static Slot allocateUid(Connection c, long mailboxId) throws SQLException {
+    /** A UID and MODSEQ for a message of {@code size} bytes, which the mailbox's usage counts from now. */
+    private static Slot allocateUid(Connection c, long mailboxId, long size) throws SQLException {
         try (PreparedStatement s = bind(c.prepareStatement("UPDATE mailboxes SET uidnext = uidnext + 1,"
-                + " highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING account_id, uidnext - 1, highestmodseq"),
-                mailboxId); ResultSet rs = s.executeQuery()) {
+                + " highestmodseq = highestmodseq + 1, used = used + ? WHERE id = ?"
+                + " RETURNING account_id, uidnext - 1, highestmodseq"), size, mailboxId); ResultSet rs = s.executeQuery()) {
             if (!rs.next()) {
                 throw new StoreException("no such mailbox");
             }
@@ -372,8 +373,14 @@ public final class PostgresMailStore implements MailStore {
     }
 
     private static long nextModseq(Connection c, long mailboxId) throws SQLException {
-        return queryLong(c, "UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq",
-                mailboxId).orElseThrow(() -> new StoreException("no such mailbox"));
+        return nextModseq(c, mailboxId, 0);
+    }
+
+    /** The next MODSEQ, with the mailbox's usage changed by {@code addedBytes} in the same row update. */
+    private static long nextModseq(Connection c, long mailboxId, long addedBytes) throws SQLException {
+        return queryLong(c, "UPDATE mailboxes SET highestmodseq = highestmodseq + 1, used = used + ? WHERE id = ?"
+                + " RETURNING highestmodseq", addedBytes, mailboxId)
+                .orElseThrow(() -> new StoreException("no such mailbox"));
     }
 
     private static long accountOf(Connection c, long mailboxId) throws SQLException {
@@ -428,7 +435,7 @@ public final class PostgresMailStore implements MailStore {
         Added added = new Added();
         for (int i : order) {
             long mailboxId = targets.get(i).mailboxId();
-            Slot slot = allocateUid(tx.c(), mailboxId);
+            Slot slot = allocateUid(tx.c(), mailboxId, size);
             insertMessage(tx.c(), mailboxId, slot.uid(), slot.accountId(), bodyId, flags.get(i), slot.modseq(), size,
                     copy.message().internalDate());
             stored[i] = new StoredMessage(slot.accountId(), mailboxId, slot.uid(), slot.modseq());
@@ -648,19 +655,25 @@ public final class PostgresMailStore implements MailStore {
         long accountId = accountOf(tx.c(), mailboxId);
         List<Long> removed = new ArrayList<>();
         Map<Long, Long> released = new java.util.TreeMap<>();
-        for (long uid : sortedUids) {
-            Optional<Long> bodyId = queryLong(tx.c(), "DELETE FROM messages WHERE mailbox_id = ? AND uid = ? RETURNING body_id",
-                    mailboxId, uid);
-            if (bodyId.isPresent()) {
-                released.merge(bodyId.get(), 1L, Long::sum);
-                removed.add(uid);
+        long removedBytes = 0;
+        try (PreparedStatement s = tx.c().prepareStatement(
+                "DELETE FROM messages WHERE mailbox_id = ? AND uid = ? RETURNING body_id, size")) {
+            for (long uid : sortedUids) {
+                bind(s, mailboxId, uid);
+                try (ResultSet rs = s.executeQuery()) {
+                    if (rs.next()) {
+                        released.merge(rs.getLong(1), 1L, Long::sum);
+                        removedBytes += rs.getLong(2);
+                        removed.add(uid);
+                    }
+                }
             }
         }
         for (Map.Entry<Long, Long> body : released.entrySet()) {
             BodyChunks.release(tx.c(), body.getKey(), body.getValue());
         }
         if (!removed.isEmpty()) {
-            nextModseq(tx.c(), mailboxId);
+            nextModseq(tx.c(), mailboxId, -removedBytes);
             tx.publishAfterCommit(new MessagesExpunged(accountId, mailboxId, List.copyOf(removed)));
         }
         return removed;
@@ -680,7 +693,7 @@ public final class PostgresMailStore implements MailStore {
                     continue;
                 }
                 Row original = row.get();
-                Slot slot = allocateUid(tx.c(), toMailboxId);
+                Slot slot = allocateUid(tx.c(), toMailboxId, original.size());
                 insertMessage(tx.c(), toMailboxId, slot.uid(), slot.accountId(), original.bodyId(), original.flags(),
                         slot.modseq(), original.size(), original.internalDate());
                 BodyChunks.addReference(tx.c(), original.bodyId());
@@ -694,7 +707,8 @@ public final class PostgresMailStore implements MailStore {
 
     @Override
     public long usage(long accountId) {
-        return read(c -> queryLong(c, "SELECT coalesce(sum(size), 0) FROM messages WHERE account_id = ?", accountId)
+        // V8's per-mailbox count: the same sum as over the messages, read from an account's few mailboxes.
+        return read(c -> queryLong(c, "SELECT coalesce(sum(used), 0) FROM mailboxes WHERE account_id = ?", accountId)
                 .orElse(0L));
     }
 
@@ -906,7 +920,8 @@ public final class PostgresMailStore implements MailStore {
             if (fresh.isEmpty()) {
                 return List.<Long>of();
             }
-            long modseq = nextModseq(tx.c(), mailboxId);
+            long modseq = nextModseq(tx.c(), mailboxId,
+                    fresh.stream().mapToLong(message -> message.content().size()).sum());
             List<Long> uids = new ArrayList<>();
             long highest = 0;
             for (ImportedMessage message : fresh) {

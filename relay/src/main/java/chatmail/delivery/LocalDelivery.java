@@ -73,16 +73,17 @@ public final class LocalDelivery {
      * full, and refusing everything, long after they became old enough to go.
      */
     public RecipientStatus check(String address) {
-        var account = store.findAccount(AddressRules.normalize(address));
-        if (account.isEmpty()) {
+        var found = store.findAccountWithUsage(AddressRules.normalize(address));
+        if (found.isEmpty()) {
             return new RecipientStatus.UnknownUser();
         }
-        long id = account.get().id();
-        if (store.usage(id) >= config.maxMailboxSize()
+        Account account = found.get().account();
+        long id = account.id();
+        if (found.get().usage() >= config.maxMailboxSize()
                 && (trim.afterDelivery(id) == 0 || store.usage(id) >= config.maxMailboxSize())) {
-            return new RecipientStatus.MailboxFull(account.get());
+            return new RecipientStatus.MailboxFull(account);
         }
-        return new RecipientStatus.Deliverable(account.get());
+        return new RecipientStatus.Deliverable(account);
     }
 
     /**

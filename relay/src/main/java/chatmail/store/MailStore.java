@@ -23,6 +23,14 @@ public interface MailStore extends AutoCloseable {
     Optional<Account> findAccount(String address);
 
     /**
+     * The account with this address and its {@link #usage}: what a recipient check needs (SMTP-4).
+     * A store whose reads are round trips answers both with one.
+     */
+    default Optional<AccountUsage> findAccountWithUsage(String address) {
+        return findAccount(address).map(account -> new AccountUsage(account, usage(account.id())));
+    }
+
+    /**
      * The account with this address and its login verifier under {@code verifierKeyId}, in one
      * read: a login whose verifier matches needs nothing else from the store.
      */

@@ -371,8 +371,13 @@ public abstract class MailStoreContract {
         restart();
         assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice));
         assertThat(store.usage(bob.id())).isEqualTo(LARGE);
+        assertThat(store.findAccountWithUsage("ALICE@example.org"))
+                .contains(new AccountUsage(store.findAccount("alice@example.org").orElseThrow(), sizesOf(alice)));
         store.deleteAccount(bob.id());
         assertThat(store.usage(bob.id())).isZero();
+        assertThat(store.findAccountWithUsage("bob@example.org")).isEmpty();
+        Account carol = account("carol@example.org");
+        assertThat(store.findAccountWithUsage("carol@example.org")).contains(new AccountUsage(carol, 0));
     }
 
     @Test

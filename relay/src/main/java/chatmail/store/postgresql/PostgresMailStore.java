@@ -2,6 +2,7 @@ package chatmail.store.postgresql;
 
 import chatmail.store.Acceptance;
 import chatmail.store.Account;
+import chatmail.store.AccountUsage;
 import chatmail.store.Committed;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.ImportedMessage;
@@ -161,6 +162,20 @@ public final class PostgresMailStore implements MailStore {
         Optional<Account> account = read(c -> findAccount(c, address));
         account.ifPresent(found -> loginDays.put(found.id(), found.lastLogin()));
         return account;
+    }
+
+    /** One round trip instead of two on every RCPT (issue 16): V8's per-mailbox counts make the sum cheap. */
+    @Override
+    public Optional<AccountUsage> findAccountWithUsage(String address) {
+        Optional<AccountUsage> found = read(c -> {
+            try (PreparedStatement s = bind(c.prepareStatement("SELECT " + ACCOUNT_COLUMNS
+                    + ", (SELECT coalesce(sum(used), 0) FROM mailboxes WHERE account_id = accounts.id)"
+                    + " FROM accounts WHERE lower(address) = lower(?)"), address); ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(new AccountUsage(account(rs), rs.getLong(6))) : Optional.<AccountUsage>empty();
+            }
+        });
+        found.ifPresent(f -> loginDays.put(f.account().id(), f.account().lastLogin()));
+        return found;
     }
 
     @Override

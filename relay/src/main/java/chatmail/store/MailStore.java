@@ -96,6 +96,16 @@ public interface MailStore extends AutoCloseable {
     /** The mailbox's current state with every message in UID order. */
     MailboxSnapshot snapshot(long mailboxId);
 
+    /**
+     * The messages added or changed after {@code modseq} (a HIGHESTMODSEQ the caller read), or
+     * empty when messages may have been expunged since, or the store cannot tell: then the
+     * caller reads the {@link #snapshot}. What an IDLE session re-reads after each delivery, so a
+     * store whose rows cost a round trip's bytes reads only the new ones.
+     */
+    default Optional<MailboxChanges> changesSince(long mailboxId, long modseq) {
+        return Optional.empty();
+    }
+
     /** The raw RFC 5322 bytes of one message, whole: for small messages and tests. */
     byte[] content(long mailboxId, long uid) throws IOException;
 

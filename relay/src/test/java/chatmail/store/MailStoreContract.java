@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -378,6 +379,46 @@ public abstract class MailStoreContract {
         assertThat(store.findAccountWithUsage("bob@example.org")).isEmpty();
         Account carol = account("carol@example.org");
         assertThat(store.findAccountWithUsage("carol@example.org")).contains(new AccountUsage(carol, 0));
+    }
+
+    /**
+     * An IDLE session's re-read after a change: when the store answers, exactly the messages
+     * with a higher MODSEQ, at the same moment as the counters; never after an expunge, which
+     * leaves no row to find. Returns what the store answered for a backend's own checks.
+     */
+    protected Optional<MailboxChanges> changesAfterDeliveryAndFlagChange() {
+        Mailbox inbox = inbox(account("alice@example.org"));
+        for (int i = 0; i < 3; i++) {
+            deliver(inbox, TestMessages.message(i, SMALL));
+        }
+        MailboxSnapshot before = store.snapshot(inbox.id());
+        deliver(inbox, TestMessages.message(7, SMALL));
+        store.updateFlags(inbox.id(), List.of(1L), FlagUpdate.ADD, Set.of("\\Seen"));
+
+        Optional<MailboxChanges> changes = store.changesSince(inbox.id(), before.highestModseq());
+        MailboxSnapshot now = store.snapshot(inbox.id());
+        changes.ifPresent(c -> {
+            assertThat(c.highestModseq()).isEqualTo(now.highestModseq());
+            assertThat(c.changed()).isEqualTo(now.messages().stream()
+                    .filter(m -> m.modseq() > before.highestModseq()).toList());
+            assertThat(c.changed()).extracting(MessageInfo::uid).containsExactly(1L, 4L);
+        });
+        Optional<MailboxChanges> nothingNew = store.changesSince(inbox.id(), now.highestModseq());
+        nothingNew.ifPresent(c -> assertThat(c.changed()).isEmpty());
+
+        store.expunge(inbox.id(), List.of(2L));
+        assertThat(store.changesSince(inbox.id(), now.highestModseq())).as("an expunge since").isEmpty();
+        assertThat(store.changesSince(inbox.id(), before.highestModseq())).isEmpty();
+        MailboxSnapshot afterExpunge = store.snapshot(inbox.id());
+        deliver(inbox, TestMessages.message(8, SMALL));
+        store.changesSince(inbox.id(), afterExpunge.highestModseq()).ifPresent(c ->
+                assertThat(c.changed()).extracting(MessageInfo::uid).containsExactly(5L));
+        return changes;
+    }
+
+    @Test
+    void changesSinceAModseqAreTheNewerMessagesAndNeverHideAnExpunge() {
+        changesAfterDeliveryAndFlagChange();
     }
 
     @Test

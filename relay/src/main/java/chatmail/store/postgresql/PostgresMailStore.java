@@ -8,6 +8,7 @@ import chatmail.store.DeliveryTarget;
 import chatmail.store.ImportedMessage;
 import chatmail.store.MailStore;
 import chatmail.store.Mailbox;
+import chatmail.store.MailboxChanges;
 import chatmail.store.MailboxEvents;
 import chatmail.store.MailboxEvents.FlagsChanged;
 import chatmail.store.MailboxEvents.MailboxEvent;
@@ -577,6 +578,34 @@ public final class PostgresMailStore implements MailStore {
         });
     }
 
+    /** Uses V9's expunged_modseq and the index on (mailbox_id, modseq); one statement, so one snapshot. */
+    @Override
+    public Optional<MailboxChanges> changesSince(long mailboxId, long modseq) {
+        return read(c -> {
+            try (PreparedStatement s = bind(c.prepareStatement("SELECT b.highestmodseq, b.expunged_modseq,"
+                    + " m.uid, m.flags, m.modseq, m.size, m.internal_date FROM mailboxes b"
+                    + " LEFT JOIN messages m ON m.mailbox_id = b.id AND m.modseq > ? WHERE b.id = ? ORDER BY m.uid"),
+                    modseq, mailboxId); ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new StoreException("no such mailbox");
+                }
+                long highest = rs.getLong(1);
+                if (rs.getLong(2) > modseq) {
+                    return Optional.<MailboxChanges>empty();
+                }
+                List<MessageInfo> changed = new ArrayList<>();
+                do {
+                    long uid = rs.getLong(3);
+                    if (!rs.wasNull()) {
+                        changed.add(new MessageInfo(uid, FlagSet.decodeToSet(rs.getString(4)), rs.getLong(5),
+                                rs.getLong(6), Instant.ofEpochMilli(rs.getLong(7))));
+                    }
+                } while (rs.next());
+                return Optional.of(new MailboxChanges(highest, changed));
+            }
+        });
+    }
+
     @Override
     public byte[] content(long mailboxId, long uid) throws IOException {
         return read(c -> {
@@ -688,7 +717,10 @@ public final class PostgresMailStore implements MailStore {
             BodyChunks.release(tx.c(), body.getKey(), body.getValue());
         }
         if (!removed.isEmpty()) {
-            nextModseq(tx.c(), mailboxId, -removedBytes);
+            // expunged_modseq (V9): sessions synced before this MODSEQ must re-read the whole mailbox.
+            queryLong(tx.c(), "UPDATE mailboxes SET highestmodseq = highestmodseq + 1, expunged_modseq = highestmodseq + 1,"
+                    + " used = used - ? WHERE id = ? RETURNING highestmodseq", removedBytes, mailboxId)
+                    .orElseThrow(() -> new StoreException("no such mailbox"));
             tx.publishAfterCommit(new MessagesExpunged(accountId, mailboxId, List.copyOf(removed)));
         }
         return removed;

@@ -8,7 +8,6 @@ import chatmail.store.Account;
 import chatmail.store.Committed;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.MailStore;
-import chatmail.store.Mailbox;
 import chatmail.store.MessageBody;
 import chatmail.store.NewMessage;
 import chatmail.store.QueuedCopy;
@@ -186,8 +185,7 @@ public final class LocalDelivery {
     private List<DeliveryTarget> targets(Collection<Account> accounts, String mailboxName, Set<String> flags) {
         List<DeliveryTarget> targets = new ArrayList<>();
         for (Account a : accounts) {
-            Mailbox box = store.mailbox(a.id(), mailboxName).orElseGet(() -> store.createMailbox(a.id(), mailboxName));
-            targets.add(new DeliveryTarget(box.id(), flags));
+            targets.add(new DeliveryTarget(store.deliveryMailboxId(a.id(), mailboxName), flags));
         }
         return targets;
     }

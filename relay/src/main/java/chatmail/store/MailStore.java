@@ -72,6 +72,15 @@ public interface MailStore extends AutoCloseable {
     /** Creates the mailbox if it does not exist and returns it. */
     Mailbox createMailbox(long accountId, String name);
 
+    /**
+     * The id of the account's mailbox with this name, created if it does not exist: where a
+     * delivery goes. Mailboxes are never renamed or deleted but with their account, so a store
+     * whose reads are round trips may remember it.
+     */
+    default long deliveryMailboxId(long accountId, String name) {
+        return mailbox(accountId, name).orElseGet(() -> createMailbox(accountId, name)).id();
+    }
+
     // ---- messages
 
     /**

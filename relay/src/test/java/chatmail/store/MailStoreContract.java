@@ -422,6 +422,21 @@ public abstract class MailStoreContract {
     }
 
     @Test
+    void deliveryMailboxIsTheNamedMailboxCreatedWhenMissing() {
+        Account alice = account("alice@example.org");
+        assertThat(store.deliveryMailboxId(alice.id(), "INBOX")).isEqualTo(inbox(alice).id());
+        long created = store.deliveryMailboxId(alice.id(), "DeltaChat");
+        assertThat(store.mailbox(alice.id(), "DeltaChat").orElseThrow().id()).isEqualTo(created);
+        assertThat(store.deliveryMailboxId(alice.id(), "DeltaChat")).isEqualTo(created);
+
+        store.deleteAccount(alice.id());
+        Account again = account("alice@example.org");
+        assertThat(store.deliveryMailboxId(again.id(), "INBOX")).isEqualTo(inbox(again).id());
+        assertThatThrownBy(() -> store.deliver(new NewMessage(TestMessages.message(1, SMALL), clock.instant()),
+                List.of(new DeliveryTarget(created, Set.of())))).isInstanceOf(StoreException.class);
+    }
+
+    @Test
     void mailboxesAreCreatedOncePerName() {
         Account alice = account("alice@example.org");
         Mailbox sent = store.createMailbox(alice.id(), "Sent");

@@ -73,6 +73,8 @@ public final class PostgresMailStore implements MailStore {
     private final Consumer<List<MailboxEvent>> afterCommit;
     /** Accounts whose last login this node knows is recorded for that day (saves a write per login). */
     private final Map<Long, LocalDate> loginDays = new ConcurrentHashMap<>();
+    /** About 100 bytes an entry: a node delivering to this many accounts in turn still looks each up. */
+    private final DeliveryMailboxIds deliveryMailboxes = new DeliveryMailboxIds(10_000);
 
     private final boolean ownsDatabase;
     private volatile java.util.function.LongConsumer afterAccountDeleted = id -> { };
@@ -280,6 +282,7 @@ public final class PostgresMailStore implements MailStore {
             return null;
         });
         loginDays.remove(accountId);
+        deliveryMailboxes.forgetAccount(accountId);
         afterAccountDeleted.accept(accountId);
     }
 
@@ -346,6 +349,17 @@ public final class PostgresMailStore implements MailStore {
     @Override
     public Mailbox createMailbox(long accountId, String name) {
         return write(tx -> createMailbox(tx, accountId, name));
+    }
+
+    @Override
+    public long deliveryMailboxId(long accountId, String name) {
+        var known = deliveryMailboxes.get(accountId, name);
+        if (known.isPresent()) {
+            return known.getAsLong();
+        }
+        long id = MailStore.super.deliveryMailboxId(accountId, name);
+        deliveryMailboxes.put(accountId, name, id);
+        return id;
     }
 
     private Mailbox createMailbox(PgTx tx, long accountId, String name) throws SQLException {

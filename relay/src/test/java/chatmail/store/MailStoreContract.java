@@ -434,6 +434,7 @@ public abstract class MailStoreContract {
         assertThat(store.deliveryMailboxId(again.id(), "INBOX")).isEqualTo(inbox(again).id());
         assertThatThrownBy(() -> store.deliver(new NewMessage(TestMessages.message(1, SMALL), clock.instant()),
                 List.of(new DeliveryTarget(created, Set.of())))).isInstanceOf(StoreException.class);
+        assertThat(bytesStored()).as("no body left from the failed delivery").isZero();
     }
 
     @Test

@@ -24,8 +24,9 @@ import java.util.concurrent.Future;
  * one PostgreSQL database, in one invocation, each a relay process of its own. Messages are
  * submitted on node 1 and watched by IMAP IDLE on the last node, so with two or more nodes every
  * delivery crosses nodes (NOTIFY/LISTEN). Per configuration: delivered msg/s at saturation, end
- * of DATA → EXISTS p50/p99 at a fixed rate, and the CPU each process used (relay nodes and all
- * PostgreSQL processes) per second of the measurement.
+ * of DATA → EXISTS p50/p99 at a fixed rate, and the CPU each process used (relay nodes, and the
+ * PostgreSQL server behind the URL with its backends when it runs on this machine, else every
+ * PostgreSQL process) per second of the measurement and per delivered message.
  *
  * <p>The PostgreSQL database is the operator's (a URL and password file); the bench empties its
  * public schema before each configuration, so give it a database of its own.
@@ -100,7 +101,9 @@ public final class ClusterBench {
                 LoadRunner runner = new LoadRunner(submit, tls, tracker, o.drain(), true);
                 PgpMimeMessages.Template template = new PgpMimeMessages().template(4096);
                 List<Duration> cpuBefore = cpu(started);
-                Duration pgBefore = postgresCpu();
+                // Only the server behind the URL: other PostgreSQL clusters on the machine are not this run's cost.
+                long postmaster = params.isEmpty() ? -1 : postmasterPid(o);
+                Duration pgBefore = postgresCpu(postmaster);
                 long t0 = System.nanoTime();
                 LoadScenario saturation = new LoadScenario("saturation", 4096, o.senders(), 0, o.duration());
                 LoadScenario fixed = new LoadScenario("fixed rate", 4096, o.senders(), o.rate(), o.duration());
@@ -112,13 +115,25 @@ public final class ClusterBench {
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 List<Duration> cpuAfter = cpu(started);
+                Duration pgAfter = postgresCpu(postmaster);
+                long delivered = 0;
+                for (LoadResult r : saturated) {
+                    delivered += r.delivered();
+                }
+                for (LoadResult r : paced) {
+                    delivered += r.delivered();
+                }
+                // CPU per delivered message as well as cores: less dependent on what else the machine runs.
                 List<String> cpu = new ArrayList<>();
                 for (int i = 0; i < started.size(); i++) {
-                    cpu.add(String.format(Locale.ROOT, "node %d %.2f", i + 1,
-                            cpuAfter.get(i).minus(cpuBefore.get(i)).toNanos() / 1e9 / seconds));
+                    Duration used = cpuAfter.get(i).minus(cpuBefore.get(i));
+                    cpu.add(String.format(Locale.ROOT, "node %d %.2f (%.3f ms/msg)", i + 1, used.toNanos() / 1e9 / seconds,
+                            used.toNanos() / 1e6 / Math.max(1, delivered)));
                 }
                 if (!params.isEmpty()) {
-                    cpu.add(String.format(Locale.ROOT, "PostgreSQL %.2f", postgresCpu().minus(pgBefore).toNanos() / 1e9 / seconds));
+                    Duration used = pgAfter.minus(pgBefore);
+                    cpu.add(String.format(Locale.ROOT, "PostgreSQL %.2f (%.3f ms/msg)", used.toNanos() / 1e9 / seconds,
+                            used.toNanos() / 1e6 / Math.max(1, delivered)));
                 }
                 ScenarioSummary s = new ScenarioSummary(label, saturation, saturated, true);
                 ScenarioSummary f = new ScenarioSummary(label, fixed, paced, true);
@@ -144,21 +159,44 @@ public final class ClusterBench {
         return cpu;
     }
 
-    /** Every PostgreSQL process on this machine (the server and its backends). */
-    private static Duration postgresCpu() {
-        return ProcessHandle.allProcesses()
-                .filter(h -> h.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+    /**
+     * The server and its backends when the bench knows the server's process ({@code postmaster}
+     * above 0), else every PostgreSQL process on this machine.
+     */
+    private static Duration postgresCpu(long postmaster) {
+        var processes = postmaster > 0
+                ? ProcessHandle.of(postmaster).map(h -> java.util.stream.Stream.concat(java.util.stream.Stream.of(h),
+                        h.descendants())).orElseGet(ProcessHandle::allProcesses)
+                : ProcessHandle.allProcesses();
+        return processes.filter(h -> h.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
                 .map(h -> h.info().totalCpuDuration().orElse(Duration.ZERO))
                 .reduce(Duration.ZERO, Duration::plus);
     }
 
-    /** Empties the database: each configuration starts on an empty one, which its nodes migrate. */
-    private static void resetDatabase(Options o) throws IOException {
+    /** The server behind the URL when it runs on this machine (the parent of this connection's backend), else -1. */
+    private static long postmasterPid(Options o) throws IOException {
+        try (Connection c = connect(o); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            long backend = rs.getLong(1);
+            return ProcessHandle.of(backend).filter(h -> h.info().command().map(cmd -> cmd.endsWith("/postgres"))
+                    .orElse(false)).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+        } catch (SQLException e) {
+            throw new IOException("cannot reach the bench database (SQLSTATE " + e.getSQLState() + ")", e);
+        }
+    }
+
+    private static Connection connect(Options o) throws IOException, SQLException {
         Properties properties = new Properties();
         if (o.passwordFile() != null) {
             properties.setProperty("password", Files.readAllLines(o.passwordFile(), StandardCharsets.UTF_8).getFirst().strip());
         }
-        try (Connection c = DriverManager.getConnection(o.postgresqlUrl(), properties); Statement s = c.createStatement()) {
+        return DriverManager.getConnection(o.postgresqlUrl(), properties);
+    }
+
+    /** Empties the database: each configuration starts on an empty one, which its nodes migrate. */
+    private static void resetDatabase(Options o) throws IOException {
+        try (Connection c = connect(o); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA public CASCADE");
             s.execute("CREATE SCHEMA public");
         } catch (SQLException e) {

@@ -8,7 +8,6 @@ import chatmail.store.Account;
 import chatmail.store.Committed;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.MailStore;
-import chatmail.store.Mailbox;
 import chatmail.store.MessageBody;
 import chatmail.store.NewMessage;
 import chatmail.store.QueuedCopy;
@@ -73,16 +72,17 @@ public final class LocalDelivery {
      * full, and refusing everything, long after they became old enough to go.
      */
     public RecipientStatus check(String address) {
-        var account = store.findAccount(AddressRules.normalize(address));
-        if (account.isEmpty()) {
+        var found = store.findAccountWithUsage(AddressRules.normalize(address));
+        if (found.isEmpty()) {
             return new RecipientStatus.UnknownUser();
         }
-        long id = account.get().id();
-        if (store.usage(id) >= config.maxMailboxSize()
+        Account account = found.get().account();
+        long id = account.id();
+        if (found.get().usage() >= config.maxMailboxSize()
                 && (trim.afterDelivery(id) == 0 || store.usage(id) >= config.maxMailboxSize())) {
-            return new RecipientStatus.MailboxFull(account.get());
+            return new RecipientStatus.MailboxFull(account);
         }
-        return new RecipientStatus.Deliverable(account.get());
+        return new RecipientStatus.Deliverable(account);
     }
 
     /**
@@ -185,8 +185,7 @@ public final class LocalDelivery {
     private List<DeliveryTarget> targets(Collection<Account> accounts, String mailboxName, Set<String> flags) {
         List<DeliveryTarget> targets = new ArrayList<>();
         for (Account a : accounts) {
-            Mailbox box = store.mailbox(a.id(), mailboxName).orElseGet(() -> store.createMailbox(a.id(), mailboxName));
-            targets.add(new DeliveryTarget(box.id(), flags));
+            targets.add(new DeliveryTarget(store.deliveryMailboxId(a.id(), mailboxName), flags));
         }
         return targets;
     }

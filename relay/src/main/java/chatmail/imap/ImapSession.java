@@ -10,6 +10,7 @@ import chatmail.net.LoginTimeoutException;
 import chatmail.net.Transport;
 import chatmail.store.Account;
 import chatmail.store.MailStore;
+import chatmail.store.MailboxChanges;
 import chatmail.store.MailboxEvents;
 import chatmail.store.MailboxSnapshot;
 import chatmail.store.MessageInfo;
@@ -19,6 +20,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -421,6 +423,14 @@ final class ImapSession {
             return;
         }
         view.clearChanged();
+        if (view.canApplyChanges()) {
+            // After a delivery only the new rows, not the whole mailbox (issue 16), unless something went.
+            Optional<MailboxChanges> changes = services.store().changesSince(view.mailboxId(), view.syncedModseq());
+            if (changes.isPresent()) {
+                view.apply(changes.get(), syncResponses());
+                return;
+            }
+        }
         MailboxSnapshot snapshot = services.store().snapshot(view.mailboxId());
         view.sync(snapshot, allowExpunge, syncResponses());
     }

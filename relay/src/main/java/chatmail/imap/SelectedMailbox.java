@@ -2,6 +2,7 @@ package chatmail.imap;
 
 import chatmail.imap.protocol.SequenceSet;
 import chatmail.store.Mailbox;
+import chatmail.store.MailboxChanges;
 import chatmail.store.MailboxSnapshot;
 import chatmail.store.MessageInfo;
 import java.util.ArrayList;
@@ -36,6 +37,8 @@ final class SelectedMailbox {
     private int size;
     private volatile boolean changed;
     private boolean expungePending;
+    /** The HIGHESTMODSEQ of the store's state this view last took in whole or in part. */
+    private long syncedModseq;
 
     SelectedMailbox(Mailbox mailbox, boolean readOnly, MailboxSnapshot snapshot) {
         this.mailbox = mailbox;
@@ -49,6 +52,7 @@ final class SelectedMailbox {
             modseqs[size] = m.modseq();
             size++;
         }
+        syncedModseq = snapshot.highestModseq();
     }
 
     Mailbox mailbox() {
@@ -89,6 +93,18 @@ final class SelectedMailbox {
 
     boolean needsSync() {
         return changed || expungePending;
+    }
+
+    /**
+     * Whether {@link #apply} can bring the view up to date from the changes after
+     * {@link #syncedModseq}: not while expunges the view has seen are held back.
+     */
+    boolean canApplyChanges() {
+        return !expungePending;
+    }
+
+    long syncedModseq() {
+        return syncedModseq;
     }
 
     /**
@@ -199,6 +215,34 @@ final class SelectedMailbox {
         if (size != knownCount) {
             out.exists(size);
         }
+        syncedModseq = snapshot.highestModseq();
+    }
+
+    /**
+     * Brings the view up to date with the messages changed after {@link #syncedModseq}, when
+     * the store says none was expunged since: what {@link #sync} reports for the same state
+     * (flag changes the client has not seen, then EXISTS), from the changed rows alone. Every
+     * change of a known message gave it a MODSEQ above the one this view holds for it, and every
+     * message above the highest UID here is new, so nothing else can differ.
+     */
+    void apply(MailboxChanges changes, Responses out) {
+        long highest = highestUid();
+        int knownCount = size;
+        for (MessageInfo m : changes.changed()) {
+            if (m.uid() > highest) {
+                append(m.uid(), m.modseq());
+                continue;
+            }
+            int seq = seq(m.uid());
+            if (seq > 0 && seq <= knownCount && m.modseq() > modseqs[seq - 1]) {
+                modseqs[seq - 1] = m.modseq();
+                out.flags(seq, m);
+            }
+        }
+        if (size != knownCount) {
+            out.exists(size);
+        }
+        syncedModseq = changes.highestModseq();
     }
 
     /** Clears the changed mark before the store is read, so no later change is missed. */

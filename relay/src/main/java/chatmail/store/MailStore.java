@@ -23,6 +23,14 @@ public interface MailStore extends AutoCloseable {
     Optional<Account> findAccount(String address);
 
     /**
+     * The account with this address and its {@link #usage}: what a recipient check needs (SMTP-4).
+     * A store whose reads are round trips answers both with one.
+     */
+    default Optional<AccountUsage> findAccountWithUsage(String address) {
+        return findAccount(address).map(account -> new AccountUsage(account, usage(account.id())));
+    }
+
+    /**
      * The account with this address and its login verifier under {@code verifierKeyId}, in one
      * read: a login whose verifier matches needs nothing else from the store.
      */
@@ -64,6 +72,15 @@ public interface MailStore extends AutoCloseable {
     /** Creates the mailbox if it does not exist and returns it. */
     Mailbox createMailbox(long accountId, String name);
 
+    /**
+     * The id of the account's mailbox with this name, created if it does not exist: where a
+     * delivery goes. Mailboxes are never renamed or deleted but with their account, so a store
+     * whose reads are round trips may remember it.
+     */
+    default long deliveryMailboxId(long accountId, String name) {
+        return mailbox(accountId, name).orElseGet(() -> createMailbox(accountId, name)).id();
+    }
+
     // ---- messages
 
     /**
@@ -87,6 +104,16 @@ public interface MailStore extends AutoCloseable {
 
     /** The mailbox's current state with every message in UID order. */
     MailboxSnapshot snapshot(long mailboxId);
+
+    /**
+     * The messages added or changed after {@code modseq} (a HIGHESTMODSEQ the caller read), or
+     * empty when messages may have been expunged since, or the store cannot tell: then the
+     * caller reads the {@link #snapshot}. What an IDLE session re-reads after each delivery, so a
+     * store whose rows cost a round trip's bytes reads only the new ones.
+     */
+    default Optional<MailboxChanges> changesSince(long mailboxId, long modseq) {
+        return Optional.empty();
+    }
 
     /** The raw RFC 5322 bytes of one message, whole: for small messages and tests. */
     byte[] content(long mailboxId, long uid) throws IOException;

@@ -44,8 +44,13 @@ class QuotaTrimTest {
         Config.Builder b = Config.builder(TestRelay.DOMAIN);
         b.dataDir = dir;
         b.maxMailboxSize = QUOTA;
-        store = SqliteMailStore.open(dir, clock);
+        store = openStore();
         delivery = new LocalDelivery(b.build(), store, clock);
+    }
+
+    /** The embedded store; {@link PostgresQuotaTrimTest} runs the same rules on the shared one. */
+    MailStore openStore() {
+        return SqliteMailStore.open(dir, clock);
     }
 
     @AfterEach

@@ -109,4 +109,53 @@ class SelectedMailboxTest {
         assertThat(out.lines).containsExactly("1000 EXISTS");
         assertThat(view.seq(777)).isEqualTo(777);
     }
+
+    /**
+     * Reading only the rows changed since the last sync must report what a sync of the whole
+     * mailbox reports, through any history of deliveries and flag changes (no expunges: then the
+     * store makes the session read everything), including the session's own STOREs.
+     */
+    @Test
+    void applyingChangesReportsWhatAFullSyncReports() {
+        java.util.Random random = new java.util.Random(16);
+        for (int history = 0; history < 200; history++) {
+            java.util.TreeMap<Long, MessageInfo> store = new java.util.TreeMap<>();
+            long[] modseq = {1};
+            long[] nextUid = {1};
+            for (int i = random.nextInt(4); i > 0; i--) {
+                store.put(nextUid[0], m(nextUid[0]++, ++modseq[0]));
+            }
+            SelectedMailbox full = new SelectedMailbox(BOX, false, current(store, modseq[0]));
+            SelectedMailbox incremental = new SelectedMailbox(BOX, false, current(store, modseq[0]));
+            for (int step = 0; step < 12; step++) {
+                for (int change = random.nextInt(4); change > 0; change--) {
+                    if (store.isEmpty() || random.nextBoolean()) {
+                        store.put(nextUid[0], m(nextUid[0]++, ++modseq[0]));
+                    } else {
+                        long uid = store.keySet().stream().skip(random.nextInt(store.size())).findFirst().orElseThrow();
+                        MessageInfo changed = m(uid, ++modseq[0], random.nextBoolean() ? "\\Seen" : "\\Flagged");
+                        store.put(uid, changed);
+                        if (random.nextInt(3) == 0) {
+                            // This session's own STORE: it already told its client.
+                            full.reported(uid, changed.modseq());
+                            incremental.reported(uid, changed.modseq());
+                        }
+                    }
+                }
+                Recorder fromSnapshot = new Recorder();
+                full.sync(current(store, modseq[0]), true, fromSnapshot);
+                Recorder fromChanges = new Recorder();
+                long since = incremental.syncedModseq();
+                incremental.apply(new chatmail.store.MailboxChanges(modseq[0],
+                        store.values().stream().filter(m -> m.modseq() > since).toList()), fromChanges);
+                assertThat(fromChanges.lines).as("history %d step %d", history, step).isEqualTo(fromSnapshot.lines);
+                assertThat(incremental.exists()).isEqualTo(full.exists());
+            }
+        }
+    }
+
+    private static MailboxSnapshot current(java.util.TreeMap<Long, MessageInfo> store, long highestModseq) {
+        return new MailboxSnapshot(BOX, store.isEmpty() ? 1 : store.lastKey() + 1, highestModseq,
+                List.copyOf(store.values()));
+    }
 }

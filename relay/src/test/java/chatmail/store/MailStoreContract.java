@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -307,6 +308,133 @@ public abstract class MailStoreContract {
         store.expunge(archive.id(), List.of(1L, 2L));
         assertThat(bytesStored()).isZero();
         assertThat(store.usage(alice.id())).isZero();
+    }
+
+    /** What the account's messages add up to, read through the snapshots, not through usage(). */
+    private long sizesOf(Account account) {
+        return store.mailboxes(account.id()).stream()
+                .flatMap(box -> store.snapshot(box.id()).messages().stream()).mapToLong(MessageInfo::size).sum();
+    }
+
+    /**
+     * A backend may keep usage as a count it maintains instead of summing the messages (IMAP-6
+     * then reads it twice per delivery): the count must follow every way messages come and go,
+     * concurrent deliveries and expunges of one mailbox included, and stay per account.
+     */
+    @Test
+    void usageIsTheSumOfTheAccountsMessagesThroughEveryChange() throws Exception {
+        Account alice = account("alice@example.org");
+        Account bob = account("bob@example.org");
+        Mailbox inbox = inbox(alice);
+        Mailbox archive = store.createMailbox(alice.id(), "Archive");
+        Mailbox bobInbox = inbox(bob);
+
+        store.deliver(new NewMessage(TestMessages.message(1, LARGE), clock.instant()),
+                List.of(new DeliveryTarget(inbox.id(), Set.of()), new DeliveryTarget(bobInbox.id(), Set.of())));
+        List<Future<StoredMessage>> results = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 30; i++) {
+                int seed = i;
+                results.add(executor.submit(() -> deliver(inbox, TestMessages.message(seed, SMALL + seed))));
+            }
+            for (Future<StoredMessage> result : results) {
+                result.get(60, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice)).isEqualTo(LARGE + 30L * SMALL + 29 * 30 / 2);
+        assertThat(store.usage(bob.id())).isEqualTo(sizesOf(bob)).isEqualTo(LARGE);
+
+        store.copy(inbox.id(), List.of(1L, 2L, 3L), archive.id());
+        assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice));
+        List<Future<List<Long>>> expunges = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            // Overlapping UID sets: a message removed twice must count once.
+            for (int i = 0; i < 10; i++) {
+                long first = 1 + i * 2;
+                expunges.add(executor.submit(() -> store.expunge(inbox.id(), List.of(first, first + 1, first + 2))));
+            }
+            for (Future<List<Long>> expunge : expunges) {
+                expunge.get(60, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(store.snapshot(inbox.id()).messages()).hasSize(31 - 21);
+        assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice));
+
+        List<MessageRef> oldest = store.messagesOldestFirst(alice.id(), null, 4);
+        store.delete(oldest);
+        assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice)).isPositive();
+
+        Mailbox imported = store.importMailbox(alice.id(), "Imported", 4321, 1);
+        store.importMessages(imported.id(), List.of(new ImportedMessage(5, Set.of(), clock.instant(),
+                MessageBody.of(TestMessages.message(9, SMALL)))));
+        assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice));
+
+        restart();
+        assertThat(store.usage(alice.id())).isEqualTo(sizesOf(alice));
+        assertThat(store.usage(bob.id())).isEqualTo(LARGE);
+        assertThat(store.findAccountWithUsage("ALICE@example.org"))
+                .contains(new AccountUsage(store.findAccount("alice@example.org").orElseThrow(), sizesOf(alice)));
+        store.deleteAccount(bob.id());
+        assertThat(store.usage(bob.id())).isZero();
+        assertThat(store.findAccountWithUsage("bob@example.org")).isEmpty();
+        Account carol = account("carol@example.org");
+        assertThat(store.findAccountWithUsage("carol@example.org")).contains(new AccountUsage(carol, 0));
+    }
+
+    /**
+     * An IDLE session's re-read after a change: when the store answers, exactly the messages
+     * with a higher MODSEQ, at the same moment as the counters; never after an expunge, which
+     * leaves no row to find. Returns what the store answered for a backend's own checks.
+     */
+    protected Optional<MailboxChanges> changesAfterDeliveryAndFlagChange() {
+        Mailbox inbox = inbox(account("alice@example.org"));
+        for (int i = 0; i < 3; i++) {
+            deliver(inbox, TestMessages.message(i, SMALL));
+        }
+        MailboxSnapshot before = store.snapshot(inbox.id());
+        deliver(inbox, TestMessages.message(7, SMALL));
+        store.updateFlags(inbox.id(), List.of(1L), FlagUpdate.ADD, Set.of("\\Seen"));
+
+        Optional<MailboxChanges> changes = store.changesSince(inbox.id(), before.highestModseq());
+        MailboxSnapshot now = store.snapshot(inbox.id());
+        changes.ifPresent(c -> {
+            assertThat(c.highestModseq()).isEqualTo(now.highestModseq());
+            assertThat(c.changed()).isEqualTo(now.messages().stream()
+                    .filter(m -> m.modseq() > before.highestModseq()).toList());
+            assertThat(c.changed()).extracting(MessageInfo::uid).containsExactly(1L, 4L);
+        });
+        Optional<MailboxChanges> nothingNew = store.changesSince(inbox.id(), now.highestModseq());
+        nothingNew.ifPresent(c -> assertThat(c.changed()).isEmpty());
+
+        store.expunge(inbox.id(), List.of(2L));
+        assertThat(store.changesSince(inbox.id(), now.highestModseq())).as("an expunge since").isEmpty();
+        assertThat(store.changesSince(inbox.id(), before.highestModseq())).isEmpty();
+        MailboxSnapshot afterExpunge = store.snapshot(inbox.id());
+        deliver(inbox, TestMessages.message(8, SMALL));
+        store.changesSince(inbox.id(), afterExpunge.highestModseq()).ifPresent(c ->
+                assertThat(c.changed()).extracting(MessageInfo::uid).containsExactly(5L));
+        return changes;
+    }
+
+    @Test
+    void changesSinceAModseqAreTheNewerMessagesAndNeverHideAnExpunge() {
+        changesAfterDeliveryAndFlagChange();
+    }
+
+    @Test
+    void deliveryMailboxIsTheNamedMailboxCreatedWhenMissing() {
+        Account alice = account("alice@example.org");
+        assertThat(store.deliveryMailboxId(alice.id(), "INBOX")).isEqualTo(inbox(alice).id());
+        long created = store.deliveryMailboxId(alice.id(), "DeltaChat");
+        assertThat(store.mailbox(alice.id(), "DeltaChat").orElseThrow().id()).isEqualTo(created);
+        assertThat(store.deliveryMailboxId(alice.id(), "DeltaChat")).isEqualTo(created);
+
+        store.deleteAccount(alice.id());
+        Account again = account("alice@example.org");
+        assertThat(store.deliveryMailboxId(again.id(), "INBOX")).isEqualTo(inbox(again).id());
+        assertThatThrownBy(() -> store.deliver(new NewMessage(TestMessages.message(1, SMALL), clock.instant()),
+                List.of(new DeliveryTarget(created, Set.of())))).isInstanceOf(StoreException.class);
+        assertThat(bytesStored()).as("no body left from the failed delivery").isZero();
     }
 
     @Test

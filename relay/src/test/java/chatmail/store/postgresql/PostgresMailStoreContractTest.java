@@ -1,10 +1,13 @@
 package chatmail.store.postgresql;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import chatmail.config.StorageSettings;
 import chatmail.store.MailStore;
 import chatmail.store.MailStoreContract;
 import chatmail.testing.MutableClock;
 import chatmail.testing.TestPostgres;
+import org.junit.jupiter.api.Test;
 
 /** The store contract on the shared backend (SCALE-1), each test on a database of its own. */
 class PostgresMailStoreContractTest extends MailStoreContract {
@@ -19,5 +22,11 @@ class PostgresMailStoreContractTest extends MailStoreContract {
     @Override
     protected MailStore reopen(MutableClock clock) {
         return new PostgresMailStore(PostgresDatabase.open(database, 4), clock, events -> { }, true);
+    }
+
+    /** The shared store answers the IDLE re-read from the changed rows (issue 16), not via a snapshot. */
+    @Test
+    void changesAreReadWithoutTheWholeMailbox() {
+        assertThat(changesAfterDeliveryAndFlagChange()).isPresent();
     }
 }

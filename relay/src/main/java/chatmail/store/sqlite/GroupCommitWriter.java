@@ -10,6 +10,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * The only thread that writes. It takes every write request waiting in its queue, runs them
  * in one transaction (each inside its own savepoint, so one failing request does not undo the
  * others) and commits once: while one COMMIT waits for its fsync, new requests pile up and
- * share the next one. After the commit it deletes the files the changes released, publishes
- * their events and then completes the callers' futures.
+ * share the next one. After the commit it publishes the changes' events and completes the
+ * callers' futures; a request that released files has them deleted first, on a thread of their
+ * own, so the writer goes on meanwhile.
  *
  * <p>Background requests (the expiry's deletions) never share a transaction with others: one
  * runs, alone, only when no other request is waiting, so a delivery waits for at most one of
@@ -40,6 +43,8 @@ final class GroupCommitWriter {
     private final LinkedBlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     /** Background requests taken from the queue and not yet run, oldest first (the writer thread's only). */
     private final ArrayDeque<Request<?>> background = new ArrayDeque<>();
+    private final ExecutorService unlinker =
+            Executors.newSingleThreadExecutor(Thread.ofPlatform().name("store-unlink").daemon(true).factory());
     private final AtomicLong commits = new AtomicLong();
     private final Thread thread;
     private final Object lifecycle = new Object();
@@ -100,6 +105,8 @@ final class GroupCommitWriter {
             queue.add(Request.STOP);
         }
         thread.join();
+        unlinker.shutdown();
+        unlinker.awaitTermination(1, TimeUnit.MINUTES);
     }
 
     private void loop() {
@@ -179,11 +186,6 @@ final class GroupCommitWriter {
             batch.forEach(request -> request.result.completeExceptionally(failure));
             return;
         }
-        for (Outcome outcome : outcomes) {
-            if (outcome.tx != null) {
-                deleteFiles(outcome.tx.filesToDelete());
-            }
-        }
         // Listeners hear of a change before its writer's call returns, so a session that saw
         // its own change succeed knows every other session has been told (IMAP relies on it).
         for (Outcome outcome : outcomes) {
@@ -192,7 +194,15 @@ final class GroupCommitWriter {
             }
         }
         for (Outcome outcome : outcomes) {
-            outcome.complete();
+            if (outcome.tx == null || outcome.tx.filesToDelete().isEmpty()) {
+                outcome.complete();
+            } else {
+                // The caller's call returns once its files are gone, but the writer does not wait for that.
+                unlinker.execute(() -> {
+                    deleteFiles(outcome.tx.filesToDelete());
+                    outcome.complete();
+                });
+            }
         }
         if (queue.isEmpty() && checkpointer.restartDue()) {
             // After the callers have their answers, and only when no request waits: a request

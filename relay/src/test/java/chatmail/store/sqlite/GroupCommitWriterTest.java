@@ -3,6 +3,7 @@ package chatmail.store.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.store.StoreException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -115,6 +116,18 @@ class GroupCommitWriterTest {
 
         assertThat(ran).extracting(s -> s.substring(0, s.indexOf('@')))
                 .containsExactly("a", "b", "c", "d", "background");
+    }
+
+    @Test
+    void releasedFilesAreGoneWhenTheCallReturns() throws Exception {
+        open(GroupCommitWriter.BACKGROUND_PATIENCE);
+        Path file = Files.writeString(dir.resolve("released"), "body");
+        writer.submit(tx -> {
+            tx.deleteAfterCommit(file);
+            return null;
+        }).get(30, TimeUnit.SECONDS);
+
+        assertThat(file).doesNotExist();
     }
 
     @Test

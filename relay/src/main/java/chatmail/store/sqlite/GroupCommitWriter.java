@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * own, so the writer goes on meanwhile.
  *
  * <p>Background requests (the expiry's deletions) never share a transaction with others: one
- * runs, alone, only when no other request is waiting, so a delivery waits for at most one of
- * them and never for its commit's larger fsync; one that has waited {@link #BACKGROUND_PATIENCE}
- * runs next anyway, so a busy writer cannot starve them.
+ * runs, alone, only when no other request is waiting and the WAL is not behind (see
+ * {@link WalCheckpointer}), so a delivery waits for at most one of them and never for its
+ * commit's larger fsync; one that has waited {@link #BACKGROUND_PATIENCE} runs next anyway, so a
+ * busy writer cannot starve them.
  */
 final class GroupCommitWriter {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -39,6 +40,7 @@ final class GroupCommitWriter {
     private final int maxBatchSize;
     /** How long a background request waits for a moment without other requests before it runs anyway. */
     static final Duration BACKGROUND_PATIENCE = Duration.ofSeconds(1);
+    private static final long HELD_RECHECK_MILLIS = 10;
 
     private final LinkedBlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     /** Background requests taken from the queue and not yet run, oldest first (the writer thread's only). */
@@ -117,7 +119,9 @@ final class GroupCommitWriter {
             taken.clear();
             batch.clear();
             try {
-                Request<?> first = background.isEmpty() ? queue.take() : queue.poll();
+                // While the WAL holds background requests back, the writer looks again every few milliseconds.
+                Request<?> first = background.isEmpty() ? queue.take()
+                        : backgroundHeld() ? queue.poll(HELD_RECHECK_MILLIS, TimeUnit.MILLISECONDS) : queue.poll();
                 if (first != null) {
                     taken.add(first);
                     queue.drainTo(taken, maxBatchSize - 1);
@@ -136,7 +140,7 @@ final class GroupCommitWriter {
                 (request.inBackground() ? background : batch).add(request);
             }
             Request<?> oldest = background.peek();
-            if (oldest != null && (batch.isEmpty() || System.nanoTime() - oldest.submitted() >= backgroundPatienceNanos)) {
+            if (oldest != null && (batch.isEmpty() && !backgroundHeld() || overdue(oldest))) {
                 if (!batch.isEmpty()) {
                     run(batch);
                     batch.clear();
@@ -149,6 +153,14 @@ final class GroupCommitWriter {
         while (!background.isEmpty()) {
             run(List.of(background.poll()));
         }
+    }
+
+    private boolean backgroundHeld() {
+        return checkpointer.walBehind() && !overdue(background.peek());
+    }
+
+    private boolean overdue(Request<?> request) {
+        return System.nanoTime() - request.submitted() >= backgroundPatienceNanos;
     }
 
     private void run(List<Request<?>> batch) {

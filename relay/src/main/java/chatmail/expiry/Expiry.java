@@ -21,8 +21,9 @@ import java.util.function.LongConsumer;
  * their expiry (SEC-9), which no notification uses any more but which would otherwise stay.
  *
  * <p>It works in pages and small batches, so however much has expired its memory stays bounded
- * and no write holds the store's single writer for long: each batch is one write request that
- * deliveries queue beside and share a commit with (docs/decisions.md, "Expiry").
+ * and no write holds the store's single writer for long: each batch is deleted in writes that
+ * yield to deliveries ({@link MailStore#deleteYielding}), with a pause after each
+ * (docs/decisions.md, "Expiry").
  */
 public final class Expiry {
 
@@ -33,9 +34,10 @@ public final class Expiry {
     static final int PAGE = 1000;
 
     /**
-     * Messages deleted per write. A deletion dirties a few pages scattered over the database,
-     * which the commit writes to the WAL; 100 keep a batch's writer time and WAL write to a few
-     * milliseconds, so a delivery queued behind one barely waits (measured: docs/benchmarks.md).
+     * Messages per batch, deleted in one or more yielding writes (the store may stop a write
+     * early). A deletion dirties a few pages scattered over the database, which the commit writes
+     * to the WAL; 100 keep a write's time and WAL write to a few milliseconds, so a delivery
+     * queued behind one barely waits (measured: docs/benchmarks.md).
      */
     static final int DELETE_BATCH = 100;
 
@@ -153,11 +155,17 @@ public final class Expiry {
         }
     }
 
-    /** One write, then a pause as long as it took; an interrupt (the relay stopping) ends the run. */
+    /**
+     * As many yielding writes as the store needs for the batch, each followed by a pause as long
+     * as it took; an interrupt (the relay stopping) ends the run.
+     */
     private void deleteBatch(List<MessageRef> batch) {
-        long started = System.nanoTime();
-        store.delete(batch);
-        pauseAfter(started);
+        int done = 0;
+        while (done < batch.size()) {
+            long started = System.nanoTime();
+            done += store.deleteYielding(batch.subList(done, batch.size()));
+            pauseAfter(started);
+        }
     }
 
     private static void pauseAfter(long started) {

@@ -158,6 +158,17 @@ public interface MailStore extends AutoCloseable {
      */
     void delete(Collection<MessageRef> messages);
 
+    /**
+     * Deletes the first of the given messages as {@link #delete} does, as work that yields to
+     * every other write (the expiry's): the store may take fewer than all of them, as many as
+     * fit in a short write that no delivery shares; returns how many of the first it handled, at
+     * least one. The caller passes the rest again.
+     */
+    default int deleteYielding(List<MessageRef> messages) {
+        delete(messages);
+        return messages.size();
+    }
+
     // ---- metadata (RFC 5464)
 
     /**

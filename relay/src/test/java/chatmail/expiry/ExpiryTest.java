@@ -10,6 +10,7 @@ import chatmail.store.MailStore;
 import chatmail.store.MessageInfo;
 import chatmail.store.NewMessage;
 import chatmail.store.sqlite.SqliteMailStore;
+import chatmail.store.sqlite.SqliteStoreSettings;
 import chatmail.testing.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -230,31 +231,7 @@ class ExpiryTest {
 
         List<String> calls = Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Void> delivered = new CompletableFuture<>();
-        MailStore observed = (MailStore) Proxy.newProxyInstance(MailStore.class.getClassLoader(),
-                new Class<?>[] {MailStore.class}, (proxy, method, args) -> {
-                    switch (method.getName()) {
-                        case "delete" -> {
-                            calls.add("delete " + ((Collection<?>) args[0]).size());
-                            if (calls.stream().filter(c -> c.startsWith("delete")).count() == 2) {
-                                // Mid-run, a delivery from another thread must get through the writer.
-                                Thread.ofVirtual().start(() -> {
-                                    deliver("delivered during expiry", ago(Duration.ZERO), 1_000, UNSEEN);
-                                    delivered.complete(null);
-                                });
-                                delivered.get(60, TimeUnit.SECONDS);
-                            }
-                        }
-                        case "messagesReceivedBefore", "seenMessagesLargerThan", "messagesOldestFirst",
-                             "accountsLastLoginBefore" -> calls.add("page " + args[args.length - 1]);
-                        case "deleteAccount" -> calls.add("account " + args[0]);
-                        default -> { }
-                    }
-                    try {
-                        return method.invoke(store, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        MailStore observed = observed(store, calls, delivered);
 
         ExpiryReport report = new Expiry(config, observed, clock).run(false);
 
@@ -272,6 +249,70 @@ class ExpiryTest {
                 .allSatisfy(c -> assertThat(Integer.parseInt(c.substring(5))).isLessThanOrEqualTo(Expiry.PAGE));
         assertThat(calls.getLast()).as("the account row goes last, after its mail in batches")
                 .isEqualTo("account " + inactive.id());
+    }
+
+    @Test
+    void writesStoppedByTheirTimeBudgetStillExpireEverything() throws Exception {
+        store.close();
+        // A zero budget: every yielding write stops after its first statement.
+        store = SqliteMailStore.open(dir, clock, SqliteStoreSettings.defaults().withYieldingWriteBudget(Duration.ZERO));
+        int old = Expiry.DELETE_BATCH * 3 + 7;
+        try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < old; i++) {
+                Instant date = ago(Duration.ofDays(21).plusSeconds(i));
+                callers.submit(() -> deliver("old", date, 500, UNSEEN));
+            }
+        }
+        List<String> calls = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Void> delivered = new CompletableFuture<>();
+
+        ExpiryReport report = new Expiry(config, observed(store, calls, delivered), clock).run(false);
+
+        assertThat(report.oldMessages()).isEqualTo(old);
+        assertThat(delivered).isDone();
+        assertThat(subjects()).as("only what was delivered during the expiry").containsExactly("delivered during expiry");
+        List<Integer> handled = calls.stream().filter(c -> c.startsWith("delete ")).map(c -> Integer.parseInt(c.substring(7)))
+                .toList();
+        assertThat(handled).as("each write stopped early, short of a batch").allSatisfy(n ->
+                assertThat(n).isBetween(1, Expiry.DELETE_BATCH - 1));
+        assertThat(handled.stream().mapToInt(Integer::intValue).sum()).isEqualTo(old);
+    }
+
+    /**
+     * The store, recording its expiry calls ("page N", "delete N" with how many a write handled,
+     * "account ID"); at the second deletion a delivery from another thread has to get through.
+     */
+    private MailStore observed(MailStore target, List<String> calls, CompletableFuture<Void> delivered) {
+        return (MailStore) Proxy.newProxyInstance(MailStore.class.getClassLoader(),
+                new Class<?>[] {MailStore.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "delete", "deleteYielding" -> {
+                            if (calls.stream().filter(c -> c.startsWith("delete")).count() == 1) {
+                                Thread.ofVirtual().start(() -> {
+                                    deliver("delivered during expiry", ago(Duration.ZERO), 1_000, UNSEEN);
+                                    delivered.complete(null);
+                                });
+                                delivered.get(60, TimeUnit.SECONDS);
+                            }
+                        }
+                        case "messagesReceivedBefore", "seenMessagesLargerThan", "messagesOldestFirst",
+                             "accountsLastLoginBefore" -> calls.add("page " + args[args.length - 1]);
+                        case "deleteAccount" -> calls.add("account " + args[0]);
+                        default -> { }
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(target, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    switch (method.getName()) {
+                        case "delete" -> calls.add("delete " + ((Collection<?>) args[0]).size());
+                        case "deleteYielding" -> calls.add("delete " + result);
+                        default -> { }
+                    }
+                    return result;
+                });
     }
 
     @Test

@@ -103,11 +103,24 @@ final class MessageChanges {
      * already gone are skipped.
      */
     static void delete(WriteTx tx, BodyFiles files, List<chatmail.store.MessageRef> refs) throws SQLException {
+        delete(tx, files, refs, Long.MAX_VALUE);
+    }
+
+    /**
+     * As above, but stops after the statement that used up {@code budgetNanos} of the writer's
+     * time; returns how many of the first references it handled (at least one statement's).
+     */
+    static int delete(WriteTx tx, BodyFiles files, List<chatmail.store.MessageRef> refs, long budgetNanos)
+            throws SQLException {
+        long started = System.nanoTime();
         Map<Long, List<Long>> removed = new LinkedHashMap<>();
         Map<Long, Long> accounts = new LinkedHashMap<>();
         Map<Long, Long> released = new LinkedHashMap<>();
         java.sql.PreparedStatement delete = tx.statement(DELETE_LIST);
-        for (int start = 0; start < refs.size(); start += DELETE_CHUNK) {
+        int handled = 0;
+        for (int start = 0; start < refs.size() && (start == 0 || System.nanoTime() - started < budgetNanos);
+                start += DELETE_CHUNK) {
+            handled = Math.min(refs.size(), start + DELETE_CHUNK);
             for (int i = 0; i < DELETE_CHUNK; i++) {
                 chatmail.store.MessageRef ref = start + i < refs.size() ? refs.get(start + i) : null;
                 delete.setLong(2 * i + 1, ref == null ? 0 : ref.mailboxId());
@@ -131,6 +144,7 @@ final class MessageChanges {
             uids.sort(null);
             tx.publishAfterCommit(new MessagesExpunged(accounts.get(mailbox.getKey()), mailbox.getKey(), List.copyOf(uids)));
         }
+        return handled;
     }
 
     /** Copies share the body of their original; the copy keeps flags and internal date. */

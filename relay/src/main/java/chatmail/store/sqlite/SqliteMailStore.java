@@ -81,7 +81,8 @@ public final class SqliteMailStore implements MailStore {
         this.queueFiles = queueFiles;
         this.writerConnection = writerConnection;
         this.events = new StoreEventHub();
-        this.writer = new GroupCommitWriter(writerConnection, events, settings.maxBatchSize(), checkpointer);
+        this.writer = new GroupCommitWriter(writerConnection, events, settings.maxBatchSize(), checkpointer,
+                GroupCommitWriter.BACKGROUND_PATIENCE);
         this.readers = new ReaderPool(readerConnections);
         writer.start();
         readers.start();
@@ -403,6 +404,20 @@ public final class SqliteMailStore implements MailStore {
             MessageChanges.delete(tx, bodyFiles, refs);
             return null;
         });
+    }
+
+    /**
+     * One background write of the writer (no delivery shares it or waits for more than it),
+     * stopped after the settings' yielding write budget of SQL.
+     */
+    @Override
+    public int deleteYielding(List<MessageRef> messages) {
+        if (messages.isEmpty()) {
+            return 0;
+        }
+        List<MessageRef> refs = List.copyOf(messages);
+        return await(writer.submitBackground(
+                tx -> MessageChanges.delete(tx, bodyFiles, refs, settings.yieldingWriteBudget().toNanos())));
     }
 
     // ---- metadata

@@ -10,8 +10,11 @@ import java.util.Objects;
  * @param busyTimeout       how long SQLite waits for a lock held by another process
  * @param operationTimeout  how long a caller waits for its read or write to be done
  * @param maxBatchSize      most write requests the writer puts into one transaction
+ * @param yieldingWriteBudget SQL time after which a yielding deletion (the expiry's) stops, at the
+ *     end of a statement: a delivery that arrives meanwhile waits for about this plus its commit
  */
-public record SqliteStoreSettings(int readerThreads, Duration busyTimeout, Duration operationTimeout, int maxBatchSize) {
+public record SqliteStoreSettings(int readerThreads, Duration busyTimeout, Duration operationTimeout, int maxBatchSize,
+                                  Duration yieldingWriteBudget) {
 
     public SqliteStoreSettings {
         if (readerThreads < 1) {
@@ -22,17 +25,22 @@ public record SqliteStoreSettings(int readerThreads, Duration busyTimeout, Durat
         }
         Objects.requireNonNull(busyTimeout, "busyTimeout");
         Objects.requireNonNull(operationTimeout, "operationTimeout");
+        Objects.requireNonNull(yieldingWriteBudget, "yieldingWriteBudget");
     }
 
     public static SqliteStoreSettings defaults() {
-        return new SqliteStoreSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(2), 256);
+        return new SqliteStoreSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(2), 256, Duration.ofMillis(4));
     }
 
     public SqliteStoreSettings withOperationTimeout(Duration timeout) {
-        return new SqliteStoreSettings(readerThreads, busyTimeout, timeout, maxBatchSize);
+        return new SqliteStoreSettings(readerThreads, busyTimeout, timeout, maxBatchSize, yieldingWriteBudget);
     }
 
     public SqliteStoreSettings withReaderThreads(int threads) {
-        return new SqliteStoreSettings(threads, busyTimeout, operationTimeout, maxBatchSize);
+        return new SqliteStoreSettings(threads, busyTimeout, operationTimeout, maxBatchSize, yieldingWriteBudget);
+    }
+
+    public SqliteStoreSettings withYieldingWriteBudget(Duration budget) {
+        return new SqliteStoreSettings(readerThreads, busyTimeout, operationTimeout, maxBatchSize, budget);
     }
 }

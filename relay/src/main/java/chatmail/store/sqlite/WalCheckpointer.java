@@ -27,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * and since no frame can be added meanwhile, the copy is complete unless a read that began before
  * the last commit is still running; then the writer's next transaction starts the WAL over. It
  * never waits for readers (RESTART would, and one long read would then stall every delivery).
+ *
+ * <p>Deliveries wait for that checkpoint, so the writer runs it only once the background thread
+ * has caught up (at most {@link #CAUGHT_UP_FRAMES} left to copy), or when the WAL is past four
+ * times the threshold anyway. Background writes (the expiry's) stop while the WAL is past
+ * {@link #RESTART_FRAMES} and not copied back ({@link #walBehind}): deliveries alone let the background thread catch
+ * up, and the writer's checkpoint then copies only their few pages.
  */
 final class WalCheckpointer {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
@@ -37,7 +43,16 @@ final class WalCheckpointer {
 
     private final Connection connection;
     private final long intervalNanos;
+    /** 1 MiB: what the writer's own checkpoint may have to copy, as far as the background thread saw. */
+    static final long CAUGHT_UP_FRAMES = 256;
+
+    /** The WAL's size at the last background checkpoint, in frames. */
     private volatile long walFrames;
+    /** Frames that checkpoint left uncopied (a reader still needed them, or they came meanwhile). */
+    private volatile long backlogFrames;
+    /** Background checkpoints so far. */
+    private volatile long checkpoints;
+    private long checkpointsAtLastRestart = -1;
     private long lastRestart = System.nanoTime() - RESTART_SPACING_NANOS;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition stop = lock.newCondition();
@@ -77,25 +92,48 @@ final class WalCheckpointer {
     private void checkpoint() {
         try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
             r.next();
-            walFrames = r.getLong(2);
+            checkpointed(r.getLong(2), r.getLong(3));
         } catch (SQLException e) {
             // Busy or a transient failure: the WAL only grows until the next try.
             log.debug("WAL checkpoint failed: {}", e.getMessage());
         }
     }
 
+    /** What a background checkpoint found: the WAL's frames, and how many of them are copied back. */
+    void checkpointed(long logFrames, long copiedFrames) {
+        backlogFrames = Math.max(0, logFrames - copiedFrames);
+        walFrames = logFrames;
+        checkpoints++;
+    }
+
     /**
      * Whether the writer should now run a checkpoint of its own (called by the writer thread only,
-     * between batches): the WAL is past {@link #RESTART_FRAMES} and the last one is 100 ms ago.
+     * between batches): the WAL is past {@link #RESTART_FRAMES}, the background thread has caught
+     * up (or the WAL is past four times that), a background checkpoint has run since the writer's
+     * last one, and that was 100 ms ago.
      */
     boolean restartDue() {
         long now = System.nanoTime();
-        if (walFrames < RESTART_FRAMES || now - lastRestart < RESTART_SPACING_NANOS) {
+        long frames = walFrames;
+        long seen = checkpoints;
+        if (frames < RESTART_FRAMES || now - lastRestart < RESTART_SPACING_NANOS || seen == checkpointsAtLastRestart) {
+            return false;
+        }
+        if (backlogFrames > CAUGHT_UP_FRAMES && frames < 4 * RESTART_FRAMES) {
             return false;
         }
         lastRestart = now;
-        walFrames = 0;
+        checkpointsAtLastRestart = seen;
         return true;
+    }
+
+    /**
+     * Whether, at the last background checkpoint, the WAL was past {@link #RESTART_FRAMES} with
+     * frames left to copy: background writes wait. Once all are copied, the next write starts
+     * the WAL over, a background one too.
+     */
+    boolean walBehind() {
+        return walFrames >= RESTART_FRAMES && backlogFrames > 0;
     }
 
     /** Stops the thread and closes its connection. */

@@ -199,22 +199,7 @@ final class SelectedMailbox {
                 remove(index);
             }
         }
-        long highest = highestUid();
-        int knownCount = size;
-        for (MessageInfo m : now) {
-            if (m.uid() > highest) {
-                append(m.uid(), m.modseq());
-                continue;
-            }
-            int seq = seq(m.uid());
-            if (seq > 0 && seq <= knownCount && m.modseq() > modseqs[seq - 1]) {
-                modseqs[seq - 1] = m.modseq();
-                out.flags(seq, m);
-            }
-        }
-        if (size != knownCount) {
-            out.exists(size);
-        }
+        reportChangedAndNew(now, out);
         syncedModseq = snapshot.highestModseq();
     }
 
@@ -226,9 +211,18 @@ final class SelectedMailbox {
      * message above the highest UID here is new, so nothing else can differ.
      */
     void apply(MailboxChanges changes, Responses out) {
+        reportChangedAndNew(changes.changed(), out);
+        syncedModseq = changes.highestModseq();
+    }
+
+    /**
+     * Flag changes of known messages the client has not seen (a MODSEQ above the one held for
+     * it), then new messages appended and one EXISTS for them; {@code messages} in UID order.
+     */
+    private void reportChangedAndNew(List<MessageInfo> messages, Responses out) {
         long highest = highestUid();
         int knownCount = size;
-        for (MessageInfo m : changes.changed()) {
+        for (MessageInfo m : messages) {
             if (m.uid() > highest) {
                 append(m.uid(), m.modseq());
                 continue;
@@ -242,7 +236,6 @@ final class SelectedMailbox {
         if (size != knownCount) {
             out.exists(size);
         }
-        syncedModseq = changes.highestModseq();
     }
 
     /** Clears the changed mark before the store is read, so no later change is missed. */

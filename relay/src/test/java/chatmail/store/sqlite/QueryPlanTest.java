@@ -133,6 +133,7 @@ public class QueryPlanTest {
         Account alice = store.createAccountIfAbsent("alice1234@x.localhost", "{SHA512-CRYPT}a", today);
         Account bob = store.createAccountIfAbsent("bob123456@x.localhost", "{SHA512-CRYPT}b", today.minusDays(100));
         store.findAccount(alice.address());
+        store.findAccountWithUsage(alice.address());
         store.saveLoginVerifier(alice.id(), 7, new byte[] {1, 2});
         store.findLogin(alice.address(), 7);
         store.recordLogin(alice.id(), today.plusDays(1));
@@ -143,11 +144,13 @@ public class QueryPlanTest {
         Mailbox sent = store.createMailbox(alice.id(), "Sent");
         store.mailboxes(alice.id());
         Mailbox bobInbox = store.mailbox(bob.id(), "INBOX").orElseThrow();
+        store.deliveryMailboxId(bob.id(), "INBOX");
         store.deliver(new NewMessage(TestMessages.message(1, 300_000), clock.instant().minus(Duration.ofDays(30))),
                 List.of(new DeliveryTarget(inbox.id(), Set.of("\\Seen")), new DeliveryTarget(bobInbox.id(), Set.of())));
         store.deliver(new NewMessage(TestMessages.message(2, 2_000), clock.instant()),
                 List.of(new DeliveryTarget(inbox.id(), Set.of())));
         store.snapshot(inbox.id());
+        store.changesSince(inbox.id(), 1);
         store.content(inbox.id(), 1);
         store.content(inbox.id(), 2);
         store.open(inbox.id(), 1).close();
@@ -163,6 +166,8 @@ public class QueryPlanTest {
         List<MessageRef> alices = store.messagesOldestFirst(alice.id(), null, 1);
         store.messagesOldestFirst(alice.id(), alices.getFirst(), 1);
         store.delete(alices);
+        // The expiry's deletes, which give way to deliveries in the writer.
+        store.deleteYielding(store.messagesReceivedBefore(clock.instant().plus(Duration.ofDays(1)), null, 1));
 
         Instant later = clock.instant().plus(Duration.ofDays(90));
         store.addMetadataValue(alice.id(), "/private/devicetoken", "t1", later, 1);
@@ -196,6 +201,7 @@ public class QueryPlanTest {
         Mailbox doraInbox = store.importMailbox(dora.id(), "INBOX", 1234, 10);
         store.importMessages(doraInbox.id(), List.of(new ImportedMessage(3, Set.of("\\Seen"), clock.instant(),
                 MessageBody.of(TestMessages.message(6, 2_000)))));
+        store.importHighestModseq(doraInbox.id(), 40);
         store.importMetadataValue(dora.id(), "/private/devicetoken", "t4", clock.instant(),
                 clock.instant().plus(Duration.ofDays(90)), 2);
         store.deleteAccount(bob.id());

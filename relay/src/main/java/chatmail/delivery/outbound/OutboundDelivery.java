@@ -163,7 +163,35 @@ public final class OutboundDelivery implements AutoCloseable {
             claimed.add(new QueuedRecipient(entries.recipientIds().get(i), entries.messageId(), copy.sender(), recipient,
                     QueuedEntries.domainOf(recipient), 0, copy.createdAt(), copy.createdAt(), null, null));
         }
-        dispatch(claimed, signature == null ? Map.of() : Map.of(entries.messageId(), signature));
+        dispatch(claimed, Map.of(entries.messageId(), new JustCommitted(inHand(copy), signature)));
+    }
+
+    /**
+     * What a commit just queued, for its first attempts on this node: the message when the
+     * committing thread holds it in memory (a small one), so the attempt does not read back from
+     * the queue's connection what it was just handed (a round trip through that connection's
+     * thread, and a wait behind whatever the queue does meanwhile), and the signature being made
+     * beside the commit.
+     *
+     * @param content the copy as the queue row holds it, or null to read it from the queue
+     * @param signature the DKIM-Signature field for a copy queued unsigned, or null
+     */
+    private record JustCommitted(QueuedContent content, CompletableFuture<byte[]> signature) {}
+
+    /** The copy as its queue row holds it (header, then body), when that is in memory already. */
+    private static QueuedContent inHand(QueuedCopy copy) {
+        Optional<byte[]> body = copy.body().inMemory();
+        if (body.isEmpty()) {
+            return null;
+        }
+        byte[] header = copy.header();
+        byte[] content = body.get();
+        if (header.length > 0) {
+            content = new byte[header.length + body.get().length];
+            System.arraycopy(header, 0, content, 0, header.length);
+            System.arraycopy(body.get(), 0, content, header.length, body.get().length);
+        }
+        return new QueuedContent(MessageBody.of(content), copy.signAtSend());
     }
 
     /** Starts the background loop, which first takes what a previous run left queued. */
@@ -286,10 +314,10 @@ public final class OutboundDelivery implements AutoCloseable {
      * Hands claimed entries to their destinations, one attempt per message and domain; entries
      * already in flight are skipped.
      *
-     * @param signatures DKIM signatures being made for messages queued unsigned, by message id
+     * @param justCommitted what the committing thread still holds of messages it just queued, by message id
      */
     private List<CompletableFuture<Round>> dispatch(List<QueuedRecipient> claimed,
-            Map<Long, CompletableFuture<byte[]>> signatures) {
+            Map<Long, JustCommitted> justCommitted) {
         Map<Long, Map<String, List<QueuedRecipient>>> groups = new LinkedHashMap<>();
         for (QueuedRecipient r : claimed) {
             if (inFlight.add(r.id())) {
@@ -306,7 +334,7 @@ public final class OutboundDelivery implements AutoCloseable {
                 boolean taken = workers.submit(group.getKey(), () -> {
                     try {
                         result.complete(attempt(message.getKey(), group.getKey(), entries,
-                                signatures.get(message.getKey())));
+                                justCommitted.get(message.getKey())));
                     } catch (InterruptedException e) {
                         // Stopping: the entries stay claimed until the next start clears the claims.
                         Thread.currentThread().interrupt();
@@ -362,8 +390,10 @@ public final class OutboundDelivery implements AutoCloseable {
      * then (they carry their final reply) are not sent again: only their bounce is tried.
      */
     private Round attempt(long messageId, String domain, List<QueuedRecipient> group,
-            CompletableFuture<byte[]> signature) throws InterruptedException {
-        MessageBody message = signedForSending(queue.queuedContent(messageId), signature);
+            JustCommitted justCommitted) throws InterruptedException {
+        MessageBody message = signedForSending(
+                justCommitted != null && justCommitted.content() != null ? justCommitted.content() : queue.queuedContent(messageId),
+                justCommitted == null ? null : justCommitted.signature());
         String sender = group.getFirst().sender();
         List<FailedRecipient> failed = new ArrayList<>();
         List<Long> done = new ArrayList<>();

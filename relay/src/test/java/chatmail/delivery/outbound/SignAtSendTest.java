@@ -142,6 +142,108 @@ class SignAtSendTest {
     }
 
     @Test
+    void theAttemptRightAfterTheCommitSendsTheCopyInHandWithoutReadingItBack() throws Exception {
+        ReadCounting counting = new ReadCounting(queue);
+        List<byte[]> sent = new CopyOnWriteArrayList<>();
+        outbound = new OutboundDelivery(counting, (domain, from, recipients, m) -> {
+            try {
+                sent.add(m.readAllBytes());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            return Map.of(recipients.getFirst(), RecipientResult.DELIVERED);
+        }, new BounceBuilder(sender.addressDomain(), peers.clock), DkimSigner.forRelay(sender), (to, dsn) -> {},
+                peers.clock, OutboundSettings.defaults(), new Metrics());
+        byte[] message = FederationPeers.unsignedMessage(bob);
+        java.time.Instant claim = peers.clock.instant().plus(Duration.ofMinutes(5));
+        QueuedCopy copy = new QueuedCopy(ALICE, List.of(bob), new byte[0], MessageBody.of(message), peers.clock.instant(),
+                claim, true);
+        Committed committed = mail.commit(new Acceptance(List.of(), Optional.of(copy)));
+        byte[] early = "DKIM-Signature: v=1; made beside the commit\r\n".getBytes(StandardCharsets.US_ASCII);
+        outbound.committed(copy, committed.queued().orElseThrow(), CompletableFuture.completedFuture(early));
+        outbound.runDue();
+
+        assertThat(sent).hasSize(1);
+        assertThat(new String(sent.getFirst(), StandardCharsets.US_ASCII))
+                .isEqualTo(new String(early, StandardCharsets.US_ASCII) + new String(message, StandardCharsets.US_ASCII));
+        assertThat(counting.reads).as("the queue row is not read back").isZero();
+        assertThat(outbound.queued()).isZero();
+
+        // The control: an entry the loop takes (a retry, the next start) is read from its row.
+        commitUnsigned(message, true, null);
+        outbound.runDue();
+        assertThat(counting.reads).isEqualTo(1);
+        assertThat(sent).hasSize(2);
+    }
+
+    /** The queue, counting the reads of queued messages. */
+    static final class ReadCounting implements OutboundQueueStore {
+        private final OutboundQueueStore queue;
+        volatile int reads;
+
+        ReadCounting(OutboundQueueStore queue) {
+            this.queue = queue;
+        }
+
+        @Override
+        public List<QueuedRecipient> add(String sender, List<String> recipients, byte[] message, java.time.Instant now,
+                java.time.Instant claimedUntil) {
+            return queue.add(sender, recipients, message, now, claimedUntil);
+        }
+
+        @Override
+        public List<QueuedRecipient> claimDue(java.time.Instant now, java.time.Instant claimedUntil, int limit) {
+            return queue.claimDue(now, claimedUntil, limit);
+        }
+
+        @Override
+        public List<QueuedRecipient> due(java.time.Instant now, int limit) {
+            return queue.due(now, limit);
+        }
+
+        @Override
+        public Optional<java.time.Instant> nextDue() {
+            return queue.nextDue();
+        }
+
+        @Override
+        public QueuedContent queuedContent(long messageId) {
+            reads++;
+            return queue.queuedContent(messageId);
+        }
+
+        @Override
+        public void remove(List<Long> recipientIds) {
+            queue.remove(recipientIds);
+        }
+
+        @Override
+        public void holdForBounce(Map<Long, String> finalReplies, java.time.Instant next) {
+            queue.holdForBounce(finalReplies, next);
+        }
+
+        @Override
+        public void retryAt(long recipientId, int attempts, java.time.Instant next, String lastError) {
+            queue.retryAt(recipientId, attempts, next, lastError);
+        }
+
+        @Override
+        public long size() {
+            return queue.size();
+        }
+
+        @Override
+        public QueueSummary summary(int maxDestinations) {
+            return queue.summary(maxDestinations);
+        }
+
+        @Override
+        public void close() {
+            // the test's own queue is closed after each test
+        }
+    }
+
+    @Test
     void anAttemptWhoseEarlySignatureFailedSignsItself() throws Exception {
         outbound = delivery(peers.remoteDelivery(sender)::deliver);
         int before = peers.inbox(bob).size();

@@ -391,9 +391,9 @@ public final class OutboundDelivery implements AutoCloseable {
      */
     private Round attempt(long messageId, String domain, List<QueuedRecipient> group,
             JustCommitted justCommitted) throws InterruptedException {
-        MessageBody message = signedForSending(
-                justCommitted != null && justCommitted.content() != null ? justCommitted.content() : queue.queuedContent(messageId),
-                justCommitted == null ? null : justCommitted.signature());
+        QueuedContent queued = justCommitted != null && justCommitted.content() != null
+                ? justCommitted.content() : queue.queuedContent(messageId);
+        MessageBody message = signedForSending(queued, justCommitted == null ? null : justCommitted.signature());
         String sender = group.getFirst().sender();
         List<FailedRecipient> failed = new ArrayList<>();
         List<Long> done = new ArrayList<>();

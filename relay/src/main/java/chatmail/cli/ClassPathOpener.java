@@ -25,9 +25,9 @@ final class ClassPathOpener {
         try {
             // A name no jar has: every jar is opened and asked.
             ClassLoader.getSystemClassLoader().getResources("META-INF/services/chatmail.none").hasMoreElements();
-        } catch (IOException e) {
-            // the lookups on the main thread meet the same problem and report it
+            ZoneId.systemDefault().getRules();
+        } catch (IOException | RuntimeException e) {
+            // The main thread's own lookups meet the same problem and report it, once.
         }
-        ZoneId.systemDefault().getRules();
     }
 }

@@ -1,6 +1,7 @@
 package chatmail.cli;
 
 import chatmail.config.ConfigException;
+import chatmail.logging.RelayLoggingProvider;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import picocli.CommandLine;
@@ -19,6 +20,10 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        RelayLoggingProvider.select();
+        if (RunCommandLine.of(args).isPresent()) {
+            ClassPathOpener.start();
+        }
         System.exit(execute(args));
     }
 

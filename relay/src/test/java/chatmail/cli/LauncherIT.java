@@ -50,7 +50,7 @@ class LauncherIT {
         Process relay = launch(List.of("run", "--config", ini.toString()),
                 "-XX:AOTMode=on -Xlog:class+load=info:file=" + classes + " -Xmx200m", null);
         try {
-            awaitReady(relay);
+            List<String> output = awaitReady(relay);
 
             List<String> cmdline = cmdline(relay.pid());
             int policyHeap = indexOfPrefix(cmdline, "-Xmx", 0);
@@ -69,7 +69,10 @@ class LauncherIT {
             assertThat(Files.readString(classes))
                     .as("the relay's own classes came from the cache")
                     .containsPattern("chatmail\\.Relay source: shared objects file")
-                    .containsPattern("chatmail\\.smtp\\.SmtpSession source: shared objects file");
+                    .containsPattern("chatmail\\.smtp\\.SmtpSession source: shared objects file")
+                    .as("slf4j bound the relay's provider, named on the command line, not one it searched the class path for")
+                    .containsPattern("chatmail\\.logging\\.RelayLoggingProvider source: shared objects file");
+            assertThat(output).as("slf4j says nothing about the provider it was given").noneMatch(line -> line.startsWith("SLF4J"));
             assertThat(new SmtpsLogin(TrustAllTls.context(), port).authPlain("nobody", "short"))
                     .as("the relay answers on its submission port").startsWith("535 ");
         } finally {
@@ -128,8 +131,8 @@ class LauncherIT {
         return pb.start();
     }
 
-    /** Reads the relay's output until it says it is ready; fails with the output when it ends first. */
-    private static void awaitReady(Process relay) throws Exception {
+    /** Reads the relay's output until it says it is ready and returns it; fails with the output when it ends first. */
+    private static List<String> awaitReady(Process relay) throws Exception {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread.ofVirtual().start(() -> copyLines(relay.getInputStream(), lines));
         List<String> seen = new ArrayList<>();
@@ -141,7 +144,7 @@ class LauncherIT {
             }
             seen.add(line);
             if (line.contains(" ready in ")) {
-                return;
+                return seen;
             }
         }
     }

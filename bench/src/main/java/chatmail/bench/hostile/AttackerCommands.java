@@ -19,8 +19,7 @@ import java.util.List;
  * <p>Arguments: host domain password maxMessageSize smoke(true|false) attackKeys(comma-separated).
  * Commands on stdin, one per line: {@code start}, {@code rows}, {@code counts}, {@code stop}.
  * Answers on stdout: {@code ready} once the attacks are built; {@code started}; for
- * {@code rows} each attack as {@code row\tattack\tlimit}, then {@code reply\t…} and
- * {@code result\t…} lines, and {@code end}; {@code counts <connections> <handshakes>} (the
+ * {@code rows} the rows as {@link AttackRows} writes them; {@code counts <connections> <handshakes>} (the
  * process's totals since it began); {@code stopped}.
  */
 public final class AttackerCommands {
@@ -47,15 +46,11 @@ public final class AttackerCommands {
                     answer(out, "started");
                 }
                 case "rows" -> {
-                    StringBuilder b = new StringBuilder();
+                    List<Attack.Row> rows = new java.util.ArrayList<>();
                     for (Attack a : attacks) {
-                        Attack.Row r = a.row();
-                        b.append("row\t").append(oneLine(r.attack())).append('\t').append(oneLine(r.limit())).append('\n');
-                        r.replies().forEach(x -> b.append("reply\t").append(oneLine(x)).append('\n'));
-                        r.results().forEach(x -> b.append("result\t").append(oneLine(x)).append('\n'));
+                        rows.add(a.row());
                     }
-                    b.append("end");
-                    answer(out, b.toString());
+                    answer(out, AttackRows.encode(rows));
                 }
                 case "counts" -> answer(out, "counts " + AttackSocket.connections() + " " + AttackSocket.handshakes());
                 case "stop" -> {
@@ -65,17 +60,13 @@ public final class AttackerCommands {
                     answer(out, "stopped");
                     return;
                 }
-                default -> answer(out, "unknown command " + oneLine(command));
+                default -> answer(out, "unknown command " + AttackRows.oneLine(command));
             }
         }
         // The bench went away without a word: end the attacks with it.
         for (Attack a : attacks) {
             a.stop();
         }
-    }
-
-    private static String oneLine(String s) {
-        return s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
     }
 
     private static void answer(BufferedWriter out, String text) throws IOException {

@@ -72,31 +72,7 @@ final class AttackersProcess implements Attackers {
     @Override
     public List<Attack.Row> rows() throws IOException {
         send("rows");
-        List<Attack.Row> rows = new ArrayList<>();
-        String attack = null, limit = null;
-        List<String> replies = new ArrayList<>(), results = new ArrayList<>();
-        while (true) {
-            String line = answer();
-            if (line.startsWith("row\t") || line.equals("end")) {
-                if (attack != null) {
-                    rows.add(new Attack.Row(attack, limit, List.copyOf(replies), List.copyOf(results)));
-                    replies.clear();
-                    results.clear();
-                }
-                if (line.equals("end")) {
-                    return rows;
-                }
-                String[] f = line.split("\t", 3);
-                attack = f[1];
-                limit = f.length > 2 ? f[2] : "";
-            } else if (line.startsWith("reply\t")) {
-                replies.add(line.substring(6));
-            } else if (line.startsWith("result\t")) {
-                results.add(line.substring(7));
-            } else {
-                throw new IOException("the attackers' process answered " + line);
-            }
-        }
+        return AttackRows.decode(this::answer);
     }
 
     @Override

@@ -161,6 +161,10 @@ public final class BenchCommand implements Runnable {
                 + "same priority (default ${DEFAULT-VALUE}).")
         int attackersNice;
 
+        @Option(names = "--attackers-sched-idle", description = "Schedule the attackers' process as SCHED_IDLE (chrt --idle 0): "
+                + "it runs only on a core that nothing else wants, closer still to attackers on other machines.")
+        boolean attackersIdle;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -177,7 +181,8 @@ public final class BenchCommand implements Runnable {
                     accounts != null ? accounts : smoke ? 10 : 50, senders != null ? senders : smoke ? 4 : 16,
                     rate != null ? rate : smoke ? 100 : 200, n, Duration.ofSeconds(d),
                     Duration.ofSeconds(ramp != null ? ramp : smoke ? 6 : 20), Duration.ofSeconds(smoke ? d : 60), smoke,
-                    dnsPort, metricsPort, relayJvmOptions, java.util.Set.copyOf(attacks), attackersInProcess, attackersNice);
+                    dnsPort, metricsPort, relayJvmOptions, java.util.Set.copyOf(attacks), attackersInProcess, attackersNice,
+                    attackersIdle);
             try {
                 return chatmail.bench.hostile.HostileBench.run(options, out) ? ExitCodes.OK : ExitCodes.FAILURE;
             } catch (IOException e) {

@@ -16,7 +16,7 @@ import java.util.List;
  * did not cause. Started with a lower CPU priority, the process takes the cores the relay and
  * the legitimate clients leave.
  *
- * <p>Arguments: host domain password maxMessageSize smoke(true|false) attackKeys(comma-separated).
+ * <p>Arguments: host domain password maxMessageSize smoke(true|false) attackKeys(comma-separated, the attacks to run).
  * Commands on stdin, one per line: {@code start}, {@code rows}, {@code counts}, {@code stop}.
  * Answers on stdout: {@code ready} once the attacks are built; {@code started}; for
  * {@code rows} the rows as {@link AttackRows} writes them; {@code counts <connections> <handshakes>} (the

@@ -25,24 +25,30 @@ final class AttackersProcess implements Attackers {
     private final BufferedReader answers;
     private final Path log;
     private final int nice;
+    private final boolean idle;
     private boolean stopped;
 
-    private AttackersProcess(Process process, Path log, int nice) {
+    private AttackersProcess(Process process, Path log, int nice, boolean idle) {
         this.process = process;
         this.commands = process.getOutputStream();
         this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.log = log;
         this.nice = nice;
+        this.idle = idle;
     }
 
     /**
      * Starts the process and waits until its attacks are built.
      *
      * @param nice added to the bench's own niceness ({@code nice -n}); 0: the same priority as the relay
+     * @param idle scheduled as SCHED_IDLE ({@code chrt --idle 0}): only on a core nothing else wants
      */
-    static AttackersProcess start(HostileTarget t, boolean smoke, Collection<String> only, int nice)
+    static AttackersProcess start(HostileTarget t, boolean smoke, Collection<String> only, int nice, boolean idle)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
+        if (idle) {
+            command.addAll(List.of("chrt", "--idle", "0"));
+        }
         if (nice != 0) {
             command.addAll(List.of("nice", "-n", Integer.toString(nice)));
         }
@@ -58,7 +64,7 @@ final class AttackersProcess implements Attackers {
                 String.join(",", only)));
         Path log = Files.createTempFile("hostile-attackers-", ".log");
         Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
-        AttackersProcess a = new AttackersProcess(p, log, nice);
+        AttackersProcess a = new AttackersProcess(p, log, nice, idle);
         a.expect("ready");
         return a;
     }
@@ -92,7 +98,7 @@ final class AttackersProcess implements Attackers {
 
     @Override
     public String description() {
-        return "in a child JVM of their own" + (nice == 0 ? ", same CPU priority" : ", nice +" + nice);
+        return "in a child JVM of their own" + (idle ? ", SCHED_IDLE" : "") + (nice == 0 ? ", same nice value" : ", nice +" + nice);
     }
 
     @Override

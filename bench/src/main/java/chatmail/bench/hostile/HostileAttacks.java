@@ -15,12 +15,12 @@ final class HostileAttacks {
     private HostileAttacks() {}
 
     /**
-     * The attacks named in {@code only} (empty: all), without the newcomer probe, which is not
-     * an attacker ({@link #probe}).
+     * The attacks named in {@code keys}, never the newcomer probe, which is not an attacker
+     * ({@link #probe}).
      *
      * @param dns the relay's DNS server when it is in this process (it counts the DKIM key lookups), else null
      */
-    static List<Attack> build(HostileTarget t, boolean smoke, Collection<String> only, StubDns dns) {
+    static List<Attack> build(HostileTarget t, boolean smoke, Collection<String> keys, StubDns dns) {
         boolean s = smoke;
         // Attackers are on 127.0.0.x; the legitimate clients on 127.0.1.x.
         List<InetAddress> slow = addresses(110, s ? 2 : 5);
@@ -36,7 +36,7 @@ final class HostileAttacks {
                 new DkimHeavyAttack(t, addr(130), 2, dns));
         List<Attack> chosen = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
-            if (only.isEmpty() || only.contains(KEYS.get(i))) {
+            if (keys.contains(KEYS.get(i))) {
                 chosen.add(all.get(i));
             }
         }

@@ -46,10 +46,12 @@ public final class HostileBench {
      * @param only keys of the attacks to run ({@link #ATTACK_KEYS}); empty: all
      * @param attackersInProcess the attackers on threads of the bench's JVM (as before) instead of a child process
      * @param attackersNice the child process's {@code nice -n} increment
+     * @param attackersIdle the child process scheduled as SCHED_IDLE
      */
     public record Options(String address, int accounts, int senders, double rate, int runs, Duration runDuration,
                           Duration ramp, Duration flatWindow, boolean smoke, int dnsPort, int metricsPort,
-                          List<String> jvmOptions, Set<String> only, boolean attackersInProcess, int attackersNice) {}
+                          List<String> jvmOptions, Set<String> only, boolean attackersInProcess, int attackersNice,
+                          boolean attackersIdle) {}
 
     private record Ack(int recipient, String messageId) {}
 
@@ -129,7 +131,8 @@ public final class HostileBench {
                 attackKeys.remove("probe");
                 Attackers attackers = o.attackersInProcess()
                         ? Attackers.inProcess(HostileAttacks.build(target, o.smoke(), attackKeys, dns))
-                        : AttackersProcess.start(target, o.smoke(), List.copyOf(attackKeys), o.attackersNice());
+                        : AttackersProcess.start(target, o.smoke(), List.copyOf(attackKeys), o.attackersNice(),
+                                o.attackersIdle());
                 progress("attackers %s", attackers.description());
                 try (RssSampler rss = new RssSampler(relay.pid())) {
                     watch.start(tracker);

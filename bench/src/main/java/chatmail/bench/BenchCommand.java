@@ -161,8 +161,10 @@ public final class BenchCommand implements Runnable {
                 + "same priority (default ${DEFAULT-VALUE}).")
         int attackersNice;
 
-        @Option(names = "--attackers-sched-idle", description = "Schedule the attackers' process as SCHED_IDLE (chrt --idle 0): "
-                + "it runs only on a core that nothing else wants, closer still to attackers on other machines.")
+        @Option(names = "--attackers-sched-idle", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Schedule the attackers' process as SCHED_IDLE (chrt --idle 0): it runs only on a core that "
+                        + "nothing else wants, as attackers on other machines take none of ours (default; "
+                        + "--no-attackers-sched-idle: nice only).")
         boolean attackersIdle;
 
         @Override

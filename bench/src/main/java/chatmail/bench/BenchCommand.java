@@ -151,6 +151,22 @@ public final class BenchCommand implements Runnable {
                 + "slowloris, flood, smtp-body, mxdeliv, dkim, probe (default: all).")
         List<String> attacks = new ArrayList<>();
 
+        @Option(names = "--attackers-in-process", description = "Run the attackers on threads of the bench's JVM, beside the "
+                + "legitimate clients and the clock that measures them (how the bench ran before; their load then counts against "
+                + "the legitimate latency), instead of a child process.")
+        boolean attackersInProcess;
+
+        @Option(names = "--attackers-nice", defaultValue = "10", description = "nice -n increment of the attackers' process, so "
+                + "that it takes only the CPU the relay and the legitimate clients leave, as attackers on other machines do; 0: the "
+                + "same priority (default ${DEFAULT-VALUE}).")
+        int attackersNice;
+
+        @Option(names = "--attackers-sched-idle", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Schedule the attackers' process as SCHED_IDLE (chrt --idle 0): it runs only on a core that "
+                        + "nothing else wants, as attackers on other machines take none of ours (default; "
+                        + "--no-attackers-sched-idle: nice only).")
+        boolean attackersIdle;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -167,7 +183,8 @@ public final class BenchCommand implements Runnable {
                     accounts != null ? accounts : smoke ? 10 : 50, senders != null ? senders : smoke ? 4 : 16,
                     rate != null ? rate : smoke ? 100 : 200, n, Duration.ofSeconds(d),
                     Duration.ofSeconds(ramp != null ? ramp : smoke ? 6 : 20), Duration.ofSeconds(smoke ? d : 60), smoke,
-                    dnsPort, metricsPort, relayJvmOptions, java.util.Set.copyOf(attacks));
+                    dnsPort, metricsPort, relayJvmOptions, java.util.Set.copyOf(attacks), attackersInProcess, attackersNice,
+                    attackersIdle);
             try {
                 return chatmail.bench.hostile.HostileBench.run(options, out) ? ExitCodes.OK : ExitCodes.FAILURE;
             } catch (IOException e) {

@@ -13,12 +13,12 @@ import java.util.Locale;
  * sessions). Read twice and {@link #minus subtracted} it says where a phase's CPU went, and
  * whether a figure is the work itself or a fresh JVM's compiling. Zeros where /proc is not.
  */
-record JvmCpu(long userTicks, long systemTicks, long jitTicks, long gcTicks, long carrierTicks) {
+public record JvmCpu(long userTicks, long systemTicks, long jitTicks, long gcTicks, long carrierTicks) {
 
     /** Clock ticks per second of /proc's times (USER_HZ, 100 on Linux). */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    static JvmCpu of(long pid) {
+    public static JvmCpu of(long pid) {
         Path proc = Path.of("/proc", Long.toString(pid));
         String stat = read(proc.resolve("stat"));
         if (stat == null) {
@@ -52,17 +52,17 @@ record JvmCpu(long userTicks, long systemTicks, long jitTicks, long gcTicks, lon
         return new JvmCpu(process[0], process[1], jit, gc, carriers);
     }
 
-    JvmCpu minus(JvmCpu earlier) {
+    public JvmCpu minus(JvmCpu earlier) {
         return new JvmCpu(userTicks - earlier.userTicks, systemTicks - earlier.systemTicks, jitTicks - earlier.jitTicks,
                 gcTicks - earlier.gcTicks, carrierTicks - earlier.carrierTicks);
     }
 
-    double seconds() {
+    public double seconds() {
         return (userTicks + systemTicks) / TICKS_PER_SECOND;
     }
 
     /** "12.3 s (user 10.1, system 2.2; JIT 2.0, GC 0.8, virtual threads 8.9)". */
-    String describe() {
+    public String describe() {
         return String.format(Locale.ROOT, "%.1f s (user %.1f, system %.1f; JIT %.1f, GC %.1f, virtual threads %.1f)",
                 seconds(), userTicks / TICKS_PER_SECOND, systemTicks / TICKS_PER_SECOND, jitTicks / TICKS_PER_SECOND,
                 gcTicks / TICKS_PER_SECOND, carrierTicks / TICKS_PER_SECOND);

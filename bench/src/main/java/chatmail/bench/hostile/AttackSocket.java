@@ -17,6 +17,9 @@ import java.nio.charset.StandardCharsets;
  */
 final class AttackSocket implements AutoCloseable {
     private static final int MAX_LINE = 16 * 1024;
+    /** What this process's attackers achieved, for the report: TCP connections made, TLS handshakes finished. */
+    private static final java.util.concurrent.atomic.LongAdder CONNECTIONS = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder HANDSHAKES = new java.util.concurrent.atomic.LongAdder();
 
     private final Socket socket;
     private final InputStream in;
@@ -35,6 +38,7 @@ final class AttackSocket implements AutoCloseable {
         try {
             s.bind(new InetSocketAddress(source, 0));
             s.connect(new InetSocketAddress(host, port), 30_000);
+            CONNECTIONS.increment();
             s.setSoTimeout(timeoutMillis);
             return new AttackSocket(s);
         } catch (IOException | RuntimeException e) {
@@ -46,6 +50,8 @@ final class AttackSocket implements AutoCloseable {
     /** A connection with a finished TLS 1.3 handshake. */
     static AttackSocket tls(ClientTls tls, InetAddress source, String host, int port, int timeoutMillis) throws IOException {
         Socket s = tls.connect(source, host, port);
+        CONNECTIONS.increment();
+        HANDSHAKES.increment();
         try {
             s.setSoTimeout(timeoutMillis);
             return new AttackSocket(s);
@@ -59,8 +65,19 @@ final class AttackSocket implements AutoCloseable {
     AttackSocket startTls(ClientTls tls, String host, int port) throws IOException {
         int timeout = socket.getSoTimeout();
         Socket upgraded = tls.upgrade(socket, host, port);
+        HANDSHAKES.increment();
         upgraded.setSoTimeout(timeout);
         return new AttackSocket(upgraded);
+    }
+
+    /** TCP connections this process opened (with a finished handshake, for TLS ones) since it began. */
+    static long connections() {
+        return CONNECTIONS.sum();
+    }
+
+    /** TLS handshakes this process finished since it began (implicit TLS and STARTTLS). */
+    static long handshakes() {
+        return HANDSHAKES.sum();
     }
 
     void timeout(int millis) throws IOException {

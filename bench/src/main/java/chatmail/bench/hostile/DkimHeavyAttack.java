@@ -15,13 +15,14 @@ import java.util.regex.Pattern;
  * with a DNS lookup and a full body hash): per message 10 signatures whose {@code d=} is the
  * From domain and 40 of other domains, each with its own selector so no cached key helps, on a
  * 256 KiB body. The relay's DNS server is the bench's {@link StubDns}, which counts the key
- * lookups each message caused.
+ * lookups each message caused (in the bench's process, also when the attackers run in their own).
  */
 final class DkimHeavyAttack extends Attack {
     static final int ALIGNED = 10;
     static final int OTHERS = 40;
     private static final Pattern SELECTOR = Pattern.compile("^s(\\d+)[au]\\d+\\._domainkey\\.");
     private static final AtomicLong MESSAGES = new AtomicLong();
+    private static final String SENT = "messages with " + (ALIGNED + OTHERS) + " signatures sent";
 
     private final HostileTarget target;
     private final InetAddress source;
@@ -29,6 +30,7 @@ final class DkimHeavyAttack extends Attack {
     private final StubDns dns;
     private final byte[] body;
 
+    /** @param dns the relay's DNS server when it runs in this process (the row then counts the lookups), else null */
     DkimHeavyAttack(HostileTarget target, InetAddress source, int workers, StubDns dns) {
         this.target = target;
         this.source = source;
@@ -71,7 +73,7 @@ final class DkimHeavyAttack extends Attack {
                 s.write(body);
                 s.write(".\r\n");
                 tally.reply(s.smtpReply());
-                tally.count("messages with " + (ALIGNED + OTHERS) + " signatures sent");
+                tally.count(SENT);
             }
         } finally {
             release(s);
@@ -95,35 +97,44 @@ final class DkimHeavyAttack extends Attack {
 
     @Override
     Row row() {
-        Map<String, Integer> perMessage = new HashMap<>();
-        long lookups = 0;
-        for (String name : dns.names()) {
-            Matcher m = SELECTOR.matcher(name);
-            if (m.find()) {
-                perMessage.merge(m.group(1), 1, Integer::sum);
-                lookups++;
-            }
-        }
-        long messages = tally.get("messages with " + (ALIGNED + OTHERS) + " signatures sent");
-        int max = perMessage.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        long messages = tally.get(SENT);
         List<String> results = new java.util.ArrayList<>(counterLines());
-        results.add(String.format(java.util.Locale.ROOT, "DKIM key lookups: %d for %d messages answered (%.2f per message), "
-                + "at most %d for one message", lookups, messages, messages == 0 ? 0.0 : (double) lookups / messages, max));
+        if (dns != null) {
+            results.add(lookups(dns.names(), messages));
+        }
         return new Row(name() + ": " + workers + " port-25 sessions send messages with " + ALIGNED + " aligned and " + OTHERS
                 + " unaligned DKIM signatures (a selector each) on a 256 KiB body",
                 "SEC-4: only signatures whose d= is the From domain, at most DkimVerifier.MAX_CHECKED = 3",
                 tally.replies(), results);
     }
 
-    /** The most key lookups one message caused. */
-    int maxLookupsPerMessage() {
+    /** The result line of the key lookups the relay asked {@code names} for, of {@code messages} sent. */
+    static String lookups(List<String> names, long messages) {
+        long lookups = perMessage(names).values().stream().mapToLong(Integer::longValue).sum();
+        return String.format(java.util.Locale.ROOT, "DKIM key lookups: %d for %d messages answered (%.2f per message), "
+                + "at most %d for one message", lookups, messages, messages == 0 ? 0.0 : (double) lookups / messages,
+                maxLookupsPerMessage(names));
+    }
+
+    /** The messages sent, read back from a row's result lines (the attack ran in another process). */
+    static long sent(List<String> results) {
+        return results.stream().filter(r -> r.startsWith(SENT + ": ")).mapToLong(r -> Long.parseLong(r.substring(SENT.length() + 2)))
+                .sum();
+    }
+
+    /** The most key lookups one message caused, from the names the relay asked its DNS server. */
+    static int maxLookupsPerMessage(List<String> names) {
+        return perMessage(names).values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    private static Map<String, Integer> perMessage(List<String> names) {
         Map<String, Integer> perMessage = new HashMap<>();
-        for (String name : dns.names()) {
+        for (String name : names) {
             Matcher m = SELECTOR.matcher(name);
             if (m.find()) {
                 perMessage.merge(m.group(1), 1, Integer::sum);
             }
         }
-        return perMessage.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        return perMessage;
     }
 }

@@ -44,16 +44,19 @@ public final class HostileBench {
      * @param address loopback address of the relay (its ports are the standard ones there)
      * @param flatWindow the closing part of the attack phase whose RSS must be flat
      * @param only keys of the attacks to run ({@link #ATTACK_KEYS}); empty: all
+     * @param attackersInProcess the attackers on threads of the bench's JVM (as before) instead of a child process
+     * @param attackersNice the child process's {@code nice -n} increment
+     * @param attackersIdle the child process scheduled as SCHED_IDLE
      */
     public record Options(String address, int accounts, int senders, double rate, int runs, Duration runDuration,
                           Duration ramp, Duration flatWindow, boolean smoke, int dnsPort, int metricsPort,
-                          List<String> jvmOptions, Set<String> only) {}
+                          List<String> jvmOptions, Set<String> only, boolean attackersInProcess, int attackersNice,
+                          boolean attackersIdle) {}
 
     private record Ack(int recipient, String messageId) {}
 
     /** The attacks by the key {@code --attacks} takes, in the order they start. */
-    public static final List<String> ATTACK_KEYS = List.of("literal", "long-password", "wrong-password", "slowloris", "flood",
-            "smtp-body", "mxdeliv", "dkim", "probe");
+    public static final List<String> ATTACK_KEYS = HostileAttacks.KEYS;
 
     private final Options o;
     private final PrintWriter out;
@@ -123,7 +126,14 @@ public final class HostileBench {
                 PgpMimeMessages.Template template = new PgpMimeMessages().template(4096);
                 LoadScenario scenario = new LoadScenario("legitimate 4 KiB", 4096, o.senders(), o.rate(), o.runDuration());
                 MetricsScrape metrics = new MetricsScrape(o.address() + ":" + o.metricsPort());
-                List<Attack> attacks = attacks(target, dns);
+                List<Attack> probe = HostileAttacks.probe(target, o.only());
+                Set<String> attackKeys = new HashSet<>(o.only().isEmpty() ? ATTACK_KEYS : o.only());
+                attackKeys.remove("probe");
+                Attackers attackers = o.attackersInProcess()
+                        ? Attackers.inProcess(HostileAttacks.build(target, o.smoke(), attackKeys, dns))
+                        : AttackersProcess.start(target, o.smoke(), List.copyOf(attackKeys), o.attackersNice(),
+                                o.attackersIdle());
+                progress("attackers %s", attackers.description());
                 try (RssSampler rss = new RssSampler(relay.pid())) {
                     watch.start(tracker);
                     progress("%d accounts watched by %s; %s, %d runs per phase", o.accounts(), watch.description(),
@@ -136,26 +146,36 @@ public final class HostileBench {
                     }
 
                     long baselineStart = System.nanoTime();
+                    Cpu cpu0 = Cpu.of(relay.pid(), attackers);
                     List<LoadResult> baseline = runs("baseline", runner, scenario, template);
                     long baselineEnd = System.nanoTime();
+                    Cpu cpuBaseline = Cpu.of(relay.pid(), attackers).minus(cpu0);
                     Map<String, Double> before = metrics.take();
                     long heapBase = o.smoke() ? -1 : liveHeap(histogram(relay.pid(), 0));
 
-                    progress("attack phase: starting %d attacks, %d s to settle", attacks.size(), o.ramp().toSeconds());
+                    progress("attack phase: starting the attacks, %d s to settle", o.ramp().toSeconds());
                     long attackStart = System.nanoTime();
-                    for (Attack a : attacks) {
+                    Attackers.Counts counts0 = attackers.counts();
+                    attackers.start();
+                    for (Attack a : probe) {
                         a.start();
                     }
+                    Cpu cpu1 = Cpu.of(relay.pid(), attackers);
                     Thread.sleep(o.ramp().toMillis());
                     List<LoadResult> attacked = runs("under attack", runner, scenario, template);
                     long attackEnd = System.nanoTime();
+                    Cpu cpuAttack = Cpu.of(relay.pid(), attackers).minus(cpu1);
+                    Attackers.Counts achieved = attackers.counts().minus(counts0);
                     Map<String, Double> after = metrics.take();
                     // After the RSS window: the full GC jcmd forces may give memory back.
                     List<String> histogram = o.smoke() ? List.of("(not taken in a smoke run)") : histogram(relay.pid(), 12);
                     long heapAttack = liveHeap(histogram);
-                    List<Attack.Row> rows = new ArrayList<>();
-                    for (Attack a : attacks) {
+                    List<Attack.Row> rows = new ArrayList<>(attackers.rows());
+                    for (Attack a : probe) {
                         rows.add(a.row());
+                    }
+                    if (!o.attackersInProcess()) {
+                        rows.replaceAll(r -> r.attack().startsWith("DKIM-heavy") ? withDkimLookups(r, dns) : r);
                     }
                     boolean aliveUnderAttack = relay.isAlive();
 
@@ -178,7 +198,8 @@ public final class HostileBench {
                             lastRun.toSeconds() / 2, lastRun.toSeconds(), killed.accepted(), killed.errors() + killed.refused());
                     rss.close();
                     watch.close();
-                    for (Attack a : attacks) {
+                    attackers.stop();
+                    for (Attack a : probe) {
                         a.stop();
                     }
 
@@ -200,10 +221,12 @@ public final class HostileBench {
 
                     ok = report(started, baseline, attacked, rss, baselineStart, baselineEnd, attackStart, attackEnd, rows,
                             MetricsScrape.deltas(before, after), aliveUnderAttack, acknowledged, missing, victimMessages,
-                            attacks, goals, heapBase, heapAttack, histogram);
+                            attackKeys.contains("dkim") ? DkimHeavyAttack.maxLookupsPerMessage(dns.names()) : 0, goals, heapBase,
+                            heapAttack, histogram, attackers.description(), achieved, cpuBaseline, cpuAttack);
                 } finally {
                     watch.close();
-                    for (Attack a : attacks) {
+                    attackers.stop();
+                    for (Attack a : probe) {
                         a.stop();
                     }
                 }
@@ -222,42 +245,11 @@ public final class HostileBench {
         return ok;
     }
 
-    private List<Attack> attacks(HostileTarget t, StubDns dns) {
-        boolean s = o.smoke();
-        // Attackers are on 127.0.0.x; the legitimate clients on 127.0.1.x.
-        List<InetAddress> slow = addresses(110, s ? 2 : 5);
-        List<InetAddress> flood = addresses(150, s ? 2 : 55);
-        List<Service> flooded = List.of(new Service("SMTP 25", t.smtp(), false), new Service("submissions 465", t.submissions(), true),
-                new Service("IMAPS 993", t.imaps(), true), new Service("HTTPS 443", t.https(), true));
-        List<Attack> all = List.of(
-                new ImapLiteralAttack(t, addr(101), s ? 5 : 20, (s ? 1 : 4) * 1048576),
-                new PasswordAttack(t, addr(102), addr(103), 8000, 3000, s ? 2 : 4),
-                new PasswordAttack(t, addr(104), addr(105), 12, 12, s ? 2 : 4),
-                new SlowlorisAttack(t, slow, 21, s ? 3000 : 20_000),
-                new FloodAttack(t, flooded, flood, 21),
-                new SmtpBodyAttack(t, addr(120), addr(121), 1, s ? 5 : 20),
-                new MxDelivAttack(t, addr(122), addr(123), s ? 5 : 10),
-                new DkimHeavyAttack(t, addr(130), 2, dns),
-                new LegitProbe(t, HostileTarget.address("127.0.1.200"), flooded));
-        List<Attack> chosen = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            if (o.only().isEmpty() || o.only().contains(ATTACK_KEYS.get(i))) {
-                chosen.add(all.get(i));
-            }
-        }
-        return chosen;
-    }
-
-    private static InetAddress addr(int last) {
-        return HostileTarget.address("127.0.0." + last);
-    }
-
-    private static List<InetAddress> addresses(int first, int n) {
-        List<InetAddress> l = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            l.add(addr(first + i));
-        }
-        return l;
+    /** The DKIM row of an attack that ran in the child process, with the key lookups the bench's DNS server counted. */
+    private static Attack.Row withDkimLookups(Attack.Row r, StubDns dns) {
+        List<String> results = new ArrayList<>(r.results());
+        results.add(DkimHeavyAttack.lookups(dns.names(), DkimHeavyAttack.sent(r.results())));
+        return new Attack.Row(r.attack(), r.limit(), r.replies(), results);
     }
 
     private List<LoadResult> runs(String phase, LoadRunner runner, LoadScenario scenario, PgpMimeMessages.Template template)
@@ -293,8 +285,8 @@ public final class HostileBench {
     private boolean report(String started, List<LoadResult> baseline, List<LoadResult> attacked, RssSampler rss,
                            long baselineStart, long baselineEnd, long attackStart, long attackEnd, List<Attack.Row> rows,
                            List<String> metricDeltas, boolean alive, long acknowledged, long missing, long victimMessages,
-                           List<Attack> attacks, List<String> goals, long heapBase, long heapAttack,
-                           List<String> histogram) {
+                           int maxDkimLookups, List<String> goals, long heapBase, long heapAttack, List<String> histogram,
+                           String attackersWhere, Attackers.Counts achieved, Cpu cpuBaseline, Cpu cpuAttack) {
         double p50Base = Stats.median(baseline, r -> r.deliveryLatency().percentile(50) / 1e6);
         double p99Base = Stats.median(baseline, r -> r.deliveryLatency().percentile(99) / 1e6);
         double p50Attack = Stats.median(attacked, r -> r.deliveryLatency().percentile(50) / 1e6);
@@ -341,6 +333,15 @@ public final class HostileBench {
                 acknowledged);
         out.printf(Locale.ROOT, "| messages of the attackers stored in the victim's INBOX | | %d | |%n", victimMessages);
         out.println();
+        double attackSeconds = (attackEnd - attackStart) / 1e9;
+        out.printf(Locale.ROOT, "attackers %s; over the attack phase (%.0f s) they opened %d connections (%.1f/s) and finished %d TLS "
+                + "handshakes (%.1f/s)%s%n", attackersWhere, attackSeconds, achieved.connections(), achieved.connections() / attackSeconds,
+                achieved.handshakes(), achieved.handshakes() / attackSeconds,
+                o.attackersInProcess() ? " (the newcomer probe's included)" : "");
+        out.printf(Locale.ROOT, "CPU, baseline phase (%.0f s): %s%n", (baselineEnd - baselineStart) / 1e9, cpuBaseline.describe());
+        out.printf(Locale.ROOT, "CPU, attack phase (%.0f s): %s%n", attackSeconds, cpuAttack.describe());
+        out.println("load average at the end: " + loadAverage());
+        out.println();
         out.println("RSS samples (s since the baseline phase began: MiB):");
         StringBuilder line = new StringBuilder();
         for (RssSampler.Sample s : rss.all()) {
@@ -370,10 +371,8 @@ public final class HostileBench {
         if (!safe) {
             problems.add("a legitimate message failed or was lost, an acknowledged one is missing, or the relay died");
         }
-        for (Attack a : attacks) {
-            if (a instanceof DkimHeavyAttack d && d.maxLookupsPerMessage() > 3) {
-                problems.add("a DKIM-heavy message caused " + d.maxLookupsPerMessage() + " key lookups");
-            }
+        if (maxDkimLookups > 3) {
+            problems.add("a DKIM-heavy message caused " + maxDkimLookups + " key lookups");
         }
         if (!o.smoke()) {
             if (!(ratio <= 2)) {
@@ -392,6 +391,33 @@ public final class HostileBench {
         out.println(problems.isEmpty() && goals.isEmpty() ? "hostile: OK" : "hostile: NOT OK");
         out.flush();
         return problems.isEmpty() && goals.isEmpty();
+    }
+
+    /** CPU seconds of the relay, the bench's JVM and (when they are a process of their own) the attackers. */
+    private record Cpu(chatmail.bench.JvmCpu relay, chatmail.bench.JvmCpu bench, chatmail.bench.JvmCpu attackers) {
+        static Cpu of(long relayPid, Attackers attackers) {
+            long self = ProcessHandle.current().pid();
+            return new Cpu(chatmail.bench.JvmCpu.of(relayPid), chatmail.bench.JvmCpu.of(self),
+                    attackers.pid() == self ? null : chatmail.bench.JvmCpu.of(attackers.pid()));
+        }
+
+        Cpu minus(Cpu earlier) {
+            return new Cpu(relay.minus(earlier.relay), bench.minus(earlier.bench),
+                    attackers == null ? null : attackers.minus(earlier.attackers));
+        }
+
+        String describe() {
+            return "relay " + relay.describe() + "; bench (legitimate clients" + (attackers == null ? ", attackers" : "") + ") "
+                    + bench.describe() + (attackers == null ? "" : "; attackers " + attackers.describe());
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static boolean accepts(String host, int port) {

@@ -26,6 +26,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -79,6 +80,10 @@ public final class WebServer implements AutoCloseable {
     private final List<AlpnRouter> routers = new ArrayList<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private volatile int httpsPort;
+    private GracefulHandler inFlight;
+
+    /** How long a stop waits for requests being answered; the outbound attempts get as long. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private WebServer(Config config, Settings settings) {
         JettyLogging.keepClientAddressesOut();
@@ -152,7 +157,10 @@ public final class WebServer implements AutoCloseable {
                 httpConnectors.add(c);
             }
         }
-        server.setHandler(new SchemeSplit(site, plain));
+        // A stop lets requests being answered finish: a /mxdeliv whose commit is under way would
+        // otherwise lose its answer, and the sending relay would deliver the message again.
+        server.setHandler(inFlight = new GracefulHandler(new SchemeSplit(site, plain)));
+        server.setStopTimeout(STOP_WAIT.toMillis());
         server.setErrorHandler(new ErrorPages());
         try {
             server.start();
@@ -248,6 +256,10 @@ public final class WebServer implements AutoCloseable {
     public void close() {
         for (AlpnRouter r : routers) {
             r.close();
+        }
+        if (inFlight != null && inFlight.getCurrentRequestCount() > 0) {
+            log.info("web: stopping, waiting up to {} s for {} requests being answered", STOP_WAIT.toSeconds(),
+                    inFlight.getCurrentRequestCount());
         }
         try {
             server.stop();

@@ -6,9 +6,9 @@ import chatmail.smtp.SmtpFixtures;
 import chatmail.smtp.StoredMail;
 import chatmail.testing.Counters;
 import chatmail.testing.TestRelay;
+import chatmail.web.WebClients.Answer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,8 +54,6 @@ class MxDelivLimitsTest {
         }
     }
 
-    record Answer(int status, String body) {}
-
     /** Sends the request head, then {@code body} (which may be shorter than announced), and reads one answer. */
     private static Answer post(String head, byte[] body) throws IOException {
         try (SSLSocket s = WebClients.tls(relay.port("https"), List.of("http/1.1"))) {
@@ -63,29 +61,8 @@ class MxDelivLimitsTest {
             out.write(head.getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
-            return read(s.getInputStream());
+            return WebClients.readAnswer(s.getInputStream());
         }
-    }
-
-    /** One HTTP/1.1 answer with a Content-Length, read without waiting for the connection to close. */
-    private static Answer read(InputStream in) throws IOException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("connection closed in the answer's head: " + head);
-            }
-            head.write(b);
-        }
-        String[] lines = head.toString(StandardCharsets.US_ASCII).split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
-        int length = 0;
-        for (String line : lines) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        return new Answer(status, new String(in.readNBytes(length), StandardCharsets.UTF_8).strip());
     }
 
     private static String head(String recipients, String lengthHeader) {

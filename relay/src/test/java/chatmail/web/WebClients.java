@@ -156,4 +156,28 @@ final class WebClients {
         @Override public void checkServerTrusted(X509Certificate[] chain, String authType) {}
         @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
     }
+
+    /** An HTTP answer's status and its body, stripped. */
+    record Answer(int status, String body) {}
+
+    /** One HTTP/1.1 answer with a Content-Length, read without waiting for the connection to close. */
+    static Answer readAnswer(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed in the answer's head: " + head);
+            }
+            head.write(b);
+        }
+        String[] lines = head.toString(StandardCharsets.US_ASCII).split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        int length = 0;
+        for (String line : lines) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return new Answer(status, new String(in.readNBytes(length), StandardCharsets.UTF_8).strip());
+    }
 }

@@ -124,19 +124,12 @@ class SignAtSendTest {
             return Map.of(recipients.getFirst(), RecipientResult.DELIVERED);
         });
         byte[] message = FederationPeers.unsignedMessage(bob);
-        java.time.Instant claim = peers.clock.instant().plus(Duration.ofMinutes(5));
-        QueuedCopy copy = new QueuedCopy(ALICE, List.of(bob), new byte[0], MessageBody.of(message), peers.clock.instant(),
-                claim, true);
-        Committed committed = mail.commit(new Acceptance(List.of(), Optional.of(copy)));
-        // Not a signature the relay could make itself: only the one handed over can be on top.
-        byte[] early = "DKIM-Signature: v=1; made beside the commit\r\n".getBytes(StandardCharsets.US_ASCII);
-        outbound.committed(copy, committed.queued().orElseThrow(), CompletableFuture.completedFuture(early));
-        outbound.runDue();
+        commitUnsignedAndRunTheAttempt(message);
 
         assertThat(sent).hasSize(1);
-        byte[] expected = new byte[early.length + message.length];
-        System.arraycopy(early, 0, expected, 0, early.length);
-        System.arraycopy(message, 0, expected, early.length, message.length);
+        byte[] expected = new byte[EARLY.length + message.length];
+        System.arraycopy(EARLY, 0, expected, 0, EARLY.length);
+        System.arraycopy(message, 0, expected, EARLY.length, message.length);
         assertThat(sent.getFirst()).isEqualTo(expected);
         assertThat(outbound.queued()).isZero();
     }
@@ -155,17 +148,11 @@ class SignAtSendTest {
         }, new BounceBuilder(sender.addressDomain(), peers.clock), DkimSigner.forRelay(sender), (to, dsn) -> {},
                 peers.clock, OutboundSettings.defaults(), new Metrics());
         byte[] message = FederationPeers.unsignedMessage(bob);
-        java.time.Instant claim = peers.clock.instant().plus(Duration.ofMinutes(5));
-        QueuedCopy copy = new QueuedCopy(ALICE, List.of(bob), new byte[0], MessageBody.of(message), peers.clock.instant(),
-                claim, true);
-        Committed committed = mail.commit(new Acceptance(List.of(), Optional.of(copy)));
-        byte[] early = "DKIM-Signature: v=1; made beside the commit\r\n".getBytes(StandardCharsets.US_ASCII);
-        outbound.committed(copy, committed.queued().orElseThrow(), CompletableFuture.completedFuture(early));
-        outbound.runDue();
+        commitUnsignedAndRunTheAttempt(message);
 
         assertThat(sent).hasSize(1);
         assertThat(new String(sent.getFirst(), StandardCharsets.US_ASCII))
-                .isEqualTo(new String(early, StandardCharsets.US_ASCII) + new String(message, StandardCharsets.US_ASCII));
+                .isEqualTo(new String(EARLY, StandardCharsets.US_ASCII) + new String(message, StandardCharsets.US_ASCII));
         assertThat(counting.reads).as("the queue row is not read back").isZero();
         assertThat(outbound.queued()).isZero();
 
@@ -284,5 +271,21 @@ class SignAtSendTest {
         assertThat(out).startsWith("DKIM-Signature: ").contains("d=" + SENDER_DOMAIN + ";").contains("a=rsa-sha256;");
         assertThat(out).as("the queued copy after the signature").endsWith(large.toString());
         assertThat(out.substring(0, out.length() - large.length())).as("only the field on top").endsWith(";\r\n");
+    }
+
+    /** Not a signature the relay could make itself: only the one handed over can be on top. */
+    private static final byte[] EARLY = "DKIM-Signature: v=1; made beside the commit\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Commits an unsigned queue copy of {@code message} to bob, hands it to {@link #outbound} with
+     * {@link #EARLY} as the signature made beside the commit, and runs what is due.
+     */
+    private void commitUnsignedAndRunTheAttempt(byte[] message) throws Exception {
+        java.time.Instant claim = peers.clock.instant().plus(Duration.ofMinutes(5));
+        QueuedCopy copy = new QueuedCopy(ALICE, List.of(bob), new byte[0], MessageBody.of(message), peers.clock.instant(),
+                claim, true);
+        Committed committed = mail.commit(new Acceptance(List.of(), Optional.of(copy)));
+        outbound.committed(copy, committed.queued().orElseThrow(), CompletableFuture.completedFuture(EARLY));
+        outbound.runDue();
     }
 }

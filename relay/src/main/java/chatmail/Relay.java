@@ -139,6 +139,7 @@ public final class Relay implements AutoCloseable {
     private InboundPipeline inbound;
     private SmtpServer smtp;
     private ImapServer imap;
+    private WebServer web;
     private PushNotifier push;
     private AcmeWorker acme;
     private TurnService turn;
@@ -193,6 +194,7 @@ public final class Relay implements AutoCloseable {
         startTurn();
         startImap();
         startWeb();
+        closeables.push(this::stopAccepting);
         if (acme != null) {
             acme.start();
         }
@@ -337,7 +339,7 @@ public final class Relay implements AutoCloseable {
         if (acme != null) {
             settings = settings.withAcmeHttp(acme::http01);
         }
-        WebServer web = WebServer.start(config, tls, settings);
+        web = WebServer.start(config, tls, settings);
         closeables.push(web);
         web.route("smtp", transport -> smtp.serve(SmtpPort.SUBMISSIONS, transport));
         web.route("imap", transport -> imap.serve(ImapPort.IMAPS, transport));
@@ -355,6 +357,17 @@ public final class Relay implements AutoCloseable {
             int configured = port == ImapPort.IMAP ? config.imapPort() : config.imapsPort();
             listen(port.serviceName(), configured, (address, number) -> imap.listen(port, address, number));
         }
+    }
+
+    /**
+     * The first step of a stop: no listener accepts any longer, and every IMAP and SMTP
+     * connection waiting for its client is closed, while those executing a command get up to
+     * 5 s (one wait for all) to answer it as each server closes (docs/decisions.md).
+     */
+    private void stopAccepting() {
+        smtp.stopAccepting();
+        imap.stopAccepting();
+        web.stopAccepting();
     }
 
     /** Expiry at start-up and daily; each run counted (OPS-3) and kept for {@code status}. */

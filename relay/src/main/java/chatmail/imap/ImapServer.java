@@ -59,6 +59,14 @@ public final class ImapServer implements AutoCloseable {
         return services.idleSessions().current();
     }
 
+    /**
+     * Stops accepting and closes the connections waiting for their client; sessions executing
+     * a command answer it first, until {@link #close} (up to 5 s from here).
+     */
+    public void stopAccepting() {
+        listeners.stopAccepting();
+    }
+
     @Override
     public void close() {
         listeners.close();

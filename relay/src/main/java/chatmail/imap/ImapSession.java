@@ -66,7 +66,7 @@ final class ImapSession {
         transport.setReadTimeout(limits.beforeLogin());
         writer = new ImapResponseWriter(transport.out());
         // SEC-2: before login a line holds credentials at most, so a short one is enough.
-        reader = new ImapReader(transport.in(), limits.maxLineBeforeLogin(), this::flush);
+        reader = new ImapReader(transport.in(), limits.maxLineBeforeLogin(), this::awaitingClient);
         try {
             writer.untagged("OK [CAPABILITY " + capabilities() + "] chatmail ready.");
             while (true) {
@@ -74,6 +74,13 @@ final class ImapSession {
                 // Only after login may a literal (an APPEND message) be larger than a line: spooled.
                 ImapReader.Input input = reader.readCommand(maxLiteral, () -> writer.continuation("OK"),
                         account == null ? null : services.spool());
+                if (!transport.busy().begin()) {
+                    // The relay is stopping: a command not begun is not executed, as its answer might be lost.
+                    if (input instanceof ImapReader.Command c && c.literal() != null) {
+                        c.literal().close();
+                    }
+                    break;
+                }
                 if (!handle(input)) {
                     break;
                 }
@@ -258,7 +265,16 @@ final class ImapSession {
         return true;
     }
 
-    /** Writes what is buffered; the reader calls this before it blocks. */
+    /**
+     * The reader is about to block for the client (the next command, a literal, IDLE's DONE):
+     * the responses go out, and a stop may close the connection at once from here (BusyMarker).
+     */
+    private void awaitingClient() throws IOException {
+        flush();
+        transport.busy().end();
+    }
+
+    /** Writes what is buffered. */
     void flush() throws IOException {
         outputLock.lock();
         try {

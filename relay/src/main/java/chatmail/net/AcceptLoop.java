@@ -3,16 +3,16 @@ package chatmail.net;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 
 /**
  * The accept thread of a listening socket: each accepted connection runs on its own virtual
  * thread, so a slow client (a TLS handshake, a peek) cannot stall the others. Connections stay
- * registered until {@link #release released}, so that closing the listener also closes them.
+ * registered until {@link #release released}, so that closing the listener also closes them:
+ * those waiting for their client at once, those executing a command once they answered it
+ * ({@link BusyMarker}).
  *
  * <p>When accepting fails (the process or the system is out of file descriptors: EMFILE,
  * ENFILE), the connection stays in the backlog and the next accept fails at once too; the loop
@@ -37,8 +37,8 @@ final class AcceptLoop<C extends AutoCloseable> {
     private final AtomicLong failures = new AtomicLong();
     private final AutoCloseable server;
     private final Acceptor<C> acceptor;
-    private final Consumer<C> handler;
-    private final Set<C> open = ConcurrentHashMap.newKeySet();
+    private final BiConsumer<C, BusyMarker> handler;
+    private final OpenConnections open = new OpenConnections();
     private final Thread acceptThread;
     private volatile boolean closed;
 
@@ -46,7 +46,7 @@ final class AcceptLoop<C extends AutoCloseable> {
      * Starts accepting; {@code handler} runs on the connection's thread and must release it.
      * Failures to accept go to the owner's {@code log}, under the owner's {@code name}.
      */
-    AcceptLoop(String name, Logger log, AutoCloseable server, Acceptor<C> acceptor, Consumer<C> handler) {
+    AcceptLoop(String name, Logger log, AutoCloseable server, Acceptor<C> acceptor, BiConsumer<C, BusyMarker> handler) {
         this.name = name;
         this.log = log;
         this.server = server;
@@ -88,8 +88,8 @@ final class AcceptLoop<C extends AutoCloseable> {
             if (connection == null) {
                 continue;
             }
-            open.add(connection);
-            Thread.ofVirtual().name(name + "-conn").start(() -> handler.accept(connection));
+            BusyMarker marker = open.add(connection);
+            Thread.ofVirtual().name(name + "-conn").start(() -> handler.accept(connection, marker));
         }
     }
 
@@ -99,17 +99,27 @@ final class AcceptLoop<C extends AutoCloseable> {
     }
 
     /** The connection is closed or owned by someone else now; closing the listener leaves it alone. */
-    void release(C connection) {
-        open.remove(connection);
+    void release(BusyMarker connection) {
+        open.release(connection);
     }
 
-    /** Stops accepting, closes the server socket and every connection not released. */
-    void close() {
+    /**
+     * Stops accepting and closes every connection waiting for its client; those executing a
+     * command go on until {@link #close}. The relay's stop calls this on every listener first.
+     */
+    void stopAccepting() {
         closed = true;
         closeQuietly(server);
-        for (C c : open) {
-            closeQuietly(c);
-        }
+        open.stop();
+    }
+
+    /**
+     * Stops accepting, lets the connections executing a command answer it (up to
+     * {@link OpenConnections#STOP_WAIT} from the stop), and closes every connection not released.
+     */
+    void close() {
+        stopAccepting();
+        open.close(name, log);
         try {
             acceptThread.join(5000);
         } catch (InterruptedException e) {

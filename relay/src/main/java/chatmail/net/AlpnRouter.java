@@ -142,7 +142,7 @@ public final class AlpnRouter implements AutoCloseable {
         return offered.stream().filter(services::containsKey).findFirst();
     }
 
-    private void route(SocketChannel channel) {
+    private void route(SocketChannel channel, BusyMarker busy) {
         boolean handedOver = false;
         Admission admission = limits.admit(ConnectionService.HTTPS, channel.socket().getInetAddress());
         try {
@@ -159,10 +159,10 @@ public final class AlpnRouter implements AutoCloseable {
             if (answer != null) {
                 answer.answer(channel.socket(), new ByteArrayInputStream(peeked.bytes()));
             } else if (protocol.isPresent()) {
-                serveInProcess(channel, peeked.bytes(), protocol.get(), admission);
+                serveInProcess(channel, peeked.bytes(), protocol.get(), admission, busy);
             } else {
                 channel.socket().setSoTimeout(0);
-                accepting.release(channel);
+                accepting.release(busy);
                 handedOver = true;
                 // The web server's idle timeout governs from here; the connection stays port 443's.
                 admission.deadlineOff();
@@ -178,21 +178,21 @@ public final class AlpnRouter implements AutoCloseable {
         } finally {
             if (!handedOver) {
                 admission.close();
-                accepting.release(channel);
+                accepting.release(busy);
                 closeQuietly(channel);
             }
         }
     }
 
-    private void serveInProcess(SocketChannel channel, byte[] alreadyRead, String protocol, Admission admission)
-            throws Exception {
+    private void serveInProcess(SocketChannel channel, byte[] alreadyRead, String protocol, Admission admission,
+            BusyMarker busy) throws Exception {
         SSLSocket socket = tls.wrapAccepted(channel.socket(), TlsPolicy.CLIENT,
                 new ByteArrayInputStream(alreadyRead), List.of(protocol));
         try {
             socket.startHandshake();
             // From here the service's limits apply, under the client's address (WEB-3).
             admission.close();
-            try (Transport transport = new SocketTransport(socket, null, channel.socket())) {
+            try (Transport transport = new SocketTransport(socket, null, channel.socket(), busy)) {
                 services.get(protocol).serve(transport);
             }
         } finally {
@@ -202,6 +202,14 @@ public final class AlpnRouter implements AutoCloseable {
 
     private int timeoutMillis() {
         return (int) Math.min(Integer.MAX_VALUE, settings.handshakeTimeout().toMillis());
+    }
+
+    /**
+     * Stops accepting and closes the connections waiting for their client; IMAP and SMTP
+     * sessions executing a command go on until {@link #close} (HTTPS ones are the web server's).
+     */
+    public void stopAccepting() {
+        accepting.stopAccepting();
     }
 
     @Override

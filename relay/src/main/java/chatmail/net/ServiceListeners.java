@@ -56,7 +56,7 @@ public final class ServiceListeners<P extends ServicePort> implements AutoClosea
 
     /** Starts listening for one service on one address; returns the bound port. */
     public int listen(P port, InetAddress address, int portNumber) throws IOException {
-        TcpListener l = new TcpListener(port.serviceName(), address, portNumber, socket -> serve(port, socket));
+        TcpListener l = new TcpListener(port.serviceName(), address, portNumber, (socket, busy) -> serve(port, socket, busy));
         listeners.add(l);
         return l.port();
     }
@@ -82,7 +82,7 @@ public final class ServiceListeners<P extends ServicePort> implements AutoClosea
         session.run(port, transport);
     }
 
-    private void serve(P port, Socket socket) throws IOException {
+    private void serve(P port, Socket socket, BusyMarker busy) throws IOException {
         TlsPolicy tlsPolicy = policy.apply(port);
         try (Admission admission = limits.admit(port.limitsService(), socket.getInetAddress())) {
             // Until the session's own timeouts: at most to this connection's login deadline,
@@ -102,9 +102,9 @@ public final class ServiceListeners<P extends ServicePort> implements AutoClosea
                     return;
                 }
                 transport = new SocketTransport(tls.wrapAccepted(socket, tlsPolicy,
-                        new ByteArrayInputStream(new byte[] {(byte) first}), List.of()), null, socket);
+                        new ByteArrayInputStream(new byte[] {(byte) first}), List.of()), null, socket, busy);
             } else {
-                transport = new SocketTransport(socket, plain -> tls.startTls(plain, tlsPolicy));
+                transport = new SocketTransport(socket, plain -> tls.startTls(plain, tlsPolicy), socket, busy);
             }
             try {
                 run(port, transport, admission);
@@ -124,8 +124,17 @@ public final class ServiceListeners<P extends ServicePort> implements AutoClosea
         }
     }
 
+    /** Stops accepting and closes the connections waiting for their client ({@link BusyMarker}). */
+    public void stopAccepting() {
+        for (TcpListener l : listeners) {
+            l.stopAccepting();
+        }
+    }
+
     @Override
     public void close() {
+        // All at once first: the commands being executed on each share one wait.
+        stopAccepting();
         for (TcpListener l : listeners) {
             l.close();
         }

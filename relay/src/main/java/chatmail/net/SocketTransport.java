@@ -21,6 +21,7 @@ public final class SocketTransport implements Transport {
     private final TlsUpgrade tlsUpgrade;
     /** The TCP socket under any TLS layer: closing it ends a blocked read without a TLS close. */
     private final Socket tcp;
+    private final BusyMarker busy;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
@@ -32,14 +33,16 @@ public final class SocketTransport implements Transport {
      * @param tlsUpgrade how to start TLS on this socket; {@code null} when STARTTLS is not offered
      */
     public SocketTransport(Socket socket, TlsUpgrade tlsUpgrade) throws IOException {
-        this(socket, tlsUpgrade, socket);
+        this(socket, tlsUpgrade, socket, BusyMarker.none());
     }
 
     /**
      * @param tcp the plain socket {@code socket} is layered on (TLS over an accepted connection)
+     * @param busy the listener's marker of this connection, which a stop looks at
      */
-    public SocketTransport(Socket socket, TlsUpgrade tlsUpgrade, Socket tcp) throws IOException {
+    public SocketTransport(Socket socket, TlsUpgrade tlsUpgrade, Socket tcp, BusyMarker busy) throws IOException {
         this.tcp = tcp;
+        this.busy = busy;
         this.socket = socket;
         this.peer = socket.getInetAddress();
         this.tlsUpgrade = tlsUpgrade;
@@ -150,6 +153,11 @@ public final class SocketTransport implements Transport {
     @Override
     public void bind(Admission admission) {
         this.admission = admission;
+    }
+
+    @Override
+    public BusyMarker busy() {
+        return busy;
     }
 
     @Override

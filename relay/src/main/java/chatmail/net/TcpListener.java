@@ -23,7 +23,8 @@ public final class TcpListener implements AutoCloseable {
     /** What a listener does with an accepted connection. */
     @FunctionalInterface
     public interface Handler {
-        void handle(Socket socket) throws Exception;
+        /** {@code busy} is the connection's: its session marks the commands it executes there. */
+        void handle(Socket socket, BusyMarker busy) throws Exception;
     }
 
     private final String name;
@@ -65,16 +66,21 @@ public final class TcpListener implements AutoCloseable {
         return s;
     }
 
-    private void run(Socket s) {
+    private void run(Socket s, BusyMarker busy) {
         try {
-            handler.handle(s);
+            handler.handle(s, busy);
         } catch (Exception e) {
             // Connection-level failures (resets, TLS errors) are routine on the internet.
             log.debug("{}: connection ended: {}", name, e.toString());
         } finally {
             closeQuietly(s);
-            accepting.release(s);
+            accepting.release(busy);
         }
+    }
+
+    /** Stops accepting and closes the connections waiting for their client ({@link BusyMarker}). */
+    public void stopAccepting() {
+        accepting.stopAccepting();
     }
 
     @Override

@@ -36,6 +36,14 @@ public interface Transport extends AutoCloseable {
      */
     Admission admission();
 
+    /**
+     * Where the session marks the commands it executes, from the end of reading one until its
+     * reply is flushed: a stop lets those finish and closes the connection at once otherwise.
+     */
+    default BusyMarker busy() {
+        return BusyMarker.none();
+    }
+
     /** Puts the connection under these limits; the listener calls it once it admitted the client. */
     void bind(Admission admission);
 

@@ -119,7 +119,12 @@ final class AuthCommand {
     /** Sends a SASL challenge and reads the client's answer line; null when the connection ends. */
     private static String challenge(SmtpSession s, SmtpReply prompt) throws IOException {
         s.writer().sendNow(prompt);
+        // A client typing credentials is waited for by no stop: nothing is committed before login.
+        s.awaitingClient();
         SmtpLine line = s.reader().readLine();
+        if (!s.commandStarts()) {
+            return null;
+        }
         if (line instanceof SmtpLine.Complete c) {
             return c.text();
         }

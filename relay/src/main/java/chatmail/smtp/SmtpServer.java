@@ -49,6 +49,14 @@ public final class SmtpServer implements AutoCloseable {
         listeners.serve(port, transport);
     }
 
+    /**
+     * Stops accepting and closes the connections waiting for their client; sessions executing
+     * a command answer it first, until {@link #close} (up to 5 s from here).
+     */
+    public void stopAccepting() {
+        listeners.stopAccepting();
+    }
+
     @Override
     public void close() {
         listeners.close();

@@ -75,8 +75,12 @@ final class SmtpSession {
                 // together in one write (SMTP-1).
                 if (!reader.hasBufferedInput()) {
                     writer.flush();
+                    awaitingClient();
                 }
                 SmtpLine line = reader.readLine();
+                if (!commandStarts()) {
+                    return;
+                }
                 boolean goOn = switch (line) {
                     case SmtpLine.Complete complete -> handle(SmtpCommandParser.parse(complete.bytes()));
                     case SmtpLine.TooLong t -> reply(SmtpReplies.LINE_TOO_LONG);
@@ -101,6 +105,19 @@ final class SmtpSession {
                 // the client is gone
             }
         }
+    }
+
+    /**
+     * Every reply is out and the session waits for the client: a stop may close the connection
+     * at once from here. DATA's body is not such a wait: a stop lets it arrive (BusyMarker).
+     */
+    void awaitingClient() {
+        transport.busy().end();
+    }
+
+    /** The client's line is read; false when the relay is stopping and the session must end unanswered. */
+    boolean commandStarts() {
+        return transport.busy().begin();
     }
 
     /** Queues a reply; false when the connection must close (too many errors). */

@@ -252,11 +252,19 @@ public final class WebServer implements AutoCloseable {
         return Map.copyOf(ports);
     }
 
+    /**
+     * The HTTPS routers stop accepting, and their IMAP and SMTP connections that wait for their
+     * client close; the relay's stop calls this on every listener before it closes any.
+     */
+    public void stopAccepting() {
+        for (AlpnRouter r : routers) {
+            r.stopAccepting();
+        }
+    }
+
     @Override
     public void close() {
-        for (AlpnRouter r : routers) {
-            r.close();
-        }
+        stopAccepting();
         if (inFlight != null && inFlight.getCurrentRequestCount() > 0) {
             log.info("web: stopping, waiting up to {} s for {} requests being answered", STOP_WAIT.toSeconds(),
                     inFlight.getCurrentRequestCount());
@@ -265,6 +273,10 @@ public final class WebServer implements AutoCloseable {
             server.stop();
         } catch (Exception e) {
             log.warn("web: while stopping: {}", e.toString());
+        }
+        // After Jetty's wait, which ran alongside the IMAP and SMTP commands on port 443 finishing.
+        for (AlpnRouter r : routers) {
+            r.close();
         }
     }
 }

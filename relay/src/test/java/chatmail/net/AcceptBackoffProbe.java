@@ -17,7 +17,7 @@ import java.util.concurrent.CountDownLatch;
 public final class AcceptBackoffProbe {
     public static void main(String[] args) throws Exception {
         CountDownLatch released = new CountDownLatch(1);
-        TcpListener listener = new TcpListener("probe", InetAddress.getLoopbackAddress(), 0, socket -> {
+        TcpListener listener = new TcpListener("probe", InetAddress.getLoopbackAddress(), 0, (socket, busy) -> {
             socket.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             released.await();

@@ -104,6 +104,17 @@ public final class SmtpClient implements AutoCloseable {
         return new SmtpClient(s);
     }
 
+    /** Connects to the HTTPS port offering only ALPN {@code smtp}, so the port-443 router serves submission (WEB-3). */
+    public static SmtpClient connectAlpn(int httpsPort) throws IOException {
+        SSLSocket s = (SSLSocket) TrustAllTls.socketFactory().createSocket(InetAddress.getLoopbackAddress(), httpsPort);
+        SSLParameters p = s.getSSLParameters();
+        p.setApplicationProtocols(new String[] {"smtp"});
+        s.setSSLParameters(p);
+        s.setSoTimeout((int) READ_DEADLINE.toMillis());
+        s.startHandshake();
+        return new SmtpClient(s);
+    }
+
     /** Connects with implicit TLS or plain, reads the greeting, says EHLO and upgrades when needed. */
     public static SmtpClient ready(int port, boolean implicitTls) throws IOException {
         SmtpClient c = implicitTls ? connectTls(port) : connect(port);

@@ -115,7 +115,7 @@ final class AcceptLoop<C extends AutoCloseable> {
 
     /**
      * Stops accepting, lets the connections executing a command answer it (up to
-     * {@link OpenConnections#STOP_WAIT} from the stop), and closes every connection not released.
+     * {@link StopGrace#DURATION} from the stop), and closes every connection not released.
      */
     void close() {
         stopAccepting();

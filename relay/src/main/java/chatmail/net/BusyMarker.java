@@ -6,7 +6,7 @@ import java.lang.invoke.VarHandle;
 /**
  * Whether a connection's session is executing a command: from the end of reading it until its
  * reply is flushed. A stop closes a connection that is not at once, and lets one that is finish
- * its command and write the reply first, for up to {@link OpenConnections#STOP_WAIT}: a DATA or
+ * its command and write the reply first, for up to {@link StopGrace#DURATION}: a DATA or
  * APPEND whose commit completes just as the relay stops is still answered, and the client does
  * not send it again (docs/decisions.md, "The receiving side of a stop, SMTP and IMAP").
  *

@@ -1,6 +1,5 @@
 package chatmail.net;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,13 +10,10 @@ import org.slf4j.Logger;
 /**
  * The connections a listener accepted and has not released, each with its {@link BusyMarker}.
  * A stop closes those waiting for their client at once and gives those executing a command up
- * to {@link #STOP_WAIT} to write the reply; it waits on a condition their sessions signal, so a
+ * to {@link StopGrace#DURATION} to write the reply; it waits on a condition their sessions signal, so a
  * stop with nothing busy takes no time at all.
  */
 final class OpenConnections {
-
-    /** How long a stop waits for commands being executed; as long as the web side waits (WebServer.STOP_WAIT). */
-    static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     static final OpenConnections NEVER_STOPPED = new OpenConnections();
 
@@ -53,7 +49,7 @@ final class OpenConnections {
             if (stopping) {
                 return;
             }
-            deadline = System.nanoTime() + STOP_WAIT.toNanos();
+            deadline = System.nanoTime() + StopGrace.DURATION.toNanos();
             stopping = true;
         } finally {
             lock.unlock();
@@ -71,7 +67,7 @@ final class OpenConnections {
         stop();
         List<BusyMarker> busy = open.stream().filter(m -> !m.closeIfIdle()).toList();
         if (!busy.isEmpty()) {
-            log.info("{}: stopping, waiting up to {} s for {} commands being answered", name, STOP_WAIT.toSeconds(),
+            log.info("{}: stopping, waiting up to {} s for {} commands being answered", name, StopGrace.DURATION.toSeconds(),
                     busy.size());
             lock.lock();
             try {

@@ -6,6 +6,7 @@ import chatmail.delivery.inbound.MxDelivReceiver;
 import chatmail.limits.ClientLimits;
 import chatmail.net.AlpnRouter;
 import chatmail.net.ListenBacklog;
+import chatmail.net.StopGrace;
 import chatmail.tls.TlsContexts;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -82,9 +83,6 @@ public final class WebServer implements AutoCloseable {
     private volatile int httpsPort;
     private GracefulHandler inFlight;
 
-    /** How long a stop waits for requests being answered; the outbound attempts get as long. */
-    static final Duration STOP_WAIT = Duration.ofSeconds(5);
-
     private WebServer(Config config, Settings settings) {
         JettyLogging.keepClientAddressesOut();
         // Without it, Jetty's MemoryUtils asks the platform MBean server whether oops are
@@ -160,7 +158,7 @@ public final class WebServer implements AutoCloseable {
         // A stop lets requests being answered finish: a /mxdeliv whose commit is under way would
         // otherwise lose its answer, and the sending relay would deliver the message again.
         server.setHandler(inFlight = new GracefulHandler(new SchemeSplit(site, plain)));
-        server.setStopTimeout(STOP_WAIT.toMillis());
+        server.setStopTimeout(StopGrace.DURATION.toMillis());
         server.setErrorHandler(new ErrorPages());
         try {
             server.start();
@@ -266,7 +264,7 @@ public final class WebServer implements AutoCloseable {
     public void close() {
         stopAccepting();
         if (inFlight != null && inFlight.getCurrentRequestCount() > 0) {
-            log.info("web: stopping, waiting up to {} s for {} requests being answered", STOP_WAIT.toSeconds(),
+            log.info("web: stopping, waiting up to {} s for {} requests being answered", StopGrace.DURATION.toSeconds(),
                     inFlight.getCurrentRequestCount());
         }
         try {

@@ -1,6 +1,7 @@
 package chatmail.delivery.outbound;
 
 import chatmail.config.Config;
+import chatmail.net.StopGrace;
 import java.time.Duration;
 import java.util.List;
 
@@ -61,8 +62,7 @@ public record OutboundSettings(
                 8,
                 Duration.ofSeconds(30),
                 500,
-                // Far below systemd's TimeoutStopSec (60 s); a /mxdeliv answer takes milliseconds.
-                Duration.ofSeconds(5));
+                StopGrace.DURATION);
     }
 
     /** The defaults with the timeouts of the relay's configuration. */

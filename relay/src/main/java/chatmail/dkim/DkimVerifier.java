@@ -145,26 +145,28 @@ public final class DkimVerifier {
     /**
      * The header fields as jdkim reads them ({@code Name: value} with folding, CRLF line
      * breaks), offering only the selected signatures for verification. jdkim asks once per name
-     * in a signature's {@code h=} list, which the sender writes: each answer is a prepared list,
-     * so a long {@code h=} costs no scan of the header per entry (SEC-4).
+     * in a signature's {@code h=} list, which the sender writes: the fields are grouped by name
+     * in one pass, so a long {@code h=} costs no scan of the header per entry (SEC-4). A name's
+     * text is made when it is first asked for: the signatures not checked (a DKIM-heavy message
+     * carries dozens) and the fields no {@code h=} names are never copied.
      */
     static Headers headers(HeaderSection header, List<String> signaturesToCheck) {
-        List<String> all = new ArrayList<>();
-        Map<String, List<String>> byName = new HashMap<>();
+        Map<String, List<HeaderSection.Field>> byName = new HashMap<>();
         for (HeaderSection.Field f : header.fields()) {
             if (f.name() != null) {
-                String raw = crlf(header.raw(f));
-                all.add(raw);
-                byName.computeIfAbsent(f.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(raw);
+                byName.computeIfAbsent(f.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(f);
             }
         }
         List<String> selected = signaturesToCheck.stream().map(DkimVerifier::crlf).toList();
-        List<String> fields = List.copyOf(all);
         Map<String, List<String>> named = new HashMap<>();
-        byName.forEach((name, values) -> named.put(name, List.copyOf(values)));
         return new Headers() {
+            private List<String> fields;
+
             @Override
             public List<String> getFields() {
+                if (fields == null) {
+                    fields = header.fields().stream().filter(f -> f.name() != null).map(f -> crlf(header.raw(f))).toList();
+                }
                 return fields;
             }
 
@@ -173,7 +175,12 @@ public final class DkimVerifier {
                 if (name.equals(SIGNATURES_QUERY)) {
                     return selected;
                 }
-                return named.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+                String key = name.toLowerCase(Locale.ROOT);
+                List<HeaderSection.Field> found = byName.get(key);
+                if (found == null) {
+                    return List.of();
+                }
+                return named.computeIfAbsent(key, k -> found.stream().map(f -> crlf(header.raw(f))).toList());
             }
         };
     }

@@ -108,7 +108,7 @@ public abstract sealed class MessagePipeline permits SubmissionPipeline, Inbound
      */
     protected SpooledBody rewriteHeader(MessageBody message, HeaderSection header, HeaderRewrite cleanup)
             throws IOException {
-        try (SpoolWriter out = spool.newWriter(Long.MAX_VALUE); InputStream in = message.openStream()) {
+        try (SpoolWriter out = spool.newWriter(Long.MAX_VALUE, message.size()); InputStream in = message.openStream()) {
             in.skipNBytes(header.length());
             cleanup.write(header, in, out);
             return out.finish();

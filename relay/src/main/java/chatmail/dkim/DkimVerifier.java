@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.apache.james.jdkim.DKIMVerifier;
 import org.apache.james.jdkim.api.Headers;
 import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
@@ -24,7 +25,6 @@ import org.apache.james.jdkim.api.SignatureRecord;
 import org.apache.james.jdkim.exceptions.FailException;
 import org.apache.james.jdkim.exceptions.PermFailException;
 import org.apache.james.jdkim.exceptions.TempFailException;
-import org.apache.james.mime4j.io.EOLConvertingInputStream;
 
 /**
  * The incoming origin check (SMTP-8): the message passes when at least one DKIM signature is
@@ -49,6 +49,11 @@ public final class DkimVerifier {
 
     /** jdkim asks for the signatures to verify with exactly this name. */
     private static final String SIGNATURES_QUERY = "DKIM-Signature";
+
+    // Compiled once: String.replaceAll compiles its pattern on every call, and every header field
+    // of every message signed or verified that is folded, and every signature of a DKIM-heavy one, passes here.
+    private static final Pattern LINE_BREAK = Pattern.compile("\r?\n");
+    private static final Pattern WHITE_SPACE = Pattern.compile("\\s");
 
     private final DkimKeyCache keys;
 
@@ -134,32 +139,34 @@ public final class DkimVerifier {
             in.close();
             throw e;
         }
-        return new EOLConvertingInputStream(in);
+        return new CrlfInputStream(in);
     }
 
     /**
      * The header fields as jdkim reads them ({@code Name: value} with folding, CRLF line
      * breaks), offering only the selected signatures for verification. jdkim asks once per name
-     * in a signature's {@code h=} list, which the sender writes: each answer is a prepared list,
-     * so a long {@code h=} costs no scan of the header per entry (SEC-4).
+     * in a signature's {@code h=} list, which the sender writes: the fields are grouped by name
+     * in one pass, so a long {@code h=} costs no scan of the header per entry (SEC-4). A name's
+     * text is made when it is first asked for: the signatures not checked (a DKIM-heavy message
+     * carries dozens) and the fields no {@code h=} names are never copied.
      */
     static Headers headers(HeaderSection header, List<String> signaturesToCheck) {
-        List<String> all = new ArrayList<>();
-        Map<String, List<String>> byName = new HashMap<>();
+        Map<String, List<HeaderSection.Field>> byName = new HashMap<>();
         for (HeaderSection.Field f : header.fields()) {
             if (f.name() != null) {
-                String raw = crlf(header.raw(f));
-                all.add(raw);
-                byName.computeIfAbsent(f.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(raw);
+                byName.computeIfAbsent(f.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(f);
             }
         }
         List<String> selected = signaturesToCheck.stream().map(DkimVerifier::crlf).toList();
-        List<String> fields = List.copyOf(all);
         Map<String, List<String>> named = new HashMap<>();
-        byName.forEach((name, values) -> named.put(name, List.copyOf(values)));
         return new Headers() {
+            private List<String> fields;
+
             @Override
             public List<String> getFields() {
+                if (fields == null) {
+                    fields = header.fields().stream().filter(f -> f.name() != null).map(f -> crlf(header.raw(f))).toList();
+                }
                 return fields;
             }
 
@@ -168,13 +175,18 @@ public final class DkimVerifier {
                 if (name.equals(SIGNATURES_QUERY)) {
                     return selected;
                 }
-                return named.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+                String key = name.toLowerCase(Locale.ROOT);
+                List<HeaderSection.Field> found = byName.get(key);
+                if (found == null) {
+                    return List.of();
+                }
+                return named.computeIfAbsent(key, k -> found.stream().map(f -> crlf(header.raw(f))).toList());
             }
         };
     }
 
     private static String crlf(String field) {
-        return field.indexOf('\n') < 0 ? field : field.replaceAll("\r?\n", "\r\n");
+        return field.indexOf('\n') < 0 ? field : LINE_BREAK.matcher(field).replaceAll("\r\n");
     }
 
     /** The d= tag of a DKIM-Signature field, normalized, or "" when it has none. */
@@ -184,7 +196,7 @@ public final class DkimVerifier {
         for (String tag : value.split(";")) {
             int eq = tag.indexOf('=');
             if (eq > 0 && tag.substring(0, eq).strip().equals("d")) {
-                return normalize(tag.substring(eq + 1).replaceAll("\\s", ""));
+                return normalize(WHITE_SPACE.matcher(tag.substring(eq + 1)).replaceAll(""));
             }
         }
         return "";

@@ -36,20 +36,16 @@ public final class ClientHelloPeek {
      * socket's exception.
      */
     public Peeked read(InputStream in) throws IOException {
+        // The buffer only once the client has said something: a flood of silent connections
+        // (SEC-3) then holds no buffer while it waits.
+        int first = in.read();
+        if (first < 0) {
+            return new Peeked(new byte[0], List.of(), false);
+        }
         byte[] buffer = new byte[Math.min(maxBytes, 2048)];
-        int length = 0;
+        buffer[0] = (byte) first;
+        int length = 1;
         while (true) {
-            if (length == buffer.length) {
-                if (length >= maxBytes) {
-                    return new Peeked(Arrays.copyOf(buffer, length), List.of(), false);
-                }
-                buffer = Arrays.copyOf(buffer, Math.min(maxBytes, buffer.length * 2));
-            }
-            int n = in.read(buffer, length, buffer.length - length);
-            if (n < 0) {
-                return new Peeked(Arrays.copyOf(buffer, length), List.of(), false);
-            }
-            length += n;
             switch (parser.parse(buffer, length)) {
                 case ClientHelloParser.Hello hello -> {
                     return new Peeked(Arrays.copyOf(buffer, length), hello.alpn(), true);
@@ -61,6 +57,17 @@ public final class ClientHelloPeek {
                     // keep reading
                 }
             }
+            if (length == buffer.length) {
+                if (length >= maxBytes) {
+                    return new Peeked(Arrays.copyOf(buffer, length), List.of(), false);
+                }
+                buffer = Arrays.copyOf(buffer, Math.min(maxBytes, buffer.length * 2));
+            }
+            int n = in.read(buffer, length, buffer.length - length);
+            if (n < 0) {
+                return new Peeked(Arrays.copyOf(buffer, length), List.of(), false);
+            }
+            length += n;
         }
     }
 }

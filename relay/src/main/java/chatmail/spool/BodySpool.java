@@ -65,7 +65,16 @@ public final class BodySpool {
      * then reports {@link SpoolWriter#tooLarge()} and its file is already gone.
      */
     public SpoolWriter newWriter(long maxSize) {
-        return new SpoolWriter(directory, maxSize);
+        return new SpoolWriter(directory, maxSize, 0);
+    }
+
+    /**
+     * As {@link #newWriter(long)}, for a body whose size the relay knows already (a rewrite of
+     * one it holds): memory for that much is taken at once rather than grown by copies. Never
+     * for a size a client announced (SEC-1).
+     */
+    public SpoolWriter newWriter(long maxSize, long knownSize) {
+        return new SpoolWriter(directory, maxSize, knownSize);
     }
 
     /** {@code data_dir/tmp}. */

@@ -28,16 +28,17 @@ public final class SpoolWriter extends OutputStream {
 
     private final Path directory;
     private final long maxSize;
-    private byte[] memory = new byte[1024];
+    private byte[] memory;
     private long size;
     private Path file;
     private OutputStream fileOut;
     private boolean tooLarge;
     private boolean done;
 
-    SpoolWriter(Path directory, long maxSize) {
+    SpoolWriter(Path directory, long maxSize, long knownSize) {
         this.directory = directory;
         this.maxSize = maxSize;
+        this.memory = new byte[knownSize > 1024 && knownSize <= BodySpool.MEMORY_LIMIT ? (int) knownSize : 1024];
     }
 
     @Override
@@ -118,7 +119,7 @@ public final class SpoolWriter extends OutputStream {
         }
         done = true;
         if (fileOut == null) {
-            byte[] bytes = Arrays.copyOf(memory, (int) size);
+            byte[] bytes = memory.length == size ? memory : Arrays.copyOf(memory, (int) size);
             memory = null;
             return new SpooledBody(bytes, null, size);
         }

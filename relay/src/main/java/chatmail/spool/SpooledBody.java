@@ -1,8 +1,8 @@
 package chatmail.spool;
 
+import chatmail.store.InMemoryBodyStream;
 import chatmail.store.MessageBody;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -38,7 +38,7 @@ public final class SpooledBody implements MessageBody, AutoCloseable {
     @Override
     public InputStream openStream() throws IOException {
         if (bytes != null) {
-            return new ByteArrayInputStream(bytes);
+            return new InMemoryBodyStream(bytes);
         }
         return new BufferedInputStream(Files.newInputStream(file), READ_BUFFER);
     }

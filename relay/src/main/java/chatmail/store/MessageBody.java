@@ -1,6 +1,5 @@
 package chatmail.store;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -58,7 +57,7 @@ public interface MessageBody {
 
         @Override
         public InputStream openStream() {
-            return new ByteArrayInputStream(bytes);
+            return new InMemoryBodyStream(bytes);
         }
 
         @Override

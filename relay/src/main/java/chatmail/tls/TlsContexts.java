@@ -11,7 +11,9 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -35,6 +37,14 @@ public final class TlsContexts {
     private final KeyMaterialSource serverKeys;
     private final SSLContext serverContext;
     private final String[] serverCipherSuites;
+    /**
+     * {@link #serverParameters} per kind of accepted connection, made once: a socket copies what
+     * it is given, and making them anew (the context's defaults copied, then replaced) was a
+     * measurable part of what each attacking connection allocated. Never changed once made.
+     */
+    private final Map<AcceptedKind, SSLParameters> acceptedParameters = new ConcurrentHashMap<>();
+
+    private record AcceptedKind(TlsPolicy policy, List<String> applicationProtocols) {}
     // The client contexts are made on first use: the system's CA list is a tenth of a second of
     // start-up that a relay pays only once it delivers or notifies. trusted_ca_file is read now, so
     // a bad one still stops the start.
@@ -188,7 +198,8 @@ public final class TlsContexts {
     public SSLSocket wrapAccepted(Socket plain, TlsPolicy policy, InputStream alreadyRead,
             List<String> applicationProtocols) throws IOException {
         SSLSocket socket = (SSLSocket) serverContext.getSocketFactory().createSocket(plain, alreadyRead, true);
-        socket.setSSLParameters(serverParameters(policy, applicationProtocols));
+        socket.setSSLParameters(acceptedParameters.computeIfAbsent(new AcceptedKind(policy, List.copyOf(applicationProtocols)),
+                kind -> serverParameters(kind.policy(), kind.applicationProtocols())));
         return socket;
     }
 

@@ -1,6 +1,7 @@
 package chatmail.store.sqlite;
 
 import chatmail.store.Mailbox;
+import chatmail.store.MailboxChanges;
 import chatmail.store.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -94,6 +95,43 @@ final class MailboxTable {
             }
             return rows.getLong(1);
         }
+    }
+
+    /**
+     * Increments the mailbox's MODSEQ for messages that were expunged and records it as the last
+     * expunge's, so {@link #changesSince} tells sessions synced before it to read every message.
+     */
+    static long expungedModseq(WriteTx tx, long mailboxId) throws SQLException {
+        PreparedStatement statement = tx.statement("UPDATE mailboxes SET highestmodseq = highestmodseq + 1,"
+                + " expunged_modseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq");
+        statement.setLong(1, mailboxId);
+        try (ResultSet rows = statement.executeQuery()) {
+            if (!rows.next()) {
+                throw new StoreException("no such mailbox");
+            }
+            return rows.getLong(1);
+        }
+    }
+
+    /**
+     * The mailbox's HIGHESTMODSEQ and the messages changed after {@code modseq}, or empty when
+     * a message was expunged after it. The counters are read before the rows: a change committed
+     * in between is then reported once more at the next sync, never missed.
+     */
+    static Optional<MailboxChanges> changesSince(StatementCache sql, long mailboxId, long modseq) throws SQLException {
+        PreparedStatement statement = sql.get("SELECT highestmodseq, expunged_modseq FROM mailboxes WHERE id = ?");
+        statement.setLong(1, mailboxId);
+        long highest;
+        try (ResultSet rows = statement.executeQuery()) {
+            if (!rows.next()) {
+                throw new StoreException("no such mailbox");
+            }
+            if (rows.getLong(2) > modseq) {
+                return Optional.empty();
+            }
+            highest = rows.getLong(1);
+        }
+        return Optional.of(new MailboxChanges(highest, MessageTable.changedSince(sql, mailboxId, modseq)));
     }
 
     static long accountOf(StatementCache sql, long mailboxId) throws SQLException {

@@ -82,7 +82,7 @@ final class MessageChanges {
             }
         }
         if (!removed.isEmpty()) {
-            MailboxTable.nextModseq(tx, mailboxId);
+            MailboxTable.expungedModseq(tx, mailboxId);
             tx.publishAfterCommit(new MessagesExpunged(accountId, mailboxId, List.copyOf(removed)));
         }
         return removed;
@@ -139,7 +139,7 @@ final class MessageChanges {
             BodyTable.release(tx, files, body.getKey(), body.getValue());
         }
         for (Map.Entry<Long, List<Long>> mailbox : removed.entrySet()) {
-            MailboxTable.nextModseq(tx, mailbox.getKey());
+            MailboxTable.expungedModseq(tx, mailbox.getKey());
             List<Long> uids = new ArrayList<>(mailbox.getValue());
             uids.sort(null);
             tx.publishAfterCommit(new MessagesExpunged(accounts.get(mailbox.getKey()), mailbox.getKey(), List.copyOf(uids)));

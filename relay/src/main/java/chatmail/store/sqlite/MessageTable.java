@@ -46,6 +46,22 @@ final class MessageTable {
         return messages;
     }
 
+    /** The messages whose MODSEQ is above {@code modseq}, in UID order. */
+    static List<MessageInfo> changedSince(StatementCache sql, long mailboxId, long modseq) throws SQLException {
+        PreparedStatement statement = sql.get("SELECT uid, flags, modseq, size, internal_date FROM messages"
+                + " WHERE mailbox_id = ? AND modseq > ? ORDER BY uid");
+        statement.setLong(1, mailboxId);
+        statement.setLong(2, modseq);
+        List<MessageInfo> messages = new ArrayList<>();
+        try (ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                messages.add(new MessageInfo(rows.getLong(1), FlagSet.decodeToSet(rows.getString(2)),
+                        rows.getLong(3), rows.getLong(4), Instant.ofEpochMilli(rows.getLong(5))));
+            }
+        }
+        return messages;
+    }
+
     /** Where a message's content is: inline bytes, or the name of its body file. */
     static Optional<Content> content(StatementCache sql, long mailboxId, long uid) throws SQLException {
         PreparedStatement statement = sql.get("SELECT b.content, b.file FROM messages m"

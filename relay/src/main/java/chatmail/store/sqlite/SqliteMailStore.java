@@ -8,6 +8,7 @@ import chatmail.store.DeliveryTarget;
 import chatmail.store.ImportedMessage;
 import chatmail.store.LoginRecord;
 import chatmail.store.Mailbox;
+import chatmail.store.MailboxChanges;
 import chatmail.store.MailboxEvents;
 import chatmail.store.MailboxSnapshot;
 import chatmail.store.MailStore;
@@ -330,6 +331,12 @@ public final class SqliteMailStore implements MailStore {
             return new MailboxSnapshot(counters.mailbox(), counters.uidNext(), counters.highestModseq(),
                     MessageTable.list(sql, mailboxId));
         });
+    }
+
+    /** Uses V10's expunged_modseq and the index on (mailbox_id, modseq). */
+    @Override
+    public Optional<MailboxChanges> changesSince(long mailboxId, long modseq) {
+        return read(sql -> MailboxTable.changesSince(sql, mailboxId, modseq));
     }
 
     @Override

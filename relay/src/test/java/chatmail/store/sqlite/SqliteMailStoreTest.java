@@ -8,6 +8,7 @@ import chatmail.store.Account;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.MailStore.FlagUpdate;
 import chatmail.store.Mailbox;
+import chatmail.store.MailboxChanges;
 import chatmail.store.MailboxEvents;
 import chatmail.store.MailboxEvents.MailboxEvent;
 import chatmail.store.MailboxSnapshot;
@@ -115,6 +116,34 @@ class SqliteMailStoreTest {
         reopen();
         assertThat(store.content(inbox.id(), second.uid())).isEqualTo(large);
         assertThat(store.snapshot(inbox.id()).messages()).hasSize(2);
+    }
+
+    /** IDLE re-reads only what changed after a delivery, and every kind of removal makes it read all again. */
+    @Test
+    void changesSinceAreTheNewRowsUntilAMessageGoes() {
+        Mailbox inbox = inbox(account("alice@example.org"));
+        deliver(inbox, TestMessages.message(1, SMALL));
+        deliver(inbox, TestMessages.message(2, SMALL));
+        long synced = store.snapshot(inbox.id()).highestModseq();
+        deliver(inbox, TestMessages.message(3, SMALL));
+
+        MailboxChanges changes = store.changesSince(inbox.id(), synced).orElseThrow();
+        assertThat(changes.changed()).extracting(MessageInfo::uid).containsExactly(3L);
+        assertThat(changes.highestModseq()).isEqualTo(store.snapshot(inbox.id()).highestModseq());
+
+        long beforeExpunge = changes.highestModseq();
+        store.expunge(inbox.id(), List.of(1L));
+        assertThat(store.changesSince(inbox.id(), beforeExpunge)).as("after an IMAP expunge").isEmpty();
+        long afterExpunge = store.snapshot(inbox.id()).highestModseq();
+        assertThat(store.changesSince(inbox.id(), afterExpunge)).hasValueSatisfying(c -> assertThat(c.changed()).isEmpty());
+
+        store.delete(List.of(new MessageRef(inbox.accountId(), inbox.id(), 2L, SMALL, clock.instant())));
+        assertThat(store.changesSince(inbox.id(), afterExpunge)).as("after expiry's delete").isEmpty();
+
+        reopen();
+        long now = store.snapshot(inbox.id()).highestModseq();
+        deliver(inbox, TestMessages.message(4, SMALL));
+        assertThat(store.changesSince(inbox.id(), now).orElseThrow().changed()).extracting(MessageInfo::uid).containsExactly(4L);
     }
 
     @Test

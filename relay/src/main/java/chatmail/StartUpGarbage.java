@@ -15,7 +15,7 @@ import java.util.function.LongSupplier;
  * leaves 16 MiB committed (G1 sizes the heap by {@code MaxHeapFreeRatio} after it) and, with the
  * native heap trimmed within 5 s, idle RSS 5-10 MiB lower (docs/benchmarks.md, "Idle memory").
  *
- * <p>Only while little of the heap is in use: then the pause is short (22-33 ms measured for
+ * <p>Only while little of the heap is in use: then the pause is short (22-40 ms measured for
  * 10 MiB live on two busy cores) and the relay is not yet busy. A relay whose clients came back
  * at once (a restart under load) has more in use; its heap is needed, a full collection would
  * stop it for longer, and G1's own collections size the heap there.

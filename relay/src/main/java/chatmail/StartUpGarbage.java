@@ -1,6 +1,5 @@
 package chatmail;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
@@ -38,9 +37,13 @@ final class StartUpGarbage {
         this.fullCollection = fullCollection;
     }
 
-    /** The running JVM's heap and collector. */
+    /**
+     * The running JVM's heap and collector. The heap in use from {@link Runtime}, not from
+     * {@code java.lang.management}, whose classes an idle relay otherwise never loads.
+     */
     static StartUpGarbage ofThisJvm() {
-        return new StartUpGarbage(() -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), System::gc);
+        Runtime runtime = Runtime.getRuntime();
+        return new StartUpGarbage(() -> runtime.totalMemory() - runtime.freeMemory(), System::gc);
     }
 
     /** Collects when little is in use; true when it did. */

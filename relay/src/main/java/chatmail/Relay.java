@@ -265,7 +265,7 @@ public final class Relay implements AutoCloseable {
             }
         };
         acme = new AcmeWorker(config, storage.acmeState(), turn, tls.issuedCertificates().get(),
-                DnsResolver.fromConfig(config), tls.outboundContext(), options.clock(), AcmeWorker.Settings.standard());
+                DnsResolver.fromConfig(config), tls::outboundContext, options.clock(), AcmeWorker.Settings.standard());
         closeables.push(acme);
     }
 

@@ -1,6 +1,7 @@
 package chatmail.acme;
 
 import chatmail.tls.KeyMaterial;
+import chatmail.util.Lazy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +17,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Authorization;
@@ -61,18 +64,22 @@ final class AcmeClient implements AutoCloseable {
      * @param http01 HTTP-01 can be answered (http_port on)
      * @param validationTimeout how long the CA may take to validate a challenge and to issue
      */
-    record Settings(URI directory, String email, SSLContext trust, boolean tlsAlpn01, boolean http01,
+    record Settings(URI directory, String email, Supplier<SSLContext> trust, boolean tlsAlpn01, boolean http01,
             Duration validationTimeout) {}
 
     private final Settings settings;
     private final AcmeState state;
-    private final Session session;
+    private final TrustingProvider provider;
+    // Made at the first order: the system's CA list and acme4j's classes (which the AOT training,
+    // a self-signed relay, never loads) cost an ACME relay's start 100-150 ms before its listeners.
+    private final Lazy<Session> session;
     private Login login;
 
     AcmeClient(Settings settings, AcmeState state) {
         this.settings = settings;
         this.state = state;
-        this.session = new Session(settings.directory(), new TrustingProvider(settings.trust()));
+        this.provider = new TrustingProvider(settings.trust());
+        this.session = new Lazy<>(() -> new Session(settings.directory(), provider));
     }
 
     /**
@@ -183,7 +190,7 @@ final class AcmeClient implements AutoCloseable {
     record Ari(RenewalWindow window, Optional<Duration> retryAfter) {}
 
     private boolean offersRenewalInfo() throws AcmeException {
-        return session.resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+        return session.get().resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
     }
 
     /** The account: from the state, or registered now (and stored before and after). */
@@ -199,7 +206,7 @@ final class AcmeClient implements AutoCloseable {
         }
         boolean atThisCa = stored.isPresent() && stored.get().directory().equals(settings.directory());
         if (atThisCa && stored.get().location().isPresent()) {
-            login = session.login(stored.get().location().get(), stored.get().keys());
+            login = session.get().login(stored.get().location().get(), stored.get().keys());
             return login;
         }
         // A key registered at another CA (acme_directory changed) is registered here too.
@@ -210,7 +217,7 @@ final class AcmeClient implements AutoCloseable {
         if (settings.email() != null && !settings.email().isBlank()) {
             builder.addEmail(settings.email());
         }
-        Login registered = builder.createLogin(session);
+        Login registered = builder.createLogin(session.get());
         save(new AcmeAccount(keys, settings.directory(), Optional.of(registered.getAccountLocation())));
         log.info("registered an ACME account at {}", settings.directory().getHost());
         login = registered;
@@ -304,25 +311,32 @@ final class AcmeClient implements AutoCloseable {
 
     @Override
     public void close() {
-        session.getHttpClient().shutdownNow();
+        HttpClient client = provider.made.get();
+        if (client != null) {
+            client.shutdownNow();
+        }
     }
 
     /** acme4j's generic provider, with the relay's trust anchors (trusted_ca_file) for the CA's HTTPS. */
     private static final class TrustingProvider extends GenericAcmeProvider {
-        private final SSLContext trust;
+        private final Supplier<SSLContext> trust;
+        /** The client acme4j asked for, if any: a stop closes it, and makes none only to close it. */
+        final AtomicReference<HttpClient> made = new AtomicReference<>();
 
-        TrustingProvider(SSLContext trust) {
+        TrustingProvider(Supplier<SSLContext> trust) {
             this.trust = trust;
         }
 
         @Override
         public HttpClient createHttpClient(NetworkSettings networkSettings) {
-            return HttpClient.newBuilder()
-                    .sslContext(trust)
+            HttpClient client = HttpClient.newBuilder()
+                    .sslContext(trust.get())
                     .followRedirects(HttpClient.Redirect.NORMAL)
                     .connectTimeout(networkSettings.getTimeout())
                     .proxy(networkSettings.getProxySelector())
                     .build();
+            made.set(client);
+            return client;
         }
     }
 }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -114,16 +115,17 @@ public final class AcmeWorker implements AutoCloseable {
     private boolean waitingForOtherNode;
 
     /**
-     * @param caTrust trust anchors for the connection to the CA: the system's plus {@code trusted_ca_file}
+     * @param caTrust trust anchors for the connection to the CA: the system's plus {@code trusted_ca_file};
+     *     asked for at the first order
      */
     public AcmeWorker(Config config, AcmeState state, IssuedCertificateSource source, DnsResolver dns,
-            SSLContext caTrust, Clock clock, Settings settings) {
+            Supplier<SSLContext> caTrust, Clock clock, Settings settings) {
         this(config, state, OrderTurn.always(), source, dns, caTrust, clock, settings);
     }
 
     /** @param turn whether this node may order now; with a shared state, the cluster's lease */
     public AcmeWorker(Config config, AcmeState state, OrderTurn turn, IssuedCertificateSource source, DnsResolver dns,
-            SSLContext caTrust, Clock clock, Settings settings) {
+            Supplier<SSLContext> caTrust, Clock clock, Settings settings) {
         if (config.httpPort() == 0 && config.httpsPort() == 0) {
             throw new IllegalArgumentException("ACME needs http_port or https_port for the CA's challenges");
         }

@@ -44,6 +44,12 @@ public record FromAddress(String localPart, String domain) {
                 list = DefaultAddressParser.DEFAULT.parseAddressList(value, DecodeMonitor.STRICT);
             } catch (ParseException | RuntimeException e) {
                 return Optional.empty();
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Error e) {
+                // mime4j's base64 decoder throws java.lang.Error on an encoded word like
+                // =?utf-8?B?!!!?= in a display name: no single author, not a dead session.
+                return Optional.empty();
             }
             for (Address a : list) {
                 if (a instanceof Mailbox m) {
@@ -79,7 +85,9 @@ public record FromAddress(String localPart, String domain) {
             i++;
             while (i < n && value.charAt(i) != '"') {
                 char c = value.charAt(i);
-                if (c < 0x20 || c > 0x7e || c == '\\') {
+                // An encoded word in the name is left to the parser, which may refuse the whole
+                // value (an undecodable one): the shortcut must never read what the parser would not.
+                if (c < 0x20 || c > 0x7e || c == '\\' || (c == '=' && i + 1 < n && value.charAt(i + 1) == '?')) {
                     return null;
                 }
                 i++;

@@ -23,9 +23,18 @@ class FromAddressTest {
                 "Alice <alice@example.org>", "\"Alice\"<alice@example.org>", "\"Al\\\"ice\" <alice@example.org>",
                 "\"=?utf-8?q?x?=\" <a@b>x", "<a..b@example.org>", "<.a@example.org>", "<a@example.org.>",
                 "<a@[127.0.0.1]>", "a@b, c@d", "<a@b@c>", "<\"a b\"@example.org>", "<a@b> (comment)",
-                "\"Ali\u00e9\" <a@b>", "<a b@c>")) {
+                "\"Ali\u00e9\" <a@b>", "<a b@c>", "\"=?bogus?Q?x?=\" <a@b>", "\"x =?utf-8?B?!!!?=\" <a@b>")) {
             assertThat(FromAddress.plain(v)).as(v).isNull();
         }
+    }
+
+    /** mime4j's decoder throws java.lang.Error on bad base64 in an encoded word; that is no single author, not a dead session. */
+    @Test
+    void anUndecodableEncodedWordIsNoAuthor() {
+        assertThat(FromAddress.single(List.of("=?utf-8?B?!!!?= <a@example.org>"))).isEmpty();
+        assertThat(FromAddress.single(List.of("\"=?utf-8?B?!!!?=\" <a@example.org>"))).isEmpty();
+        assertThat(FromAddress.single(List.of("\"=?bogus?Q?x?=\" <a@example.org>")))
+                .isEqualTo(FromAddress.parsed(List.of("\"=?bogus?Q?x?=\" <a@example.org>")));
     }
 
     /** Whatever the shortcut reads, mime4j's parser reads alike; whatever it does not, the parser decides. */

@@ -51,7 +51,8 @@ class SenderPolicyTest {
             "undisclosed-recipients:;",
             "",
             "not an address",
-            "alice1234@relay.example.evil"
+            "alice1234@relay.example.evil",
+            "=?utf-8?B?!!!?= <alice1234@relay.example>"
     })
     void fromHeaderNotMatchingIsRefusedWith550(String from) {
         assertThat(SenderPolicy.checkFromHeader(ALICE, List.of(from)).rejection())

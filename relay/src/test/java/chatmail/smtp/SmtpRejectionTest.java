@@ -166,6 +166,24 @@ class SmtpRejectionTest {
         assertThat(StoredMail.inbox(relay, bob)).hasSize(1);
     }
 
+    /** mime4j throws java.lang.Error on this display name; it once ended the session without a reply. */
+    @Test
+    void undecodableEncodedWordInFromIsRefusedAndTheSessionGoesOn() throws Exception {
+        String alice = SmtpFixtures.account(relay);
+        String bob = SmtpFixtures.account(relay);
+        String message = new String(SmtpFixtures.encrypted(alice, bob), java.nio.charset.StandardCharsets.US_ASCII)
+                .replace("From: <" + alice + ">", "From: =?utf-8?B?!!!?= <" + alice + ">");
+        assertThat(message).contains("From: =?utf-8?B?!!!?= <");
+        try (SmtpClient c = SmtpClient.ready(relay.port("submissions"), true)) {
+            c.expect(c.authPlain(alice, SmtpFixtures.PASSWORD), 235);
+            assertReply(c.sendMail(alice, bob, message.getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                    "550 5.7.1 From header does not match sender");
+            assertReply(c.sendMail(alice, bob, SmtpFixtures.encrypted(alice, bob)), "250 2.0.0 Ok");
+        }
+        expectedNewMessages = 1;
+        assertThat(StoredMail.inbox(relay, bob)).hasSize(1);
+    }
+
     @Test
     void rateLimitLetsExactlyTheBurstPassThenOneMorePerInterval() throws Exception {
         String alice = SmtpFixtures.account(relay);

@@ -24,8 +24,11 @@ public final class ClientHelloPeek {
     private final int maxBytes;
     private final ClientHelloParser parser;
 
-    /** @param maxBytes the most bytes read before giving up on finding the ALPN extension */
+    /** @param maxBytes the most bytes read before giving up on finding the ALPN extension, at least 1 */
     public ClientHelloPeek(int maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be at least 1");
+        }
         this.maxBytes = maxBytes;
         this.parser = new ClientHelloParser(maxBytes);
     }

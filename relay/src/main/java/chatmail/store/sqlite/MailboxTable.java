@@ -115,8 +115,8 @@ final class MailboxTable {
 
     /**
      * The mailbox's HIGHESTMODSEQ and the messages changed after {@code modseq}, or empty when
-     * a message was expunged after it. The counters are read before the rows: a change committed
-     * in between is then reported once more at the next sync, never missed.
+     * a message was expunged after it. Both reads run in the reader's one transaction, so they see
+     * the same commit.
      */
     static Optional<MailboxChanges> changesSince(StatementCache sql, long mailboxId, long modseq) throws SQLException {
         PreparedStatement statement = sql.get("SELECT highestmodseq, expunged_modseq FROM mailboxes WHERE id = ?");

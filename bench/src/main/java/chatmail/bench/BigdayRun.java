@@ -269,7 +269,7 @@ final class BigdayRun {
             }
             // PUSH-1: no notification for a copy the account sent to itself.
             if (o.push() && !target.address(message.recipient).equals(sender)) {
-                sink.expect(message.recipient, message.registered, message.endOfData);
+                sink.expect(message.recipient, message.beforeDot, message.endOfData);
             }
         });
         PgpMimeMessages.Template template = new PgpMimeMessages().template(4096);

@@ -19,8 +19,8 @@ public final class DeliveryTracker {
     /** One submitted message; times from {@link System#nanoTime()}, 0 while unknown. */
     public static final class InFlight {
         final int recipient;
-        /** When it was registered, before its content was written: nothing can arrive earlier. */
-        final long registered = System.nanoTime();
+        /** Just before its final dot was written: the relay cannot have delivered it earlier. */
+        volatile long beforeDot;
         volatile long endOfData;
         volatile long delivered;
 

@@ -146,6 +146,11 @@ public final class LoadRunner {
                 }
 
                 @Override
+                public void beforeDot(long nanoTime) {
+                    o.inFlight.beforeDot = nanoTime;
+                }
+
+                @Override
                 public void endOfData(long nanoTime) {
                     o.inFlight.endOfData = nanoTime;
                 }

@@ -97,21 +97,22 @@ final class PushSink implements AutoCloseable {
     }
 
     /**
-     * A message for {@code recipient}, registered at {@code registered} before its content was
-     * written, ended its DATA at {@code endOfData}: a notification is due. The relay can notify
-     * before the sending thread reads the clock after its final write (that thread may lose its
-     * core in between), so a notification counts for every message registered before it came,
+     * A message for {@code recipient} whose final dot was about to be written at {@code beforeDot}
+     * ended its DATA at {@code endOfData}: a notification is due. The relay can notify before the
+     * sending thread reads the clock after its final write (that thread may lose its core in
+     * between), so a notification counts for every message whose dot went out before it came,
      * with a latency of at least 0; matching on the end of DATA alone left such a message
-     * "missing" for good (one in 13,800 in the full-scale runs).
+     * "missing" for good (one in 13,800 in the full-scale runs). A notification that came before
+     * the dot is for an earlier message.
      */
-    void expect(int recipient, long registered, long endOfData) {
+    void expect(int recipient, long beforeDot, long endOfData) {
         ArrayDeque<long[]> q = pending[recipient];
         synchronized (q) {
             long last = lastNotification[recipient];
-            if (last >= registered) {
+            if (last >= beforeDot) {
                 record(Math.max(0, last - endOfData));
             } else {
-                q.addLast(new long[] {registered, endOfData});
+                q.addLast(new long[] {beforeDot, endOfData});
             }
         }
     }
@@ -171,9 +172,14 @@ final class PushSink implements AutoCloseable {
         ArrayDeque<long[]> q = pending[recipient];
         synchronized (q) {
             lastNotification[recipient] = Math.max(lastNotification[recipient], at);
-            // One notification wakes the device for everything that arrived before it.
-            while (!q.isEmpty() && q.peekFirst()[0] <= at) {
-                record(Math.max(0, at - q.pollFirst()[1]));
+            // One notification wakes the device for everything that arrived before it. The queue is
+            // in the order the 250s came, not the dots, so every entry is looked at.
+            for (java.util.Iterator<long[]> i = q.iterator(); i.hasNext(); ) {
+                long[] message = i.next();
+                if (message[0] <= at) {
+                    record(Math.max(0, at - message[1]));
+                    i.remove();
+                }
             }
         }
     }

@@ -25,6 +25,10 @@ public final class SmtpSubmitter implements AutoCloseable {
     public interface ContentHooks {
         void beforeContent();
 
+        /** Just before the final dot is written: the server cannot act on the message earlier. */
+        default void beforeDot(long nanoTime) {
+        }
+
         void endOfData(long nanoTime);
     }
 
@@ -101,6 +105,7 @@ public final class SmtpSubmitter implements AutoCloseable {
         hooks.beforeContent();
         out.write(head);
         out.write(tail);
+        hooks.beforeDot(System.nanoTime());
         out.write(".\r\n".getBytes(StandardCharsets.US_ASCII));
         out.flush();
         long end = System.nanoTime();

@@ -139,7 +139,7 @@ public final class DkimVerifier {
             in.close();
             throw e;
         }
-        return new CrlfInputStream(in);
+        return new CrlfNormalizingInputStream(in);
     }
 
     /**

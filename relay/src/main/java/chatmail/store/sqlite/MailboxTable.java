@@ -86,15 +86,8 @@ final class MailboxTable {
 
     /** Increments the mailbox's MODSEQ for a change of existing messages; returns the new value. */
     static long nextModseq(WriteTx tx, long mailboxId) throws SQLException {
-        PreparedStatement statement = tx.statement(
-                "UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq");
-        statement.setLong(1, mailboxId);
-        try (ResultSet rows = statement.executeQuery()) {
-            if (!rows.next()) {
-                throw new StoreException("no such mailbox");
-            }
-            return rows.getLong(1);
-        }
+        return newModseq(tx.statement(
+                "UPDATE mailboxes SET highestmodseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq"), mailboxId);
     }
 
     /**
@@ -102,10 +95,14 @@ final class MailboxTable {
      * expunge's, so {@link #changesSince} tells sessions synced before it to read every message.
      */
     static long expungedModseq(WriteTx tx, long mailboxId) throws SQLException {
-        PreparedStatement statement = tx.statement("UPDATE mailboxes SET highestmodseq = highestmodseq + 1,"
-                + " expunged_modseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq");
-        statement.setLong(1, mailboxId);
-        try (ResultSet rows = statement.executeQuery()) {
+        return newModseq(tx.statement("UPDATE mailboxes SET highestmodseq = highestmodseq + 1,"
+                + " expunged_modseq = highestmodseq + 1 WHERE id = ? RETURNING highestmodseq"), mailboxId);
+    }
+
+    /** Runs an UPDATE of one mailbox, {@code id = ?}, that returns its new MODSEQ. */
+    private static long newModseq(PreparedStatement update, long mailboxId) throws SQLException {
+        update.setLong(1, mailboxId);
+        try (ResultSet rows = update.executeQuery()) {
             if (!rows.next()) {
                 throw new StoreException("no such mailbox");
             }

@@ -36,14 +36,7 @@ final class MessageTable {
         PreparedStatement statement = sql.get("SELECT uid, flags, modseq, size, internal_date FROM messages"
                 + " WHERE mailbox_id = ? ORDER BY uid");
         statement.setLong(1, mailboxId);
-        List<MessageInfo> messages = new ArrayList<>();
-        try (ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                messages.add(new MessageInfo(rows.getLong(1), FlagSet.decodeToSet(rows.getString(2)),
-                        rows.getLong(3), rows.getLong(4), Instant.ofEpochMilli(rows.getLong(5))));
-            }
-        }
-        return messages;
+        return infos(statement);
     }
 
     /** The messages whose MODSEQ is above {@code modseq}, in UID order. */
@@ -52,6 +45,11 @@ final class MessageTable {
                 + " WHERE mailbox_id = ? AND modseq > ? ORDER BY uid");
         statement.setLong(1, mailboxId);
         statement.setLong(2, modseq);
+        return infos(statement);
+    }
+
+    /** The rows of a {@code SELECT uid, flags, modseq, size, internal_date}. */
+    private static List<MessageInfo> infos(PreparedStatement statement) throws SQLException {
         List<MessageInfo> messages = new ArrayList<>();
         try (ResultSet rows = statement.executeQuery()) {
             while (rows.next()) {

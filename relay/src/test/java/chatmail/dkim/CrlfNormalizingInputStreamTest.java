@@ -11,7 +11,7 @@ import java.util.Random;
 import org.apache.james.mime4j.io.EOLConvertingInputStream;
 import org.junit.jupiter.api.Test;
 
-class CrlfInputStreamTest {
+class CrlfNormalizingInputStreamTest {
 
     @Test
     void everyLineEndingBecomesCrlf() throws IOException {
@@ -57,7 +57,7 @@ class CrlfInputStreamTest {
                 return super.read(b, off, Math.min(len, 1 + in.length % 7));
             }
         };
-        try (InputStream s = new CrlfInputStream(trickle)) {
+        try (InputStream s = new CrlfNormalizingInputStream(trickle)) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] b = new byte[readSize];
             int n;
@@ -69,7 +69,7 @@ class CrlfInputStreamTest {
     }
 
     private static byte[] convertByteByByte(byte[] in) throws IOException {
-        try (InputStream s = new CrlfInputStream(new ByteArrayInputStream(in))) {
+        try (InputStream s = new CrlfNormalizingInputStream(new ByteArrayInputStream(in))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             int c;
             while ((c = s.read()) >= 0) {

@@ -11,7 +11,7 @@ import java.util.Objects;
  * stream that converts byte by byte (mime4j's, one virtual call chain per byte) was the relay's
  * largest CPU cost under the DKIM-heavy attack (docs/security.md).
  */
-final class CrlfInputStream extends InputStream {
+final class CrlfNormalizingInputStream extends InputStream {
 
     private static final byte CR = '\r';
     private static final byte LF = '\n';
@@ -25,7 +25,7 @@ final class CrlfInputStream extends InputStream {
     /** The LF of a line ending whose CR was given out already. */
     private boolean owedLf;
 
-    CrlfInputStream(InputStream in) {
+    CrlfNormalizingInputStream(InputStream in) {
         this.in = in;
     }
 

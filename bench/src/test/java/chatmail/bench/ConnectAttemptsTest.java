@@ -35,6 +35,11 @@ class ConnectAttemptsTest {
             attempts.end(7);
         });
         inStep.await();
+        // The stack is read below: wait until the thread is parked in await, not still returning
+        // from countDown (CI once caught it in LockSupport.unpark).
+        while (t.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait();
+        }
 
         assertThat(attempts.inProgress()).isEqualTo(1);
         assertThat(attempts.stuck(0, 3)).singleElement().asString()

@@ -533,6 +533,30 @@ public abstract class MailStoreContract {
     }
 
     @Test
+    void aDeletedAccountsIdsAreNeverGivenAgainEvenAcrossARestart() {
+        Account alice = account("alice@example.org");
+        Account bob = account("bob@example.org");
+        Mailbox bobsSent = store.createMailbox(bob.id(), "Sent");
+        Mailbox bobsInbox = inbox(bob);
+        long highestMailbox = Math.max(bobsSent.id(), bobsInbox.id());
+
+        // bob holds the highest ids of both kinds: a store that takes max(id) + 1 would hand
+        // them to the next account, and a session still holding bob's would reach its mail.
+        store.deleteAccount(bob.id());
+        restart();
+        Account carol = account("carol@example.org");
+        Mailbox carolsInbox = inbox(carol);
+        Mailbox carolsSent = store.createMailbox(carol.id(), "Sent");
+
+        assertThat(carol.id()).isGreaterThan(bob.id());
+        assertThat(carolsInbox.id()).isGreaterThan(highestMailbox);
+        assertThat(carolsSent.id()).isGreaterThan(highestMailbox);
+        assertThatThrownBy(() -> store.snapshot(bobsInbox.id())).as("bob's mailbox is gone, not someone else's")
+                .isInstanceOf(StoreException.class);
+        assertThat(inbox(alice).id()).isLessThan(bobsInbox.id());
+    }
+
+    @Test
     void expiryQueriesFindOldAndLargeSeenMessages() {
         Account alice = account("alice@example.org");
         Mailbox inbox = inbox(alice);

@@ -1,6 +1,7 @@
 package chatmail.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chatmail.delivery.outbound.SqliteOutboundQueueStore;
 import java.nio.file.Path;
@@ -93,12 +94,83 @@ class SchemaMigrationsTest {
         SqliteMailStore.open(dataDir, Clock.systemUTC()).close();
     }
 
+    /**
+     * V11 rebuilds accounts and mailboxes, which every mail row points at with ON DELETE CASCADE:
+     * every row must come through with its id, and nothing may cascade away.
+     */
+    @Test
+    void rebuildingAccountsAndMailboxesKeepsEveryRowAndLink() throws Exception {
+        Flyway.configure().dataSource(url(), null, null).locations("classpath:db/migration").target("10").load().migrate();
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO accounts VALUES (7, 'a@example.org', 'h', 1, 2), (9, 'b@example.org', 'h', 1, 3)");
+            s.execute("INSERT INTO mailboxes VALUES (30, 7, 'INBOX', 5, 3, 4, 1), (31, 9, 'INBOX', 6, 2, 2, 0)");
+            s.execute("INSERT INTO bodies VALUES (1, 2, 3, x'616263', NULL)");
+            s.execute("INSERT INTO messages VALUES (30, 1, 7, 1, '', 0, 2, 3, 100), (31, 1, 9, 1, '\\Seen', 1, 2, 3, 100)");
+            s.execute("INSERT INTO metadata VALUES (1, 9, NULL, '/private/devicetoken', x'74', 1, NULL)");
+            s.execute("INSERT INTO push_queue (account_id, token, next_attempt_at, created_at) VALUES (9, 't', 1, 1)");
+            s.execute("INSERT INTO login_verifiers VALUES (9, 1, x'01')");
+        }
+
+        SqliteMailStore.open(dataDir, Clock.systemUTC()).close();
+
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            assertThat(rows(c, "SELECT id || address || password_hash || created_day || last_login_day FROM accounts ORDER BY id"))
+                    .containsExactly("7a@example.orgh12", "9b@example.orgh13");
+            assertThat(rows(c, "SELECT id || account_id || name || uidvalidity || uidnext || highestmodseq || expunged_modseq"
+                    + " FROM mailboxes ORDER BY id")).containsExactly("307INBOX5341", "319INBOX6220");
+            assertThat(count(c, "SELECT count(*) FROM messages")).isEqualTo(2);
+            assertThat(count(c, "SELECT count(*) FROM metadata")).isEqualTo(1);
+            assertThat(count(c, "SELECT count(*) FROM push_queue")).isEqualTo(1);
+            assertThat(count(c, "SELECT count(*) FROM login_verifiers")).isEqualTo(1);
+            assertThat(count(c, "SELECT count(*) FROM pragma_foreign_key_check")).as("every link resolves").isZero();
+
+            s.execute("PRAGMA foreign_keys = ON");
+            s.execute("DELETE FROM accounts WHERE id = 9");
+            assertThat(rows(c, "SELECT mailbox_id FROM messages")).as("the cascades still work").containsExactly("30");
+            assertThat(count(c, "SELECT count(*) FROM metadata") + count(c, "SELECT count(*) FROM push_queue")
+                    + count(c, "SELECT count(*) FROM login_verifiers")).isZero();
+            s.execute("INSERT INTO accounts (address, password_hash, created_day, last_login_day) VALUES ('c@example.org', 'h', 1, 1)");
+            assertThat(count(c, "SELECT id FROM accounts WHERE address = 'c@example.org'")).as("9 is not given again").isEqualTo(10);
+        }
+    }
+
+    /** With foreign keys enforced, V11's DROP TABLE would delete every message: it refuses instead. */
+    @Test
+    void theRebuildRefusesToRunWithForeignKeysEnforced() throws Exception {
+        Flyway.configure().dataSource(url(), null, null).locations("classpath:db/migration").target("10").load().migrate();
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO accounts VALUES (7, 'a@example.org', 'h', 1, 2)");
+            s.execute("INSERT INTO mailboxes VALUES (30, 7, 'INBOX', 5, 3, 4, 1)");
+            s.execute("INSERT INTO bodies VALUES (1, 1, 3, x'616263', NULL)");
+            s.execute("INSERT INTO messages VALUES (30, 1, 7, 1, '', 0, 2, 3, 100)");
+        }
+
+        assertThatThrownBy(() -> Flyway.configure().dataSource(url() + "?foreign_keys=true", null, null)
+                .locations("classpath:db/migration").target("11").load().migrate())
+                .hasStackTraceContaining("CHECK constraint failed");
+
+        try (Connection c = connect()) {
+            assertThat(count(c, "SELECT count(*) FROM messages")).isEqualTo(1);
+            assertThat(count(c, "SELECT count(*) FROM accounts")).isEqualTo(1);
+        }
+    }
+
     private String url() {
         return "jdbc:sqlite:" + dataDir.resolve(SqliteDatabase.FILE_NAME);
     }
 
     private Connection connect() throws SQLException {
         return DriverManager.getConnection(url());
+    }
+
+    private static java.util.List<String> rows(Connection c, String sql) throws SQLException {
+        var rows = new java.util.ArrayList<String>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.add(rs.getString(1));
+            }
+        }
+        return rows;
     }
 
     private static long count(Connection c, String sql) throws SQLException {

@@ -17,7 +17,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.shredzone.acme4j.AccountBuilder;
@@ -311,17 +310,16 @@ final class AcmeClient implements AutoCloseable {
 
     @Override
     public void close() {
-        HttpClient client = provider.made.get();
-        if (client != null) {
-            client.shutdownNow();
-        }
+        provider.close();
     }
 
     /** acme4j's generic provider, with the relay's trust anchors (trusted_ca_file) for the CA's HTTPS. */
-    private static final class TrustingProvider extends GenericAcmeProvider {
+    static final class TrustingProvider extends GenericAcmeProvider {
         private final Supplier<SSLContext> trust;
-        /** The client acme4j asked for, if any: a stop closes it, and makes none only to close it. */
-        final AtomicReference<HttpClient> made = new AtomicReference<>();
+        // Every client acme4j asked for, so that a stop closes each: acme4j may ask twice when two
+        // threads reach its lazily made client at once, and an order can still ask after a stop.
+        private final List<HttpClient> made = new ArrayList<>();
+        private boolean closed;
 
         TrustingProvider(Supplier<SSLContext> trust) {
             this.trust = trust;
@@ -335,8 +333,22 @@ final class AcmeClient implements AutoCloseable {
                     .connectTimeout(networkSettings.getTimeout())
                     .proxy(networkSettings.getProxySelector())
                     .build();
-            made.set(client);
+            synchronized (this) {
+                if (closed) {
+                    // The order that asked fails at its first request, as it should during a stop.
+                    client.shutdownNow();
+                } else {
+                    made.add(client);
+                }
+            }
             return client;
+        }
+
+        /** Shuts down every client made, and any made from now on. */
+        synchronized void close() {
+            closed = true;
+            made.forEach(HttpClient::shutdownNow);
+            made.clear();
         }
     }
 }

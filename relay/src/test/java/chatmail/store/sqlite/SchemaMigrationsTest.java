@@ -111,7 +111,12 @@ class SchemaMigrationsTest {
             s.execute("INSERT INTO login_verifiers VALUES (9, 1, x'01')");
         }
 
-        SqliteMailStore.open(dataDir, Clock.systemUTC()).close();
+        try (SqliteMailStore store = SqliteMailStore.open(dataDir, Clock.systemUTC())) {
+            assertThat(store.statistics(java.time.LocalDate.of(1970, 1, 2)))
+                    .as("V12 starts its totals from the rows already there")
+                    .extracting(chatmail.store.StoreStatistics::messages, chatmail.store.StoreStatistics::bytes)
+                    .containsExactly(2L, 3L);
+        }
 
         try (Connection c = connect(); Statement s = c.createStatement()) {
             assertThat(rows(c, "SELECT id || address || password_hash || created_day || last_login_day FROM accounts ORDER BY id"))
@@ -129,6 +134,11 @@ class SchemaMigrationsTest {
             assertThat(rows(c, "SELECT mailbox_id FROM messages")).as("the cascades still work").containsExactly("30");
             assertThat(count(c, "SELECT count(*) FROM metadata") + count(c, "SELECT count(*) FROM push_queue")
                     + count(c, "SELECT count(*) FROM login_verifiers")).isZero();
+            s.execute("UPDATE bodies SET size = 10 WHERE id = 1");
+            assertThat(count(c, "SELECT value FROM store_counters WHERE name = 'stored_body_bytes'"))
+                    .as("a body's size changed in place moves the total").isEqualTo(10);
+            assertThat(count(c, "SELECT value FROM store_counters WHERE name = 'stored_messages'"))
+                    .as("the cascade's deletions counted").isEqualTo(1);
             s.execute("INSERT INTO accounts (address, password_hash, created_day, last_login_day) VALUES ('c@example.org', 'h', 1, 1)");
             assertThat(count(c, "SELECT id FROM accounts WHERE address = 'c@example.org'")).as("9 is not given again").isEqualTo(10);
         }

@@ -125,7 +125,7 @@ public final class FootprintRun {
                         progress("%s: restart %d/%d: ready in %d ms (465 TLS + 220 in %d ms), %d ms CPU", s.name(), i,
                                 options.restarts(), r.start().ready().toMillis(), r.start().submissions().toMillis(),
                                 r.start().cpu().toMillis());
-                        // One reading moves by 5-7 MiB with when the native heap's trims and the
+                        // One reading moves by up to ~20 MiB with when the native heap's trims and the
                         // compilations after the warm-up fall: several restarts give a median.
                         if (i > options.restarts() - options.idleSamples()) {
                             Thread.sleep(options.idleSettle());

@@ -516,6 +516,10 @@ public final class BenchCommand implements Runnable {
         @Option(names = "--idle-settle", defaultValue = "10", description = "Seconds after ready before idle memory is read (default ${DEFAULT-VALUE}).")
         int idleSettle;
 
+        @Option(names = "--idle-samples", defaultValue = "3", description = "Idle memory is read after each of the last N"
+                + " restarts and the median reported (default ${DEFAULT-VALUE}; at most --restarts).")
+        int idleSamples;
+
         @Option(names = "--saturation", defaultValue = "600", description = "Seconds of saturation per subject (default ${DEFAULT-VALUE}).")
         int saturation;
 
@@ -574,6 +578,7 @@ public final class BenchCommand implements Runnable {
             if (smoke) {
                 restarts = 1;
                 idleSettle = 2;
+                idleSamples = 1;
                 saturation = 8;
                 saturationRun = 4;
                 accounts = 10;
@@ -590,7 +595,8 @@ public final class BenchCommand implements Runnable {
                 return ExitCodes.CONFIG_ERROR;
             }
             FootprintRun.Options options = new FootprintRun.Options(subjects, address, Compare.sourceAddresses(sources),
-                    partSet, restarts, Duration.ofSeconds(idleSettle), Duration.ofSeconds(saturation),
+                    partSet, restarts, Duration.ofSeconds(idleSettle), Math.max(1, Math.min(idleSamples, restarts)),
+                    Duration.ofSeconds(saturation),
                     Duration.ofSeconds(saturationRun), accounts, senders, crowdAccounts, idle, memoryLimit * 1048576L,
                     Duration.ofSeconds(crowdLoad), Duration.ofSeconds(drainSeconds));
             List<FootprintRun.Report> reports;

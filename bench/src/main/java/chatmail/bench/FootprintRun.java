@@ -42,7 +42,7 @@ public final class FootprintRun {
     public record Subject(String name, Path launcher, String javaOptions) {}
 
     public record Options(List<Subject> subjects, String address, List<InetAddress> sources, Set<Part> parts,
-                          int restarts, Duration idleSettle, Duration saturation, Duration saturationRun, int accounts,
+                          int restarts, Duration idleSettle, int idleSamples, Duration saturation, Duration saturationRun, int accounts,
                           int senders, int cgroupAccounts, int idleConnections, long cgroupLimitBytes,
                           Duration cgroupLoad, Duration drainTimeout) {}
 
@@ -69,8 +69,21 @@ public final class FootprintRun {
         }
     }
 
+    /**
+     * @param idle the median of {@code idleSamples} by total RSS (one sample, not a mix of several)
+     * @param idleSamples idle memory after each of the last restarts, in order
+     */
     public record Report(Subject subject, LaunchedRelay.Start firstStart, List<LaunchedRelay.Start> restarts,
-                         ResidentMemory idle, Saturation saturation, Crowd crowd) {}
+                         ResidentMemory idle, List<ResidentMemory> idleSamples, Saturation saturation, Crowd crowd) {}
+
+    /** The sample with the median total (the lower middle one of an even count); null for none. */
+    static ResidentMemory medianByTotal(List<ResidentMemory> samples) {
+        if (samples.isEmpty()) {
+            return null;
+        }
+        List<ResidentMemory> sorted = samples.stream().sorted(java.util.Comparator.comparingLong(ResidentMemory::totalBytes)).toList();
+        return sorted.get((sorted.size() - 1) / 2);
+    }
 
     private final Options options;
     private final PrintWriter out;
@@ -90,7 +103,7 @@ public final class FootprintRun {
         try {
             Map<String, LaunchedRelay.Start> first = new LinkedHashMap<>();
             Map<String, List<LaunchedRelay.Start>> restarts = new LinkedHashMap<>();
-            Map<String, ResidentMemory> idle = new LinkedHashMap<>();
+            Map<String, List<ResidentMemory>> idle = new LinkedHashMap<>();
             if (options.parts().contains(Part.STARTUP)) {
                 for (Subject s : options.subjects()) {
                     // Not measured: brings the launcher's record and AOT cache up to date, and warms the
@@ -112,10 +125,13 @@ public final class FootprintRun {
                         progress("%s: restart %d/%d: ready in %d ms (465 TLS + 220 in %d ms), %d ms CPU", s.name(), i,
                                 options.restarts(), r.start().ready().toMillis(), r.start().submissions().toMillis(),
                                 r.start().cpu().toMillis());
-                        if (i == options.restarts()) {
+                        // One reading moves by up to ~20 MiB with when the native heap's trims and the
+                        // compilations after the warm-up fall: several restarts give a median.
+                        if (i > options.restarts() - options.idleSamples()) {
                             Thread.sleep(options.idleSettle());
-                            idle.put(s.name(), r.resident());
-                            progress("%s: idle %s", s.name(), r.resident().describe());
+                            ResidentMemory now = r.resident();
+                            idle.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(now);
+                            progress("%s: idle %s", s.name(), now.describe());
                         }
                         stop(r);
                     }
@@ -130,7 +146,9 @@ public final class FootprintRun {
             }
             List<Report> reports = new ArrayList<>();
             for (Subject s : options.subjects()) {
-                reports.add(new Report(s, first.get(s.name()), restarts.getOrDefault(s.name(), List.of()), idle.get(s.name()),
+                List<ResidentMemory> idleSamples = idle.getOrDefault(s.name(), List.of());
+                reports.add(new Report(s, first.get(s.name()), restarts.getOrDefault(s.name(), List.of()),
+                        medianByTotal(idleSamples), idleSamples,
                         saturation.get(s.name()), crowd.get(s.name())));
             }
             return reports;

@@ -52,9 +52,15 @@ public final class FootprintTable {
                     .map(s -> Long.toString(s.ready().toMillis())).collect(Collectors.joining(", ")));
             number(out, "start-up", "first start, fresh data directory (ms)",
                     r -> r.firstStart() == null ? Double.NaN : r.firstStart().ready().toMillis(), 0, false);
-            number(out, "idle", "RSS (MiB)", r -> r.idle() == null ? Double.NaN : r.idle().totalMiB(), 1, false);
+            int samples = reports.getFirst().idleSamples().size();
+            number(out, "idle", "RSS (MiB)" + (samples > 1 ? ", median of " + samples + " restarts" : ""),
+                    r -> r.idle() == null ? Double.NaN : r.idle().totalMiB(), 1, false);
             number(out, "idle", "anonymous (MiB)", r -> r.idle() == null ? Double.NaN : r.idle().anonMiB(), 1, false);
             number(out, "idle", "file-backed (MiB)", r -> r.idle() == null ? Double.NaN : r.idle().fileMiB(), 1, false);
+            if (samples > 1) {
+                text(out, "idle", "RSS after each of the last restarts (MiB)", r -> r.idleSamples().stream()
+                        .map(m -> String.format(java.util.Locale.ROOT, "%.1f", m.totalMiB())).collect(Collectors.joining(", ")));
+            }
         }
         if (reports.stream().anyMatch(r -> r.saturation() != null)) {
             for (int size : new int[] {4096, 200 * 1024}) {

@@ -38,7 +38,8 @@ final class BigdayRun {
 
     record Options(int accounts, int idle, double rate, int loadSeconds, long expiredMessages, int messagesPerDelivery,
                    int inactiveAccounts, int sources, int parallelism, String address, int senders, boolean keep,
-                   List<String> relayJvmOptions, boolean push, int warmUpSeconds) {}
+                   List<String> relayJvmOptions, boolean push, int warmUpSeconds,
+                   List<String> clientsJvmOptions, Path relayLauncher) {}
 
     /** Latencies of accepted messages, split by whether their DATA ended before the expiry finished. */
     private record Split(LatencySamples during, LatencySamples after) {}
@@ -67,7 +68,8 @@ final class BigdayRun {
         BigdayData data = new BigdayData(dataDir, target);
         ClientTls tls = new ClientTls(Duration.ofSeconds(60));
         say("bench bigday: %,d accounts, %,d IDLE connections, %.0f msg/s with push, %,d back-dated messages to expire;"
-                + " working directory %s", o.accounts(), o.idle(), o.rate(), o.expiredMessages(), dir);
+                + " working directory %s; relay launcher %s", o.accounts(), o.idle(), o.rate(), o.expiredMessages(), dir,
+                o.relayLauncher());
         row("machine", MachineInfo.describe());
         row("scale", String.format(Locale.ROOT, "%,d accounts, %,d IDLE (TLS, from %d source addresses), %.0f msg/s of 4 KiB, push %s",
                 o.accounts(), o.idle(), o.sources(), o.rate(), o.push() ? "on" : "off"));
@@ -83,8 +85,9 @@ final class BigdayRun {
             row("accounts written through the store", String.format(Locale.ROOT, "%,d in %.1f s (%,d with a device token)",
                     o.accounts(), seconds(t), withTokens));
 
-            relay = OurRelayProcess.start(o.address(), sources, o.relayJvmOptions(), Duration.ofMinutes(5), dir, extraIni);
-            clients = IdleClientsProcess.start(target, o.idle(), o.sources(), o.parallelism(), dir.resolve("idle-clients.log"));
+            relay = OurRelayProcess.start(o.relayLauncher(), o.address(), sources, o.relayJvmOptions(), Duration.ofMinutes(5), dir, extraIni);
+            clients = IdleClientsProcess.start(target, o.idle(), o.sources(), o.parallelism(), o.clientsJvmOptions(),
+                    dir.resolve("idle-clients.log"));
             DeliveryTracker tracker = new DeliveryTracker(o.idle());
             Login first = login(relay, clients, tracker, System.nanoTime(), "first logins (SHA512-CRYPT each)");
 
@@ -110,7 +113,7 @@ final class BigdayRun {
 
             say("restart: start-up expiry while the clients log in again and the load runs ...");
             long spawn = System.nanoTime();
-            relay = OurRelayProcess.start(o.address(), sources, o.relayJvmOptions(), Duration.ofMinutes(5), dir, extraIni);
+            relay = OurRelayProcess.start(o.relayLauncher(), o.address(), sources, o.relayJvmOptions(), Duration.ofMinutes(5), dir, extraIni);
             OurRelayProcess expiring = relay;
             Login returned = login(relay, clients, tracker, spawn, "restart with expiry: all back in IDLE");
             ExpiryTracker expiry = new ExpiryTracker(dir.resolve("relay.log"));
@@ -159,7 +162,7 @@ final class BigdayRun {
             relay = null;
             awaitAllClosed(clients);
             spawn = System.nanoTime();
-            relay = OurRelayProcess.start(o.address(), sources, o.relayJvmOptions(), Duration.ofMinutes(5), dir, extraIni);
+            relay = OurRelayProcess.start(o.relayLauncher(), o.address(), sources, o.relayJvmOptions(), Duration.ofMinutes(5), dir, extraIni);
             Login restart = login(relay, clients, tracker, spawn, "plain restart: all back in IDLE");
             row("relay RSS with every client back", mib(relay.memory().rssBytes()));
             // The same logins on a relay that has run them all once: what a login costs without a

@@ -70,6 +70,11 @@ final class BigdayCommand implements Callable<Integer> {
     @Option(names = "--no-push", description = "No device tokens, so no push notifications (to see what push costs).")
     boolean noPush;
 
+    @Option(names = "--restart-only", description = "Only the logins: first logins, a plain restart with every client"
+            + " logging in again, and the same logins without a restart; no load, no back-dated mail, no expiry"
+            + " (PERF-2's restart goal at full scale in a few minutes).")
+    boolean restartOnly;
+
     @Option(names = "--keep", description = "Keep the working directory (data, logs) afterwards.")
     boolean keep;
 
@@ -80,7 +85,7 @@ final class BigdayCommand implements Callable<Integer> {
                 pick(accounts, 500_000, 2_000), pick(idle, 18_000, 200), rate, pick(loadSeconds, 60, 5),
                 expiredMessages != null ? expiredMessages : smoke ? 5_000 : 3_000_000, perDelivery,
                 pick(inactiveAccounts, 5_000, 10), sources, parallelism, address, senders, keep, relayJvmOptions, !noPush, pick(warmUp, 20, 3),
-                clientsJvmOptions, relayCheckout != null ? relayCheckout.toAbsolutePath().resolve("chatmail") : Checkout.launcher());
+                clientsJvmOptions, relayCheckout != null ? relayCheckout.toAbsolutePath().resolve("chatmail") : Checkout.launcher(), restartOnly);
         if (!java.nio.file.Files.isExecutable(options.relayLauncher())) {
             err.println("chatmail bench bigday: no launcher " + options.relayLauncher());
             return BenchCommand.ExitCodes.CONFIG_ERROR;

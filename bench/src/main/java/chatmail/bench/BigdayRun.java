@@ -70,8 +70,8 @@ final class BigdayRun {
         BigdayData data = new BigdayData(dataDir, target);
         ClientTls tls = new ClientTls(Duration.ofSeconds(60));
         say("bench bigday: %,d accounts, %,d IDLE connections, %.0f msg/s with push, %,d back-dated messages to expire;"
-                + " working directory %s; relay launcher %s", o.accounts(), o.idle(), o.rate(), o.expiredMessages(), dir,
-                o.relayLauncher());
+                + " working directory %s; relay launcher %s", o.accounts(), o.idle(), o.rate(),
+                o.restartOnly() ? 0 : o.expiredMessages(), dir, o.relayLauncher());
         row("machine", MachineInfo.describe());
         row("scale", String.format(Locale.ROOT, "%,d accounts, %,d IDLE (TLS, from %d source addresses), %.0f msg/s of 4 KiB, push %s",
                 o.accounts(), o.idle(), o.sources(), o.rate(), o.push() ? "on" : "off"));

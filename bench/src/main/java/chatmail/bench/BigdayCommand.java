@@ -55,12 +55,25 @@ final class BigdayCommand implements Callable<Integer> {
     @Option(names = "--relay-jvm-option", description = "Extra JVM option for the relay's process (repeatable).")
     List<String> relayJvmOptions = new ArrayList<>();
 
+    @Option(names = "--clients-jvm-option", description = "Extra JVM option for the IDLE clients' process (repeatable),"
+            + " e.g. a JFR recording.")
+    List<String> clientsJvmOptions = new ArrayList<>();
+
+    @Option(names = "--relay-checkout", paramLabel = "DIR", description = "Run the relay through another checkout's launcher"
+            + " (DIR/chatmail), e.g. a baseline's; default: this one's.")
+    java.nio.file.Path relayCheckout;
+
     @Option(names = "--warm-up", description = "Seconds of unmeasured load before each measured phase, for the JIT"
             + " of a freshly started relay (default 20; smoke 3).")
     Integer warmUp;
 
     @Option(names = "--no-push", description = "No device tokens, so no push notifications (to see what push costs).")
     boolean noPush;
+
+    @Option(names = "--restart-only", description = "Only the logins: first logins, a plain restart with every client"
+            + " logging in again, and the same logins without a restart; no load, no back-dated mail, no expiry"
+            + " (PERF-2's restart goal at full scale in a few minutes).")
+    boolean restartOnly;
 
     @Option(names = "--keep", description = "Keep the working directory (data, logs) afterwards.")
     boolean keep;
@@ -71,7 +84,12 @@ final class BigdayCommand implements Callable<Integer> {
         BigdayRun.Options options = new BigdayRun.Options(
                 pick(accounts, 500_000, 2_000), pick(idle, 18_000, 200), rate, pick(loadSeconds, 60, 5),
                 expiredMessages != null ? expiredMessages : smoke ? 5_000 : 3_000_000, perDelivery,
-                pick(inactiveAccounts, 5_000, 10), sources, parallelism, address, senders, keep, relayJvmOptions, !noPush, pick(warmUp, 20, 3));
+                pick(inactiveAccounts, 5_000, 10), sources, parallelism, address, senders, keep, relayJvmOptions, !noPush, pick(warmUp, 20, 3),
+                clientsJvmOptions, relayCheckout != null ? relayCheckout.toAbsolutePath().resolve("chatmail") : Checkout.launcher(), restartOnly);
+        if (!java.nio.file.Files.isExecutable(options.relayLauncher())) {
+            err.println("chatmail bench bigday: no launcher " + options.relayLauncher());
+            return BenchCommand.ExitCodes.CONFIG_ERROR;
+        }
         if (options.idle() > options.accounts() || options.sources() < 1 || options.sources() > 254) {
             err.println("chatmail bench bigday: --idle must not exceed --accounts, --sources must be 1 … 254");
             return BenchCommand.ExitCodes.CONFIG_ERROR;

@@ -7,8 +7,10 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -32,11 +34,31 @@ public final class ClientTls {
         }
     }};
 
+    /**
+     * The one key exchange group the IDLE clients offer: JSSE sends a key share for its first
+     * group of each kind, so its defaults make every ClientHello carry an X25519 and a P-256 key
+     * pair, and the P-256 one, never used (our relay picks X25519), was a tenth of the load
+     * generator's CPU per login. Devices send one classical share too (rustls and OpenSSL:
+     * X25519, beside a post-quantum hybrid that JDK 25 does not offer).
+     */
+    static final List<String> X25519_ONLY = List.of("x25519");
+
     private final SSLContext context;
     private final Duration connectTimeout;
+    /** Named groups to offer, or null for JSSE's defaults. */
+    private final String[] namedGroups;
 
     public ClientTls(Duration connectTimeout) {
+        this(connectTimeout, null);
+    }
+
+    /**
+     * @param namedGroups the key exchange groups to offer, preferred first (a key share is sent
+     *     for the first of each kind); null for JSSE's defaults, which every server supports
+     */
+    public ClientTls(Duration connectTimeout, List<String> namedGroups) {
         this.connectTimeout = connectTimeout;
+        this.namedGroups = namedGroups == null ? null : namedGroups.toArray(String[]::new);
         try {
             context = SSLContext.getInstance("TLSv1.3");
             context.init(null, TRUST_ANY, null);
@@ -48,10 +70,19 @@ public final class ClientTls {
     /** TLS 1.3 over a connection that is already open (after STARTTLS); the handshake is done on return. */
     public SSLSocket upgrade(Socket plain, String host, int port) throws IOException {
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
-        tls.setEnabledProtocols(new String[] {"TLSv1.3"});
-        tls.setUseClientMode(true);
+        configure(tls);
         tls.startHandshake();
         return tls;
+    }
+
+    private void configure(SSLSocket tls) {
+        SSLParameters parameters = tls.getSSLParameters();
+        parameters.setProtocols(new String[] {"TLSv1.3"});
+        if (namedGroups != null) {
+            parameters.setNamedGroups(namedGroups);
+        }
+        tls.setSSLParameters(parameters);
+        tls.setUseClientMode(true);
     }
 
     /**
@@ -76,8 +107,7 @@ public final class ClientTls {
             plain.setSoTimeout((int) connectTimeout.toMillis());
             progress.accept("TLS handshake");
             SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
-            tls.setEnabledProtocols(new String[] {"TLSv1.3"});
-            tls.setUseClientMode(true);
+            configure(tls);
             tls.startHandshake();
             return tls;
         } catch (IOException | RuntimeException e) {

@@ -53,7 +53,7 @@ public final class IdleClients {
 
     private final BenchTarget target;
     // Connect and each read of the set-up (the TLS handshake's included); a whole attempt has ATTEMPT_DEADLINE.
-    private final ClientTls tls = new ClientTls(Duration.ofSeconds(60));
+    private final ClientTls tls = new ClientTls(Duration.ofSeconds(60), ClientTls.X25519_ONLY);
     private final int count;
     private final int parallelism;
     private final AtomicReferenceArray<ImapIdler> connections;

@@ -42,9 +42,11 @@ final class IdleClientsProcess implements DeliveryWatch {
     /**
      * Starts the generator for accounts {@code 0 … count-1} of {@code target} and waits until it is ready.
      *
+     * @param jvmOptions extra JVM options (a JFR recording, say), after the bench's own
      * @param log where the child's stderr goes
      */
-    static IdleClientsProcess start(BenchTarget target, int count, int sources, int parallelism, Path log)
+    static IdleClientsProcess start(BenchTarget target, int count, int sources, int parallelism, List<String> jvmOptions,
+                                    Path log)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -54,6 +56,7 @@ final class IdleClientsProcess implements DeliveryWatch {
         // ended in an OutOfMemoryError (exit status 3) during the first logins.
         command.add("-Xmx" + (256 + count / 6) + "m");
         command.add("-XX:+ExitOnOutOfMemoryError");
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(IdleClients.class.getName());

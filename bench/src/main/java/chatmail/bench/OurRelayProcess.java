@@ -51,13 +51,19 @@ public final class OurRelayProcess implements ServerUnderTest {
      */
     public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
                                         Duration timeout, Path previous) throws IOException {
-        return start(address, sources, jvmOptions, timeout, previous, Map.of(), "");
+        return start(Checkout.launcher(), address, sources, jvmOptions, timeout, previous, Map.of(), "");
     }
 
     /** As above, with {@code extraIni} (keys the bench's own ini does not set) added to {@code [params]}. */
     public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
                                         Duration timeout, Path previous, String extraIni) throws IOException {
-        return start(address, sources, jvmOptions, timeout, previous, Map.of(), extraIni);
+        return start(Checkout.launcher(), address, sources, jvmOptions, timeout, previous, Map.of(), extraIni);
+    }
+
+    /** As above, started by {@code launcher} (another checkout's {@code chatmail}, e.g. a baseline's). */
+    public static OurRelayProcess start(Path launcher, String address, List<InetAddress> sources, List<String> jvmOptions,
+                                        Duration timeout, Path previous, String extraIni) throws IOException {
+        return start(launcher, address, sources, jvmOptions, timeout, previous, Map.of(), extraIni);
     }
 
     /**
@@ -67,10 +73,10 @@ public final class OurRelayProcess implements ServerUnderTest {
      */
     public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
                                         Duration timeout, Path previous, Map<String, String> overrides) throws IOException {
-        return start(address, sources, jvmOptions, timeout, previous, overrides, "");
+        return start(Checkout.launcher(), address, sources, jvmOptions, timeout, previous, overrides, "");
     }
 
-    private static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
+    private static OurRelayProcess start(Path launcher, String address, List<InetAddress> sources, List<String> jvmOptions,
                                          Duration timeout, Path previous, Map<String, String> overrides,
                                          String extraIni) throws IOException {
         // Else the port check below would find that listener at once and the bench would measure
@@ -82,7 +88,7 @@ public final class OurRelayProcess implements ServerUnderTest {
         Path ini = dir.resolve("chatmail.ini");
         Files.writeString(ini, ini(address, dir.resolve("data"), overrides) + extraIni, StandardCharsets.UTF_8);
         // Through the launcher, so the JVM options (heap policy, collector, AOT cache) are those of a real start.
-        List<String> command = List.of(Checkout.launcher().toString(), "run", "--config", ini.toString());
+        List<String> command = List.of(launcher.toString(), "run", "--config", ini.toString());
         long t0 = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("relay.log").toFile());

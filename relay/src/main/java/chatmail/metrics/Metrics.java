@@ -135,7 +135,9 @@ public final class Metrics {
      * adds.
      */
     public Counter counter(String name, String help, String... labelNames) {
-        Counter.Builder builder = Counter.builder().name(name).help(help);
+        // No exemplars: the relay has no traces to link them to, and each data point would carry
+        // a sampler (and the client library its scheduler thread) for nothing.
+        Counter.Builder builder = Counter.builder().name(name).help(help).withoutExemplars();
         if (labelNames.length > 0) {
             builder.labelNames(labelNames);
         }
@@ -240,7 +242,9 @@ public final class Metrics {
 
     /** Registers a histogram of durations in seconds, with buckets from 1 ms to 10 s. */
     public Histogram histogram(String name, String help, String... labelNames) {
-        Histogram.Builder builder = Histogram.builder().name(name).help(help)
+        // Classic buckets only: the text format carries nothing else, and a native histogram's
+        // buckets would be kept at every observation (a logarithm and a map update each).
+        Histogram.Builder builder = Histogram.builder().name(name).help(help).classicOnly().withoutExemplars()
                 .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10);
         if (labelNames.length > 0) {
             builder.labelNames(labelNames);

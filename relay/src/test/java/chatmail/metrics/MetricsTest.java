@@ -3,6 +3,7 @@ package chatmail.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import org.junit.jupiter.api.Test;
@@ -50,5 +51,29 @@ class MetricsTest {
         first.accountCreated();
         assertThat(counter(first, "chatmail_accounts_created", Labels.EMPTY)).isEqualTo(1);
         assertThat(counter(second, "chatmail_accounts_created", Labels.EMPTY)).isZero();
+    }
+
+    /** Classic buckets only: what the text format carries, and no native buckets kept beside them. */
+    @Test
+    void histogramsKeepClassicBucketsOnly() {
+        Metrics metrics = new Metrics();
+        var histogram = metrics.histogram("test_duration_seconds", "A test histogram.", "step");
+        var counter = metrics.counter("test_events", "A test counter.");
+        for (double seconds : new double[] {0.0004, 0.003, 0.2, 7}) {
+            histogram.labelValues("a").observe(seconds);
+            counter.inc();
+        }
+
+        for (MetricSnapshot snapshot : metrics.registry().scrape()) {
+            if (snapshot instanceof HistogramSnapshot h && h.getMetadata().getName().equals("test_duration_seconds")) {
+                HistogramSnapshot.HistogramDataPointSnapshot point = h.getDataPoints().getFirst();
+                assertThat(point.getCount()).isEqualTo(4);
+                assertThat(point.hasClassicHistogramData()).isTrue();
+                assertThat(point.hasNativeHistogramData()).as("no native buckets").isFalse();
+            }
+            if (snapshot instanceof CounterSnapshot c && c.getMetadata().getName().equals("test_events")) {
+                assertThat(c.getDataPoints().getFirst().getValue()).isEqualTo(4);
+            }
+        }
     }
 }

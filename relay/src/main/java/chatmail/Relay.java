@@ -217,6 +217,7 @@ public final class Relay implements AutoCloseable {
             // A stop during the warm-up ends it before the parts it uses are closed.
             warmUp = WarmUp.start(config, tls, dkimSigner, dkimVerifier, deliveryDns, remoteDelivery, selfHttps(), inbound);
             closeables.push(warmUp::interrupt);
+            closeables.push(StartUpGarbage.collectAfter(warmUp)::interrupt);
         }
     }
 

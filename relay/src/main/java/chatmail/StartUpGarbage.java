@@ -46,6 +46,25 @@ final class StartUpGarbage {
         return new StartUpGarbage(() -> runtime.totalMemory() - runtime.freeMemory(), System::gc);
     }
 
+    /**
+     * Collects {@link #DELAY} after {@code warmUp} has ended, on a thread of its own, so that
+     * whoever waits for the warm-up (the AOT training, tests) does not wait for the delay too.
+     * Interrupting the returned thread (a stop) cancels it.
+     */
+    static Thread collectAfter(Thread warmUp) {
+        return Thread.ofVirtual().name("start-up-garbage").start(() -> {
+            try {
+                warmUp.join();
+                // Not at once: the first clients after a restart come right after ready, and their
+                // handshakes would wait for the collection's pause.
+                Thread.sleep(DELAY);
+                ofThisJvm().collect();
+            } catch (InterruptedException e) {
+                // a stop: nothing to keep small
+            }
+        });
+    }
+
     /** Collects when little is in use; true when it did. */
     boolean collect() {
         if (usedBytes.getAsLong() > MAX_USED_BYTES) {

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * looked up as another relay's would be). Nothing leaves the machine but questions about the
  * relay's own domain to its resolver; what is made on first use stays made on first use, only
  * earlier.
- * A failure only leaves the work to the first message. Last, the heap the start left behind is
- * given back ({@link StartUpGarbage}).
+ * A failure only leaves the work to the first message. After it, the heap the start left behind
+ * is given back ({@link StartUpGarbage#collectAfter}).
  *
  * <p>Cheapest first: a message that comes while the warm-up still runs (it takes several
  * hundred milliseconds of CPU, the handshakes most) then finds the DNS and DKIM ready. Before,
@@ -95,14 +95,6 @@ final class WarmUp {
                 }
             }
             log.debug("warm-up took {} ms", (System.nanoTime() - t0) / 1_000_000);
-            try {
-                // Not at once: the first clients after a restart come right after ready, and their
-                // handshakes would wait for the collection's pause.
-                Thread.sleep(StartUpGarbage.DELAY);
-                StartUpGarbage.ofThisJvm().collect();
-            } catch (InterruptedException e) {
-                // a stop: nothing to keep small
-            }
         });
     }
 }

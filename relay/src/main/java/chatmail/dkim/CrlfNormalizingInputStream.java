@@ -1,5 +1,6 @@
 package chatmail.dkim;
 
+import chatmail.util.SingleByteRead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
@@ -31,9 +32,7 @@ final class CrlfNormalizingInputStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return SingleByteRead.through(this);
     }
 
     @Override

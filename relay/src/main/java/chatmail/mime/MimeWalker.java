@@ -1,5 +1,6 @@
 package chatmail.mime;
 
+import chatmail.util.SingleByteRead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -233,9 +234,7 @@ public final class MimeWalker {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return SingleByteRead.through(this);
         }
 
         @Override

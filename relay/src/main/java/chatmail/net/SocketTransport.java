@@ -1,6 +1,7 @@
 package chatmail.net;
 
 import chatmail.limits.Admission;
+import chatmail.util.SingleByteRead;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -110,9 +111,7 @@ public final class SocketTransport implements Transport {
 
         @Override
         public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
+            return SingleByteRead.through(this);
         }
 
         @Override

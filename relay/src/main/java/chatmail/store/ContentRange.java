@@ -1,5 +1,6 @@
 package chatmail.store;
 
+import chatmail.util.SingleByteRead;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -35,8 +36,7 @@ public abstract class ContentRange extends InputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        return SingleByteRead.through(this);
     }
 
     @Override

@@ -42,12 +42,17 @@ public final class Expiry {
     static final int DELETE_BATCH = 100;
 
     /**
-     * After each batch the expiry waits as long as the batch took (up to this), so it takes at
-     * most about half of the writer's time: deliveries then mostly commit without a batch of
-     * deletions before them. Measured with a delivery every 4 ms during an expiry of 200,000
-     * messages: commit p50 2.7 ms before, 3.5 ms during (9.2 ms without the pause), at 2.5 times
-     * the expiry's duration (docs/decisions.md, "Expiry").
+     * After each write the expiry waits this many times as long as the write took (its queueing
+     * included), up to {@link #LONGEST_PAUSE}: so it takes at most about a quarter of the writer's
+     * time. The writer's own WAL checkpoints, which deliveries wait for, come as often as the
+     * expiry fills 16 MiB of WAL. At half of the writer's time (a pause as long as the write)
+     * delivery p99 during an expiry was 29 ms (500,000 accounts, 4,000 IDLE, 1,000,000 messages),
+     * at a quarter 19.5 ms, the expiry then deleting 2,000 instead of 4,600 messages a second
+     * (docs/benchmarks.md, "The writer's checkpoint and the expiry's pace").
      */
+    static final int PAUSE_FACTOR = 3;
+
+    /** The longest pause after one write (a write that waited long for the writer would otherwise stall the expiry). */
     static final Duration LONGEST_PAUSE = Duration.ofMillis(200);
 
     /** Inactive accounts read per page. */
@@ -124,7 +129,7 @@ public final class Expiry {
         return new ExpiryReport(dryRun, old.count, large.count, old.bytes + large.bytes, inactive, expiredTokens);
     }
 
-    /** Expired device tokens in batches, each one write followed by the same pause as a batch of messages. */
+    /** Expired device tokens in batches, each one write followed by the same pause as a write of messages. */
     private int deleteExpiredTokens(Instant now) {
         int deleted = 0;
         int batch;
@@ -156,8 +161,8 @@ public final class Expiry {
     }
 
     /**
-     * As many yielding writes as the store needs for the batch, each followed by a pause as long
-     * as it took; an interrupt (the relay stopping) ends the run.
+     * As many yielding writes as the store needs for the batch, each followed by a pause
+     * ({@link #pauseAfterWrite}); an interrupt (the relay stopping) ends the run.
      */
     private void deleteBatch(List<MessageRef> batch) {
         int done = 0;
@@ -168,9 +173,14 @@ public final class Expiry {
         }
     }
 
+    /** The pause after a write that took {@code tookNanos}, its wait for the writer included. */
+    static Duration pauseAfterWrite(long tookNanos) {
+        return Duration.ofNanos(Math.min(Math.multiplyExact(Math.max(0, tookNanos), PAUSE_FACTOR), LONGEST_PAUSE.toNanos()));
+    }
+
     private static void pauseAfter(long started) {
         try {
-            Thread.sleep(Duration.ofNanos(Math.min(System.nanoTime() - started, LONGEST_PAUSE.toNanos())));
+            Thread.sleep(pauseAfterWrite(System.nanoTime() - started));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ExpiryInterrupted();

@@ -278,6 +278,19 @@ class ExpiryTest {
         assertThat(handled.stream().mapToInt(Integer::intValue).sum()).isEqualTo(old);
     }
 
+    @Test
+    void afterEachWriteTheExpiryPausesThreeTimesAsLongSoItTakesAQuarterOfTheWriter() {
+        Duration write = Duration.ofMillis(4);
+
+        Duration pause = Expiry.pauseAfterWrite(write.toNanos());
+
+        assertThat(pause).isEqualTo(Duration.ofMillis(12));
+        assertThat((double) write.toNanos() / (write.toNanos() + pause.toNanos())).isEqualTo(0.25);
+        assertThat(Expiry.pauseAfterWrite(Duration.ofSeconds(1).toNanos())).as("a write that waited long")
+                .isEqualTo(Expiry.LONGEST_PAUSE);
+        assertThat(Expiry.pauseAfterWrite(0)).isEqualTo(Duration.ZERO);
+    }
+
     /**
      * The store, recording its expiry calls ("page N", "delete N" with how many a write handled,
      * "account ID"); at the second deletion a delivery from another thread has to get through.

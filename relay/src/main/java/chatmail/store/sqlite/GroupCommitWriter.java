@@ -221,6 +221,7 @@ final class GroupCommitWriter {
             // that arrives meanwhile waits for it.
             try (java.sql.ResultSet result = statements.get("PRAGMA wal_checkpoint(PASSIVE)").executeQuery()) {
                 result.next();
+                checkpointer.writerCheckpointed(result.getLong(2), result.getLong(3));
             } catch (SQLException e) {
                 log.debug("WAL checkpoint on the writer failed: {}", e.getMessage());
             }

@@ -91,10 +91,24 @@ final class MessageChanges {
     /** Messages per statement of {@link #delete}; shorter lists are padded with a reference to nothing. */
     static final int DELETE_CHUNK = 50;
 
-    private static final String DELETE_LIST = "WITH doomed (mailbox_id, uid) AS (VALUES "
-            + String.join(", ", java.util.Collections.nCopies(DELETE_CHUNK, "(?, ?)"))
-            + ") DELETE FROM messages WHERE (mailbox_id, uid) IN (SELECT mailbox_id, uid FROM doomed)"
-            + " RETURNING account_id, mailbox_id, uid, body_id";
+    /**
+     * Messages per statement of a deletion with a time budget (the expiry's, which yields the
+     * writer): a statement is the least such a write does. With 50 and a budget of 4 ms a write
+     * took 4 ms of SQL on average, up to 15-30 ms, and a commit of 3 ms (hundreds of scattered
+     * pages); with 10 and 1 ms, 1.6 and 1.2 ms, at the same expiry rate (docs/benchmarks.md, "The
+     * writer's checkpoint and the expiry's pace").
+     */
+    static final int YIELDING_DELETE_CHUNK = 10;
+
+    private static final String DELETE_LIST = deleteList(DELETE_CHUNK);
+    private static final String YIELDING_DELETE_LIST = deleteList(YIELDING_DELETE_CHUNK);
+
+    private static String deleteList(int chunk) {
+        return "WITH doomed (mailbox_id, uid) AS (VALUES "
+                + String.join(", ", java.util.Collections.nCopies(chunk, "(?, ?)"))
+                + ") DELETE FROM messages WHERE (mailbox_id, uid) IN (SELECT mailbox_id, uid FROM doomed)"
+                + " RETURNING account_id, mailbox_id, uid, body_id";
+    }
 
     /**
      * Deletes messages of any mailboxes, {@link #DELETE_CHUNK} per statement: expiry deletes
@@ -103,25 +117,31 @@ final class MessageChanges {
      * already gone are skipped.
      */
     static void delete(WriteTx tx, BodyFiles files, List<chatmail.store.MessageRef> refs) throws SQLException {
-        delete(tx, files, refs, Long.MAX_VALUE);
+        delete(tx, files, refs, DELETE_LIST, DELETE_CHUNK, Long.MAX_VALUE);
     }
 
     /**
-     * As above, but stops after the statement that used up {@code budgetNanos} of the writer's
-     * time; returns how many of the first references it handled (at least one statement's).
+     * As above, {@link #YIELDING_DELETE_CHUNK} per statement, but stops after the statement that
+     * used up {@code budgetNanos} of the writer's time; returns how many of the first references
+     * it handled (at least one statement's).
      */
     static int delete(WriteTx tx, BodyFiles files, List<chatmail.store.MessageRef> refs, long budgetNanos)
             throws SQLException {
+        return delete(tx, files, refs, YIELDING_DELETE_LIST, YIELDING_DELETE_CHUNK, budgetNanos);
+    }
+
+    private static int delete(WriteTx tx, BodyFiles files, List<chatmail.store.MessageRef> refs, String sql,
+                              int chunk, long budgetNanos) throws SQLException {
         long started = System.nanoTime();
         Map<Long, List<Long>> removed = new LinkedHashMap<>();
         Map<Long, Long> accounts = new LinkedHashMap<>();
         Map<Long, Long> released = new LinkedHashMap<>();
-        java.sql.PreparedStatement delete = tx.statement(DELETE_LIST);
+        java.sql.PreparedStatement delete = tx.statement(sql);
         int handled = 0;
         for (int start = 0; start < refs.size() && (start == 0 || System.nanoTime() - started < budgetNanos);
-                start += DELETE_CHUNK) {
-            handled = Math.min(refs.size(), start + DELETE_CHUNK);
-            for (int i = 0; i < DELETE_CHUNK; i++) {
+                start += chunk) {
+            handled = Math.min(refs.size(), start + chunk);
+            for (int i = 0; i < chunk; i++) {
                 chatmail.store.MessageRef ref = start + i < refs.size() ? refs.get(start + i) : null;
                 delete.setLong(2 * i + 1, ref == null ? 0 : ref.mailboxId());
                 delete.setLong(2 * i + 2, ref == null ? 0 : ref.uid());

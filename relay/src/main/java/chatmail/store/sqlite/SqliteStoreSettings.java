@@ -29,7 +29,7 @@ public record SqliteStoreSettings(int readerThreads, Duration busyTimeout, Durat
     }
 
     public static SqliteStoreSettings defaults() {
-        return new SqliteStoreSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(2), 256, Duration.ofMillis(4));
+        return new SqliteStoreSettings(3, Duration.ofSeconds(10), Duration.ofMinutes(2), 256, Duration.ofMillis(1));
     }
 
     public SqliteStoreSettings withOperationTimeout(Duration timeout) {

@@ -21,25 +21,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A background checkpoint alone never lets the WAL start over while writes go on: SQLite
  * restarts it only once every frame is copied, and the writer keeps adding frames meanwhile (an
- * expiry of 50,000 messages left a 580 MB WAL). So once the WAL is past {@link #RESTART_FRAMES},
- * the writer itself runs a PASSIVE checkpoint between two batches ({@link #restartDue}), at most
- * every 100 ms: the frames are mostly copied by then, so it copies what its last commits added,
- * and since no frame can be added meanwhile, the copy is complete unless a read that began before
- * the last commit is still running; then the writer's next transaction starts the WAL over. It
- * never waits for readers (RESTART would, and one long read would then stall every delivery).
+ * expiry of 50,000 messages left a 580 MB WAL; with a few hundred commits a second, a background
+ * checkpoint almost never ends with nothing left). So the writer itself runs a PASSIVE checkpoint
+ * between two batches once the WAL is past {@link #RESTART_FRAMES} ({@link #restartDue}): no
+ * frame can be added meanwhile, so the copy is complete unless a read that began before the last
+ * commit is still running, and then the writer's next transaction starts the WAL over. It never
+ * waits for readers (RESTART would, and one long read would then stall every delivery).
  *
- * <p>Deliveries wait for that checkpoint, so the writer runs it only once the background thread
- * has caught up (at most {@link #CAUGHT_UP_FRAMES} left to copy), or when the WAL is past four
- * times the threshold anyway. Background writes (the expiry's) stop while the WAL is past
- * {@link #RESTART_FRAMES} and not copied back ({@link #walBehind}): deliveries alone let the background thread catch
- * up, and the writer's checkpoint then copies only their few pages.
+ * <p>Deliveries wait for that checkpoint. From the moment the WAL passes {@link #RESTART_FRAMES}
+ * until it starts over, background writes (the expiry's) wait ({@link #walBehind}) and this
+ * thread looks every {@link #BEHIND_INTERVAL}, so it catches up with the expiry's frames while
+ * deliveries add few, and no expiry write runs just before the writer's checkpoint; the writer
+ * runs it as soon as the background thread has left at most {@link #CAUGHT_UP_FRAMES} (or the WAL
+ * is past four times the threshold anyway). Even so it takes 18-30 ms at 500,000 accounts, mostly
+ * the database file's fsync, so how often deliveries meet it is set by how fast the expiry fills
+ * the WAL (docs/benchmarks.md, "The writer's checkpoint and the expiry's pace").
  */
 final class WalCheckpointer {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
 
     /** 16 MiB of 4 KiB pages. */
     static final long RESTART_FRAMES = 4096;
+    /** Between two of the writer's checkpoints when it cannot wait for the background thread (past four times the threshold). */
     private static final long RESTART_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How often this thread checkpoints while the WAL waits to start over: each look lets the writer's copy be smaller. */
+    static final Duration BEHIND_INTERVAL = Duration.ofMillis(10);
 
     private final Connection connection;
     private final long intervalNanos;
@@ -73,7 +79,7 @@ final class WalCheckpointer {
         while (true) {
             lock.lock();
             try {
-                long left = intervalNanos;
+                long left = nextInterval().toNanos();
                 while (!stopping && left > 0) {
                     left = stop.awaitNanos(left);
                 }
@@ -99,6 +105,11 @@ final class WalCheckpointer {
         }
     }
 
+    /** The wait before the next background checkpoint: short while background writes wait for the WAL to start over. */
+    Duration nextInterval() {
+        return walBehind() ? BEHIND_INTERVAL : Duration.ofNanos(intervalNanos);
+    }
+
     /** What a background checkpoint found: the WAL's frames, and how many of them are copied back. */
     void checkpointed(long logFrames, long copiedFrames) {
         backlogFrames = Math.max(0, logFrames - copiedFrames);
@@ -108,18 +119,20 @@ final class WalCheckpointer {
 
     /**
      * Whether the writer should now run a checkpoint of its own (called by the writer thread only,
-     * between batches): the WAL is past {@link #RESTART_FRAMES}, the background thread has caught
-     * up (or the WAL is past four times that), a background checkpoint has run since the writer's
-     * last one, and that was 100 ms ago.
+     * between batches): the WAL is past {@link #RESTART_FRAMES}, a background checkpoint has run
+     * since the writer's last one, and it left at most {@link #CAUGHT_UP_FRAMES} to copy; past four
+     * times the threshold the writer does not wait for the background thread, but checkpoints at
+     * most every 100 ms.
      */
     boolean restartDue() {
         long now = System.nanoTime();
         long frames = walFrames;
         long seen = checkpoints;
-        if (frames < RESTART_FRAMES || now - lastRestart < RESTART_SPACING_NANOS || seen == checkpointsAtLastRestart) {
+        if (frames < RESTART_FRAMES || seen == checkpointsAtLastRestart) {
             return false;
         }
-        if (backlogFrames > CAUGHT_UP_FRAMES && frames < 4 * RESTART_FRAMES) {
+        if (backlogFrames > CAUGHT_UP_FRAMES
+                && (frames < 4 * RESTART_FRAMES || now - lastRestart < RESTART_SPACING_NANOS)) {
             return false;
         }
         lastRestart = now;
@@ -128,12 +141,24 @@ final class WalCheckpointer {
     }
 
     /**
-     * Whether, at the last background checkpoint, the WAL was past {@link #RESTART_FRAMES} with
-     * frames left to copy: background writes wait. Once all are copied, the next write starts
-     * the WAL over, a background one too.
+     * What the writer's own checkpoint found: when it copied every frame, the writer's next
+     * transaction starts the WAL over, so background writes need not wait for a background
+     * checkpoint to see that.
+     */
+    void writerCheckpointed(long logFrames, long copiedFrames) {
+        if (logFrames >= 0 && copiedFrames == logFrames) {
+            backlogFrames = 0;
+            walFrames = 0;
+        }
+    }
+
+    /**
+     * Whether background writes wait: the WAL was past {@link #RESTART_FRAMES} at the last
+     * checkpoint and has not started over since. Each of their writes adds hundreds of frames,
+     * which the writer's checkpoint would otherwise have to copy while deliveries wait.
      */
     boolean walBehind() {
-        return walFrames >= RESTART_FRAMES && backlogFrames > 0;
+        return walFrames >= RESTART_FRAMES;
     }
 
     /** Stops the thread and closes its connection. */

@@ -531,6 +531,29 @@ class SqliteMailStoreTest {
     }
 
     @Test
+    void aYieldingDeletionOutOfBudgetStopsAfterOneShortStatement() {
+        store.close();
+        // No budget: each write does the least it can, one statement.
+        store = SqliteMailStore.open(dataDir, clock, SqliteStoreSettings.defaults().withYieldingWriteBudget(java.time.Duration.ZERO));
+        Account alice = account("alice@example.org");
+        Mailbox aliceInbox = inbox(alice);
+        int count = MessageChanges.YIELDING_DELETE_CHUNK * 2 + 3;
+        for (int i = 0; i < count; i++) {
+            deliver(aliceInbox, TestMessages.message(i, SMALL));
+        }
+        List<MessageRef> refs = store.messagesOldestFirst(alice.id(), null, 1000);
+
+        int handled = store.deleteYielding(refs);
+
+        assertThat(handled).as("a statement of the yielding deletion's size, not the plain one's")
+                .isEqualTo(MessageChanges.YIELDING_DELETE_CHUNK).isLessThan(MessageChanges.DELETE_CHUNK);
+        assertThat(store.snapshot(aliceInbox.id()).messages()).hasSize(count - handled);
+        assertThat(store.deleteYielding(refs.subList(handled, count))).isEqualTo(MessageChanges.YIELDING_DELETE_CHUNK);
+        assertThat(store.deleteYielding(refs.subList(2 * MessageChanges.YIELDING_DELETE_CHUNK, count))).isEqualTo(3);
+        assertThat(store.snapshot(aliceInbox.id()).messages()).isEmpty();
+    }
+
+    @Test
     void eventsArriveAfterCommitForTheAccountsSubscribers() throws Exception {
         Account alice = account("alice@example.org");
         Account bob = account("bob@example.org");

@@ -9,9 +9,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** When the writer checkpoints itself and when background writes wait, from what the background checkpoints found. */
+/** When the writer checkpoints itself and when background writes wait, from what the checkpoints found. */
 class WalCheckpointerTest {
     private static final long LARGE = WalCheckpointer.RESTART_FRAMES;
+    private static final Duration INTERVAL = Duration.ofHours(1);
 
     @TempDir
     Path dir;
@@ -22,7 +23,7 @@ class WalCheckpointerTest {
     void open() throws Exception {
         // Never started: the test reports the background checkpoints' results itself.
         checkpointer = new WalCheckpointer(new SqliteDatabase(dir, SqliteStoreSettings.defaults()).openCheckpointer(),
-                Duration.ofHours(1));
+                INTERVAL);
     }
 
     @AfterEach
@@ -36,6 +37,7 @@ class WalCheckpointerTest {
 
         assertThat(checkpointer.walBehind()).isFalse();
         assertThat(checkpointer.restartDue()).isFalse();
+        assertThat(checkpointer.nextInterval()).isEqualTo(INTERVAL);
     }
 
     @Test
@@ -44,6 +46,8 @@ class WalCheckpointerTest {
 
         assertThat(checkpointer.walBehind()).isTrue();
         assertThat(checkpointer.restartDue()).as("it would copy what the background thread left").isFalse();
+        assertThat(checkpointer.nextInterval()).as("the background thread looks again soon")
+                .isEqualTo(WalCheckpointer.BEHIND_INTERVAL);
     }
 
     @Test
@@ -53,13 +57,34 @@ class WalCheckpointerTest {
         assertThat(checkpointer.walBehind()).isTrue();
         assertThat(checkpointer.restartDue()).isTrue();
         assertThat(checkpointer.restartDue()).as("nothing new learned since").isFalse();
+
+        checkpointer.checkpointed(LARGE + 1010, LARGE + 1005);
+        assertThat(checkpointer.restartDue()).as("the next background checkpoint, not 100 ms later").isTrue();
     }
 
     @Test
-    void everythingCopiedLetsBackgroundWritesStartTheWalOver() {
+    void everythingCopiedByTheBackgroundThreadStillHoldsBackgroundWritesUntilTheWalStartsOver() {
+        // With a few hundred commits a second the next write is almost never the one that starts it over.
         checkpointer.checkpointed(LARGE + 1000, LARGE + 1000);
 
+        assertThat(checkpointer.walBehind()).isTrue();
+
+        checkpointer.checkpointed(300, 300);
+        assertThat(checkpointer.walBehind()).as("started over").isFalse();
+        assertThat(checkpointer.nextInterval()).isEqualTo(INTERVAL);
+    }
+
+    @Test
+    void theWritersCompleteCheckpointReleasesBackgroundWritesAtOnce() {
+        checkpointer.checkpointed(LARGE + 1000, LARGE + 990);
+        assertThat(checkpointer.restartDue()).isTrue();
+
+        checkpointer.writerCheckpointed(LARGE + 1002, LARGE + 1000);
+        assertThat(checkpointer.walBehind()).as("a read kept frames back: the WAL cannot start over yet").isTrue();
+
+        checkpointer.writerCheckpointed(LARGE + 1002, LARGE + 1002);
         assertThat(checkpointer.walBehind()).isFalse();
+        assertThat(checkpointer.restartDue()).isFalse();
     }
 
     @Test

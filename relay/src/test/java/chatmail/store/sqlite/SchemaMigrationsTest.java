@@ -57,7 +57,7 @@ class SchemaMigrationsTest {
         String newest = SchemaMigrations.available().stream().map(SchemaMigrations.Script::version)
                 .max(java.util.Comparator.comparing(Integer::valueOf)).orElseThrow();
         String older = Integer.toString(Integer.parseInt(newest) - 1);
-        Flyway.configure().dataSource(url(), null, null).locations("classpath:db/migration").target(older).load().migrate();
+        migrateTo(url(), older);
         try (Connection c = connect()) {
             assertThat(SchemaMigrations.upToDate(c)).as("a script is pending").isFalse();
         }
@@ -100,7 +100,7 @@ class SchemaMigrationsTest {
      */
     @Test
     void rebuildingAccountsAndMailboxesKeepsEveryRowAndLink() throws Exception {
-        Flyway.configure().dataSource(url(), null, null).locations("classpath:db/migration").target("10").load().migrate();
+        migrateTo(url(), "10");
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO accounts VALUES (7, 'a@example.org', 'h', 1, 2), (9, 'b@example.org', 'h', 1, 3)");
             s.execute("INSERT INTO mailboxes VALUES (30, 7, 'INBOX', 5, 3, 4, 1), (31, 9, 'INBOX', 6, 2, 2, 0)");
@@ -147,7 +147,7 @@ class SchemaMigrationsTest {
     /** With foreign keys enforced, V11's DROP TABLE would delete every message: it refuses instead. */
     @Test
     void theRebuildRefusesToRunWithForeignKeysEnforced() throws Exception {
-        Flyway.configure().dataSource(url(), null, null).locations("classpath:db/migration").target("10").load().migrate();
+        migrateTo(url(), "10");
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO accounts VALUES (7, 'a@example.org', 'h', 1, 2)");
             s.execute("INSERT INTO mailboxes VALUES (30, 7, 'INBOX', 5, 3, 4, 1)");
@@ -155,8 +155,7 @@ class SchemaMigrationsTest {
             s.execute("INSERT INTO messages VALUES (30, 1, 7, 1, '', 0, 2, 3, 100)");
         }
 
-        assertThatThrownBy(() -> Flyway.configure().dataSource(url() + "?foreign_keys=true", null, null)
-                .locations("classpath:db/migration").target("11").load().migrate())
+        assertThatThrownBy(() -> migrateTo(url() + "?foreign_keys=true", "11"))
                 .hasStackTraceContaining("CHECK constraint failed");
 
         try (Connection c = connect()) {
@@ -188,5 +187,10 @@ class SchemaMigrationsTest {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** The SQLite migrations up to {@code version} on the database at {@code url}, as Flyway runs them at start. */
+    private static void migrateTo(String url, String version) {
+        Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration").target(version).load().migrate();
     }
 }

@@ -446,8 +446,7 @@ class SqliteMailStoreTest {
         Mailbox bobInbox = inbox(bob);
         assertTotalsCounted("empty");
 
-        store.deliver(new NewMessage(TestMessages.message(1, LARGE), clock.instant()),
-                List.of(new DeliveryTarget(aliceInbox.id(), Set.of()), new DeliveryTarget(bobInbox.id(), Set.of())));
+        deliverSharedLargeBody(aliceInbox, bobInbox);
         StoredMessage small = deliver(aliceInbox, TestMessages.message(2, SMALL));
         deliver(bobInbox, TestMessages.message(3, SMALL));
         assertTotalsCounted("delivered, one body shared");
@@ -470,6 +469,12 @@ class SqliteMailStoreTest {
         assertThat(store.statistics(TODAY).messages()).isEqualTo(1);
         assertThat(store.statistics(TODAY).bytes()).as("bob's one message is all that is left")
                 .isEqualTo(store.snapshot(bobInbox.id()).messages().getFirst().size());
+    }
+
+    /** Message 1, larger than what is kept inline, delivered to both mailboxes at once: one body file for two copies. */
+    private void deliverSharedLargeBody(Mailbox first, Mailbox second) {
+        store.deliver(new NewMessage(TestMessages.message(1, LARGE), clock.instant()),
+                List.of(new DeliveryTarget(first.id(), Set.of()), new DeliveryTarget(second.id(), Set.of())));
     }
 
     private void assertTotalsCounted(String after) throws java.sql.SQLException {
@@ -495,8 +500,7 @@ class SqliteMailStoreTest {
         Mailbox aliceInbox = inbox(alice);
         Mailbox bobInbox = inbox(bob);
         // One large body shared by a copy in each inbox, then more messages than one statement deletes.
-        store.deliver(new NewMessage(TestMessages.message(1, LARGE), clock.instant()),
-                List.of(new DeliveryTarget(aliceInbox.id(), Set.of()), new DeliveryTarget(bobInbox.id(), Set.of())));
+        deliverSharedLargeBody(aliceInbox, bobInbox);
         int more = MessageChanges.DELETE_CHUNK + 10;
         for (int i = 0; i < more; i++) {
             deliver(i % 2 == 0 ? aliceInbox : bobInbox, TestMessages.message(10 + i, SMALL));

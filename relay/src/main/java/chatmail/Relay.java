@@ -8,7 +8,6 @@ import chatmail.config.Config;
 import chatmail.account.AddressRules;
 import chatmail.delivery.BounceBuilder;
 import chatmail.delivery.LocalDelivery;
-import chatmail.delivery.outbound.ConnectAhead;
 import chatmail.delivery.outbound.DestinationPolicy;
 import chatmail.delivery.outbound.OutboundDelivery;
 import chatmail.delivery.outbound.OutboundSettings;
@@ -319,8 +318,7 @@ public final class Relay implements AutoCloseable {
     private void startPipelines() {
         submission = new SubmissionPipeline(config, options.clock(), spool, metrics, localDelivery,
                 RateLimiter.fromConfig(config, options.clock()), dkimSigner,
-                new BounceBuilder(config.addressDomain(), options.clock()), outbound,
-                new ConnectAhead(remoteDelivery::connectAhead));
+                new BounceBuilder(config.addressDomain(), options.clock()), outbound);
         inbound = new InboundPipeline(config, spool, metrics, localDelivery, dkimVerifier);
     }
 

@@ -2,7 +2,6 @@ package chatmail.delivery;
 
 import chatmail.account.AddressRules;
 import chatmail.config.Config;
-import chatmail.delivery.outbound.ConnectAhead;
 import chatmail.delivery.outbound.OutboundDelivery;
 import chatmail.dkim.DkimSigner;
 import chatmail.metrics.DeliveryPath;
@@ -26,7 +25,6 @@ import chatmail.store.Account;
 import chatmail.store.Committed;
 import chatmail.store.MessageBody;
 import chatmail.store.QueuedCopy;
-import chatmail.store.QueuedEntries;
 import chatmail.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,15 +54,12 @@ public final class SubmissionPipeline extends MessagePipeline {
     private final DkimSigner signer;
     private final BounceBuilder bounces;
     private final OutboundDelivery outbound;
-    private final ConnectAhead ahead;
 
     /**
      * @param outbound claims the queue entries a commit writes and takes them over after it
-     * @param ahead told of every remote recipient's domain as it is named
      */
     public SubmissionPipeline(Config config, Clock clock, BodySpool spool, Metrics metrics, LocalDelivery localDelivery,
-            RateLimiter rateLimiter, DkimSigner signer, BounceBuilder bounces, OutboundDelivery outbound,
-            ConnectAhead ahead) {
+            RateLimiter rateLimiter, DkimSigner signer, BounceBuilder bounces, OutboundDelivery outbound) {
         super(config, spool, metrics);
         this.clock = clock;
         this.rules = new AddressRules(config);
@@ -73,7 +68,6 @@ public final class SubmissionPipeline extends MessagePipeline {
         this.signer = signer;
         this.bounces = bounces;
         this.outbound = outbound;
-        this.ahead = ahead;
     }
 
     /**
@@ -102,8 +96,6 @@ public final class SubmissionPipeline extends MessagePipeline {
      */
     public RecipientCheck recipient(String address) {
         if (!rules.isLocal(address)) {
-            // Its lookups and connection start now, while the client still sends the message.
-            ahead.recipientAt(QueuedEntries.domainOf(address));
             return new RecipientCheck.Remote(address);
         }
         RecipientStatus status;

@@ -11,22 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
-import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamRequestContent;
 import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -64,9 +59,6 @@ public final class MxDelivClient implements AutoCloseable {
     private boolean closed;
     private final int port;
     private final Duration requestTimeout;
-    /** Connections being opened by {@link #connectAhead}, by host and client: a post to that host waits for its one. */
-    private final Map<String, CompletableFuture<Void>> ahead = new ConcurrentHashMap<>();
-    private final AheadBudget aheadBudget = new AheadBudget(System::nanoTime);
 
     public MxDelivClient(SSLContext verifiedContext, SSLContext unverifiedContext, HostResolver resolver, int port,
             Duration connectTimeout, Duration requestTimeout) {
@@ -118,69 +110,6 @@ public final class MxDelivClient implements AutoCloseable {
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             // e.g. a certificate the outbound trust does not accept: most of the code ran all the same
         }
-    }
-
-    /**
-     * Opens a connection to {@code host}'s /mxdeliv now, for a post that is on its way (a
-     * submission named a recipient there and its message is still arriving): the name
-     * resolution, TCP, the TLS handshake and the HTTP paths on both sides then run beside the rest
-     * of the submission (the DATA, the commit, the DKIM signature) instead of after it. The
-     * connection carries one {@code OPTIONS /mxdeliv} (a receiver answers it without delivering
-     * anything, ours with 405) and is then kept for the post: Jetty's client closes a connection
-     * that is only opened, once the server's first bytes arrive with no request to read them for.
-     * Nothing is opened when the client holds a connection to the host already (a kept one) or
-     * one is being opened, or when the {@link AheadBudget} is spent. A post to the host meanwhile
-     * waits for this one instead of opening a second beside it. A message that never comes
-     * leaves the connection to the idle timeout.
-     *
-     * @param verify false only for {@code _} domains and IP literals, as for {@link #post}
-     * @return completes once the connection is open and kept (or failed); at once when none is
-     *     needed
-     */
-    public CompletableFuture<Void> connectAhead(String host, boolean verify) {
-        String bare = bare(host);
-        String key = aheadKey(bare, verify);
-        CompletableFuture<Void> opening = new CompletableFuture<>();
-        CompletableFuture<Void> already = ahead.putIfAbsent(key, opening);
-        if (already != null) {
-            return already;
-        }
-        try {
-            HttpClient client = verify ? verified() : unverified();
-            Request options = client.newRequest(bare, port)
-                    .scheme("https")
-                    .path("/mxdeliv")
-                    .method(HttpMethod.OPTIONS)
-                    .timeout(Math.max(1, requestTimeout.toMillis()), TimeUnit.MILLISECONDS);
-            if (!client.resolveDestination(options).getConnectionPool().isEmpty() || !aheadBudget.take()) {
-                ahead.remove(key, opening);
-                opening.complete(null);
-                return opening;
-            }
-            options.send(new BufferingResponseListener(64 * 1024) {
-                @Override
-                public void onComplete(Result result) {
-                    ahead.remove(key, opening);
-                    if (result.isFailed()) {
-                        opening.completeExceptionally(result.getFailure());
-                    } else {
-                        opening.complete(null);
-                    }
-                }
-            });
-        } catch (RuntimeException e) {
-            ahead.remove(key, opening);
-            opening.completeExceptionally(e);
-        }
-        return opening;
-    }
-
-    private static String aheadKey(String bareHost, boolean verify) {
-        return (verify ? "v " : "u ") + bareHost.toLowerCase(Locale.ROOT);
-    }
-
-    private static String bare(String host) {
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     }
 
     /**
@@ -350,18 +279,12 @@ public final class MxDelivClient implements AutoCloseable {
 
     private MxDelivOutcome post(String host, boolean verify, String sender, List<String> recipients,
             Request.Content content, Duration timeout) throws InterruptedException {
-        String bare = bare(host);
-        long waitStart = System.nanoTime();
-        if (!awaitAhead(bare, verify, timeout)) {
-            return new MxDelivOutcome.NotAvailable("timeout");
-        }
-        // The whole request still ends within the timeout, however long the connection made ahead took.
-        Duration left = timeout.minusNanos(System.nanoTime() - waitStart);
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         Request request = (verify ? verified() : unverified()).newRequest(bare, port)
                 .scheme("https")
                 .path("/mxdeliv")
                 .method(HttpMethod.POST)
-                .timeout(Math.max(1, Math.min(left.toMillis(), requestTimeout.toMillis())), TimeUnit.MILLISECONDS)
+                .timeout(Math.max(1, Math.min(timeout.toMillis(), requestTimeout.toMillis())), TimeUnit.MILLISECONDS)
                 .body(content);
         try {
             request.headers(h -> {
@@ -386,27 +309,6 @@ public final class MxDelivClient implements AutoCloseable {
             return new MxDelivOutcome.NotAvailable("timeout");
         }
         return classify(response.getStatus(), response.getContentAsString(), recipients);
-    }
-
-    /**
-     * Waits for a connection {@link #connectAhead} is opening to the host, so the post takes it
-     * from the pool instead of opening another beside it. When that one failed, the post opens
-     * its own as before: whatever made it fail (an answer too long to buffer, say) is not taken
-     * for the host's having no /mxdeliv. False when the post's time ran out meanwhile.
-     */
-    private boolean awaitAhead(String bareHost, boolean verify, Duration timeout) throws InterruptedException {
-        CompletableFuture<Void> opening = ahead.get(aheadKey(bareHost, verify));
-        if (opening == null) {
-            return true;
-        }
-        try {
-            opening.get(Math.max(1, Math.min(timeout.toMillis(), requestTimeout.toMillis())), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            // the post tries a connection of its own
-        } catch (TimeoutException e) {
-            return false;
-        }
-        return true;
     }
 
     @Override

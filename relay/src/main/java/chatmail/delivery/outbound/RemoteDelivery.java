@@ -82,32 +82,6 @@ public final class RemoteDelivery implements AutoCloseable {
         }
     }
 
-    /**
-     * What the first attempt for {@code domain} does before it sends, done now while the message
-     * is still on its way (its recipient was just named): the MX and address lookups (kept for
-     * their TTL) and the /mxdeliv connection to the first MX host, left open in the client's
-     * pool for the attempt ({@link MxDelivClient#connectAhead}). Only for a host the attempt would
-     * post to: not for a refused destination (SEC-5), a host known to have no /mxdeliv, or an IP
-     * literal. A failure here is the attempt's to meet and report.
-     */
-    public void connectAhead(String domain) {
-        if (domain.startsWith("[")) {
-            return;
-        }
-        try {
-            if (!(dns.mx(domain) instanceof MxAnswer.Hosts mx) || mx.hosts().isEmpty()) {
-                return;
-            }
-            String host = mx.hosts().getFirst();
-            if (destinations.permitted(resolve(host, false)).isEmpty() || !availability.mayTry(host)) {
-                return;
-            }
-            mxDeliv.connectAhead(host, !domain.startsWith("_") && !host.startsWith("_"));
-        } catch (DnsTemporaryException | UnknownHostException | RuntimeException e) {
-            log.debug("no connection ahead to {}: {}", domain, e.getClass().getSimpleName());
-        }
-    }
-
     /** As {@link #deliver(String, String, List, MessageBody)}, for a message held in memory. */
     public Map<String, RecipientResult> deliver(String domain, String sender, List<String> recipients, byte[] message)
             throws InterruptedException {

@@ -9,10 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -191,77 +187,6 @@ class MxDelivClientTest {
                 Duration.ofSeconds(10), Duration.ofSeconds(30))) {
             assertThat(toClosed.post("localhost", true, "alice@a.test", List.of("bob@b.test"), MESSAGE))
                     .isInstanceOf(MxDelivOutcome.NotAvailable.class);
-        }
-    }
-
-    @Test
-    void aConnectionMadeAheadAsksOnlyOptionsAndCarriesThePostAfterwards() throws Exception {
-        server.responder = r -> r.method().equals("POST") ? new MxDelivTestServer.Answer(200, "250 2.0.0 Ok")
-                : new MxDelivTestServer.Answer(405, "Method Not Allowed");
-        int connections = server.connections.get();
-        try (MxDelivClient ahead = new MxDelivClient(trusting(ca), SSLContext.getDefault(), LOCALHOST, server.port(),
-                Duration.ofSeconds(10), Duration.ofSeconds(30))) {
-            ahead.connectAhead("localhost", true).get(30, TimeUnit.SECONDS);
-            assertThat(server.requests).singleElement().satisfies(r -> {
-                assertThat(r.method()).isEqualTo("OPTIONS");
-                assertThat(r.mailTo()).isEmpty();
-                assertThat(r.body()).isEmpty();
-            });
-            assertThat(ahead.post("localhost", true, "alice@a.test", List.of("bob@b.test"), MESSAGE))
-                    .isInstanceOf(MxDelivOutcome.Delivered.class);
-        }
-        assertThat(server.requests).extracting(MxDelivTestServer.Request::method).containsExactly("OPTIONS", "POST");
-        assertThat(server.connections).as("both over the connection made ahead").hasValue(connections + 1);
-    }
-
-    @Test
-    void aPostWhileTheConnectionAheadIsOpeningWaitsForItInsteadOfOpeningASecond() throws Exception {
-        server.responder = r -> new MxDelivTestServer.Answer(200, "250 2.0.0 Ok");
-        CountDownLatch resolving = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger lookups = new AtomicInteger();
-        // Each new connection resolves the host once: the lookups count the connections.
-        try (MxDelivClient both = new MxDelivClient(trusting(ca), SSLContext.getDefault(), host -> {
-            if (lookups.incrementAndGet() == 1) {
-                resolving.countDown();
-                release.await();
-            }
-            return LOCALHOST.addresses(host);
-        }, server.port(), Duration.ofSeconds(10), Duration.ofSeconds(30))) {
-            both.start();
-            Thread.ofVirtual().start(() -> both.connectAhead("localhost", true));
-            resolving.await();
-            CompletableFuture<MxDelivOutcome> posted = new CompletableFuture<>();
-            Thread post = Thread.ofVirtual().start(() -> {
-                try {
-                    posted.complete(both.post("localhost", true, "alice@a.test", List.of("bob@b.test"), MESSAGE));
-                } catch (InterruptedException | RuntimeException e) {
-                    posted.completeExceptionally(e);
-                }
-            });
-            // the post is waiting (for the connection ahead, or for its answer on one of its own)
-            while (!posted.isDone() && post.getState() != Thread.State.WAITING
-                    && post.getState() != Thread.State.TIMED_WAITING) {
-                Thread.onSpinWait();
-            }
-            release.countDown();
-            assertThat(posted.get(30, TimeUnit.SECONDS)).isInstanceOf(MxDelivOutcome.Delivered.class);
-            assertThat(lookups).as("one connection, the one opened ahead").hasValue(1);
-        }
-    }
-
-    @Test
-    void noConnectionAheadToAHostTheClientIsConnectedTo() throws Exception {
-        server.responder = r -> new MxDelivTestServer.Answer(200, "250 2.0.0 Ok");
-        try (MxDelivClient kept = new MxDelivClient(trusting(ca), SSLContext.getDefault(), LOCALHOST, server.port(),
-                Duration.ofSeconds(10), Duration.ofSeconds(30))) {
-            assertThat(kept.post("localhost", true, "alice@a.test", List.of("bob@b.test"), MESSAGE))
-                    .isInstanceOf(MxDelivOutcome.Delivered.class);
-            int connections = server.connections.get();
-            assertThat(kept.connectAhead("localhost", true)).as("nothing to open").isDone();
-            assertThat(kept.post("localhost", true, "alice@a.test", List.of("bob@b.test"), MESSAGE))
-                    .isInstanceOf(MxDelivOutcome.Delivered.class);
-            assertThat(server.connections).hasValue(connections);
         }
     }
 

@@ -80,26 +80,6 @@ class MxDelivEndToEndTest {
     }
 
     @Test
-    void theConnectionOpenedAheadIsTheOneTheMessageGoesOver() throws Exception {
-        int before = peers.inbox(bob).size();
-        int requests = peers.https.requests.size();
-        peers.https.accepted.drainPermits();
-        int connections = peers.https.connections.get();
-        try (RemoteDelivery remote = peers.remoteDelivery(sender)) {
-            remote.connectAhead(TestRelay.DOMAIN);
-            // MX and address looked up, the MX host's /mxdeliv connected before any message
-            peers.https.accepted.acquire();
-            Map<String, RecipientResult> results = remote.deliver(TestRelay.DOMAIN, ALICE, List.of(bob),
-                    peers.encryptedMessage(bob));
-            assertThat(results).containsEntry(bob, RecipientResult.DELIVERED);
-        }
-        assertThat(peers.https.requests.subList(requests, peers.https.requests.size()))
-                .extracting(MxDelivTestServer.Request::method).containsExactly("OPTIONS", "POST");
-        assertThat(peers.https.connections).as("the post took the connection opened ahead").hasValue(connections + 1);
-        assertThat(peers.inbox(bob)).hasSize(before + 1);
-    }
-
-    @Test
     void unknownRecipientIsRefusedByNameAndTheOthersGetTheMessage() throws Exception {
         String nobody = TestRelay.address("nobody000");
         int before = peers.inbox(bob).size();

@@ -1,7 +1,6 @@
 package chatmail.delivery.outbound;
 
 import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
@@ -26,21 +23,10 @@ final class MxDelivTestServer implements AutoCloseable {
     private final HttpsServer server;
     final List<Request> requests = new CopyOnWriteArrayList<>();
     volatile Function<Request, Answer> responder = r -> new Answer(200, "250 2.0.0 Ok");
-    /** TLS connections accepted so far; {@link #accepted} gets a permit for each. */
-    final AtomicInteger connections = new AtomicInteger();
-    final Semaphore accepted = new Semaphore(0);
 
     MxDelivTestServer(SSLContext context) throws IOException {
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        server.setHttpsConfigurator(new HttpsConfigurator(context) {
-            @Override
-            public void configure(HttpsParameters parameters) {
-                // once per accepted connection, before its handshake
-                connections.incrementAndGet();
-                accepted.release();
-                super.configure(parameters);
-            }
-        });
+        server.setHttpsConfigurator(new HttpsConfigurator(context));
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/mxdeliv", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();

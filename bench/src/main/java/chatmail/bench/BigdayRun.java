@@ -80,6 +80,9 @@ final class BigdayRun {
         IdleClientsProcess clients = null;
         try (PushSink sink = PushSink.start(dir.resolve("push-sink.pem"), o.idle())) {
             String extraIni = "notify_url = " + sink.url() + "\ntrusted_ca_file = " + sink.certificate() + "\n";
+            // Every start of the run, the restarts too: the same directory, launcher and push sink.
+            OurRelayProcess.Start relayStart = OurRelayProcess.Start.on(o.address(), sources, o.relayJvmOptions(),
+                    Duration.ofMinutes(5)).launcher(o.relayLauncher()).reusing(dir).extraIni(extraIni);
 
             long t = System.nanoTime();
             int withTokens = o.push() ? o.idle() : 0;
@@ -87,7 +90,7 @@ final class BigdayRun {
             row("accounts written through the store", String.format(Locale.ROOT, "%,d in %.1f s (%,d with a device token)",
                     o.accounts(), seconds(t), withTokens));
 
-            relay = OurRelayProcess.start(o.relayLauncher(), o.address(), sources, o.relayJvmOptions(), Duration.ofMinutes(5), dir, extraIni);
+            relay = OurRelayProcess.start(relayStart);
             clients = IdleClientsProcess.start(target, o.idle(), o.sources(), o.parallelism(), o.clientsJvmOptions(),
                     dir.resolve("idle-clients.log"));
             DeliveryTracker tracker = new DeliveryTracker(o.idle());
@@ -118,7 +121,7 @@ final class BigdayRun {
 
                 say("restart: start-up expiry while the clients log in again and the load runs ...");
                 long spawn = System.nanoTime();
-                relay = OurRelayProcess.start(o.relayLauncher(), o.address(), sources, o.relayJvmOptions(), Duration.ofMinutes(5), dir, extraIni);
+                relay = OurRelayProcess.start(relayStart);
                 OurRelayProcess expiring = relay;
                 returned = login(relay, clients, tracker, spawn, "restart with expiry: all back in IDLE");
                 ExpiryTracker expiry = new ExpiryTracker(dir.resolve("relay.log"));
@@ -169,7 +172,7 @@ final class BigdayRun {
             relay = null;
             awaitAllClosed(clients);
             long spawn = System.nanoTime();
-            relay = OurRelayProcess.start(o.relayLauncher(), o.address(), sources, o.relayJvmOptions(), Duration.ofMinutes(5), dir, extraIni);
+            relay = OurRelayProcess.start(relayStart);
             Login restart = login(relay, clients, tracker, spawn, "plain restart: all back in IDLE");
             row("relay RSS with every client back", mib(relay.memory().rssBytes()));
             // The same logins on a relay that has run them all once: what a login costs without a

@@ -82,8 +82,8 @@ public final class ClusterBench {
                 List<Future<OurRelayProcess>> starting = new ArrayList<>();
                 for (int i = 1; i <= nodes; i++) {
                     String address = "127.0.0." + (30 + i);
-                    starting.add(executor.submit(() -> OurRelayProcess.start(address, o.sources(), List.of(),
-                            Duration.ofSeconds(120), null, params)));
+                    starting.add(executor.submit(() -> OurRelayProcess.start(OurRelayProcess.Start.on(address,
+                            o.sources(), List.of(), Duration.ofSeconds(120)).extraIni(params))));
                 }
                 for (Future<OurRelayProcess> f : starting) {
                     started.add(f.get());

@@ -47,13 +47,13 @@ public final class Comparison {
             if (options.ours()) {
                 progress("starting our relay on %s: once with a fresh data directory, then %d restarts", options.oursAddress(),
                         options.startups());
-                OurRelayProcess ours = OurRelayProcess.start(options.oursAddress(), options.sources(),
-                        options.relayJvmOptions(), Duration.ofSeconds(60));
+                OurRelayProcess ours = OurRelayProcess.start(OurRelayProcess.Start.on(options.oursAddress(),
+                        options.sources(), options.relayJvmOptions(), Duration.ofSeconds(60)));
                 firstStart = ours.startup();
                 for (int i = 1; i <= options.startups(); i++) {
                     java.nio.file.Path dir = ours.stopKeepingData();
-                    ours = OurRelayProcess.start(options.oursAddress(), options.sources(), options.relayJvmOptions(),
-                            Duration.ofSeconds(60), dir);
+                    ours = OurRelayProcess.start(OurRelayProcess.Start.on(options.oursAddress(), options.sources(),
+                            options.relayJvmOptions(), Duration.ofSeconds(60)).reusing(dir));
                     startups.computeIfAbsent("ours", k -> new ArrayList<>()).add(ours.startup());
                 }
                 servers.add(ours);

@@ -35,65 +35,64 @@ public final class OurRelayProcess implements ServerUnderTest {
     }
 
     /**
-     * Starts the relay on {@code address} (ports 465 and 993) and waits until submission accepts.
+     * How to start the relay: where it listens and what it is given, and optionally another
+     * checkout's launcher, the directory of an earlier start, or configuration beyond the bench's.
      *
+     * @param launcher the {@code chatmail} launcher that starts it (another checkout's, e.g. a baseline's)
      * @param jvmOptions extra JVM options (for example a heap limit or NMT), given to the launcher as
      *     {@code CHATMAIL_JAVA_OPTS} so they come after its own
+     * @param timeout how long to wait for submission to accept
+     * @param previous the directory (configuration, data, certificate) of an earlier start to reuse
+     *     (a restart), or null for a fresh one
+     * @param overrides keys of the bench configuration replaced or added (ini name to value), for a
+     *     scenario that needs other ports or the default limits
+     * @param extraIni keys the bench's own ini does not set, added to {@code [params]}
      */
-    public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
-                                        Duration timeout) throws IOException {
-        return start(address, sources, jvmOptions, timeout, null);
+    public record Start(Path launcher, String address, List<InetAddress> sources, List<String> jvmOptions,
+                        Duration timeout, Path previous, Map<String, String> overrides, String extraIni) {
+        /** This checkout's launcher, a fresh directory, the bench configuration as it is. */
+        public static Start on(String address, List<InetAddress> sources, List<String> jvmOptions, Duration timeout) {
+            return new Start(Checkout.launcher(), address, sources, jvmOptions, timeout, null, Map.of(), "");
+        }
+
+        public Start launcher(Path other) {
+            return new Start(other, address, sources, jvmOptions, timeout, previous, overrides, extraIni);
+        }
+
+        /** A restart: the directory of an earlier start, or null for a fresh one. */
+        public Start reusing(Path directory) {
+            return new Start(launcher, address, sources, jvmOptions, timeout, directory, overrides, extraIni);
+        }
+
+        public Start overrides(Map<String, String> keys) {
+            return new Start(launcher, address, sources, jvmOptions, timeout, previous, keys, extraIni);
+        }
+
+        public Start extraIni(String keys) {
+            return new Start(launcher, address, sources, jvmOptions, timeout, previous, overrides, keys);
+        }
     }
 
-    /**
-     * As {@link #start(String, List, List, Duration)}, reusing the directory (configuration, data,
-     * certificate) of an earlier start when {@code previous} is not null: a restart.
-     */
-    public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
-                                        Duration timeout, Path previous) throws IOException {
-        return start(Checkout.launcher(), address, sources, jvmOptions, timeout, previous, Map.of(), "");
-    }
-
-    /** As above, with {@code extraIni} (keys the bench's own ini does not set) added to {@code [params]}. */
-    public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
-                                        Duration timeout, Path previous, String extraIni) throws IOException {
-        return start(Checkout.launcher(), address, sources, jvmOptions, timeout, previous, Map.of(), extraIni);
-    }
-
-    /** As above, started by {@code launcher} (another checkout's {@code chatmail}, e.g. a baseline's). */
-    public static OurRelayProcess start(Path launcher, String address, List<InetAddress> sources, List<String> jvmOptions,
-                                        Duration timeout, Path previous, String extraIni) throws IOException {
-        return start(launcher, address, sources, jvmOptions, timeout, previous, Map.of(), extraIni);
-    }
-
-    /**
-     * As {@link #start(String, List, List, Duration, Path)} with some keys of the bench
-     * configuration replaced or added ({@code overrides}: ini name to value), for a scenario
-     * that needs other ports or the default limits.
-     */
-    public static OurRelayProcess start(String address, List<InetAddress> sources, List<String> jvmOptions,
-                                        Duration timeout, Path previous, Map<String, String> overrides) throws IOException {
-        return start(Checkout.launcher(), address, sources, jvmOptions, timeout, previous, overrides, "");
-    }
-
-    private static OurRelayProcess start(Path launcher, String address, List<InetAddress> sources, List<String> jvmOptions,
-                                         Duration timeout, Path previous, Map<String, String> overrides,
-                                         String extraIni) throws IOException {
+    /** Starts the relay as {@code start} says (ports 465 and 993) and waits until submission accepts. */
+    public static OurRelayProcess start(Start start) throws IOException {
+        String address = start.address();
+        Duration timeout = start.timeout();
         // Else the port check below would find that listener at once and the bench would measure
         // a relay it did not start (another bench's, with other accounts and another push sink).
         if (Ports.accepts(address, 465)) {
             throw new IOException("something already listens on " + address + ":465 (another bench's relay?); pick another address");
         }
-        Path dir = previous != null ? previous : Files.createTempDirectory("chatmail-bench-ours");
+        Path dir = start.previous() != null ? start.previous() : Files.createTempDirectory("chatmail-bench-ours");
         Path ini = dir.resolve("chatmail.ini");
-        Files.writeString(ini, ini(address, dir.resolve("data"), overrides) + extraIni, StandardCharsets.UTF_8);
+        Files.writeString(ini, ini(address, dir.resolve("data"), start.overrides()) + start.extraIni(),
+                StandardCharsets.UTF_8);
         // Through the launcher, so the JVM options (heap policy, collector, AOT cache) are those of a real start.
-        List<String> command = List.of(launcher.toString(), "run", "--config", ini.toString());
+        List<String> command = List.of(start.launcher().toString(), "run", "--config", ini.toString());
         long t0 = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("relay.log").toFile());
         pb.environment().remove("CHATMAIL_INI");
-        pb.environment().put("CHATMAIL_JAVA_OPTS", String.join(" ", jvmOptions));
+        pb.environment().put("CHATMAIL_JAVA_OPTS", String.join(" ", start.jvmOptions()));
         Process p = pb.start();
         if (!Ports.awaitAccepting(address, 465, timeout, p::isAlive)) {
             p.destroyForcibly();
@@ -104,7 +103,7 @@ public final class OurRelayProcess implements ServerUnderTest {
         // IMAP starts right after SMTP when the relay has it.
         boolean imap = Ports.awaitAccepting(address, 993, Duration.ofSeconds(3), p::isAlive);
         BenchTarget target = new BenchTarget("ours", address, 465, imap ? 993 : 0, DOMAIN,
-                BenchTarget.DEFAULT_PASSWORD, sources);
+                BenchTarget.DEFAULT_PASSWORD, start.sources());
         return new OurRelayProcess(dir, p, startup, target);
     }
 

@@ -17,11 +17,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * The training run of the JDK's AOT cache (JEP 483/515): the launcher runs this command once
@@ -38,30 +34,83 @@ import picocli.CommandLine.Option;
  * class in it that refers to them would make every start load and verify them), and the clients
  * (the client side of TLS is no part of a relay's start).
  */
-@Command(name = "aot-training", hidden = true,
-        description = "Start a throw-away relay on loopback, use it once, stop (the AOT cache's training run).")
-final class AotTrainingCommand implements Callable<Integer> {
+final class AotTrainingCommand {
+    static final String NAME = "aot-training";
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    /** Only start and stop a relay with its data in this directory. */
+    private Path firstStartOnly;
+    /** Only run the training clients against the relay of this directory, trusting its certificate. */
+    private Path clientsFor;
+    /** With {@link #clientsFor}: the relay's ports, by service. */
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    /** With {@link #clientsFor}: address and password of an account. */
+    private final Map<String, String> account = new LinkedHashMap<>();
 
-    @Option(names = "--first-start-only", paramLabel = "DIR", hidden = true,
-            description = "Only start and stop a relay with its data in DIR.")
-    Path firstStartOnly;
+    private AotTrainingCommand() {}
 
-    @Option(names = "--clients-for", paramLabel = "DIR", hidden = true,
-            description = "Only run the training clients against the relay of DIR, trusting its certificate.")
-    Path clientsFor;
+    /**
+     * Whether {@link Main} runs this command line here. It never goes through picocli, whose
+     * model of every command (built by reflection before it parses anything) the training JVM
+     * would otherwise load and so put into the cache that every start loads, though {@code run}
+     * does without picocli (docs/benchmarks.md, "Idle memory, fifth pass").
+     */
+    static boolean named(String... args) {
+        return args.length > 0 && args[0].equals(NAME);
+    }
 
-    @Option(names = "--port", hidden = true, description = "With --clients-for: a port of the relay, as service=number.")
-    Map<String, Integer> ports = new LinkedHashMap<>();
+    /**
+     * Runs {@code aot-training} with its options ({@code args[0]} is its name). The options are
+     * hidden: only the training passes them, to the JVMs it starts ({@link #inAnotherJvm}).
+     */
+    static int run(PrintWriter err, String... args) {
+        AotTrainingCommand command = new AotTrainingCommand();
+        try {
+            command.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("chatmail " + NAME + ": " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        try {
+            return command.train(err);
+        } catch (Exception e) {
+            e.printStackTrace(err);
+            return ExitCodes.FAILURE;
+        }
+    }
 
-    @Option(names = "--account", hidden = true, description = "With --clients-for: address and password, as address=password.")
-    Map<String, String> account = new LinkedHashMap<>();
+    /** {@code --name value} or {@code --name=value}, each option as the JVMs started here get them. */
+    private void parse(String... args) {
+        for (int i = 1; i < args.length; i++) {
+            String name = args[i];
+            String value;
+            int eq = name.indexOf('=');
+            if (name.startsWith("--") && eq > 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("missing value of " + name);
+            }
+            switch (name) {
+                case "--first-start-only" -> firstStartOnly = Path.of(value);
+                case "--clients-for" -> clientsFor = Path.of(value);
+                case "--port" -> ports.put(key(name, value), Integer.parseInt(value.substring(value.indexOf('=') + 1)));
+                case "--account" -> account.put(key(name, value), value.substring(value.indexOf('=') + 1));
+                default -> throw new IllegalArgumentException("unknown option " + name);
+            }
+        }
+    }
 
-    @Override
-    public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+    private static String key(String option, String value) {
+        int eq = value.indexOf('=');
+        if (eq < 0) {
+            throw new IllegalArgumentException(option + " takes key=value");
+        }
+        return value.substring(0, eq);
+    }
+
+    private int train(PrintWriter err) throws Exception {
         Relay.Options options = new Relay.Options(Clock.systemUTC(), ResourceProbe.ample(), true, true);
         try {
             if (firstStartOnly != null) {
@@ -147,7 +196,7 @@ final class AotTrainingCommand implements Callable<Integer> {
                 command.add("-D" + property + "=" + value);
             }
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "aot-training"));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), NAME));
         command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);

@@ -12,8 +12,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionCommand.Provider.class,
         description = "A chatmail relay for Delta Chat in one process.",
         subcommands = {RunCommand.class, InitCommand.class, ExpireCommand.class, DnsCommand.class, StatusCommand.class,
-                ImportReferenceCommand.class, MoveToPostgresqlCommand.class, BackupCommand.class, RestoreCommand.class, AccountsCommand.class, VersionCommand.class,
-                AotTrainingCommand.class})
+                ImportReferenceCommand.class, MoveToPostgresqlCommand.class, BackupCommand.class, RestoreCommand.class, AccountsCommand.class, VersionCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -39,6 +38,14 @@ public final class Main implements Runnable {
         if (run.isPresent()) {
             try {
                 return RunCommand.run(run.get().configFile(), out, err);
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
+        if (AotTrainingCommand.named(args)) {
+            try {
+                return AotTrainingCommand.run(err, args);
             } finally {
                 out.flush();
                 err.flush();

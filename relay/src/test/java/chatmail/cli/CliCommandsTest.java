@@ -174,6 +174,16 @@ class CliCommandsTest {
         assertThat(chatmail("expire", "--dry-rn")).isEqualTo(2);
     }
 
+    /** The training's own command line, read without picocli, fails as picocli's would. */
+    @Test
+    void aTrainingOptionItDoesNotKnowIsAUsageError() {
+        assertThat(chatmail("aot-training", "--first-start-onyl", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown option --first-start-onyl");
+        assertThat(chatmail("aot-training", "--port", "443")).isEqualTo(2);
+        assertThat(chatmail("aot-training", "--clients-for")).isEqualTo(2);
+        assertThat(dir.toFile().list()).as("nothing started").isEmpty();
+    }
+
     @Test
     void noCommandPrintsUsage() {
         assertThat(chatmail()).isZero();

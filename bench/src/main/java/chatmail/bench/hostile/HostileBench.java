@@ -105,8 +105,8 @@ public final class HostileBench {
         }
         try (StubDns dns = new StubDns(o.address(), o.dnsPort())) {
             progress("starting the relay on %s (25, 587, 465, 143, 993, 443; DNS: the bench's stub at port %d)", o.address(), o.dnsPort());
-            OurRelayProcess relay = OurRelayProcess.start(o.address(), legitSources, o.jvmOptions(), Duration.ofSeconds(90), null,
-                    overrides);
+            OurRelayProcess relay = OurRelayProcess.start(OurRelayProcess.Start.on(o.address(), legitSources,
+                    o.jvmOptions(), Duration.ofSeconds(90)).overrides(overrides));
             Path dir = null;
             progress("relay started in %.1f s", relay.startup().toMillis() / 1000.0);
             try {
@@ -205,8 +205,8 @@ public final class HostileBench {
 
                     // Restart on the same data directory and look for every acknowledged message.
                     progress("attackers stopped; restarting the relay on the same data directory");
-                    OurRelayProcess again = OurRelayProcess.start(o.address(), legitSources, o.jvmOptions(), Duration.ofSeconds(90),
-                            dir, overrides);
+                    OurRelayProcess again = OurRelayProcess.start(OurRelayProcess.Start.on(o.address(), legitSources,
+                            o.jvmOptions(), Duration.ofSeconds(90)).reusing(dir).overrides(overrides));
                     progress("restarted; looking up %d acknowledged messages", acks.size());
                     long missing;
                     long acknowledged = acks.size();

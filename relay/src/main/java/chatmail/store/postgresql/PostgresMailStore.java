@@ -40,6 +40,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -388,20 +389,6 @@ public final class PostgresMailStore implements MailStore {
         return next;
     }
 
-    private record Slot(long accountId, long uid, long modseq) {}
-
-    /** A UID and MODSEQ for a message of {@code size} bytes, which the mailbox's usage counts from now. */
-    private static Slot allocateUid(Connection c, long mailboxId, long size) throws SQLException {
-        try (PreparedStatement s = bind(c.prepareStatement("UPDATE mailboxes SET uidnext = uidnext + 1,"
-                + " highestmodseq = highestmodseq + 1, used = used + ? WHERE id = ?"
-                + " RETURNING account_id, uidnext - 1, highestmodseq"), size, mailboxId); ResultSet rs = s.executeQuery()) {
-            if (!rs.next()) {
-                throw new StoreException("no such mailbox");
-            }
-            return new Slot(rs.getLong(1), rs.getLong(2), rs.getLong(3));
-        }
-    }
-
     private static long nextModseq(Connection c, long mailboxId) throws SQLException {
         return nextModseq(c, mailboxId, 0);
     }
@@ -450,65 +437,28 @@ public final class PostgresMailStore implements MailStore {
         if (targets.isEmpty()) {
             return List.of();
         }
-        long size = copy.message().content().size();
-        if (size <= BodyChunks.CHUNK) {
-            return targets.size() == 1 ? deliverToOneMailbox(tx, copy, flags.getFirst())
-                    : deliverInOneStatement(tx, copy, flags);
+        List<MessageRows.Target> rows = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            rows.add(new MessageRows.Target(targets.get(i).mailboxId(), flags.get(i)));
         }
-        long bodyId = BodyChunks.insert(tx.c(), copy.message().content(), targets.size());
-        // Mailbox rows are locked in id order, so two deliveries to the same mailboxes cannot deadlock.
-        Integer[] order = new Integer[targets.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        MessageBody body = copy.message().content();
+        Instant internalDate = copy.message().internalDate();
+        StoredMessage[] stored;
+        if (body.size() <= BodyChunks.CHUNK && MessageRows.distinct(rows)) {
+            stored = MessageRows.addWithNewBody(tx.c(), oneChunk(body), rows, internalDate);
+        } else {
+            // Streamed a chunk at a time, so no large message is held in memory whole.
+            long bodyId = BodyChunks.insert(tx.c(), body, targets.size());
+            stored = MessageRows.addWithBody(tx.c(), bodyId, body.size(), rows, internalDate);
         }
-        java.util.Arrays.sort(order, Comparator.comparingLong(i -> targets.get(i).mailboxId()));
-        StoredMessage[] stored = new StoredMessage[targets.size()];
         Added added = new Added();
-        for (int i : order) {
-            long mailboxId = targets.get(i).mailboxId();
-            Slot slot = allocateUid(tx.c(), mailboxId, size);
-            insertMessage(tx.c(), mailboxId, slot.uid(), slot.accountId(), bodyId, flags.get(i), slot.modseq(), size,
-                    copy.message().internalDate());
-            stored[i] = new StoredMessage(slot.accountId(), mailboxId, slot.uid(), slot.modseq());
-            added.add(slot.accountId(), mailboxId, slot.uid());
+        // Announced in mailbox id order, the order of the rows' updates.
+        for (StoredMessage message : Arrays.stream(stored).sorted(Comparator.comparingLong(StoredMessage::mailboxId))
+                .toList()) {
+            added.add(message.accountId(), message.mailboxId(), message.uid());
         }
         added.publish(tx);
         return List.of(stored);
-    }
-
-    /**
-     * The common delivery, one small body to one mailbox, as one plain statement: the same rows as
-     * {@code chatmail_deliver}, without the function's PL/pgSQL overhead (a fifth of its time,
-     * issue 16). With one mailbox there is no lock order to keep, which is what needs the
-     * function's loop. Sub-statements of one statement run in order of their data dependencies
-     * and the foreign-key checks at its end, when body and chunk both exist.
-     */
-    private static List<StoredMessage> deliverToOneMailbox(PgTx tx, Acceptance.Copy copy, String flags)
-            throws SQLException, IOException {
-        long mailboxId = copy.targets().getFirst().mailboxId();
-        byte[] content = oneChunk(copy.message().content());
-        Connection c = tx.c();
-        try (PreparedStatement s = c.prepareStatement("WITH body AS ("
-                + "INSERT INTO bodies (refcount, size) VALUES (1, ?) RETURNING id),"
-                + " chunk AS (INSERT INTO body_chunks (body_id, seq, data) SELECT id, 0, ? FROM body),"
-                + " slot AS (UPDATE mailboxes SET uidnext = uidnext + 1, highestmodseq = highestmodseq + 1,"
-                + " used = used + ? WHERE id = ? RETURNING account_id, uidnext - 1 AS uid, highestmodseq AS modseq),"
-                + " message AS (INSERT INTO messages (mailbox_id, uid, account_id, body_id, flags, seen, modseq, size,"
-                + " internal_date) SELECT ?, slot.uid, slot.account_id, body.id, ?, ?, slot.modseq, ?, ? FROM slot, body)"
-                + " SELECT account_id, uid, modseq FROM slot")) {
-            long size = content.length;
-            bind(s, size, content, size, mailboxId, mailboxId, flags, FlagSet.isSeen(flags), size,
-                    copy.message().internalDate().toEpochMilli());
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    // The body rows go with the rollback this failure makes.
-                    throw new StoreException("no such mailbox");
-                }
-                StoredMessage stored = new StoredMessage(rs.getLong(1), mailboxId, rs.getLong(2), rs.getLong(3));
-                tx.publishAfterCommit(new MessagesAdded(stored.accountId(), mailboxId, List.of(stored.uid())));
-                return List.of(stored);
-            }
-        }
     }
 
     private static byte[] oneChunk(MessageBody body) throws IOException {
@@ -522,50 +472,7 @@ public final class PostgresMailStore implements MailStore {
         return content;
     }
 
-    /**
-     * A body of one chunk and its message rows in one round trip (V5's {@code chatmail_deliver}):
-     * what a delivery costs in round trips is most of its latency on a busy machine, and of the
-     * EXISTS on another node that waits for its commit.
-     */
-    private static List<StoredMessage> deliverInOneStatement(PgTx tx, Acceptance.Copy copy, List<String> flags)
-            throws SQLException, IOException {
-        List<DeliveryTarget> targets = copy.targets();
-        MessageBody body = copy.message().content();
-        byte[] content = oneChunk(body);
-        Long[] mailboxes = new Long[targets.size()];
-        Boolean[] seen = new Boolean[targets.size()];
-        for (int i = 0; i < mailboxes.length; i++) {
-            mailboxes[i] = targets.get(i).mailboxId();
-            seen[i] = FlagSet.isSeen(flags.get(i));
-        }
-        StoredMessage[] stored = new StoredMessage[targets.size()];
-        Added added = new Added();
-        Connection c = tx.c();
-        try (PreparedStatement s = c.prepareStatement("SELECT o_target, o_account, o_uid, o_modseq"
-                + " FROM chatmail_deliver(?, ?, ?, ?, ?, ?)")) {
-            s.setArray(1, c.createArrayOf("bigint", mailboxes));
-            s.setArray(2, c.createArrayOf("text", flags.toArray()));
-            s.setArray(3, c.createArrayOf("boolean", seen));
-            s.setLong(4, body.size());
-            s.setLong(5, copy.message().internalDate().toEpochMilli());
-            s.setBytes(6, content);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    int i = rs.getInt(1) - 1;
-                    stored[i] = new StoredMessage(rs.getLong(2), mailboxes[i], rs.getLong(3), rs.getLong(4));
-                    added.add(rs.getLong(2), mailboxes[i], rs.getLong(3));
-                }
-            }
-        } catch (SQLException e) {
-            if ("P0002".equals(e.getSQLState())) {
-                throw new StoreException("no such mailbox");
-            }
-            throw e;
-        }
-        added.publish(tx);
-        return List.of(stored);
-    }
-
+    /** A message row with the UID and MODSEQ its old server gave it (MIG-1); new ones are {@link MessageRows}. */
     private static void insertMessage(Connection c, long mailboxId, long uid, long accountId, long bodyId, String flags,
                                       long modseq, long size, Instant internalDate) throws SQLException {
         update(c, "INSERT INTO messages (mailbox_id, uid, account_id, body_id, flags, seen, modseq, size, internal_date)"
@@ -796,12 +703,11 @@ public final class PostgresMailStore implements MailStore {
                     continue;
                 }
                 Row original = row.get();
-                Slot slot = allocateUid(tx.c(), toMailboxId, original.size());
-                insertMessage(tx.c(), toMailboxId, slot.uid(), slot.accountId(), original.bodyId(), original.flags(),
-                        slot.modseq(), original.size(), original.internalDate());
+                StoredMessage copy = MessageRows.addWithBody(tx.c(), original.bodyId(), original.size(),
+                        List.of(new MessageRows.Target(toMailboxId, original.flags())), original.internalDate())[0];
                 BodyChunks.addReference(tx.c(), original.bodyId());
-                copies.add(new StoredMessage(slot.accountId(), toMailboxId, slot.uid(), slot.modseq()));
-                added.add(slot.accountId(), toMailboxId, slot.uid());
+                copies.add(copy);
+                added.add(copy.accountId(), toMailboxId, copy.uid());
             }
             added.publish(tx);
             return copies;

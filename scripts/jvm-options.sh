@@ -23,6 +23,17 @@ CHATMAIL_JVM_BASE_OPTIONS=(
   -XX:+ExitOnOutOfMemoryError
 )
 
+# The JIT's options for the relay (not the bench's load generator, which gets the base options).
+# Under attack C2 compiles the attack's paths for minutes, some compilations with arenas of 14-38
+# MiB, which the native trim gives back every 5 s and the next compilation takes again: RSS
+# swings of 15-27 MiB. A compilation whose arenas pass 8 MiB is abandoned and its method runs as
+# C1 compiled it (5 MiB cost throughput under saturation; docs/decisions.md, "A smaller G1
+# expansion step and a cap on C2's arenas"). quiet: the JVM would print the command on stdout.
+CHATMAIL_JVM_COMPILER_OPTIONS=(
+  -XX:CompileCommand=quiet
+  '-XX:CompileCommand=MemLimit,*.*,8m'
+)
+
 # The collector and how it sizes the heap, unless $CHATMAIL_JAVA_OPTS names a collector itself
 # (the JVM refuses two). G1, because it gives memory back: the serial collector grew to its
 # maximum under saturation and kept it (a minute after the load, 850 MiB RSS against 149 MiB;
@@ -37,6 +48,11 @@ CHATMAIL_JVM_COLLECTOR_OPTIONS=(
   -XX:MaxHeapFreeRatio=30
   -XX:G1PeriodicGCInterval=30000
   -XX:MarkStackSize=64K
+  # After a pause that took more than its share of time G1 grows the heap by a fifth of this
+  # percentage of what is not committed: 2 instead of 20 makes a step ~3 MiB instead of 15-17 MiB,
+  # which under attack the next remark (MaxHeapFreeRatio) took back within seconds.
+  -XX:+UnlockExperimentalVMOptions
+  -XX:G1ExpandByPercentOfAvailable=2
 )
 
 # Sets CHATMAIL_JVM_COLLECTOR to the collector options to use: none when the operator's options
@@ -169,5 +185,6 @@ chatmail_jvm_options() {
   chatmail_heap_max_mib "$connections" "$message_bytes" "$CHATMAIL_MEMORY_LIMIT_KIB"
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   chatmail_jvm_collector "${CHATMAIL_JAVA_OPTS:-}"
-  CHATMAIL_JVM_OPTIONS=("${CHATMAIL_JVM_BASE_OPTIONS[@]}" "${CHATMAIL_JVM_COLLECTOR[@]}" -Xmx"$CHATMAIL_HEAP_MAX_MIB"m)
+  CHATMAIL_JVM_OPTIONS=("${CHATMAIL_JVM_BASE_OPTIONS[@]}" "${CHATMAIL_JVM_COMPILER_OPTIONS[@]}" "${CHATMAIL_JVM_COLLECTOR[@]}"
+    -Xmx"$CHATMAIL_HEAP_MAX_MIB"m)
 }

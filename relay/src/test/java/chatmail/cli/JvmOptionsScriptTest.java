@@ -125,6 +125,22 @@ class JvmOptionsScriptTest {
         assertThat(withOther).contains("-XX:+UseG1GC");
     }
 
+    @Test
+    void theRelaysOptionsStartThisJdkAndPrintNothingOnStdout() throws Exception {
+        // An experimental flag without its unlock before it, or a compile command the JVM cannot
+        // read, stops the relay's start; a compile command the JVM echoes would land in the output
+        // of every CLI command.
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Result r = bash(Map.of("JAVA", java), ". \"$1\"; chatmail_jvm_options run; \"$JAVA\" \"${CHATMAIL_JVM_OPTIONS[@]}\" "
+                + "-XX:+PrintFlagsFinal -version | grep -E '^ *(uintx|uint) +(G1ExpandByPercentOfAvailable|MaxHeapFreeRatio) '; "
+                + "\"$JAVA\" \"${CHATMAIL_JVM_OPTIONS[@]}\" -version 2>/dev/null | wc -c", SCRIPT.toString());
+
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines).anyMatch(l -> l.matches(" *uint +G1ExpandByPercentOfAvailable += 2 .*"));
+        assertThat(lines).anyMatch(l -> l.matches(" *uintx +MaxHeapFreeRatio += 30 .*"));
+        assertThat(lines.getLast().trim()).as("bytes on stdout").isEqualTo("0");
+    }
+
     // ---- helpers
 
     private String param(Path ini, String key) throws Exception {

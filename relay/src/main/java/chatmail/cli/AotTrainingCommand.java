@@ -72,8 +72,9 @@ final class AotTrainingCommand {
         }
         try {
             return command.train(err);
-        } catch (Exception e) {
-            e.printStackTrace(err);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("chatmail: the AOT training run was interrupted");
             return ExitCodes.FAILURE;
         }
     }
@@ -110,7 +111,7 @@ final class AotTrainingCommand {
         return value.substring(0, eq);
     }
 
-    private int train(PrintWriter err) throws Exception {
+    private int train(PrintWriter err) throws InterruptedException {
         Relay.Options options = new Relay.Options(Clock.systemUTC(), ResourceProbe.ample(), true, true);
         try {
             if (firstStartOnly != null) {

@@ -13,12 +13,7 @@ import java.util.Objects;
  */
 public final class SmtpReplyWriter {
     private OutputStream out;
-    /**
-     * Null while nothing is queued, so that a connection waiting for its client (thousands in a
-     * flood, SEC-3) holds no buffer; a lone reply's own bytes, not copied; a burst's buffer.
-     */
-    private byte[] pending;
-    private boolean ownBuffer;
+    private byte[] pending = new byte[512];
     private int length;
 
     public SmtpReplyWriter(OutputStream out) {
@@ -41,13 +36,14 @@ public final class SmtpReplyWriter {
         if (length == 0) {
             return;
         }
-        byte[] bytes = pending;
         int n = length;
         length = 0;
-        pending = null;
-        ownBuffer = false;
-        out.write(bytes, 0, n);
+        out.write(pending, 0, n);
         out.flush();
+        if (pending.length > 8192) {
+            // A one-off large burst should not pin its buffer for the connection's lifetime.
+            pending = new byte[512];
+        }
     }
 
     /** Bytes queued but not yet written. */
@@ -67,16 +63,8 @@ public final class SmtpReplyWriter {
     }
 
     private void append(byte[] bytes) {
-        if (length == 0) {
-            // SmtpReply.toBytes() makes a fresh array: it is ours to keep until the write.
-            pending = bytes;
-            ownBuffer = false;
-            length = bytes.length;
-            return;
-        }
-        if (!ownBuffer || length + bytes.length > pending.length) {
-            pending = Arrays.copyOf(pending, Math.max(Math.max(pending.length * 2, 512), length + bytes.length));
-            ownBuffer = true;
+        if (length + bytes.length > pending.length) {
+            pending = Arrays.copyOf(pending, Math.max(pending.length * 2, length + bytes.length));
         }
         System.arraycopy(bytes, 0, pending, length, bytes.length);
         length += bytes.length;

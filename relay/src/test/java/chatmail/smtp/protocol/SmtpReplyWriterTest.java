@@ -116,35 +116,4 @@ class SmtpReplyWriterTest {
         assertThat(plain.text()).isEqualTo("220 2.0.0 Ready to start TLS\r\n");
         assertThat(tls.text()).isEqualTo("250 2.0.0 Ok\r\n");
     }
-
-    /** A lone reply goes out as it is, a burst from a buffer of its own; neither leaks into the next write. */
-    @Test
-    void loneRepliesAndBurstsTakeTurns() throws IOException {
-        CountingStream out = new CountingStream();
-        SmtpReplyWriter w = new SmtpReplyWriter(out);
-        StringBuilder expected = new StringBuilder();
-        List<String> many = new java.util.ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            many.add("LINE-" + i);
-        }
-        SmtpReply big = SmtpReply.multiline(250, null, many);
-        SmtpReply[][] rounds = {
-            {SmtpReplies.OK},
-            {SmtpReplies.OK, SmtpReply.plain(354, "Go ahead")},
-            {big, SmtpReplies.OK, big},
-            {SmtpReply.plain(221, "Bye")},
-            {SmtpReplies.OK, SmtpReplies.OK, SmtpReplies.OK},
-        };
-        for (SmtpReply[] round : rounds) {
-            for (SmtpReply r : round) {
-                w.send(r);
-                expected.append(r.toWire());
-            }
-            assertThat(w.pendingBytes()).isEqualTo(java.util.Arrays.stream(round).mapToInt(r -> r.toBytes().length).sum());
-            w.flush();
-            assertThat(w.pendingBytes()).isZero();
-        }
-        assertThat(out.writes).isEqualTo(rounds.length);
-        assertThat(out.text()).isEqualTo(expected.toString());
-    }
 }

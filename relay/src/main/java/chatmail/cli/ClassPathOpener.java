@@ -1,6 +1,5 @@
 package chatmail.cli;
 
-import chatmail.tls.x25519.X25519Provider;
 import java.io.IOException;
 import java.time.ZoneId;
 
@@ -13,8 +12,6 @@ import java.time.ZoneId;
  * on the main thread's path before any listener (docs/decisions.md, "Start-up and memory").
  * Later lookups find the jars open. Whatever the main thread reaches first, it waits for (class
  * initialisation and the class loader's jar list are thread-safe), so nothing is done twice.
- * Then Bouncy Castle's X25519 ({@link X25519Provider#prepare()}), which the first TLS handshake,
- * part of being ready, would otherwise load and set up.
  */
 final class ClassPathOpener {
     private ClassPathOpener() {
@@ -29,7 +26,6 @@ final class ClassPathOpener {
             // A name no jar has: every jar is opened and asked.
             ClassLoader.getSystemClassLoader().getResources("META-INF/services/chatmail.none").hasMoreElements();
             ZoneId.systemDefault().getRules();
-            X25519Provider.prepare();
         } catch (IOException | RuntimeException e) {
             // The main thread's own lookups meet the same problem and report it, once.
         }

@@ -5,7 +5,6 @@ import java.security.Security;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import org.bouncycastle.math.ec.rfc7748.X25519;
 
 /**
  * A JCA provider with only what a TLS 1.3 x25519 key exchange asks for: X25519 key pairs, key
@@ -45,15 +44,6 @@ public final class X25519Provider extends Provider {
         X25519Provider provider = new X25519Provider();
         Security.insertProviderAt(provider, 1);
         return provider;
-    }
-
-    /**
-     * Loads Bouncy Castle's X25519 classes and builds its base-point tables, which the first
-     * handshake would otherwise wait for: its jar is signed, so none of it is in the AOT cache,
-     * and its first class costs the jar's verification.
-     */
-    public static void prepare() {
-        X25519.precompute();
     }
 
     /** Key pairs made since the start, for telling whether TLS used this provider. */

@@ -35,7 +35,7 @@ public final class X25519Provider extends Provider {
 
     /**
      * Puts the provider first in the JVM's list unless it is there already; the provider in use.
-     * Must run before the first TLS context is made: JSSE decides once which groups it offers.
+     * Every handshake after it uses it: JSSE looks its engines up anew per handshake.
      */
     public static synchronized X25519Provider install() {
         if (Security.getProvider(NAME) instanceof X25519Provider installed) {

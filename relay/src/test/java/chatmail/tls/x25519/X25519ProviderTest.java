@@ -174,6 +174,10 @@ class X25519ProviderTest {
         PublicKey decoded = factory.generatePublic(new X509EncodedKeySpec(alice.getPublic().getEncoded()));
         assertThat(factory.getProvider()).isSameAs(sunEc);
         assertThat(decoded).isEqualTo(alice.getPublic());
+        KeyPairGenerator bySize = KeyPairGenerator.getInstance("XDH");
+        bySize.initialize(448);
+        assertThat(((XECPublicKey) bySize.generateKeyPair().getPublic()).getU().bitLength()).isLessThanOrEqualTo(448);
+        assertThat(bySize.getProvider()).isSameAs(sunEc);
         PrivateKey x448Private = KeyFactory.getInstance("XDH").generatePrivate(new XECPrivateKeySpec(
                 NamedParameterSpec.X448, new byte[56]));
         assertThat(((NamedParameterSpec) ((XECPrivateKey) x448Private).getParams()).getName()).isEqualTo("X448");

@@ -1,5 +1,6 @@
 package chatmail.bench;
 
+import chatmail.tls.x25519.X25519Provider;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -74,6 +75,11 @@ public final class IdleClients {
 
     /** Arguments: host port domain password count sources parallelism. */
     public static void main(String[] args) throws Exception {
+        // Cheaper handshakes for this process only, which shares the bench machine's cores with
+        // the relay: the relay does the same work either way, and devices do theirs on their own
+        // CPUs with native TLS (docs/benchmarks.md, "The load generator's TLS").
+        X25519Provider.install();
+        P256VerifyProvider.install();
         List<InetAddress> sources = new ArrayList<>();
         for (int i = 1; i <= Integer.parseInt(args[5]); i++) {
             sources.add(InetAddress.getByName("127.0.1." + i));

@@ -3,6 +3,7 @@ package chatmail.bench;
 import chatmail.tls.CertificateNames;
 import chatmail.tls.KeyMaterial;
 import chatmail.tls.SelfSignedCertificate;
+import chatmail.tls.x25519.X25519Provider;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -10,9 +11,11 @@ import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.security.KeyStore;
+import java.security.Security;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -25,6 +28,11 @@ import javax.net.ssl.TrustManager;
  * JVM. The client's thread CPU per handshake, against an in-process server with a P-256
  * certificate like the relay's; rounds after the first two are printed.
  *
+ * <p>With {@code providers} after the count: X25519 alone each time, alternating between the
+ * JDK's providers and ours ({@link X25519Provider} on both sides, {@link P256VerifyProvider} for
+ * the client's check), printing the CPU per handshake of the client thread, of the server's
+ * threads (one per connection: the handshake, one byte, the close) and of the whole process.
+ *
  * <pre>
  * JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 mvn -q test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=target/test-cp.txt -Dmdep.includeScope=test
@@ -34,10 +42,13 @@ import javax.net.ssl.TrustManager;
  */
 public final class ClientHandshakeBench {
 
+    private static final LongAdder SERVER_CPU = new LongAdder();
+
     private ClientHandshakeBench() {}
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
+        boolean providers = args.length > 1 && args[1].equals("providers");
         KeyMaterial key = SelfSignedCertificate.generate("bench.localhost",
                 new CertificateNames(Set.of("bench.localhost"), Set.of()), Clock.systemUTC());
         KeyStore store = KeyStore.getInstance("PKCS12");
@@ -55,6 +66,10 @@ public final class ClientHandshakeBench {
             ClientTls x25519 = new ClientTls(Duration.ofSeconds(10), ClientTls.X25519_ONLY);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             String host = listener.getInetAddress().getHostAddress();
+            if (providers) {
+                compareProviders(x25519, host, listener.getLocalPort(), n);
+                return;
+            }
             for (int round = 0; round < 6; round++) {
                 for (ClientTls tls : new ClientTls[] {both, x25519}) {
                     long cpu = threads.getCurrentThreadCpuTime();
@@ -73,7 +88,41 @@ public final class ClientHandshakeBench {
         }
     }
 
-    /** Answers each connection with one byte once its handshake is done, then waits for the client's close. */
+    private static void compareProviders(ClientTls tls, String host, int port, int n) throws IOException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        var process = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        for (int round = 0; round < 8; round++) {
+            boolean ours = round % 2 == 1;
+            if (ours) {
+                X25519Provider.install();
+                P256VerifyProvider.install();
+            } else {
+                Security.removeProvider(X25519Provider.NAME);
+                Security.removeProvider(P256VerifyProvider.NAME);
+            }
+            long thread = threads.getCurrentThreadCpuTime();
+            long all = process.getProcessCpuTime();
+            long server = SERVER_CPU.sum();
+            for (int i = 0; i < n; i++) {
+                try (SSLSocket s = tls.connect(null, host, port)) {
+                    s.getInputStream().read();
+                }
+            }
+            thread = threads.getCurrentThreadCpuTime() - thread;
+            all = process.getProcessCpuTime() - all;
+            server = SERVER_CPU.sum() - server;
+            if (round >= 2) {
+                System.out.printf("round %d, %-14s client thread %.3f ms, server threads %.3f ms, process %.3f ms"
+                        + " CPU per handshake%n", round, ours ? "our providers:" : "JDK providers:", thread / 1e6 / n,
+                        server / 1e6 / n, all / 1e6 / n);
+            }
+        }
+    }
+
+    /**
+     * Answers each connection with one byte once its handshake is done, then waits for the
+     * client's close; on a platform thread each, whose CPU (the server's side) is added up.
+     */
     private static void serve(SSLServerSocket listener) {
         while (true) {
             Socket accepted;
@@ -84,7 +133,9 @@ public final class ClientHandshakeBench {
             } catch (IOException e) {
                 return;
             }
-            Thread.ofVirtual().start(() -> {
+            Thread.ofPlatform().daemon().start(() -> {
+                ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+                long cpu = threads.getCurrentThreadCpuTime();
                 try (accepted) {
                     OutputStream out = accepted.getOutputStream();
                     out.write('x');
@@ -93,6 +144,7 @@ public final class ClientHandshakeBench {
                 } catch (IOException e) {
                     // the client went away
                 }
+                SERVER_CPU.add(threads.getCurrentThreadCpuTime() - cpu);
             });
         }
     }

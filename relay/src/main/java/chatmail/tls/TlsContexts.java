@@ -1,6 +1,7 @@
 package chatmail.tls;
 
 import chatmail.config.Config;
+import chatmail.tls.x25519.X25519Provider;
 import chatmail.util.Lazy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,6 +54,9 @@ public final class TlsContexts {
 
     private TlsContexts(KeyMaterialSource serverKeys, Config config) {
         this.serverKeys = serverKeys;
+        // Here too and not only in Main: the AOT training and in-process relays (tests, benches)
+        // make their TLS here, and should do the same key exchange as a relay in production.
+        X25519Provider.install();
         try {
             serverContext = SSLContext.getInstance("TLS");
             // No trust managers, not null: null makes JSSE load the system's CA list (a tenth of a

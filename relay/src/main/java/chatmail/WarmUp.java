@@ -11,27 +11,31 @@ import chatmail.dns.MxAnswer;
 import chatmail.tls.HandshakeWarmUp;
 import chatmail.tls.TlsContexts;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Right after the relay is ready, in the background: what the first message to or from another
  * relay would otherwise wait for (docs/benchmarks.md, federation). The relay's own MX and its
- * addresses (not for IP-only or local names) through dns_resolver, on a thread of its own, which
- * start dnsjava's I/O; the /mxdeliv client started and one POST of it to the relay's own HTTPS
- * port (the TLS handshake and Jetty's request paths on both sides; without an HTTPS port, a TLS
- * handshake in memory); a DKIM signature, checked as an incoming message is (its own key looked
- * up as another relay's would be; in memory for a relay not in DNS); last the MIME walker and
- * classifier. Nothing leaves the machine but questions about the relay's own domain to its
- * resolver; what is made on first use stays made on first use, only earlier.
+ * addresses (not for IP-only or local names) through dns_resolver, which start dnsjava's I/O,
+ * a DKIM signature and its verification (the key file, the RSA code), the MIME walker and
+ * classifier, the /mxdeliv client started and one POST of it to the relay's own HTTPS port
+ * (the TLS handshake and Jetty's request paths on both sides; without an HTTPS port, a TLS
+ * handshake in memory), and last the inbound DKIM check of the message signed here (its own key
+ * looked up as another relay's would be). Nothing leaves the machine but questions about the
+ * relay's own domain to its resolver; what is made on first use stays made on first use, only
+ * earlier.
  * A failure only leaves the work to the first message. After it, the heap the start left behind
  * is given back ({@link StartUpGarbage#collectAfter}).
  *
- * <p>The POST first: it is most of the warm-up's CPU (the handshakes), and after a restart the
- * first message came while it still ran. The later steps wait while messages arrive
- * ({@link WarmUpYield}): the message does that work itself, and doing it twice at once only
- * shared the two cores between them (docs/benchmarks.md, "Federation", "Sixth pass").
+ * <p>Cheapest first: a message that comes while the warm-up still runs (it takes several
+ * hundred milliseconds of CPU, the handshakes most) then finds the DNS and DKIM ready. Before,
+ * the DNS question came last and the client was made by the first delivery: the first message
+ * after a restart waited for both (70-320 ms and 100-340 ms at load 7), and for its first
+ * connection (TLS on both sides, Jetty's first request: 100-200 ms more). The POST, the largest
+ * step, was first in a trial and the first message then found the signature cold (docs/benchmarks.md,
+ * "Federation", "Sixth pass"). The last step waits while messages arrive ({@link WarmUpYield}): it
+ * ran beside the first message after a restart, doing work that message did not need.
  *
  * <p>It starts at ready, not later: on a quiet machine a warm-up a second after ready gained
  * nothing measurable in restart to ready (671 against 695 ms, median of 5 each) and the first
@@ -40,9 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class WarmUp {
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
-
-    private static final String WARM_UP_MESSAGE = "From: <warm-up@DOMAIN>\r\nTo: <warm-up@DOMAIN>\r\n"
-            + "Subject: warm-up\r\nMessage-ID: <warm-up@DOMAIN>\r\n\r\nwarm-up\r\n";
 
     private WarmUp() {
     }
@@ -72,9 +73,8 @@ final class WarmUp {
                     }
                 });
             }
-            // The largest step first, so that it has ended before the first clients, who log in
-            // after ready, send anything: it was still running at the first message after a
-            // restart when it came after the DKIM and MIME steps.
+            byte[] signed = signer.warmUp();
+            pipeline.warmUp();
             if (selfHttps == null) {
                 HandshakeWarmUp.run(tls, domain);
             }
@@ -83,26 +83,20 @@ final class WarmUp {
             } catch (RuntimeException e) {
                 // the first delivery starts the client instead
             }
-            try {
-                yield.awaitQuiet();
-                if (inDns) {
-                    // One signature, checked as an incoming message is: the DKIM key's TXT lookup
-                    // through dns_resolver and the key cache (the relay's own key, published with
-                    // its MX), which the first message from another relay waited for. A second
-                    // signature in memory first, as before, was 20-40 ms more of a cold JIT.
-                    try {
-                        verifier.check(signer.sign(WARM_UP_MESSAGE.replace("DOMAIN", domain).getBytes(StandardCharsets.US_ASCII)));
-                    } catch (RuntimeException e) {
-                        // nothing warmed; the first message pays
-                    }
-                } else {
-                    signer.warmUp();
+            if (inDns && signed != null) {
+                // The check an incoming message gets, on the message signed above: the DKIM key's
+                // TXT lookup through dns_resolver and the key cache (the relay's own key, published
+                // with its MX), which the first message from another relay waited for. After the
+                // messages that arrive meanwhile: it ran beside the first message after a restart.
+                try {
+                    yield.awaitQuiet();
+                    verifier.check(signed);
+                } catch (InterruptedException e) {
+                    // the relay stops
+                    return;
+                } catch (RuntimeException e) {
+                    // nothing warmed; the first incoming message pays
                 }
-                yield.awaitQuiet();
-                pipeline.warmUp();
-            } catch (InterruptedException e) {
-                // the relay stops
-                return;
             }
             log.debug("warm-up took {} ms", (System.nanoTime() - t0) / 1_000_000);
         });

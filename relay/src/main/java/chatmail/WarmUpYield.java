@@ -2,16 +2,17 @@ package chatmail;
 
 import chatmail.delivery.MessagePipeline;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The warm-up's pause between its steps while real messages arrive. Right after a restart the
- * first message and the warm-up ran at the same time on every restart the federation bench
- * traced (docs/benchmarks.md, "Federation"), on a machine whose cores both were busy: the warm-up
- * then only competed with the message for the CPU, doing the same work beside it. A message
- * warms what it passes through; the warm-up's later steps can wait until messages have stopped
- * arriving for a while, and under steady traffic they wait until the relay stops.
+ * The warm-up's pause before its last step while real messages arrive. Right after a restart the
+ * first message and the warm-up ran at the same time on nearly every restart the federation
+ * bench traced (docs/benchmarks.md, "Federation", "Sixth pass"), on a machine whose cores both
+ * were busy: the warm-up then only competed with the message for the CPU. A message warms what it
+ * passes through; the step can wait until messages have stopped arriving for a while, and under
+ * steady traffic it waits until the relay stops.
  */
 final class WarmUpYield {
     /** Long enough for a message to be stored or handed to the next relay on a busy machine. */
@@ -35,7 +36,7 @@ final class WarmUpYield {
 
     /** For the pipelines of a running relay. */
     static WarmUpYield to(MessagePipeline... pipelines) {
-        return new WarmUpYield(java.util.Arrays.stream(pipelines).<LongSupplier>map(p -> p::lastBodyStarted).toList(),
+        return new WarmUpYield(Arrays.stream(pipelines).<LongSupplier>map(p -> p::lastBodyStarted).toList(),
                 System::nanoTime, nanos -> Thread.sleep(Duration.ofNanos(nanos)), QUIET);
     }
 

@@ -215,7 +215,8 @@ public final class Relay implements AutoCloseable {
                 (System.nanoTime() - t0) / 1_000_000, listening);
         if (options.warmUp()) {
             // A stop during the warm-up ends it before the parts it uses are closed.
-            warmUp = WarmUp.start(config, tls, dkimSigner, dkimVerifier, deliveryDns, remoteDelivery, selfHttps(), inbound);
+            warmUp = WarmUp.start(config, tls, dkimSigner, dkimVerifier, deliveryDns, remoteDelivery, selfHttps(),
+                    WarmUpYield.to(submission, inbound), inbound);
             closeables.push(warmUp::interrupt);
             closeables.push(StartUpGarbage.collectAfter(warmUp)::interrupt);
         }

@@ -11,7 +11,6 @@ import chatmail.dns.MxAnswer;
 import chatmail.tls.HandshakeWarmUp;
 import chatmail.tls.TlsContexts;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * a DKIM signature and its verification (the key file, the RSA code), the MIME walker and
  * classifier, the /mxdeliv client started and one POST of it to the relay's own HTTPS port
  * (the TLS handshake and Jetty's request paths on both sides; without an HTTPS port, a TLS
- * handshake in memory), and last the inbound DKIM check of a message signed here (its own key
+ * handshake in memory), and last the inbound DKIM check of the message signed here (its own key
  * looked up as another relay's would be). Nothing leaves the machine but questions about the
  * relay's own domain to its resolver; what is made on first use stays made on first use, only
  * earlier.
@@ -33,7 +32,12 @@ import org.slf4j.LoggerFactory;
  * hundred milliseconds of CPU, the handshakes most) then finds the DNS and DKIM ready. Before,
  * the DNS question came last and the client was made by the first delivery: the first message
  * after a restart waited for both (70-320 ms and 100-340 ms at load 7), and for its first
- * connection (TLS on both sides, Jetty's first request: 100-200 ms more).
+ * connection (TLS on both sides, Jetty's first request: 100-200 ms more). The POST, the largest
+ * step, was first in a trial and the first message then found the signature cold (docs/benchmarks.md,
+ * "Federation", "Sixth pass"). The last step waits while messages arrive ({@link WarmUpYield}): on
+ * the relay that sent the first message after a restart it ran beside that message, which does
+ * not need an inbound check. A relay sees only its own messages, so on the receiving relay, whose
+ * message comes last, the step mostly runs as before.
  *
  * <p>It starts at ready, not later: on a quiet machine a warm-up a second after ready gained
  * nothing measurable in restart to ready (671 against 695 ms, median of 5 each) and the first
@@ -43,15 +47,12 @@ import org.slf4j.LoggerFactory;
 final class WarmUp {
     private static final Logger log = LoggerFactory.getLogger(WarmUp.class);
 
-    private static final String WARM_UP_MESSAGE = "From: <warm-up@DOMAIN>\r\nTo: <warm-up@DOMAIN>\r\n"
-            + "Subject: warm-up\r\nMessage-ID: <warm-up@DOMAIN>\r\n\r\nwarm-up\r\n";
-
     private WarmUp() {
     }
 
     /** @param selfHttps this relay's HTTPS listener, null when it has none */
     static Thread start(Config config, TlsContexts tls, DkimSigner signer, DkimVerifier verifier, DnsResolver dns,
-            RemoteDelivery remote, InetSocketAddress selfHttps, MessagePipeline pipeline) {
+            RemoteDelivery remote, InetSocketAddress selfHttps, WarmUpYield yield, MessagePipeline pipeline) {
         String domain = config.mailDomain();
         return Thread.ofVirtual().name("warm-up").start(() -> {
             long t0 = System.nanoTime();
@@ -74,7 +75,7 @@ final class WarmUp {
                     }
                 });
             }
-            signer.warmUp();
+            byte[] signed = signer.warmUp();
             pipeline.warmUp();
             if (selfHttps == null) {
                 HandshakeWarmUp.run(tls, domain);
@@ -84,12 +85,17 @@ final class WarmUp {
             } catch (RuntimeException e) {
                 // the first delivery starts the client instead
             }
-            if (inDns) {
-                // The check an incoming message gets, on a message signed here: the DKIM key's TXT
-                // lookup through dns_resolver and the key cache (the relay's own key, published
-                // with its MX), which the first message from another relay waited for.
+            if (inDns && signed != null) {
+                // The check an incoming message gets, on the message signed above: the DKIM key's
+                // TXT lookup through dns_resolver and the key cache (the relay's own key, published
+                // with its MX), which the first message from another relay waited for. Not beside a
+                // message arriving here: on two busy cores the two only took turns.
                 try {
-                    verifier.check(signer.sign(WARM_UP_MESSAGE.replace("DOMAIN", domain).getBytes(StandardCharsets.US_ASCII)));
+                    yield.awaitQuiet();
+                    verifier.check(signed);
+                } catch (InterruptedException e) {
+                    // the relay stops
+                    return;
                 } catch (RuntimeException e) {
                     // nothing warmed; the first incoming message pays
                 }

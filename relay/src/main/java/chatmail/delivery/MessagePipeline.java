@@ -32,6 +32,11 @@ public abstract sealed class MessagePipeline permits SubmissionPipeline, Inbound
     protected final Metrics metrics;
     protected final EncryptionClassifier classifier = new EncryptionClassifier();
 
+    /** {@link #lastBodyStarted()} before any body. */
+    public static final long NEVER = Long.MIN_VALUE;
+
+    private volatile long lastBodyStarted = NEVER;
+
     MessagePipeline(Config config, BodySpool spool, Metrics metrics) {
         this.config = config;
         this.spool = spool;
@@ -67,7 +72,16 @@ public abstract sealed class MessagePipeline permits SubmissionPipeline, Inbound
      * beyond 64 KiB they go to a file as they arrive. The pipeline's {@code accept} closes it.
      */
     public SpoolWriter newBody() {
+        lastBodyStarted = System.nanoTime();
         return spool.newWriter(config.maxMessageSize());
+    }
+
+    /**
+     * When the latest message body began to arrive ({@link System#nanoTime()}), {@link #NEVER}
+     * before the first: the warm-up steps aside while real messages come ({@code WarmUp}).
+     */
+    public long lastBodyStarted() {
+        return lastBodyStarted;
     }
 
     /** A size the client announced before sending (SMTP {@code SIZE=}, HTTP Content-Length): refused when too large. */

@@ -66,6 +66,14 @@ class DkimTest {
     }
 
     @Test
+    void theWarmUpsMessageIsOneAnIncomingCheckAccepts() {
+        // The relay's warm-up checks it as an incoming message, to look its own key up.
+        byte[] signed = DkimSigner.of("sender.test", senderKey).warmUp();
+        assertThat(new String(signed, java.nio.charset.StandardCharsets.US_ASCII)).startsWith("DKIM-Signature:");
+        assertThat(verifier.check(signed)).isEqualTo(Verdict.accept());
+    }
+
+    @Test
     void signatureHeaderHasTheReferenceParameters() {
         String signed = new String(DkimSigner.of("sender.test", senderKey).sign(message("alice@sender.test")),
                 StandardCharsets.US_ASCII);

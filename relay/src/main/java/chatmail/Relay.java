@@ -362,11 +362,15 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * The first step of a stop: no listener accepts any longer, and every IMAP and SMTP
-     * connection waiting for its client is closed, while those executing a command get up to
-     * 5 s (one wait for all) to answer it as each server closes (docs/decisions.md).
+     * The first step of a stop: an expiry run ends after its current store call, no listener
+     * accepts any longer, and every IMAP and SMTP connection waiting for its client is closed,
+     * while those executing a command get up to 5 s (one wait for all) to answer it as each
+     * server closes (docs/decisions.md).
      */
     private void stopAccepting() {
+        if (expiryScheduler != null) {
+            expiryScheduler.stop();
+        }
         smtp.stopAccepting();
         imap.stopAccepting();
         web.stopAccepting();

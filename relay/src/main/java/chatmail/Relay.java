@@ -25,6 +25,7 @@ import chatmail.imap.ImapServer;
 import chatmail.imap.ImapServices;
 import chatmail.dns.DnsCheckLog;
 import chatmail.limits.ClientLimits;
+import chatmail.metrics.BoundedAgeSnapshot;
 import chatmail.metrics.ConnectionService;
 import chatmail.metrics.DeliveryLatency;
 import chatmail.metrics.Metrics;
@@ -74,6 +75,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +86,9 @@ import org.slf4j.LoggerFactory;
 public final class Relay implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    /** How old the PostgreSQL store totals a scrape reads may be: slow-moving totals, not alerts' figures. */
+    public static final Duration SHARED_STATISTICS_MAX_AGE = Duration.ofMinutes(1);
 
     /**
      * What tests and the CLI may choose beyond the config.
@@ -362,11 +367,15 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * The first step of a stop: no listener accepts any longer, and every IMAP and SMTP
-     * connection waiting for its client is closed, while those executing a command get up to
-     * 5 s (one wait for all) to answer it as each server closes (docs/decisions.md).
+     * The first step of a stop: an expiry run ends after its current store call, no listener
+     * accepts any longer, and every IMAP and SMTP connection waiting for its client is closed,
+     * while those executing a command get up to 5 s (one wait for all) to answer it as each
+     * server closes (docs/decisions.md).
      */
     private void stopAccepting() {
+        if (expiryScheduler != null) {
+            expiryScheduler.stop();
+        }
         smtp.stopAccepting();
         imap.stopAccepting();
         web.stopAccepting();
@@ -405,11 +414,22 @@ public final class Relay implements AutoCloseable {
         metrics.gauge(stored, "chatmail_push_queue_size", "Push notifications waiting to be sent or retried.", push::queued);
         metrics.gauge(stored, "chatmail_push_queue_oldest_age_seconds", "How long the oldest waiting push notification has waited; 0 when none.",
                 () -> push.oldestQueued().map(o -> Duration.between(o, options.clock().instant()).toMillis() / 1000.0).orElse(0.0));
-        metrics.gauges(stored, () -> store.statistics(today()), List.<Metrics.GaugeOf<StoreStatistics>>of(
+        metrics.gauges(stored, storeStatisticsForScrapes(), List.<Metrics.GaugeOf<StoreStatistics>>of(
                 new Metrics.GaugeOf<>("chatmail_accounts", "Accounts.", StoreStatistics::accounts),
                 new Metrics.GaugeOf<>("chatmail_stored_messages", "Messages in all mailboxes.", StoreStatistics::messages),
                 new Metrics.GaugeOf<>("chatmail_stored_bytes", "Bytes of message bodies stored (each body once).",
                         StoreStatistics::bytes)));
+    }
+
+    /**
+     * The store's totals as the metrics read them. SQLite keeps them in counters, so each scrape
+     * reads them afresh; PostgreSQL counts the messages and sums the bodies each time, over the
+     * whole cluster's tables, so a node takes them at most once per
+     * {@link #SHARED_STATISTICS_MAX_AGE} (docs/decisions.md, "Storage gauges on PostgreSQL").
+     */
+    private Supplier<StoreStatistics> storeStatisticsForScrapes() {
+        Supplier<StoreStatistics> fresh = () -> store.statistics(today());
+        return storage.shared() ? new BoundedAgeSnapshot<>(fresh, SHARED_STATISTICS_MAX_AGE, options.clock()) : fresh;
     }
 
     private LocalDate today() {

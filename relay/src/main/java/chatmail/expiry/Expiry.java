@@ -23,7 +23,8 @@ import java.util.function.LongConsumer;
  * <p>It works in pages and small batches, so however much has expired its memory stays bounded
  * and no write holds the store's single writer for long: each batch is deleted in writes that
  * yield to deliveries ({@link MailStore#deleteYielding}), with a pause after each
- * (docs/decisions.md, "Expiry").
+ * (docs/decisions.md, "Expiry"). A stop ({@link ExpiryStop}) ends a run between two store calls;
+ * what it deleted stays deleted and the next run finds the rest.
  */
 public final class Expiry {
 
@@ -76,6 +77,11 @@ public final class Expiry {
     }
 
     public ExpiryReport run(boolean dryRun) {
+        return run(dryRun, ExpiryStop.never());
+    }
+
+    /** A run that ends with {@link ExpiryInterrupted} before its next store call once {@code stop} is requested. */
+    public ExpiryReport run(boolean dryRun, ExpiryStop stop) {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
         Instant oldCutoff = now.minus(Duration.ofDays(config.deleteMailsAfter()));
@@ -85,10 +91,11 @@ public final class Expiry {
         MessageRef after = null;
         List<MessageRef> page;
         do {
+            checkNotStopped(stop);
             page = store.messagesReceivedBefore(oldCutoff, after, PAGE);
             old.add(page);
             if (!dryRun) {
-                delete(page);
+                delete(page, stop);
             }
             after = page.isEmpty() ? after : page.getLast();
         } while (page.size() == PAGE);
@@ -97,11 +104,12 @@ public final class Expiry {
         Tally large = new Tally();
         after = null;
         do {
+            checkNotStopped(stop);
             page = store.seenMessagesLargerThan(LARGE_MESSAGE_BYTES, largeCutoff, after, PAGE);
             List<MessageRef> onlyLarge = page.stream().filter(m -> !m.internalDate().isBefore(oldCutoff)).toList();
             large.add(onlyLarge);
             if (!dryRun) {
-                delete(onlyLarge);
+                delete(onlyLarge, stop);
             }
             after = page.isEmpty() ? after : page.getLast();
         } while (page.size() == PAGE);
@@ -109,17 +117,18 @@ public final class Expiry {
         // Before the accounts: tokens of an inactive account count here, not silently with it.
         int expiredTokens = dryRun
                 ? store.expiredMetadataValues(PushNotifier.DEVICE_TOKEN_ENTRY, now)
-                : deleteExpiredTokens(now);
+                : deleteExpiredTokens(now, stop);
 
         int inactive = 0;
         long afterId = 0;
         List<Account> accounts;
         do {
+            checkNotStopped(stop);
             accounts = store.accountsLastLoginBefore(today.minusDays(config.deleteInactiveUsersAfter()), afterId,
                     ACCOUNT_PAGE);
             for (Account a : accounts) {
                 if (!dryRun) {
-                    deleteAccount(a.id());
+                    deleteAccount(a.id(), stop);
                 }
                 inactive++;
                 afterId = a.id();
@@ -130,46 +139,50 @@ public final class Expiry {
     }
 
     /** Expired device tokens in batches, each one write followed by the same pause as a write of messages. */
-    private int deleteExpiredTokens(Instant now) {
+    private int deleteExpiredTokens(Instant now, ExpiryStop stop) {
         int deleted = 0;
         int batch;
         do {
+            checkNotStopped(stop);
             long started = System.nanoTime();
             batch = store.deleteExpiredMetadataValues(PushNotifier.DEVICE_TOKEN_ENTRY, now, DELETE_BATCH);
             deleted += batch;
-            pauseAfter(started);
+            pauseAfter(started, stop);
         } while (batch == DELETE_BATCH);
         return deleted;
     }
 
     /** The account's mail in batches first, so the last write (the account row and what cascades) is small. */
-    private void deleteAccount(long accountId) {
+    private void deleteAccount(long accountId, ExpiryStop stop) {
         MessageRef after = null;
         List<MessageRef> batch;
         while (!(batch = store.messagesOldestFirst(accountId, after, DELETE_BATCH)).isEmpty()) {
-            deleteBatch(batch);
+            deleteBatch(batch, stop);
             after = batch.getLast();
+            checkNotStopped(stop);
         }
+        checkNotStopped(stop);
         store.deleteAccount(accountId);
         accountDeleted.accept(accountId);
     }
 
-    private void delete(List<MessageRef> messages) {
+    private void delete(List<MessageRef> messages, ExpiryStop stop) {
         for (int i = 0; i < messages.size(); i += DELETE_BATCH) {
-            deleteBatch(messages.subList(i, Math.min(messages.size(), i + DELETE_BATCH)));
+            deleteBatch(messages.subList(i, Math.min(messages.size(), i + DELETE_BATCH)), stop);
         }
     }
 
     /**
      * As many yielding writes as the store needs for the batch, each followed by a pause
-     * ({@link #pauseAfterWrite}); an interrupt (the relay stopping) ends the run.
+     * ({@link #pauseAfterWrite}); a stop or an interrupt ends the run before the next write.
      */
-    private void deleteBatch(List<MessageRef> batch) {
+    private void deleteBatch(List<MessageRef> batch, ExpiryStop stop) {
         int done = 0;
         while (done < batch.size()) {
+            checkNotStopped(stop);
             long started = System.nanoTime();
             done += store.deleteYielding(batch.subList(done, batch.size()));
-            pauseAfter(started);
+            pauseAfter(started, stop);
         }
     }
 
@@ -178,16 +191,24 @@ public final class Expiry {
         return Duration.ofNanos(Math.min(Math.multiplyExact(Math.max(0, tookNanos), PAUSE_FACTOR), LONGEST_PAUSE.toNanos()));
     }
 
-    private static void pauseAfter(long started) {
+    private static void pauseAfter(long started, ExpiryStop stop) {
         try {
-            Thread.sleep(pauseAfterWrite(System.nanoTime() - started));
+            if (stop.pauseUnlessStopped(pauseAfterWrite(System.nanoTime() - started))) {
+                throw new ExpiryInterrupted();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ExpiryInterrupted();
         }
     }
 
-    /** The run was interrupted between two batches; what was deleted stays deleted. */
+    private static void checkNotStopped(ExpiryStop stop) {
+        if (stop.requested()) {
+            throw new ExpiryInterrupted();
+        }
+    }
+
+    /** The run was stopped or interrupted between two store calls; what was deleted stays deleted. */
     static final class ExpiryInterrupted extends RuntimeException {
         ExpiryInterrupted() {
             super("expiry interrupted", null, false, false);

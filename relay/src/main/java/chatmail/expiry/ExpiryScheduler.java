@@ -1,5 +1,6 @@
 package chatmail.expiry;
 
+import chatmail.net.StopGrace;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ public final class ExpiryScheduler implements AutoCloseable {
     private final ScheduledExecutorService executor =
             Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("expiry").factory());
     private final CompletableFuture<ExpiryReport> firstRun = new CompletableFuture<>();
+    private final ExpiryStop stop = new ExpiryStop();
 
     public ExpiryScheduler(Expiry expiry, Duration interval) {
         this(expiry, interval, report -> { });
@@ -47,7 +49,7 @@ public final class ExpiryScheduler implements AutoCloseable {
                     return;
                 }
                 long started = System.nanoTime();
-                ExpiryReport report = expiry.run(false);
+                ExpiryReport report = expiry.run(false, stop);
                 log.info("expiry: {} in {} ms", report, (System.nanoTime() - started) / 1_000_000);
                 // The listener first: whoever awaits the first run then sees what it recorded.
                 onRun.accept(report);
@@ -68,12 +70,29 @@ public final class ExpiryScheduler implements AutoCloseable {
         return firstRun.copy();
     }
 
+    /**
+     * The first step of a relay's stop, which returns at once: no run starts any more, and one in
+     * progress ends after its current store call (a page read or one yielding write), while the
+     * relay's other parts stop beside it.
+     */
+    public void stop() {
+        stop.request();
+        executor.shutdown();
+    }
+
+    /**
+     * Stops (if not yet) and waits for a run in progress to end; after {@link StopGrace#DURATION}
+     * it is interrupted, which fails its current store call (the store still completes the write
+     * it has taken, and closes after this). Not the run's end: a big day's expiry takes ten minutes
+     * or more, and systemd's stop would kill the relay first (docs/decisions.md, "Expiry").
+     */
     @Override
     public void close() {
-        // No interrupt: a run in progress finishes its store calls rather than failing halfway.
-        executor.shutdown();
+        stop();
         try {
-            if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+            if (!executor.awaitTermination(StopGrace.DURATION.toNanos(), TimeUnit.NANOSECONDS)) {
+                log.warn("expiry: its store call did not end within {} s of the stop; interrupting it",
+                        StopGrace.DURATION.toSeconds());
                 executor.shutdownNow();
             }
         } catch (InterruptedException e) {

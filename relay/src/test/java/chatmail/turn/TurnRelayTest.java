@@ -223,7 +223,7 @@ class TurnRelayTest {
      * Waits until a count of the server reaches its value, then asserts it is exactly that: a
      * dropped packet, or one the relay counts after its send returned, has no event to await.
      */
-    static void awaitValue(java.util.function.LongSupplier count, long expected) throws InterruptedException {
+    private static void awaitValue(java.util.function.LongSupplier count, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
         while (count.getAsLong() < expected && System.nanoTime() < deadline) {
             Thread.sleep(1);

@@ -46,7 +46,9 @@ final class MessageRows {
      */
     static StoredMessage[] addWithNewBody(Connection c, byte[] content, List<Target> targets, Instant internalDate)
             throws SQLException {
-        return add(c, content, 0, content.length, targets, internalDate);
+        StoredMessage[] stored = new StoredMessage[targets.size()];
+        add(c, content, 0, content.length, targets, idOrder(targets), internalDate, stored);
+        return stored;
     }
 
     /**
@@ -61,12 +63,7 @@ final class MessageRows {
         int from = 0;
         for (int i = 1; i <= order.size(); i++) {
             if (i == order.size() || mailbox(targets, order, i) == mailbox(targets, order, i - 1)) {
-                List<Integer> round = order.subList(from, i);
-                StoredMessage[] added = add(c, null, bodyId, size, round.stream().map(targets::get).toList(),
-                        internalDate);
-                for (int j = 0; j < round.size(); j++) {
-                    stored[round.get(j)] = added[j];
-                }
+                add(c, null, bodyId, size, targets, order.subList(from, i), internalDate, stored);
                 from = i;
             }
         }
@@ -91,15 +88,17 @@ final class MessageRows {
         return order;
     }
 
-    /** {@code content} null: the existing body {@code bodyId}. Targets' mailboxes distinct. */
-    private static StoredMessage[] add(Connection c, byte[] content, long bodyId, long size, List<Target> targets,
-                                       Instant internalDate) throws SQLException {
-        List<Integer> order = idOrder(targets);
-        StoredMessage[] stored = new StoredMessage[targets.size()];
-        try (PreparedStatement s = c.prepareStatement(statement(targets.size(), content != null))) {
+    /**
+     * The messages of the targets at {@code order}'s positions (sorted by mailbox id by the
+     * caller, once; their mailboxes distinct), each stored at its position in {@code stored}.
+     * {@code content} null: the existing body {@code bodyId}.
+     */
+    private static void add(Connection c, byte[] content, long bodyId, long size, List<Target> targets,
+                            List<Integer> order, Instant internalDate, StoredMessage[] stored) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(statement(order.size(), content != null))) {
             int p = 1;
             if (content != null) {
-                s.setInt(p++, targets.size());
+                s.setInt(p++, order.size());
                 s.setLong(p++, size);
                 s.setBytes(p++, content);
             } else {
@@ -124,12 +123,11 @@ final class MessageRows {
                     rows++;
                 }
             }
-            if (rows < targets.size()) {
+            if (rows < order.size()) {
                 // What the statement did goes with the rollback this failure makes.
                 throw new StoreException("no such mailbox");
             }
         }
-        return stored;
     }
 
     private static String statement(int targets, boolean newBody) {

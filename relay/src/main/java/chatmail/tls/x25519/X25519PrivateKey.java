@@ -1,13 +1,11 @@
 package chatmail.tls.x25519;
 
 import java.security.interfaces.XECPrivateKey;
-import java.security.spec.AlgorithmParameterSpec;
-import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
 import java.util.Optional;
 
 /** An X25519 private key: its 32-byte scalar (RFC 7748). */
-final class X25519PrivateKey implements XECPrivateKey {
+final class X25519PrivateKey extends X25519Key implements XECPrivateKey {
     private static final long serialVersionUID = 1L;
     /** PrivateKeyInfo for id-X25519 (RFC 8410) up to the scalar's 32 bytes. */
     private static final byte[] PKCS8_PREFIX = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e,
@@ -17,10 +15,12 @@ final class X25519PrivateKey implements XECPrivateKey {
     private volatile boolean destroyed;
 
     X25519PrivateKey(byte[] scalar) {
+        super("PKCS#8", PKCS8_PREFIX);
         this.scalar = scalar;
     }
 
     /** The scalar itself, not a copy: for the key agreement, which only reads it. */
+    @Override
     byte[] bytes() {
         if (destroyed) {
             throw new IllegalStateException("the key was destroyed");
@@ -31,28 +31,6 @@ final class X25519PrivateKey implements XECPrivateKey {
     @Override
     public Optional<byte[]> getScalar() {
         return Optional.of(bytes().clone());
-    }
-
-    @Override
-    public AlgorithmParameterSpec getParams() {
-        return NamedParameterSpec.X25519;
-    }
-
-    @Override
-    public String getAlgorithm() {
-        return "XDH";
-    }
-
-    @Override
-    public String getFormat() {
-        return "PKCS#8";
-    }
-
-    @Override
-    public byte[] getEncoded() {
-        byte[] encoded = Arrays.copyOf(PKCS8_PREFIX, PKCS8_PREFIX.length + scalar.length);
-        System.arraycopy(bytes(), 0, encoded, PKCS8_PREFIX.length, scalar.length);
-        return encoded;
     }
 
     @Override

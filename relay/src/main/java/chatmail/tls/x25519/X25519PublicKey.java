@@ -2,12 +2,10 @@ package chatmail.tls.x25519;
 
 import java.math.BigInteger;
 import java.security.interfaces.XECPublicKey;
-import java.security.spec.AlgorithmParameterSpec;
-import java.security.spec.NamedParameterSpec;
 import java.util.Arrays;
 
 /** An X25519 public key: its u-coordinate, 32 bytes little-endian as on the wire (RFC 7748). */
-final class X25519PublicKey implements XECPublicKey {
+final class X25519PublicKey extends X25519Key implements XECPublicKey {
     private static final long serialVersionUID = 1L;
     static final BigInteger P = BigInteger.TWO.pow(255).subtract(BigInteger.valueOf(19));
     /** SubjectPublicKeyInfo for id-X25519 (RFC 8410) up to the key's 32 bytes. */
@@ -16,6 +14,7 @@ final class X25519PublicKey implements XECPublicKey {
     private final byte[] u;
 
     X25519PublicKey(byte[] u) {
+        super("X.509", X509_PREFIX);
         this.u = u;
     }
 
@@ -33,6 +32,7 @@ final class X25519PublicKey implements XECPublicKey {
     }
 
     /** The u-coordinate's bytes; not a copy, so callers must not change them. */
+    @Override
     byte[] bytes() {
         return u;
     }
@@ -44,28 +44,6 @@ final class X25519PublicKey implements XECPublicKey {
             bigEndian[i] = u[u.length - 1 - i];
         }
         return new BigInteger(1, bigEndian);
-    }
-
-    @Override
-    public AlgorithmParameterSpec getParams() {
-        return NamedParameterSpec.X25519;
-    }
-
-    @Override
-    public String getAlgorithm() {
-        return "XDH";
-    }
-
-    @Override
-    public String getFormat() {
-        return "X.509";
-    }
-
-    @Override
-    public byte[] getEncoded() {
-        byte[] encoded = Arrays.copyOf(X509_PREFIX, X509_PREFIX.length + u.length);
-        System.arraycopy(u, 0, encoded, X509_PREFIX.length, u.length);
-        return encoded;
     }
 
     @Override

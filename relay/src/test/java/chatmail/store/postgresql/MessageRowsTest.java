@@ -113,6 +113,33 @@ class MessageRowsTest {
     }
 
     /** Past the statements made once (16 mailboxes), one is made for the delivery. */
+    /**
+     * The targets are sorted by mailbox id once, for the statement; what comes back is in the
+     * caller's order, each message in its own target's mailbox with that target's flags.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2_000, 600_000})
+    void theMessagesComeBackInTheCallersOrderWithTheirOwnFlags(int size) {
+        Mailbox a = inbox("a@example.org");
+        Mailbox b = inbox("b@example.org");
+        Mailbox c = inbox("c@example.org");
+
+        List<StoredMessage> stored = store.deliver(new NewMessage(TestMessages.message(3, size), clock.instant()), List.of(
+                new DeliveryTarget(c.id(), Set.of("\\Seen")), new DeliveryTarget(a.id(), Set.of("\\Flagged")),
+                new DeliveryTarget(b.id(), Set.of()), new DeliveryTarget(c.id(), Set.of("\\Answered"))));
+
+        assertThat(stored).extracting(StoredMessage::mailboxId).containsExactly(c.id(), a.id(), b.id(), c.id());
+        assertThat(flags(c, stored.get(0))).containsExactly("\\Seen");
+        assertThat(flags(a, stored.get(1))).containsExactly("\\Flagged");
+        assertThat(flags(b, stored.get(2))).isEmpty();
+        assertThat(flags(c, stored.get(3))).containsExactly("\\Answered");
+    }
+
+    private Set<String> flags(Mailbox mailbox, StoredMessage message) {
+        return store.snapshot(mailbox.id()).messages().stream().filter(m -> m.uid() == message.uid()).findFirst()
+                .orElseThrow().flags();
+    }
+
     @Test
     void aGroupOfTwentyGetsOneMessageEach() {
         List<Mailbox> inboxes = java.util.stream.IntStream.range(0, 20).mapToObj(i -> inbox("m" + i + "@example.org"))

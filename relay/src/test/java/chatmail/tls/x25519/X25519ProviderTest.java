@@ -23,6 +23,7 @@ import java.security.cert.Certificate;
 import java.security.interfaces.XECPrivateKey;
 import java.security.interfaces.XECPublicKey;
 import java.security.spec.NamedParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.security.spec.XECPrivateKeySpec;
 import java.security.spec.XECPublicKeySpec;
@@ -126,6 +127,21 @@ class X25519ProviderTest {
         XECPublicKey read = (XECPublicKey) KeyFactory.getInstance("XDH", sunEc)
                 .generatePublic(new X509EncodedKeySpec(mine.getEncoded()));
         assertThat(read.getU()).isEqualTo(mine.getU());
+        assertThat(mine.getFormat()).isEqualTo("X.509");
+        assertThat(mine.getAlgorithm()).isEqualTo("XDH");
+        assertThat(mine.getParams()).isEqualTo(NamedParameterSpec.X25519);
+    }
+
+    @Test
+    void privateKeyEncodingIsTheOneSunEcReads() throws Exception {
+        KeyPairGenerator pairs = KeyPairGenerator.getInstance("X25519", ours);
+        XECPrivateKey mine = (XECPrivateKey) pairs.generateKeyPair().getPrivate();
+        XECPrivateKey read = (XECPrivateKey) KeyFactory.getInstance("XDH", sunEc)
+                .generatePrivate(new PKCS8EncodedKeySpec(mine.getEncoded()));
+        assertThat(read.getScalar().orElseThrow()).isEqualTo(mine.getScalar().orElseThrow());
+        assertThat(mine.getFormat()).isEqualTo("PKCS#8");
+        assertThat(mine.getAlgorithm()).isEqualTo("XDH");
+        assertThat(mine.getParams()).isEqualTo(NamedParameterSpec.X25519);
     }
 
     /** RFC 7748 section 6.1: a point of small order gives the all-zero secret, which is refused. */

@@ -47,6 +47,9 @@ final class WalCheckpointer {
     /** How often this thread checkpoints while the WAL waits to start over: each look lets the writer's copy be smaller. */
     static final Duration BEHIND_INTERVAL = Duration.ofMillis(10);
 
+    /** The background thread's name (tests find its system-call trace by it). */
+    static final String THREAD_NAME = "store-checkpoint";
+
     private final Connection connection;
     private final long intervalNanos;
     /** 1 MiB: what the writer's own checkpoint may have to copy, as far as the background thread saw. */
@@ -68,7 +71,7 @@ final class WalCheckpointer {
     WalCheckpointer(Connection connection, Duration interval) {
         this.connection = connection;
         this.intervalNanos = interval.toNanos();
-        this.thread = Thread.ofPlatform().name("store-checkpoint").daemon(true).unstarted(this::loop);
+        this.thread = Thread.ofPlatform().name(THREAD_NAME).daemon(true).unstarted(this::loop);
     }
 
     void start() {

@@ -11,6 +11,7 @@ import chatmail.spool.SpooledBody;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -18,6 +19,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
 
 /**
  * Runs in a separate JVM for the durability tests.
@@ -26,7 +28,9 @@ import java.util.concurrent.CountDownLatch;
  *       {@code ACK <seed> <uid>} after each deliver returned, then waits to be killed.</li>
  *   <li>{@code marked <dataDir> <markerDir>}: delivers one small and one large (spooled) message, opening
  *       {@code marker-before} and {@code marker-after} in markerDir around the large one, so a
- *       system call trace shows which calls belong to that delivery; then closes and exits.</li>
+ *       system call trace shows which calls belong to that delivery; prints the thread id of the
+ *       store's background checkpoint thread, whose syncs may fall between the markers too;
+ *       then closes and exits.</li>
  * </ul>
  */
 public final class DeliveryChild {
@@ -63,6 +67,7 @@ public final class DeliveryChild {
                     StoredMessage stored = deliver(store, spool, inbox, 1);
                     touch(markers.resolve("marker-after"));
                     out.println("ACK 1 " + stored.uid());
+                    out.println("CHECKPOINT-THREAD " + nativeThreadId(WalCheckpointer.THREAD_NAME));
                 }
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
@@ -82,6 +87,22 @@ public final class DeliveryChild {
                         List.of(new DeliveryTarget(inbox.id(), Set.of()))).getFirst();
             }
         }
+    }
+
+    /**
+     * The Linux thread id of the JVM thread with this name, from /proc (the JVM gives a platform
+     * thread's name, cut to 15 bytes, to the kernel).
+     */
+    private static long nativeThreadId(String name) throws IOException {
+        String comm = name.length() > 15 ? name.substring(0, 15) : name;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : tasks.toList()) {
+                if (Files.readString(task.resolve("comm")).strip().equals(comm)) {
+                    return Long.parseLong(task.getFileName().toString());
+                }
+            }
+        }
+        throw new IllegalStateException("no thread named " + name);
     }
 
     private static void touch(Path marker) throws IOException {

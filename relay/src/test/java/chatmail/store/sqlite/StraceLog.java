@@ -24,9 +24,10 @@ final class StraceLog {
     /**
      * One completed system call. start and end are line positions of its beginning and its
      * completion; path is the file it named or, for calls on an fd, the file the fd was
-     * opened as; target is the new name of a rename.
+     * opened as; target is the new name of a rename; thread is the id of the thread that made
+     * the call (strace's pid).
      */
-    record Call(String name, int start, int end, long result, String path, String target) {
+    record Call(long thread, String name, int start, int end, long result, String path, String target) {
         boolean succeeded() {
             return result >= 0;
         }
@@ -49,7 +50,7 @@ final class StraceLog {
             if (resumed.matches()) {
                 Pending start = pending.remove(pid);
                 if (start != null && start.name.equals(resumed.group(1))) {
-                    complete(start.name, start.line, i, start.args + resumed.group(2), start.fdPath, fdPaths, calls);
+                    complete(pid, start.name, start.line, i, start.args + resumed.group(2), start.fdPath, fdPaths, calls);
                 }
                 continue;
             }
@@ -64,19 +65,20 @@ final class StraceLog {
             if (args.endsWith("<unfinished ...>")) {
                 pending.put(pid, new Pending(name, i, args.substring(0, args.length() - "<unfinished ...>".length()), fdPath));
             } else {
-                complete(name, i, i, args, fdPath, fdPaths, calls);
+                complete(pid, name, i, i, args, fdPath, fdPaths, calls);
             }
         }
         return calls;
     }
 
-    private static void complete(String name, int start, int end, String args, String fdPath,
+    private static void complete(String pid, String name, int start, int end, String args, String fdPath,
                                  Map<Long, String> fdPaths, List<Call> calls) {
         Matcher result = RESULT.matcher(args);
         if (!result.find()) {
             return;
         }
         long value = Long.parseLong(result.group(1));
+        long thread = Long.parseLong(pid);
         List<String> strings = new ArrayList<>();
         Matcher quoted = QUOTED.matcher(args);
         while (quoted.find()) {
@@ -88,11 +90,11 @@ final class StraceLog {
                 if (value >= 0 && path != null) {
                     fdPaths.put(value, path);
                 }
-                calls.add(new Call(name, start, end, value, path, null));
+                calls.add(new Call(thread, name, start, end, value, path, null));
             }
-            case "rename", "renameat", "renameat2" -> calls.add(new Call(name, start, end, value,
+            case "rename", "renameat", "renameat2" -> calls.add(new Call(thread, name, start, end, value,
                     strings.isEmpty() ? null : strings.getFirst(), strings.size() > 1 ? strings.get(1) : null));
-            default -> calls.add(new Call(name, start, end, value, fdPath, null));
+            default -> calls.add(new Call(thread, name, start, end, value, fdPath, null));
         }
     }
 

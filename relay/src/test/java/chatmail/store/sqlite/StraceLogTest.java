@@ -32,6 +32,7 @@ class StraceLogTest {
         assertThat(calls.get(3).path()).isEqualTo("/d/a.tmp");
         assertThat(calls.get(3).target()).isEqualTo("/d/a");
         assertThat(calls.get(5).path()).isEqualTo("/d/db-wal");
+        assertThat(calls).extracting(Call::thread).containsExactly(100L, 101L, 100L, 100L, 100L, 101L, 100L, 100L);
         assertThat(calls.get(6).path()).as("fd 7 reused for the directory").isEqualTo("/d");
         assertThat(calls.get(7).succeeded()).isFalse();
     }

@@ -5,6 +5,7 @@ import chatmail.store.Acceptance;
 import chatmail.store.Account;
 import chatmail.store.AccountUsage;
 import chatmail.store.Committed;
+import chatmail.store.DeliveryMailboxIds;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.ImportedMessage;
 import chatmail.store.LoginRecord;
@@ -71,6 +72,7 @@ public final class SqliteMailStore implements MailStore {
     private final WalCheckpointer checkpointer;
     private final StoreEventHub events;
     private final LoginDays loginDays = new LoginDays();
+    private final DeliveryMailboxIds deliveryMailboxes = new DeliveryMailboxIds(DeliveryMailboxIds.CAPACITY);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private SqliteMailStore(Clock clock, SqliteStoreSettings settings, BodyFiles bodyFiles, QueueFiles queueFiles,
@@ -230,6 +232,7 @@ public final class SqliteMailStore implements MailStore {
     public void deleteAccount(long accountId) {
         write(tx -> AccountTable.delete(tx, bodyFiles, accountId));
         loginDays.forget(accountId);
+        deliveryMailboxes.forgetAccount(accountId);
     }
 
     @Override
@@ -257,6 +260,11 @@ public final class SqliteMailStore implements MailStore {
     @Override
     public Mailbox createMailbox(long accountId, String name) {
         return write(tx -> MailboxTable.createIfAbsent(tx, clock, accountId, name));
+    }
+
+    @Override
+    public long deliveryMailboxId(long accountId, String name) {
+        return deliveryMailboxes.id(accountId, name, () -> MailStore.super.deliveryMailboxId(accountId, name));
     }
 
     // ---- messages

@@ -4,6 +4,7 @@ import chatmail.store.Acceptance;
 import chatmail.store.Account;
 import chatmail.store.AccountUsage;
 import chatmail.store.Committed;
+import chatmail.store.DeliveryMailboxIds;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.ImportedMessage;
 import chatmail.store.MailStore;
@@ -74,8 +75,7 @@ public final class PostgresMailStore implements MailStore {
     private final Consumer<List<MailboxEvent>> afterCommit;
     /** Accounts whose last login this node knows is recorded for that day (saves a write per login). */
     private final Map<Long, LocalDate> loginDays = new ConcurrentHashMap<>();
-    /** About 100 bytes an entry: a node delivering to this many accounts in turn still looks each up. */
-    private final DeliveryMailboxIds deliveryMailboxes = new DeliveryMailboxIds(10_000);
+    private final DeliveryMailboxIds deliveryMailboxes = new DeliveryMailboxIds(DeliveryMailboxIds.CAPACITY);
 
     private final boolean ownsDatabase;
     private volatile java.util.function.LongConsumer afterAccountDeleted = id -> { };
@@ -354,13 +354,7 @@ public final class PostgresMailStore implements MailStore {
 
     @Override
     public long deliveryMailboxId(long accountId, String name) {
-        var known = deliveryMailboxes.get(accountId, name);
-        if (known.isPresent()) {
-            return known.getAsLong();
-        }
-        long id = MailStore.super.deliveryMailboxId(accountId, name);
-        deliveryMailboxes.put(accountId, name, id);
-        return id;
+        return deliveryMailboxes.id(accountId, name, () -> MailStore.super.deliveryMailboxId(accountId, name));
     }
 
     private Mailbox createMailbox(PgTx tx, long accountId, String name) throws SQLException {

@@ -3,7 +3,9 @@ package chatmail.store.sqlite;
 import chatmail.files.PrivateFiles;
 import chatmail.store.Acceptance;
 import chatmail.store.Account;
+import chatmail.store.AccountUsage;
 import chatmail.store.Committed;
+import chatmail.store.DeliveryMailboxIds;
 import chatmail.store.DeliveryTarget;
 import chatmail.store.ImportedMessage;
 import chatmail.store.LoginRecord;
@@ -70,6 +72,7 @@ public final class SqliteMailStore implements MailStore {
     private final WalCheckpointer checkpointer;
     private final StoreEventHub events;
     private final LoginDays loginDays = new LoginDays();
+    private final DeliveryMailboxIds deliveryMailboxes = new DeliveryMailboxIds(DeliveryMailboxIds.CAPACITY);
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private SqliteMailStore(Clock clock, SqliteStoreSettings settings, BodyFiles bodyFiles, QueueFiles queueFiles,
@@ -162,6 +165,23 @@ public final class SqliteMailStore implements MailStore {
         return account;
     }
 
+    /**
+     * In one read: each read is a round trip through a reader thread (two hand-offs and a
+     * transaction), and a recipient check on the way of every message from another relay made two
+     * (together about half a millisecond of relay 2's time in the federation trace,
+     * docs/benchmarks.md "Federation", seventh pass).
+     */
+    @Override
+    public Optional<AccountUsage> findAccountWithUsage(String address) {
+        Optional<AccountUsage> found = read(sql -> {
+            Optional<Account> account = AccountTable.find(sql, address);
+            return account.isEmpty() ? Optional.<AccountUsage>empty()
+                    : Optional.of(new AccountUsage(account.get(), MessageTable.usage(sql, account.get().id())));
+        });
+        found.ifPresent(f -> loginDays.markRecorded(f.account().id(), f.account().lastLogin()));
+        return found;
+    }
+
     @Override
     public Optional<LoginRecord> findLogin(String address, long verifierKeyId) {
         Optional<LoginRecord> login = read(sql -> AccountTable.findLogin(sql, address, verifierKeyId));
@@ -212,6 +232,7 @@ public final class SqliteMailStore implements MailStore {
     public void deleteAccount(long accountId) {
         write(tx -> AccountTable.delete(tx, bodyFiles, accountId));
         loginDays.forget(accountId);
+        deliveryMailboxes.forgetAccount(accountId);
     }
 
     @Override
@@ -239,6 +260,11 @@ public final class SqliteMailStore implements MailStore {
     @Override
     public Mailbox createMailbox(long accountId, String name) {
         return write(tx -> MailboxTable.createIfAbsent(tx, clock, accountId, name));
+    }
+
+    @Override
+    public long deliveryMailboxId(long accountId, String name) {
+        return deliveryMailboxes.id(accountId, name, () -> MailStore.super.deliveryMailboxId(accountId, name));
     }
 
     // ---- messages

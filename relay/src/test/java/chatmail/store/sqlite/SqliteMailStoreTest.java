@@ -354,6 +354,30 @@ class SqliteMailStoreTest {
         assertThat(store.accountCount()).isEqualTo(1);
     }
 
+    /**
+     * The store remembers delivery mailboxes; another process on the same file (`chatmail expire`)
+     * deletes the account and a new one takes its address: a delivery to the remembered mailbox
+     * fails, and the new account gets nothing (ids are never given again).
+     */
+    @Test
+    void anAccountDeletedByAnotherProcessTakesNoDeliveryToItsRememberedMailbox() {
+        Account alice = account("alice@example.org");
+        long inbox = store.deliveryMailboxId(alice.id(), "INBOX");
+        Account again;
+        try (SqliteMailStore other = SqliteMailStore.open(dataDir, clock)) {
+            other.deleteAccount(alice.id());
+            again = other.createAccountIfAbsent("alice@example.org", "hash", TODAY);
+        }
+
+        assertThat(store.deliveryMailboxId(alice.id(), "INBOX")).as("remembered").isEqualTo(inbox);
+        assertThatThrownBy(() -> store.deliver(new NewMessage(TestMessages.message(1, SMALL), clock.instant()),
+                List.of(new DeliveryTarget(inbox, Set.of())))).isInstanceOf(StoreException.class);
+        long newInbox = store.deliveryMailboxId(again.id(), "INBOX");
+        assertThat(newInbox).isNotEqualTo(inbox);
+        assertThat(store.snapshot(newInbox).messages()).isEmpty();
+        assertThat(store.usage(again.id())).isZero();
+    }
+
     @Test
     void expiryQueriesFindOldAndLargeSeenMessages() {
         Account alice = account("alice@example.org");

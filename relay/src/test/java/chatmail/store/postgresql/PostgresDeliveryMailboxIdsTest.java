@@ -13,31 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.Set;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
-/** The node's memory of delivery mailboxes (issue 16): bounded, and never a way into the wrong mailbox. */
-class DeliveryMailboxIdsTest {
-
-    @Test
-    void keepsAtMostItsCapacityDroppingTheLeastRecentlyUsed() {
-        DeliveryMailboxIds ids = new DeliveryMailboxIds(3);
-        ids.put(1, "INBOX", 11);
-        ids.put(2, "INBOX", 21);
-        ids.put(3, "INBOX", 31);
-        assertThat(ids.get(1, "INBOX")).isEqualTo(OptionalLong.of(11));
-        ids.put(4, "INBOX", 41);
-        assertThat(ids.size()).isEqualTo(3);
-        assertThat(ids.get(2, "INBOX")).as("least recently used").isEmpty();
-        assertThat(ids.get(1, "INBOX")).isEqualTo(OptionalLong.of(11));
-        ids.put(1, "DeltaChat", 12);
-        ids.forgetAccount(1);
-        assertThat(ids.get(1, "INBOX")).isEmpty();
-        assertThat(ids.get(1, "DeltaChat")).isEmpty();
-        assertThat(ids.get(4, "INBOX")).isEqualTo(OptionalLong.of(41));
-    }
+/** The node's memory of delivery mailboxes (issue 16) on PostgreSQL: never a way into the wrong mailbox. */
+class PostgresDeliveryMailboxIdsTest {
 
     /** Another node deletes the account after this node remembered its INBOX: the delivery fails, nothing is stored. */
     @Test

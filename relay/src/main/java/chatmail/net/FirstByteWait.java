@@ -4,13 +4,13 @@ import static chatmail.net.AcceptLoop.closeQuietly;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * selector until their first byte, so that a silent connection has no thread: a flood's
  * connection (SEC-3) costs its socket and a few small objects, not a virtual thread parked in
  * its read, whose stack chunk was most of what the flood held (docs/security.md, "RSS flat under
- * attack"). A connection leaves the wait exactly once: readable (its first byte or its EOF is
+ * attack: no thread before the first byte"). A connection leaves the wait exactly once: readable (its first byte or its EOF is
  * there; {@link Client#readable} starts its thread), or ended (its deadline passed, or
  * {@link Waiting#end} from the limits layer or a stop; the channel is closed, then
  * {@link Client#ended}). Both run on the selector's thread and must not block.

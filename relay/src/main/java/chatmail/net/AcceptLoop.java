@@ -37,7 +37,7 @@ final class AcceptLoop<C extends AutoCloseable> {
     private final AtomicLong failures = new AtomicLong();
     private final AutoCloseable server;
     private final Acceptor<C> acceptor;
-    private final BiConsumer<C, BusyMarker> handler;
+    private final BiConsumer<C, BusyMarker> dispatch;
     private final OpenConnections open = new OpenConnections();
     private final Thread acceptThread;
     private volatile boolean closed;
@@ -47,11 +47,21 @@ final class AcceptLoop<C extends AutoCloseable> {
      * Failures to accept go to the owner's {@code log}, under the owner's {@code name}.
      */
     AcceptLoop(String name, Logger log, AutoCloseable server, Acceptor<C> acceptor, BiConsumer<C, BusyMarker> handler) {
+        this(name, log, server, acceptor, handler, true);
+    }
+
+    /**
+     * With {@code onOwnThread} false, {@code handler} runs on the accept thread and must not
+     * block: it decides when the connection gets a thread ({@link FirstByteWait}).
+     */
+    AcceptLoop(String name, Logger log, AutoCloseable server, Acceptor<C> acceptor, BiConsumer<C, BusyMarker> handler,
+            boolean onOwnThread) {
         this.name = name;
         this.log = log;
         this.server = server;
         this.acceptor = acceptor;
-        this.handler = handler;
+        this.dispatch = onOwnThread ? (c, m) -> Thread.ofVirtual().name(name + "-conn").start(() -> handler.accept(c, m))
+                : handler;
         this.acceptThread = Thread.ofPlatform().daemon().name(name + "-accept").start(this::run);
     }
 
@@ -89,7 +99,7 @@ final class AcceptLoop<C extends AutoCloseable> {
                 continue;
             }
             BusyMarker marker = open.add(connection);
-            Thread.ofVirtual().name(name + "-conn").start(() -> handler.accept(connection, marker));
+            dispatch.accept(connection, marker);
         }
     }
 

@@ -94,7 +94,7 @@ public final class AlpnRouter implements AutoCloseable {
     private final Settings settings;
     private final ClientHelloPeek peek;
     private final ServerSocketChannel server;
-    private final AcceptLoop<SocketChannel> accepting;
+    private final AcceptLoop<ClientFirstConnection> accepting;
 
     public AlpnRouter(String name, InetAddress address, int port, TlsContexts tls, ClientLimits limits,
             Fallback fallback, Settings settings) throws IOException {
@@ -112,7 +112,19 @@ public final class AlpnRouter implements AutoCloseable {
             server.close();
             throw e;
         }
-        this.accepting = new AcceptLoop<>(name, log, server, server::accept, this::route);
+        this.accepting = new AcceptLoop<>(name, log, server, this::accept, this::arrived, false);
+    }
+
+    private ClientFirstConnection accept() throws IOException {
+        SocketChannel channel = server.accept();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            return null;
+        }
+        return new ClientFirstConnection(channel);
     }
 
     /**
@@ -142,16 +154,35 @@ public final class AlpnRouter implements AutoCloseable {
         return offered.stream().filter(services::containsKey).findFirst();
     }
 
-    private void route(SocketChannel channel, BusyMarker busy) {
-        boolean handedOver = false;
+    /**
+     * On the accept thread: the limits' decision first; an admitted connection waits for its
+     * ClientHello's first byte without a thread (SEC-3's floods; {@link FirstByteWait}), for as
+     * long as its first read could have.
+     */
+    private void arrived(ClientFirstConnection connection, BusyMarker busy) {
+        SocketChannel channel = connection.channel();
         Admission admission = limits.admit(ConnectionService.HTTPS, channel.socket().getInetAddress());
+        Runnable release = () -> {
+            admission.close();
+            accepting.release(busy);
+        };
         try {
-            if (!admission.admitted()) {
+            if (admission.admitted()) {
+                admission.closeWith(connection::close);
+                connection.awaitFirstByte(System.nanoTime() + timeoutMillis() * 1_000_000L, name + "-conn",
+                        () -> route(channel, busy, admission), release);
                 return;
             }
-            admission.closeWith(() -> closeQuietly(channel));
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        } catch (IOException | RuntimeException e) {
+            log.debug("{}: connection ended: {}", name, e.toString());
+        }
+        closeQuietly(channel);
+        release.run();
+    }
+
+    private void route(SocketChannel channel, BusyMarker busy, Admission admission) {
+        boolean handedOver = false;
+        try {
             channel.socket().setSoTimeout(timeoutMillis());
             ClientHelloPeek.Peeked peeked = peek.read(channel.socket().getInputStream());
             Optional<String> protocol = choose(peeked.alpn());

@@ -3,7 +3,7 @@ package chatmail.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import chatmail.net.AlpnRouter;
-import chatmail.net.TcpListener;
+import chatmail.net.ClientFirstListener;
 import chatmail.testing.DirectoryWatch;
 import chatmail.testing.LogLines;
 import chatmail.testing.TestRelay;
@@ -41,7 +41,7 @@ class StopDuringDataTest {
         TestRelay relay = TestRelay.start(dir);
         CompletableFuture<Void> stopped = null;
         String bob;
-        try (LogLines listeners = LogLines.of(via443 ? AlpnRouter.class : TcpListener.class)) {
+        try (LogLines listeners = LogLines.of(via443 ? AlpnRouter.class : ClientFirstListener.class)) {
             String alice = SmtpFixtures.account(relay);
             bob = SmtpFixtures.account(relay);
             // Larger than what the spool keeps in memory, so a spool file shows the body is being read.

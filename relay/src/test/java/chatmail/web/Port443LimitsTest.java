@@ -7,9 +7,6 @@ import chatmail.metrics.ConnectionRefusal;
 import chatmail.metrics.ConnectionService;
 import chatmail.testing.MetricValues;
 import chatmail.testing.TestRelay;
-import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
-import io.prometheus.metrics.model.snapshots.Labels;
-import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -19,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -114,29 +110,7 @@ class Port443LimitsTest {
         }
     }
 
-    /**
-     * Waits until port 443's open-connection gauge shows {@code n}: the relay admits a connection
-     * on its own thread after accepting it, and there is no event to wait on but the count.
-     */
     private void awaitHttpsConnections(int n) {
-        long deadline = System.nanoTime() + WebClients.TIMEOUT.toNanos();
-        double now;
-        while ((now = httpsConnections()) != n) {
-            assertThat(System.nanoTime()).as("port 443 connections stayed at %s, not %d", now, n).isLessThan(deadline);
-            LockSupport.parkNanos(5_000_000L);
-        }
-    }
-
-    private double httpsConnections() {
-        for (MetricSnapshot snapshot : relay.relay().metrics().registry().scrape()) {
-            if (snapshot.getMetadata().getName().equals("chatmail_connections")) {
-                for (GaugeSnapshot.GaugeDataPointSnapshot p : ((GaugeSnapshot) snapshot).getDataPoints()) {
-                    if (p.getLabels().equals(Labels.of("service", ConnectionService.HTTPS.label(), "scope", "node"))) {
-                        return p.getValue();
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no chatmail_connections{service=https}");
+        MetricValues.awaitConnections(relay, ConnectionService.HTTPS, n, WebClients.TIMEOUT);
     }
 }

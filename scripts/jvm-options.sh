@@ -39,13 +39,15 @@ CHATMAIL_JVM_COMPILER_OPTIONS=(
 # maximum under saturation and kept it (a minute after the load, 850 MiB RSS against 149 MiB;
 # docs/benchmarks.md, "Footprint"). GCTimeRatio=4 lets GC take
 # up to a fifth of the time rather than grow the heap (no throughput lost in the measurements);
-# the free ratios shrink the heap after a collection; the periodic collection shrinks an idle
+# the free ratios shrink the heap after a collection (MaxHeapFreeRatio 40, not 30: under attack the
+# remark's cut to 1.43x what is live and the young collections' regrowth made RSS swing by
+# +-5-7 %; docs/security.md, "RSS flat under attack: no thread before the first byte"); the periodic collection shrinks an idle
 # relay's heap; the marking stack starts small (it grows when needed) instead of 32 MiB.
 CHATMAIL_JVM_COLLECTOR_OPTIONS=(
   -XX:+UseG1GC
   -XX:GCTimeRatio=4
   -XX:MinHeapFreeRatio=10
-  -XX:MaxHeapFreeRatio=30
+  -XX:MaxHeapFreeRatio=40
   -XX:G1PeriodicGCInterval=30000
   -XX:MarkStackSize=64K
   # After a pause that took more than its share of time G1 grows the heap by a fifth of this

@@ -157,7 +157,7 @@ class JvmOptionsScriptTest {
 
         List<String> lines = r.stdout().lines().toList();
         assertThat(lines).anyMatch(l -> l.matches(" *uint +G1ExpandByPercentOfAvailable += 2 .*"));
-        assertThat(lines).anyMatch(l -> l.matches(" *uintx +MaxHeapFreeRatio += 30 .*"));
+        assertThat(lines).anyMatch(l -> l.matches(" *uintx +MaxHeapFreeRatio += 40 .*"));
         assertThat(lines.getLast().trim()).as("bytes on stdout").isEqualTo("0");
     }
 

@@ -12,9 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -104,27 +102,12 @@ public final class AlpnRouter implements AutoCloseable {
         this.fallback = fallback;
         this.settings = settings;
         this.peek = new ClientHelloPeek(settings.maxPeekBytes());
-        this.server = ServerSocketChannel.open();
-        try {
-            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            server.bind(new InetSocketAddress(address, port), ListenBacklog.SIZE);
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        this.server = ClientFirstConnection.listen(address, port);
         this.accepting = new AcceptLoop<>(name, log, server, this::accept, this::arrived, false);
     }
 
     private ClientFirstConnection accept() throws IOException {
-        SocketChannel channel = server.accept();
-        try {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-        } catch (IOException e) {
-            closeQuietly(channel);
-            return null;
-        }
-        return new ClientFirstConnection(channel);
+        return ClientFirstConnection.accept(server);
     }
 
     /**

@@ -3,6 +3,10 @@ package chatmail.net;
 import static chatmail.net.AcceptLoop.closeQuietly;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
 /**
@@ -17,6 +21,35 @@ public final class ClientFirstConnection implements AutoCloseable {
 
     ClientFirstConnection(SocketChannel channel) {
         this.channel = channel;
+    }
+
+    /**
+     * Opens a listening channel on the address and port with the shared listen queue; it is
+     * closed again if the bind fails.
+     */
+    static ServerSocketChannel listen(InetAddress address, int port) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        try {
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            server.bind(new InetSocketAddress(address, port), ListenBacklog.SIZE);
+            return server;
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /** The next connection on the server channel, or null when its options could not be set (then it is closed). */
+    static ClientFirstConnection accept(ServerSocketChannel server) throws IOException {
+        SocketChannel channel = server.accept();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            return null;
+        }
+        return new ClientFirstConnection(channel);
     }
 
     public SocketChannel channel() {

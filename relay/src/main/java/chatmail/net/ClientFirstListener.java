@@ -1,13 +1,8 @@
 package chatmail.net;
 
-import static chatmail.net.AcceptLoop.closeQuietly;
-
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,14 +29,7 @@ public final class ClientFirstListener implements AutoCloseable {
     private final AcceptLoop<ClientFirstConnection> accepting;
 
     public ClientFirstListener(String name, InetAddress address, int port, Handler handler) throws IOException {
-        this.server = ServerSocketChannel.open();
-        try {
-            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            server.bind(new InetSocketAddress(address, port), ListenBacklog.SIZE);
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            throw e;
-        }
+        this.server = ClientFirstConnection.listen(address, port);
         this.handler = handler;
         this.accepting = new AcceptLoop<>(name, log, server, this::accept, this::accepted, false);
     }
@@ -51,15 +39,7 @@ public final class ClientFirstListener implements AutoCloseable {
     }
 
     private ClientFirstConnection accept() throws IOException {
-        SocketChannel channel = server.accept();
-        try {
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-        } catch (IOException e) {
-            closeQuietly(channel);
-            return null;
-        }
-        return new ClientFirstConnection(channel);
+        return ClientFirstConnection.accept(server);
     }
 
     public int port() {

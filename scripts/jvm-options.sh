@@ -57,24 +57,6 @@ CHATMAIL_JVM_COLLECTOR_OPTIONS=(
   -XX:G1ExpandByPercentOfAvailable=2
 )
 
-# The heap a relay starts with, above the -Xms8m floor it may shrink back to. From 8 MiB, G1
-# collected 18 times in a restart's first 0.73 s, four of them concurrent marking cycles
-# (start-up allocates far more than it keeps); from 64 MiB it collects once before ready, and the
-# collection after the warm-up (chatmail.StartUpGarbage) sizes the heap to what is live
-# (docs/benchmarks.md, "Sixth pass: the start's garbage collections"). An operator's own heap
-# size replaces it: an -Xmx below it would make the JVM refuse to start.
-CHATMAIL_JVM_START_HEAP_OPTIONS=(-XX:InitialHeapSize=64m)
-
-# Sets CHATMAIL_JVM_START_HEAP to the start-up heap option: none when the operator's options
-# (the first argument, normally $CHATMAIL_JAVA_OPTS) size the heap themselves.
-chatmail_jvm_start_heap() {
-  if [[ " ${1-} " =~ [[:space:]](-Xm[sx][0-9]|-XX:(Initial|Max|Min)HeapSize=) ]]; then
-    CHATMAIL_JVM_START_HEAP=()
-  else
-    CHATMAIL_JVM_START_HEAP=("${CHATMAIL_JVM_START_HEAP_OPTIONS[@]}")
-  fi
-}
-
 # Sets CHATMAIL_JVM_COLLECTOR to the collector options to use: none when the operator's options
 # (the first argument, normally $CHATMAIL_JAVA_OPTS) select a collector.
 chatmail_jvm_collector() {
@@ -205,7 +187,6 @@ chatmail_jvm_options() {
   chatmail_heap_max_mib "$connections" "$message_bytes" "$CHATMAIL_MEMORY_LIMIT_KIB"
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   chatmail_jvm_collector "${CHATMAIL_JAVA_OPTS:-}"
-  chatmail_jvm_start_heap "${CHATMAIL_JAVA_OPTS:-}"
   CHATMAIL_JVM_OPTIONS=("${CHATMAIL_JVM_BASE_OPTIONS[@]}" "${CHATMAIL_JVM_COMPILER_OPTIONS[@]}" "${CHATMAIL_JVM_COLLECTOR[@]}"
-    -Xmx"$CHATMAIL_HEAP_MAX_MIB"m "${CHATMAIL_JVM_START_HEAP[@]}")
+    -Xmx"$CHATMAIL_HEAP_MAX_MIB"m)
 }

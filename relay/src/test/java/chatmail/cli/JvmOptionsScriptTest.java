@@ -126,26 +126,6 @@ class JvmOptionsScriptTest {
     }
 
     @Test
-    void aRelayStartsWithALargerHeapUnlessTheOperatorSizesIt() throws Exception {
-        String script = ". \"$1\"; chatmail_jvm_options run; printf '%s\\n' \"${CHATMAIL_JVM_OPTIONS[@]}\"";
-        String java = ProcessHandle.current().info().command().orElseThrow();
-
-        List<String> ours = bash(Map.of(), script, SCRIPT.toString()).stdout().lines().toList();
-        List<String> withSmallHeap = bash(Map.of("CHATMAIL_JAVA_OPTS", "-Xmx32m"), script, SCRIPT.toString()).stdout().lines().toList();
-        List<String> withMaxHeapSize = bash(Map.of("CHATMAIL_JAVA_OPTS", "-XX:MaxHeapSize=48m"), script, SCRIPT.toString())
-                .stdout().lines().toList();
-        Result started = bash(Map.of("JAVA", java, "CHATMAIL_JAVA_OPTS", "-Xmx32m"), ". \"$1\"; chatmail_jvm_options run; "
-                + "\"$JAVA\" \"${CHATMAIL_JVM_OPTIONS[@]}\" $CHATMAIL_JAVA_OPTS -XX:+PrintFlagsFinal -version "
-                + "| grep -E '^ *size_t +(InitialHeapSize|MinHeapSize|MaxHeapSize) '", SCRIPT.toString());
-
-        assertThat(ours).as("the minimum stays low, the start begins higher").contains("-Xms8m", "-XX:InitialHeapSize=64m");
-        assertThat(withSmallHeap).doesNotContain("-XX:InitialHeapSize=64m");
-        assertThat(withMaxHeapSize).doesNotContain("-XX:InitialHeapSize=64m");
-        assertThat(started.stdout().lines().toList()).as("an operator's -Xmx below our start-up heap still starts the JVM")
-                .anyMatch(l -> l.matches(" *size_t +MaxHeapSize += 33554432 .*"));
-    }
-
-    @Test
     void theRelaysOptionsStartThisJdkAndPrintNothingOnStdout() throws Exception {
         // An experimental flag without its unlock before it, or a compile command the JVM cannot
         // read, stops the relay's start; a compile command the JVM echoes would land in the output

@@ -148,11 +148,15 @@ public final class FirstByteWait implements AutoCloseable {
                 } else {
                     selector.select(timeout);
                 }
-                register();
-                endRequested();
                 collectReadable();
                 expire();
                 startReadable();
+                // After the hand-over: its selection swallows a wake-up, so an arrival or an end
+                // asked for before it would otherwise wait for some other event (lost for 15 s
+                // once, an ACME server's validation). One asked for after these two polls has
+                // its wake-up pending, and the next select returns at once.
+                register();
+                endRequested();
             }
         } catch (IOException | RuntimeException e) {
             if (!closed) {

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +23,7 @@ class FirstByteWaitTest {
     ServerSocketChannel server;
 
     /** What became of one waiting connection: which callback ran, and whether the channel was blocking then. */
-    static final class Outcome implements FirstByteWait.Client {
+    static class Outcome implements FirstByteWait.Client {
         final CompletableFuture<String> result = new CompletableFuture<>();
         SocketChannel channel;
 
@@ -116,5 +117,64 @@ class FirstByteWaitTest {
         assertThat(o.result.get(20, TimeUnit.SECONDS)).isEqualTo("readable, blocking true");
         assertThat(o.channel.read(ByteBuffer.allocate(1))).isEqualTo(-1);
         o.channel.close();
+    }
+
+    /**
+     * A connection that arrives while the wait's thread is between taking in arrivals and
+     * handing readable connections their threads must not miss its wake-up: the hand-over
+     * deregisters the readable ones with a selection, and a selection swallows a pending
+     * wake-up. Here the arrival is made at that point from the selector's own thread (an ended
+     * connection's callback), since the accept thread's timing cannot be steered; such a lost
+     * arrival waited until some other connection came, an ACME server's validation 15 s.
+     */
+    @Test
+    void aConnectionArrivingWhileOthersAreHandedOverIsNotLost() throws Exception {
+        try (Socket blockerClient = connect(); Socket readableClient = connect(); Socket endedClient = connect();
+                Socket lateClient = connect()) {
+            CountDownLatch blocking = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Outcome blocker = new Outcome() {
+                @Override
+                public void readable() {
+                    blocking.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    super.readable();
+                }
+            };
+            Outcome readable = new Outcome();
+            Outcome late = new Outcome();
+            Outcome ended = new Outcome() {
+                @Override
+                public void ended() {
+                    wait.await(late.channel, System.nanoTime() + TimeUnit.HOURS.toNanos(1), late);
+                    super.ended();
+                }
+            };
+            await(blocker, TimeUnit.HOURS.toNanos(1));
+            await(readable, TimeUnit.HOURS.toNanos(1));
+            FirstByteWait.Waiting toEnd = await(ended, TimeUnit.HOURS.toNanos(1));
+            late.channel = server.accept();
+            late.channel.configureBlocking(false);
+
+            // Hold the wait's thread in a hand-over while the next round's events pile up.
+            blockerClient.getOutputStream().write('x');
+            blocking.await();
+            readableClient.getOutputStream().write('x');
+            lateClient.getOutputStream().write('x');
+            toEnd.end();
+            release.countDown();
+
+            assertThat(blocker.result.get(20, TimeUnit.SECONDS)).isEqualTo("readable, blocking true");
+            assertThat(ended.result.get(20, TimeUnit.SECONDS)).isEqualTo("ended, open false");
+            assertThat(readable.result.get(20, TimeUnit.SECONDS)).isEqualTo("readable, blocking true");
+            assertThat(late.result.get(20, TimeUnit.SECONDS)).isEqualTo("readable, blocking true");
+            for (Outcome o : new Outcome[] {blocker, readable, late}) {
+                o.channel.close();
+            }
+        }
     }
 }

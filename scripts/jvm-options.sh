@@ -29,9 +29,18 @@ CHATMAIL_JVM_BASE_OPTIONS=(
 # swings of 15-27 MiB. A compilation whose arenas pass 8 MiB is abandoned and its method runs as
 # C1 compiled it (5 MiB cost throughput under saturation; docs/decisions.md, "A smaller G1
 # expansion step and a cap on C2's arenas"). quiet: the JVM would print the command on stdout.
+# With the AOT cache's training profiles, a method that C2 compiled in the training is compiled by
+# C1 with counters (tier 2) at its first hundred calls of a start and handed to C2 at the next
+# check of those counters, every 2^11 calls, whatever C2's thresholds say: during a restart C2
+# then compiled start-up code (the jar directories, P-256, hash maps) on one of the two cores that
+# the start needs. Checking every 2^14 calls (2^16 loop iterations) takes a third of C2's CPU
+# off the path to ready; under load a hot method still gets there within seconds (saturation
+# the same within the bench's spread; docs/benchmarks.md, "Seventh pass").
 CHATMAIL_JVM_COMPILER_OPTIONS=(
   -XX:CompileCommand=quiet
   '-XX:CompileCommand=MemLimit,*.*,8m'
+  -XX:Tier2InvokeNotifyFreqLog=14
+  -XX:Tier2BackedgeNotifyFreqLog=16
 )
 
 # The collector and how it sizes the heap, unless $CHATMAIL_JAVA_OPTS names a collector itself

@@ -16,8 +16,6 @@ CHATMAIL_JVM_BASE_OPTIONS=(
   # A small initial heap: the default is 1/64 of RAM, which start-up's short-lived objects fill
   # and RSS then keeps; the heap grows when the load asks for it.
   -Xms8m
-  # glibc keeps what the JIT compilers and SQLite freed; hand it back every few seconds.
-  -XX:TrimNativeHeapInterval=5000
   # SEC-7: out of heap, the process ends (systemd restarts it) instead of living on with some
   # threads dead; mail is acknowledged only after its commit, so none is lost.
   -XX:+ExitOnOutOfMemoryError
@@ -25,10 +23,11 @@ CHATMAIL_JVM_BASE_OPTIONS=(
 
 # The JIT's options for the relay (not the bench's load generator, which gets the base options).
 # Under attack C2 compiles the attack's paths for minutes, some compilations with arenas of 14-38
-# MiB, which the native trim gives back every 5 s and the next compilation takes again: RSS
-# swings of 15-27 MiB. A compilation whose arenas pass 8 MiB is abandoned and its method runs as
-# C1 compiled it (5 MiB cost throughput under saturation; docs/decisions.md, "A smaller G1
-# expansion step and a cap on C2's arenas"). quiet: the JVM would print the command on stdout.
+# MiB, which a native trim under load gave back every 5 s and the next compilation took again: RSS
+# swings of 15-27 MiB (the relay now trims only while quiet, chatmail.NativeHeapTrim). A
+# compilation whose arenas pass 8 MiB is abandoned and its method runs as C1 compiled it (5 MiB
+# cost throughput under saturation; docs/decisions.md, "A smaller G1 expansion step and a cap on
+# C2's arenas"). quiet: the JVM would print the command on stdout.
 # With the AOT cache's training profiles, a method that C2 compiled in the training is compiled by
 # C1 with counters (tier 2) at its first hundred calls of a start and handed to C2 at the next
 # check of those counters, every 2^11 calls, whatever C2's thresholds say: during a restart C2

@@ -224,6 +224,7 @@ public final class Relay implements AutoCloseable {
                     WarmUpYield.to(submission, inbound), inbound);
             closeables.push(warmUp::interrupt);
             closeables.push(StartUpGarbage.collectAfter(warmUp)::interrupt);
+            closeables.push(NativeHeapTrim.startAfter(warmUp)::interrupt);
         }
     }
 

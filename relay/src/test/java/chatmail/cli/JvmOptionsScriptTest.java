@@ -102,6 +102,8 @@ class JvmOptionsScriptTest {
 
         List<String> options = r.stdout().lines().toList();
         assertThat(options).contains("--enable-native-access=ALL-UNNAMED", "-XX:+UseG1GC");
+        assertThat(options).as("the relay trims its native heap itself, only while quiet (NativeHeapTrim)")
+                .noneMatch(o -> o.startsWith("-XX:TrimNativeHeapInterval"));
         // 64 MiB + 2000 connections at 36 KiB + four 1 MiB messages three times over, on this machine's memory.
         assertThat(options).contains("-Xmx146m");
         assertThat(options).as("the operator's options are the caller's to append, last").doesNotContain("-Xmx1g");

@@ -9,6 +9,7 @@ import chatmail.dns.DnsResolver;
 import chatmail.dns.DnsTemporaryException;
 import chatmail.dns.MxAnswer;
 import chatmail.tls.HandshakeWarmUp;
+import chatmail.tls.TlsConfigurationException;
 import chatmail.tls.TlsContexts;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
@@ -56,6 +57,16 @@ final class WarmUp {
         String domain = config.mailDomain();
         return Thread.ofVirtual().name("warm-up").start(() -> {
             long t0 = System.nanoTime();
+            // First and on a thread of its own: every first handshake to another relay waits for
+            // it (the JDK's CA list, read at the first certificate check), and the self-POST
+            // below comes several hundred milliseconds after ready.
+            Thread.ofVirtual().name("warm-up-trust").start(() -> {
+                try {
+                    tls.warmUpOutboundTrust();
+                } catch (TlsConfigurationException e) {
+                    // the first delivery meets the same problem and reports it
+                }
+            });
             dns.warmUp();
             // IP-only, underscore and local names have nothing in DNS to ask for.
             boolean inDns = !config.ipOnly() && !domain.startsWith("_") && !domain.equals("localhost")

@@ -9,8 +9,12 @@ import chatmail.config.ConfigValidator;
 import chatmail.config.DevConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,7 +30,10 @@ import java.util.stream.Stream;
  * what later starts take from the cache (all of it, at every start), so it does only what a
  * restarted relay does first: a start (the certificate read) and its warm-up, one client of each
  * kind over loopback (submission and IMAP IDLE over TLS, STARTTLS, the MX greeting, a web page),
- * a stop.
+ * a message to another relay ({@link TrainingDns}: it comes back to this relay's /mxdeliv, which
+ * refuses it, and returns as a bounce), a stop. The way out to another relay was the largest part
+ * of the first message's path after a restart that the cache did not hold (docs/benchmarks.md,
+ * "Federation", "Eighth pass").
  * A temporary directory and ephemeral ports keep it away from any real relay on the machine.
  *
  * <p>Two parts run in JVMs of their own, started by this one: the first start, which makes the
@@ -131,8 +138,11 @@ final class AotTrainingCommand {
                 // With the warm-up, as a relay starts in production: its classes (the client side of
                 // TLS, DKIM, dnsjava, Jetty's client) then come from the cache too, and the warm-up
                 // and the first message to or from another relay no longer load them from the jar.
-                Relay.Options warmingUp = new Relay.Options(options.clock(), options.probe(), true, true, true);
-                try (Relay relay = Relay.start(config(dir, err), warmingUp)) {
+                // Its ports are fixed (free ones, picked now) because its message to another relay
+                // comes back to its own HTTPS port, which outbound_https_port must name before the start.
+                Relay.Options warmingUp = new Relay.Options(options.clock(), options.probe(), false, true, true);
+                try (TrainingDns dns = new TrainingDns(DevConfig.DOMAIN, InetAddress.getByName(LOOPBACK));
+                     Relay relay = Relay.start(federating(dir, dns, err), warmingUp)) {
                     CredentialGenerator.Credentials login = new CredentialGenerator(relay.config()).next();
                     List<String> args = new ArrayList<>(List.of("--clients-for", dir.toString(),
                             "--account", login.email() + "=" + login.password()));
@@ -175,6 +185,41 @@ final class AotTrainingCommand {
             return config;
         } catch (ConfigException e) {
             throw new IOException("the training relay's configuration is not usable: " + e.getMessage(), e);
+        }
+    }
+
+    private static final String LOOPBACK = "127.0.0.1";
+
+    /**
+     * The training relay's configuration ({@link #config}) with what its message to another
+     * relay needs: {@link TrainingDns} as its resolver, loopback allowed as a destination, its
+     * own certificate trusted and its own HTTPS port as the other relay's, on free ports.
+     */
+    private static Config federating(Path dir, TrainingDns dns, PrintWriter err) throws IOException {
+        int https = freeTcpPort();
+        StringBuilder more = new StringBuilder()
+                .append("dns_resolver = ").append(dns.resolverSetting()).append('\n')
+                .append("allow_private_destinations = true\n")
+                .append("trusted_ca_file = ").append(certificate(dir)).append('\n')
+                .append("https_port = ").append(https).append('\n')
+                .append("outbound_https_port = ").append(https).append('\n')
+                .append("turn_port = ").append(freeUdpPort()).append('\n');
+        for (String key : List.of("smtp_port", "submission_port", "submissions_port", "imap_port", "imaps_port", "http_port")) {
+            more.append(key).append(" = ").append(freeTcpPort()).append('\n');
+        }
+        Files.writeString(dir.resolve("chatmail.ini"), more, StandardOpenOption.APPEND);
+        return config(dir, err);
+    }
+
+    private static int freeTcpPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getByName(LOOPBACK))) {
+            return socket.getLocalPort();
         }
     }
 

@@ -55,6 +55,18 @@ final class TrainingClients {
             imap.command("a5 UID STORE 1:* +FLAGS (\\Seen)", "a5 OK");
             imap.command("a6 LOGOUT", "a6 OK");
         }
+        try (Line imap = tls("imaps")) {
+            // To another relay: the attempt posts it to /mxdeliv, which is this relay again and has
+            // no such recipient; the sender gets the bounce.
+            imap.expect("* OK");
+            imap.command("b1 LOGIN " + quoted(target.email()) + " " + quoted(target.password()), "b1 OK");
+            imap.command("b2 SELECT INBOX", "b2 OK");
+            imap.command("b3 IDLE", "+ ");
+            submit("third", "someone@" + TrainingDns.PEER);
+            imap.expect("* 3 EXISTS");
+            imap.command("DONE", "b3 OK");
+            imap.command("b4 LOGOUT", "b4 OK");
+        }
         try (Line mx = plain("smtp")) {
             mx.expect("220 ");
             mx.command("EHLO training.localhost", "250 ");
@@ -87,6 +99,10 @@ final class TrainingClients {
 
     /** A message to the account itself over submissions (465): AUTH creates it the first time. */
     private void submit(String subject) throws IOException {
+        submit(subject, target.email());
+    }
+
+    private void submit(String subject, String recipient) throws IOException {
         String auth = Base64.getEncoder().encodeToString(("\0" + target.email() + "\0" + target.password())
                 .getBytes(StandardCharsets.UTF_8));
         try (Line smtp = tls("submissions")) {
@@ -94,7 +110,7 @@ final class TrainingClients {
             smtp.command("EHLO training.localhost", "250 ");
             smtp.command("AUTH PLAIN " + auth, "235 ");
             smtp.command("MAIL FROM:<" + target.email() + ">", "250 ");
-            smtp.command("RCPT TO:<" + target.email() + ">", "250 ");
+            smtp.command("RCPT TO:<" + recipient + ">", "250 ");
             smtp.command("DATA", "354 ");
             smtp.command(encryptedMessage(subject) + ".", "250 ");
             smtp.command("QUIT", "221 ");

@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
@@ -129,57 +133,94 @@ public final class DnsResolver {
 
     /** One question, the answer sorted into its three permanent kinds. */
     public DnsAnswer query(String name, int type) throws DnsTemporaryException {
+        return send(name, type).answer();
+    }
+
+    /**
+     * The answer from the cache, or the question sent: {@link Question#answer} waits for its
+     * answer, so two questions sent one after the other are on their way together.
+     */
+    private Question send(String name, int type) {
         DnsCache c = cachedType(type) ? cache : null;
         if (c != null) {
             DnsAnswer cached = c.get(name, type);
             if (cached != null) {
-                return cached;
+                return new Question(name, type, null, null, new Asked(cached, Duration.ZERO));
             }
         }
-        Asked asked = ask(name, type);
-        if (c != null) {
-            c.put(name, type, asked.answer(), asked.ttl());
-        }
-        return asked.answer();
-    }
-
-    /** An answer and how long it may be kept (zero: not at all). */
-    private record Asked(DnsAnswer answer, Duration ttl) {}
-
-    private Asked ask(String name, int type) throws DnsTemporaryException {
         Name qname;
         try {
             qname = Name.fromString(name.endsWith(".") ? name : name + ".");
         } catch (TextParseException e) {
             // A name that cannot exist in the DNS: as final as NXDOMAIN.
-            return new Asked(new DnsAnswer.NoSuchName(), Duration.ZERO);
+            return new Question(name, type, c, null, new Asked(new DnsAnswer.NoSuchName(), Duration.ZERO));
         }
-        Message response;
         try {
-            response = resolver.get().send(Message.newQuery(Record.newRecord(qname, type, DClass.IN)));
-        } catch (IOException | IllegalStateException e) {
-            // IllegalStateException: the system names no DNS server; temporary, as a timeout would be.
-            throw new DnsTemporaryException(Type.string(type) + " " + name + ": " + e.getMessage(), e);
+            Resolver r = resolver.get();
+            CompletableFuture<Message> response =
+                    r.sendAsync(Message.newQuery(Record.newRecord(qname, type, DClass.IN))).toCompletableFuture();
+            return new Question(name, type, c, new InFlight(response, r.getTimeout()), null);
+        } catch (IllegalStateException e) {
+            // The system names no DNS server; temporary, as a timeout would be.
+            return new Question(name, type, c, new InFlight(CompletableFuture.failedFuture(e), Duration.ZERO), null);
         }
-        int rcode = response.getRcode();
-        if (rcode == Rcode.NXDOMAIN) {
-            return new Asked(new DnsAnswer.NoSuchName(), negativeTtl(response));
+    }
+
+    /** A response on its way and how long to wait for it (the resolver's own timeout, as its {@code send} waits). */
+    private record InFlight(CompletableFuture<Message> response, Duration timeout) {}
+
+    /** An answer and how long it may be kept (zero: not at all). */
+    private record Asked(DnsAnswer answer, Duration ttl) {}
+
+    /** A question: answered already ({@code asked}), or its response {@code inFlight}, kept in {@code cache} once sorted. */
+    private record Question(String name, int type, DnsCache cache, InFlight inFlight, Asked asked) {
+        DnsAnswer answer() throws DnsTemporaryException {
+            Asked a = asked != null ? asked : sorted(await());
+            if (cache != null) {
+                cache.put(name, type, a.answer(), a.ttl());
+            }
+            return a.answer();
         }
-        if (rcode != Rcode.NOERROR) {
-            throw new DnsTemporaryException(Type.string(type) + " " + name + ": " + Rcode.string(rcode));
-        }
-        List<Record> records = new ArrayList<>();
-        long ttl = Long.MAX_VALUE;
-        for (Record r : response.getSection(Section.ANSWER)) {
-            if (r.getType() == type) {
-                records.add(r);
-                ttl = Math.min(ttl, r.getTTL());
+
+        private Message await() throws DnsTemporaryException {
+            try {
+                return inFlight.response().get(inFlight.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure("interrupted", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                throw failure(cause.getMessage(), cause);
+            } catch (TimeoutException e) {
+                throw failure("timed out", e);
             }
         }
-        if (records.isEmpty()) {
-            return new Asked(new DnsAnswer.NoData(), negativeTtl(response));
+
+        private DnsTemporaryException failure(String why, Throwable cause) {
+            return new DnsTemporaryException(Type.string(type) + " " + name + ": " + why, cause);
         }
-        return new Asked(new DnsAnswer.Records(records, Duration.ofSeconds(ttl)), Duration.ofSeconds(ttl));
+
+        private Asked sorted(Message response) throws DnsTemporaryException {
+            int rcode = response.getRcode();
+            if (rcode == Rcode.NXDOMAIN) {
+                return new Asked(new DnsAnswer.NoSuchName(), negativeTtl(response));
+            }
+            if (rcode != Rcode.NOERROR) {
+                throw new DnsTemporaryException(Type.string(type) + " " + name + ": " + Rcode.string(rcode));
+            }
+            List<Record> records = new ArrayList<>();
+            long ttl = Long.MAX_VALUE;
+            for (Record r : response.getSection(Section.ANSWER)) {
+                if (r.getType() == type) {
+                    records.add(r);
+                    ttl = Math.min(ttl, r.getTTL());
+                }
+            }
+            if (records.isEmpty()) {
+                return new Asked(new DnsAnswer.NoData(), negativeTtl(response));
+            }
+            return new Asked(new DnsAnswer.Records(records, Duration.ofSeconds(ttl)), Duration.ofSeconds(ttl));
+        }
     }
 
     /** RFC 2308 section 5: the smaller of the authority SOA's TTL and its minimum; zero without a SOA. */
@@ -231,18 +272,21 @@ public final class DnsResolver {
      * host exists without addresses or does not exist; a temporary failure of both families throws.
      */
     public List<InetAddress> addresses(String host, boolean preferIpv6) throws DnsTemporaryException {
+        // Both questions leave before either answer is awaited: one round trip to the resolver, not two.
+        Question a = send(host, Type.A);
+        Question aaaa = send(host, Type.AAAA);
         List<InetAddress> v4 = new ArrayList<>();
         List<InetAddress> v6 = new ArrayList<>();
         DnsTemporaryException failure = null;
         try {
-            if (query(host, Type.A) instanceof DnsAnswer.Records r) {
+            if (a.answer() instanceof DnsAnswer.Records r) {
                 r.records().forEach(rec -> v4.add(((ARecord) rec).getAddress()));
             }
         } catch (DnsTemporaryException e) {
             failure = e;
         }
         try {
-            if (query(host, Type.AAAA) instanceof DnsAnswer.Records r) {
+            if (aaaa.answer() instanceof DnsAnswer.Records r) {
                 r.records().forEach(rec -> v6.add(((AAAARecord) rec).getAddress()));
             }
         } catch (DnsTemporaryException e) {

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * The relay's TLS set-up, built once from {@link Config}: the server certificate (external
@@ -49,6 +51,7 @@ public final class TlsContexts {
     // The client contexts are made on first use: the system's CA list is a tenth of a second of
     // start-up that a relay pays only once it delivers or notifies. trusted_ca_file is read now, so
     // a bad one still stops the start.
+    private final Lazy<TrustManager[]> outboundTrust;
     private final Lazy<SSLContext> outboundContext;
     private final Lazy<SSLContext> insecureOutboundContext;
 
@@ -67,7 +70,8 @@ public final class TlsContexts {
             throw new TlsConfigurationException("the JDK cannot set up TLS", e);
         }
         List<X509Certificate> extraCas = OutboundTrust.extraCas(config.trustedCaFile());
-        outboundContext = new Lazy<>(() -> clientContext(OutboundTrust.trustManagers(extraCas)));
+        outboundTrust = new Lazy<>(() -> OutboundTrust.trustManagers(extraCas));
+        outboundContext = new Lazy<>(() -> clientContext(outboundTrust.get()));
         insecureOutboundContext = new Lazy<>(() -> clientContext(new TrustManager[] {UnverifiedTrustManager.INSTANCE}));
     }
 
@@ -215,6 +219,28 @@ public final class TlsContexts {
             protocol = socket.getApplicationProtocol();
         }
         return protocol == null || protocol.isEmpty() ? Optional.empty() : Optional.of(protocol);
+    }
+
+    /**
+     * For the warm-up: makes the outbound context and checks the relay's own certificate chain as
+     * an outbound handshake checks another server's. The first successful check in a JVM loads the
+     * JDK's list of its own CAs (for its distrust rules; 11-50 ms right after a start), which the
+     * first handshake to another relay otherwise waits for. A chain the outbound trust does not
+     * accept (self-signed and not in {@code trusted_ca_file}) warms only the context.
+     */
+    public void warmUpOutboundTrust() {
+        outboundContext.get();
+        X509Certificate[] chain = serverKeys.current().chain().toArray(X509Certificate[]::new);
+        for (TrustManager manager : outboundTrust.get()) {
+            if (manager instanceof X509TrustManager x509) {
+                try {
+                    // "UNKNOWN": the key exchange's name, which TLS 1.3 no longer ties to the certificate
+                    x509.checkServerTrusted(chain, "UNKNOWN");
+                } catch (CertificateException e) {
+                    // not trusted here: nothing more to warm
+                }
+            }
+        }
     }
 
     /**

@@ -70,6 +70,9 @@ class LauncherIT {
                     .as("the relay's own classes came from the cache")
                     .containsPattern("chatmail\\.Relay source: shared objects file")
                     .containsPattern("chatmail\\.smtp\\.SmtpSession source: shared objects file")
+                    .as("and the way out to another relay, which the training's message to one took")
+                    .containsPattern("chatmail\\.delivery\\.outbound\\.OutboundDelivery\\$JustCommitted source: shared objects file")
+                    .containsPattern("org\\.xbill\\.DNS\\.NioUdpClient source: shared objects file")
                     .as("slf4j bound the relay's provider, named on the command line, not one it searched the class path for")
                     .containsPattern("chatmail\\.logging\\.RelayLoggingProvider source: shared objects file");
             assertThat(output).as("slf4j says nothing about the provider it was given").noneMatch(line -> line.startsWith("SLF4J"));

@@ -5,14 +5,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import chatmail.config.Config;
 import chatmail.testing.MutableClock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /** DLV-1 and SMTP-8 lookups against a real DNS server (NSD) on a loopback port. */
 class DnsResolverTest {
@@ -77,6 +92,46 @@ class DnsResolverTest {
         assertThat(resolver.addresses("mx2.example.test", false))
                 .containsExactly(InetAddress.getByName("127.0.0.3"), InetAddress.getByName("::1"));
         assertThat(resolver.addresses("gone.example.test", false)).isEmpty();
+    }
+
+    @Test
+    void bothFamiliesAreAskedBeforeEitherAnswer() throws Exception {
+        // This server answers only once it holds both questions: asked one after the other, the
+        // A question would time out and only the IPv6 address come back.
+        try (DatagramSocket server = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Thread answering = Thread.ofVirtual().start(() -> answerInPairs(server));
+            DnsResolver pairs = new DnsResolver(List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    server.getLocalPort())), Duration.ofSeconds(2));
+            assertThat(pairs.addresses("both.example.test", false))
+                    .containsExactly(InetAddress.getByName("127.0.0.5"), InetAddress.getByName("::5"));
+            answering.join();
+        }
+    }
+
+    private static void answerInPairs(DatagramSocket server) {
+        try {
+            List<DatagramPacket> held = new ArrayList<>();
+            while (held.size() < 2) {
+                DatagramPacket packet = new DatagramPacket(new byte[512], 512);
+                server.receive(packet);
+                held.add(packet);
+            }
+            for (DatagramPacket packet : held) {
+                Message question = new Message(Arrays.copyOf(packet.getData(), packet.getLength()));
+                Record asked = question.getQuestion();
+                Message response = new Message(question.getHeader().getID());
+                response.getHeader().setFlag(Flags.QR);
+                response.getHeader().setFlag(Flags.AA);
+                response.addRecord(asked, Section.QUESTION);
+                response.addRecord(asked.getType() == Type.A
+                        ? new ARecord(asked.getName(), DClass.IN, 300, InetAddress.getByName("127.0.0.5"))
+                        : new AAAARecord(asked.getName(), DClass.IN, 300, InetAddress.getByName("::5")), Section.ANSWER);
+                byte[] wire = response.toWire();
+                server.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -118,6 +118,24 @@ class OutboundContextTest {
                 .isInstanceOf(SSLHandshakeException.class);
     }
 
+    /** The warm-up's check of the relay's own chain, trusted or not, changes nothing a delivery then sees. */
+    @Test
+    void warmingUpTheTrustKeepsVerificationAsItWas() throws Exception {
+        TlsContexts untrusted = relay(caFile);
+        untrusted.warmUpOutboundTrust();
+        assertThatThrownBy(() -> connect(untrusted, untrusted.outboundContext(), selfSignedServer.getLocalPort(), "_remote.example"))
+                .isInstanceOf(SSLHandshakeException.class);
+        TlsSockets.close(connect(untrusted, untrusted.outboundContext(), caSignedServer.getLocalPort(), MX_NAME));
+
+        // A relay that trusts its own (self-signed) certificate, as two test relays trusting each other do.
+        Path own = directory.resolve("own.pem");
+        Files.writeString(own, PemFiles.toPem(untrusted.currentCertificate()));
+        TlsContexts trusted = relay(own);
+        trusted.warmUpOutboundTrust();
+        assertThatThrownBy(() -> connect(trusted, trusted.outboundContext(), caSignedServer.getLocalPort(), MX_NAME))
+                .isInstanceOf(SSLHandshakeException.class);
+    }
+
     @Test
     void insecureContextAcceptsASelfSignedServerUnderAnyName() throws Exception {
         TlsContexts tls = relay(caFile);
